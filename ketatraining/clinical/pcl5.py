@@ -1,0 +1,173 @@
+"""PCL-5 scoring as the National Center for PTSD describes it (reference key ``weathers2013``).
+
+The PCL-5 has 20 self-report items, each rated 0-4 for the past month (total 0-80).
+Cluster sub-scores follow DSM-5: B = items 1-5, C = 6-7, D = 8-14, E = 15-20. A total
+in the 31-33 range is the suggested cut-point for a provisional diagnosis. A provisional
+diagnosis can also be made by treating items rated 2 or more as symptoms present and
+applying the DSM-5 rule (at least 1 B, 1 C, 2 D and 2 E). A positive screen needs
+confirmation, e.g. with the CAPS-5; this module scores, it does not diagnose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ketatraining.errors import KetaTrainingError
+
+N_ITEMS = 20
+MIN_RATING = 0
+MAX_RATING = 4
+MAX_TOTAL = N_ITEMS * MAX_RATING
+CUT_POINT_LOW = 31
+CUT_POINT_HIGH = 33
+SYMPTOM_THRESHOLD = 2
+"""An item rated 2 ('moderately') or higher counts as a symptom for the DSM-5 rule."""
+
+REFERENCE = "weathers2013"
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A DSM-5 symptom cluster: its items (1-based) and how many symptoms it needs."""
+
+    key: str
+    name: str
+    first_item: int
+    last_item: int
+    required: int
+
+    @property
+    def items(self) -> range:
+        return range(self.first_item, self.last_item + 1)
+
+
+CLUSTERS: tuple[Cluster, ...] = (
+    Cluster("B", "Intrusion", 1, 5, 1),
+    Cluster("C", "Avoidance", 6, 7, 1),
+    Cluster("D", "Negative alterations in cognitions and mood", 8, 14, 2),
+    Cluster("E", "Alterations in arousal and reactivity", 15, 20, 2),
+)
+
+
+class PCL5InputError(KetaTrainingError, ValueError):
+    """The responses are not 20 whole numbers from 0 to 4; the message says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterResult:
+    cluster: Cluster
+    score: int
+    symptoms: int
+
+    @property
+    def met(self) -> bool:
+        return self.symptoms >= self.cluster.required
+
+
+@dataclass(frozen=True, slots=True)
+class PCL5Result:
+    """Everything the exercise asks the learner to work out, computed once."""
+
+    responses: tuple[int, ...]
+    total: int
+    clusters: tuple[ClusterResult, ...]
+
+    def cluster(self, key: str) -> ClusterResult:
+        for result in self.clusters:
+            if result.cluster.key == key:
+                return result
+        msg = f"No PCL-5 cluster '{key}'; the clusters are B, C, D and E."
+        raise KeyError(msg)
+
+    @property
+    def cut_point_band(self) -> str:
+        """'below', 'within' or 'above' the suggested 31-33 cut-point range."""
+        if self.total < CUT_POINT_LOW:
+            return "below"
+        if self.total <= CUT_POINT_HIGH:
+            return "within"
+        return "above"
+
+    @property
+    def meets_dsm5_rule(self) -> bool:
+        return all(c.met for c in self.clusters)
+
+    def summary(self) -> str:
+        """Plain-text interpretation (what the numbers mean, not a diagnosis)."""
+        subs = ", ".join(f"{c.cluster.key} {c.score}" for c in self.clusters)
+        band = {
+            "below": f"below the suggested cut-point range of {CUT_POINT_LOW}-{CUT_POINT_HIGH}",
+            "within": f"within the suggested cut-point range of {CUT_POINT_LOW}-{CUT_POINT_HIGH}",
+            "above": f"above the suggested cut-point range of {CUT_POINT_LOW}-{CUT_POINT_HIGH}",
+        }[self.cut_point_band]
+        counts = ", ".join(
+            f"{c.cluster.key} {c.symptoms} (needs {c.cluster.required})" for c in self.clusters
+        )
+        rule = "meets" if self.meets_dsm5_rule else "does not meet"
+        return (
+            f"Total {self.total} of {MAX_TOTAL}, {band}. Cluster sub-scores: {subs}. "
+            f"Items rated {SYMPTOM_THRESHOLD} or more per cluster: {counts}; the pattern "
+            f"{rule} the DSM-5 cluster rule. A screen is provisional: confirm with a "
+            "structured clinical interview such as the CAPS-5."
+        )
+
+
+def validate_responses(responses: Sequence[object]) -> tuple[int, ...]:
+    """The responses as 20 ints 0-4, or a PCL5InputError naming the first bad item."""
+    if isinstance(responses, str | bytes) or not isinstance(responses, Sequence):
+        msg = f"Give the PCL-5 responses as a list of {N_ITEMS} ratings from 0 to 4."
+        raise PCL5InputError(msg)
+    if len(responses) != N_ITEMS:
+        msg = (
+            f"The PCL-5 has {N_ITEMS} items; got {len(responses)} rating(s). "
+            f"Rate every item from {MIN_RATING} to {MAX_RATING}."
+        )
+        raise PCL5InputError(msg)
+    clean: list[int] = []
+    for number, value in enumerate(responses, start=1):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            msg = f"Item {number}: {value!r} is not a rating; use a whole number 0-4."
+            raise PCL5InputError(msg)
+        if value != int(value):
+            msg = f"Item {number}: {value!r} is not a whole number; use 0, 1, 2, 3 or 4."
+            raise PCL5InputError(msg)
+        if not MIN_RATING <= value <= MAX_RATING:
+            msg = f"Item {number}: {value!r} is out of range; ratings go from 0 to 4."
+            raise PCL5InputError(msg)
+        clean.append(int(value))
+    return tuple(clean)
+
+
+def score(responses: Sequence[object]) -> PCL5Result:
+    """Total, cluster sub-scores and symptom counts for 20 PCL-5 ratings."""
+    clean = validate_responses(responses)
+    clusters = tuple(
+        ClusterResult(
+            cluster=c,
+            score=sum(clean[i - 1] for i in c.items),
+            symptoms=sum(1 for i in c.items if clean[i - 1] >= SYMPTOM_THRESHOLD),
+        )
+        for c in CLUSTERS
+    )
+    return PCL5Result(responses=clean, total=sum(clean), clusters=clusters)
+
+
+def cluster_of_item(item: int) -> Cluster:
+    """The DSM-5 cluster a PCL-5 item (1-20) belongs to."""
+    for c in CLUSTERS:
+        if item in c.items:
+            return c
+    msg = f"PCL-5 items are numbered 1 to {N_ITEMS}; got {item!r}."
+    raise PCL5InputError(msg)
+
+
+FICTIONAL_PATIENT = {
+    "name": "Sam (fictional)",
+    "story": (
+        "Sam is a fictional 34-year-old paramedic, seen in primary care 5 months after "
+        "a serious road-traffic collision at work. Sam completed the PCL-5 for the past month."
+    ),
+    "responses": (3, 2, 1, 3, 2, 3, 2, 1, 0, 2, 3, 1, 1, 0, 2, 1, 3, 3, 1, 2),
+}
+"""The exercise's case. Total 36; B 11, C 5, D 8, E 12; meets the DSM-5 rule."""

@@ -1,0 +1,254 @@
+"""Sourced ketamine pharmacology and a one-compartment *teaching* model.
+
+Every number a notebook, figure or widget shows about ketamine's history, doses and
+pharmacokinetics is defined here once, with its bibliography key, so captions can cite
+it and tests can check that figures plot exactly these values.
+
+The model is for teaching how route and bioavailability change exposure. It is not a
+dosing tool: it ignores the distribution phase, metabolites (norketamine), individual
+variation and every clinical factor. Its only sourced inputs are the half-life and the
+bioavailability of each route; the absorption speed is an illustrative assumption.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ketatraining.clinical.sourced import SourcedValue
+from ketatraining.errors import KetaTrainingError
+
+# --- History and regulation ------------------------------------------------------------
+SYNTHESIS_YEAR = SourcedValue(
+    1962, "", "colla2021", "synthesized by Calvin Stevens's team at Parke-Davis"
+)
+FIRST_HUMAN_USE_YEAR = SourcedValue(
+    1965, "", "colla2021", "Corssen and Domino described 'dissociative anesthesia'"
+)
+FDA_APPROVAL_YEAR = SourcedValue(1970, "", "feder2021", "FDA approval as an anesthetic agent")
+SCHEDULE_III_PROPOSED_YEAR = SourcedValue(
+    1999, "", "dea1999", "DEA proposed Schedule III on 9 April 1999 (64 FR 17299)"
+)
+ESKETAMINE_APPROVAL_YEAR = SourcedValue(
+    2019, "", "spravato_pi", "nasal spray, with an oral antidepressant, for treatment-resistant "
+    "depression (5 March 2019)"
+)
+
+# --- Doses -------------------------------------------------------------------------------
+ANESTHETIC_IV_INDUCTION_LOW = SourcedValue(1.0, "mg/kg", "ketalar_pi", "IV induction, low end")
+ANESTHETIC_IV_INDUCTION_HIGH = SourcedValue(4.5, "mg/kg", "ketalar_pi", "IV induction, high end")
+ANESTHETIC_IV_AVERAGE = SourcedValue(
+    2.0, "mg/kg", "ketalar_pi", "average IV dose: 5-10 min of surgical anesthesia"
+)
+ANESTHETIC_IM_LOW = SourcedValue(6.5, "mg/kg", "ketalar_pi", "IM anesthetic dose, low end")
+ANESTHETIC_IM_HIGH = SourcedValue(13.0, "mg/kg", "ketalar_pi", "IM anesthetic dose, high end")
+SUBANESTHETIC_MAX = SourcedValue(
+    0.5, "mg/kg", "vankawala2021", "definition of 'sub-anesthetic' used in a meta-analysis"
+)
+PTSD_TRIAL_DOSE = SourcedValue(
+    0.5, "mg/kg", "feder2014", "IV over 40 min: the standard dose in PTSD trials"
+)
+PTSD_TRIAL_INFUSION_MIN = SourcedValue(40, "min", "feder2014", "infusion length in PTSD trials")
+ESKETAMINE_DEVICE_MG = SourcedValue(28, "mg", "spravato_pi", "esketamine per nasal device")
+ESKETAMINE_DAY1_MG = SourcedValue(56, "mg", "spravato_pi", "day 1 dose (TRD)")
+
+# --- Pharmacokinetics --------------------------------------------------------------------
+HALF_LIFE_MIN = SourcedValue(
+    120, "min", "yanagihara2003",
+    "terminal (beta) half-life after IV injection in 3 volunteers; drug references give "
+    "about 2.5 h",
+)
+ESKETAMINE_HALF_LIFE_LOW_H = SourcedValue(7, "h", "spravato_pi", "esketamine, low end of range")
+ESKETAMINE_HALF_LIFE_HIGH_H = SourcedValue(12, "h", "spravato_pi", "esketamine, high end")
+ESKETAMINE_NASAL_BIOAVAILABILITY = SourcedValue(
+    48, "%", "spravato_pi", "esketamine nasal spray (a different product from racemic ketamine)"
+)
+
+ILLUSTRATIVE_ABSORPTION_HALF_LIFE_MIN = 10.0
+"""NOT a sourced value: one assumed absorption half-life for every non-IV route, so that
+the curves differ only by the sourced bioavailability. Real absorption differs by route,
+formulation and person."""
+
+MIN_DOSE_MG_PER_KG = 0.05
+MAX_DOSE_MG_PER_KG = 7.0  # top of the reported oral range (Andrade 2019); keeps inputs sane
+MIN_WEIGHT_KG = 30.0
+MAX_WEIGHT_KG = 250.0
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A route of administration with the bioavailability the model uses and the others.
+
+    ``other_estimates`` keeps the figures other sources give, because the sources
+    disagree and the course teaches that disagreement.
+    """
+
+    key: str
+    label: str
+    bioavailability: SourcedValue
+    other_estimates: tuple[SourcedValue, ...] = ()
+    infusion: bool = False
+
+    @property
+    def fraction(self) -> float:
+        """Bioavailability as a fraction (0-1)."""
+        return self.bioavailability.value / 100.0
+
+
+ROUTES: dict[str, Route] = {
+    route.key: route
+    for route in (
+        Route(
+            "iv",
+            "Intravenous infusion over 40 min",
+            SourcedValue(100, "%", "yanagihara2003", "IV is the reference: all of the dose "
+                         "reaches the blood"),
+            infusion=True,
+        ),
+        Route(
+            "im",
+            "Intramuscular injection",
+            SourcedValue(93, "%", "clements1982", "intramuscular"),
+        ),
+        Route(
+            "intranasal",
+            "Intranasal spray (racemic ketamine)",
+            SourcedValue(45, "%", "yanagihara2003", "about 45% for a nasal spray, 3 volunteers"),
+        ),
+        Route(
+            "sublingual",
+            "Sublingual tablet or wafer",
+            SourcedValue(30, "%", "yanagihara2003", "about 30% for a sublingual tablet"),
+            (SourcedValue(29, "%", "rolan2014", "median, sublingual wafer, 8 volunteers"),),
+        ),
+        Route(
+            "oral",
+            "Oral (swallowed) tablet",
+            SourcedValue(20, "%", "yanagihara2003", "about 20% for a tablet, 3 volunteers"),
+            (
+                SourcedValue(17, "%", "clements1982", "oral solution"),
+                SourcedValue(25, "%", "andrade2019", "review: 'only 20%-25%' reaches the blood"),
+                SourcedValue(8, "%", "fanta2015", "oral S-ketamine (esketamine), 11 volunteers"),
+            ),
+        ),
+    )
+}
+"""Routes in the order the course shows them (highest to lowest bioavailability)."""
+
+
+class PKInputError(KetaTrainingError, ValueError):
+    """A dose, weight or route the teaching model cannot use; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class PKCurve:
+    """Ketamine in the body over time for one route and dose (teaching model)."""
+
+    route: Route
+    dose_mg: float
+    times_min: tuple[float, ...]
+    amounts_mg: tuple[float, ...]
+
+    @property
+    def absorbed_mg(self) -> float:
+        """Dose that reaches the circulation: dose x bioavailability."""
+        return self.dose_mg * self.route.fraction
+
+    @property
+    def peak_mg(self) -> float:
+        return max(self.amounts_mg)
+
+    @property
+    def time_of_peak_min(self) -> float:
+        return self.times_min[self.amounts_mg.index(self.peak_mg)]
+
+    def summary(self) -> str:
+        """One sentence for the widget and the notebook (plain text, numbers included)."""
+        return (
+            f"{self.route.label}: dose {self.dose_mg:.0f} mg, bioavailability "
+            f"{self.route.bioavailability.value:g}% [{self.route.bioavailability.reference}], "
+            f"so about {self.absorbed_mg:.0f} mg reaches the circulation. In this teaching "
+            f"model the amount in the body peaks at about {self.peak_mg:.0f} mg, "
+            f"{self.time_of_peak_min:.0f} min after the start."
+        )
+
+
+def weight_based_dose_mg(mg_per_kg: float, weight_kg: float) -> float:
+    """Dose in mg for a weight-based dose (e.g. 0.5 mg/kg x 80 kg = 40 mg)."""
+    _check_range("dose", mg_per_kg, MIN_DOSE_MG_PER_KG, MAX_DOSE_MG_PER_KG, "mg/kg")
+    _check_range("weight", weight_kg, MIN_WEIGHT_KG, MAX_WEIGHT_KG, "kg")
+    return mg_per_kg * weight_kg
+
+
+def route(key: str) -> Route:
+    """The route with this key; a clear error lists the valid keys."""
+    try:
+        return ROUTES[key]
+    except KeyError:
+        valid = ", ".join(ROUTES)
+        msg = f"Unknown route '{key}'. Choose one of: {valid}."
+        raise PKInputError(msg) from None
+
+
+def simulate(
+    route_key: str,
+    mg_per_kg: float,
+    weight_kg: float,
+    *,
+    duration_min: float = 480.0,
+    step_min: float = 2.0,
+    half_life_min: float = HALF_LIFE_MIN.value,
+    infusion_min: float = PTSD_TRIAL_INFUSION_MIN.value,
+) -> PKCurve:
+    """Amount of ketamine in the body (mg) over time in a one-compartment model.
+
+    IV: constant-rate infusion over ``infusion_min`` with first-order elimination.
+    Other routes: first-order absorption (illustrative half-life) of dose x F.
+    In a one-compartment model plasma concentration is this amount divided by a
+    constant volume, so the curve's shape is that of the concentration.
+    """
+    chosen = route(route_key)
+    dose = weight_based_dose_mg(mg_per_kg, weight_kg)
+    if not 0 < step_min <= duration_min:
+        msg = f"step_min must be between 0 and duration_min ({duration_min}); got {step_min}."
+        raise PKInputError(msg)
+    if half_life_min <= 0 or infusion_min <= 0:
+        msg = "half_life_min and infusion_min must be positive."
+        raise PKInputError(msg)
+    k = math.log(2) / half_life_min
+    n = round(duration_min / step_min)
+    times = tuple(i * step_min for i in range(n + 1))
+    if chosen.infusion:
+        amounts = tuple(_infusion_amount(t, dose, k, infusion_min) for t in times)
+    else:
+        ka = math.log(2) / ILLUSTRATIVE_ABSORPTION_HALF_LIFE_MIN
+        absorbed = dose * chosen.fraction
+        amounts = tuple(absorbed * ka / (ka - k) * (math.exp(-k * t) - math.exp(-ka * t))
+                        for t in times)
+    return PKCurve(route=chosen, dose_mg=dose, times_min=times, amounts_mg=amounts)
+
+
+def area_under_curve(curve: PKCurve) -> float:
+    """Trapezoidal area (mg x min) over the simulated window: a proxy for exposure."""
+    t, a = curve.times_min, curve.amounts_mg
+    return sum((t[i + 1] - t[i]) * (a[i + 1] + a[i]) / 2 for i in range(len(t) - 1))
+
+
+def _infusion_amount(t: float, dose: float, k: float, infusion_min: float) -> float:
+    rate = dose / infusion_min
+    if t <= infusion_min:
+        return rate / k * (1 - math.exp(-k * t))
+    at_end = rate / k * (1 - math.exp(-k * infusion_min))
+    return at_end * math.exp(-k * (t - infusion_min))
+
+
+def _check_range(name: str, value: float, low: float, high: float, unit: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        msg = f"The {name} must be a number in {unit}; got {value!r}."
+        raise PKInputError(msg)
+    if not low <= value <= high:
+        msg = (
+            f"The {name} must be between {low:g} and {high:g} {unit} for this teaching "
+            f"model; got {value:g} {unit}."
+        )
+        raise PKInputError(msg)
