@@ -1,0 +1,1 @@
+"""Static figures: plain matplotlib functions (``ax`` in, artists out, never ``show()``)."""

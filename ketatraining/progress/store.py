@@ -1,0 +1,418 @@
+"""The progress store: every checked answer and every quiz attempt, in a database.
+
+One code path for both back ends, through SQLAlchemy:
+
+- by default a SQLite file in the learner's data folder (platformdirs), created on
+  first use;
+- ``KETATRAINING_DB=postgresql+psycopg://...`` points every learner of a hub at one
+  PostgreSQL server.
+
+Each write is one transaction, committed before the learner is told it was saved, so
+a crash never loses an acknowledged answer nor leaves a half-written one. Writers that
+find the database locked retry with backoff for a bounded time, then say so plainly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from ketatraining.errors import (
+    StoreBusyError,
+    StoreError,
+    StoreUnavailableError,
+    StoreVersionError,
+)
+from ketatraining.progress import schema
+from ketatraining.progress.records import AttemptRecord, Submission, utcnow
+
+_T = TypeVar("_T")
+
+APP_NAME = "ketatraining"
+BUSY_TIMEOUT_MS = 2000
+RETRY_BUDGET_SECONDS = 30.0
+"""How long a write keeps retrying a locked database before giving up."""
+
+
+def default_url() -> str:
+    """$KETATRAINING_DB, else a SQLite file in the per-user data folder."""
+    configured = os.environ.get("KETATRAINING_DB", "").strip()
+    if configured:
+        return configured
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir(APP_NAME, appauthor=False)) / 'progress.db'}"
+
+
+def _is_locked(error: BaseException) -> bool:
+    text = str(error).lower()
+    return "database is locked" in text or "database is busy" in text or "deadlock" in text
+
+
+def _unavailable_reason(error: BaseException) -> str | None:
+    text = str(getattr(error, "orig", error)).lower()
+    if "readonly" in text or "read-only" in text:
+        return "it is read-only"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return "it is damaged or is not a ketatraining progress store"
+    if "unable to open" in text:
+        return "its file cannot be opened (does the folder exist?)"
+    if "disk" in text and ("full" in text or "i/o" in text):
+        return "the disk is full or failing"
+    if "connect" in text or "could not translate host" in text or "refused" in text:
+        return "the database server cannot be reached"
+    if "authentication" in text or "password" in text:
+        return "the database refused the login"
+    return None
+
+
+class ProgressStore:
+    """A handle on one progress database; use as a context manager or call close()."""
+
+    def __init__(self, url: str | None = None, *, create_folder: bool | None = None) -> None:
+        self.url = url or default_url()
+        try:
+            parsed = make_url(self.url)
+        except Exception as error:  # ArgumentError and friends: a malformed URL
+            msg = f"The progress store address '{self.url}' is not a valid database URL."
+            raise StoreUnavailableError(msg) from error
+        self.display_url = parsed.render_as_string(hide_password=True)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self._prepare_sqlite_file(parsed.database, create_folder)
+        try:
+            self.engine = self._create_engine()
+        except (NoSuchModuleError, ImportError) as error:
+            msg = (f"The progress store {self.display_url} needs a database driver that is "
+                   "not installed (for PostgreSQL: pip install 'psycopg[binary]').")
+            raise StoreUnavailableError(msg) from error
+        self._run(self._migrate)
+
+    # -- set-up ---------------------------------------------------------------------
+    def _prepare_sqlite_file(self, database: str | None, create_folder: bool | None) -> None:
+        if not database or database == ":memory:":
+            return
+        path = Path(database)
+        if create_folder is None:
+            create_folder = not os.environ.get("KETATRAINING_DB")
+        if not path.parent.exists():
+            if not create_folder:
+                msg = (f"The progress store cannot be opened: the folder {path.parent} does "
+                       "not exist. Create it, or set KETATRAINING_DB to another location.")
+                raise StoreUnavailableError(msg)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and not os.access(path, os.W_OK):
+            msg = (f"The progress store {path} is read-only, so answers cannot be saved. "
+                   "Ask your administrator to make it writable.")
+            raise StoreUnavailableError(msg)
+        self.sqlite_path = path
+
+    def _create_engine(self) -> Engine:
+        if not self.is_sqlite:
+            return create_engine(self.url, pool_pre_ping=True, pool_size=2, max_overflow=2)
+        engine = create_engine(self.url, poolclass=NullPool)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy, not pysqlite, decide when transactions begin.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # A rollback journal (not WAL) also works on network file systems.
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Connection) -> None:
+            # Take the write lock up front: no deadlock when two readers upgrade.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    def _migrate(self, connection: Connection) -> None:
+        inspector_tables = set(inspect(connection).get_table_names())
+        if schema.meta.name not in inspector_tables:
+            foreign = {t for t in inspector_tables if not t.startswith("kt_")}
+            if foreign:
+                msg = (f"The database {self.display_url} already holds other tables "
+                       f"({', '.join(sorted(foreign)[:3])}); it is not a ketatraining progress "
+                       "store, so nothing was written. Point KETATRAINING_DB elsewhere.")
+                raise StoreUnavailableError(msg)
+            schema.meta.create(connection, checkfirst=True)
+        row = connection.execute(
+            select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+        ).first()
+        version = int(row[0]) if row else 0
+        if version > schema.SCHEMA_VERSION:
+            msg = (f"The progress store {self.display_url} was written by a newer ketatraining "
+                   f"(store version {version}; this release knows up to "
+                   f"{schema.SCHEMA_VERSION}). It was left untouched: upgrade ketatraining "
+                   "(pip install --upgrade ketatraining).")
+            raise StoreVersionError(msg)
+        for number in range(version, schema.SCHEMA_VERSION):
+            schema.MIGRATIONS[number](connection)
+        if version < schema.SCHEMA_VERSION:
+            values = {"key": "schema_version", "value": str(schema.SCHEMA_VERSION)}
+            if row:
+                connection.execute(update(schema.meta).where(
+                    schema.meta.c.key == "schema_version").values(value=values["value"]))
+            else:
+                connection.execute(insert(schema.meta).values(**values))
+
+    # -- transactions with bounded retry ----------------------------------------------
+    def _run(self, work: Callable[[Connection], _T]) -> _T:
+        deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+        delay = 0.02
+        while True:
+            try:
+                with self.engine.begin() as connection:
+                    return work(connection)
+            except StoreError:
+                raise
+            except IntegrityError:
+                raise
+            except DBAPIError as error:
+                if _is_locked(error) and time.monotonic() < deadline:
+                    time.sleep(delay * (1 + random.random()))
+                    delay = min(delay * 2, 0.5)
+                    continue
+                if _is_locked(error):
+                    msg = (f"The progress store {self.display_url} stayed busy for "
+                           f"{RETRY_BUDGET_SECONDS:.0f} s, so this answer was not saved. "
+                           "Please press the button again in a moment.")
+                    raise StoreBusyError(msg) from error
+                reason = _unavailable_reason(error) or "the database reported an error"
+                msg = f"The progress store {self.display_url} cannot be used: {reason}."
+                raise StoreUnavailableError(msg) from error
+            except SQLAlchemyError as error:
+                msg = f"The progress store {self.display_url} cannot be used: {error}."
+                raise StoreUnavailableError(msg) from error
+
+    # -- writes -----------------------------------------------------------------------
+    def _ensure_learner(self, connection: Connection, learner_id: str) -> None:
+        exists = connection.execute(
+            select(schema.learners.c.learner_id).where(
+                schema.learners.c.learner_id == learner_id)
+        ).first()
+        if not exists:
+            try:
+                with connection.begin_nested():
+                    connection.execute(insert(schema.learners).values(
+                        learner_id=learner_id, display_name=None, created_at=utcnow()))
+            except IntegrityError:
+                pass  # another kernel added the learner meanwhile
+
+    def start_attempt(self, learner_id: str, quiz_id: str, *, max_score: float,
+                      pass_mark: float) -> int:
+        """Open a new attempt and return its number (1, 2, ...)."""
+
+        def work(connection: Connection) -> int:
+            self._ensure_learner(connection, learner_id)
+            table = schema.attempts
+            for _ in range(50):
+                current = connection.execute(
+                    select(func.max(table.c.attempt)).where(
+                        table.c.learner_id == learner_id, table.c.quiz_id == quiz_id)
+                ).scalar()
+                number = (current or 0) + 1
+                try:
+                    with connection.begin_nested():
+                        connection.execute(insert(table).values(
+                            learner_id=learner_id, quiz_id=quiz_id, attempt=number,
+                            started_at=utcnow(), max_score=max_score, pass_mark=pass_mark))
+                    return number
+                except IntegrityError:
+                    continue  # another kernel took this number; take the next
+            msg = "Could not open a new attempt (too many at once). Please try again."
+            raise StoreBusyError(msg)
+
+        return self._run(work)
+
+    def record(self, submission: Submission) -> None:
+        """Save one answer; returns only once it is committed. Safe to call twice."""
+
+        def work(connection: Connection) -> None:
+            self._ensure_learner(connection, submission.learner_id)
+            try:
+                with connection.begin_nested():
+                    connection.execute(insert(schema.responses).values(
+                        submission_id=submission.submission_id,
+                        learner_id=submission.learner_id,
+                        quiz_id=submission.quiz_id,
+                        question_id=submission.question_id,
+                        attempt=submission.attempt,
+                        response=json.dumps(submission.response),
+                        score=submission.score,
+                        max_score=submission.max_score,
+                        correct=submission.correct,
+                        duration_seconds=submission.duration_seconds,
+                        submitted_at=submission.submitted_at,
+                    ))
+            except IntegrityError:
+                # Same submission_id already stored: an earlier try committed.
+                pass
+
+        self._run(work)
+
+    def finish_attempt(self, learner_id: str, quiz_id: str, attempt: int, *, score: float,
+                       passed: bool, finished_at: datetime | None = None) -> None:
+        """Close an attempt with its total score."""
+        table = schema.attempts
+
+        def work(connection: Connection) -> None:
+            connection.execute(update(table).where(
+                table.c.learner_id == learner_id, table.c.quiz_id == quiz_id,
+                table.c.attempt == attempt,
+            ).values(score=score, passed=passed, finished_at=finished_at or utcnow()))
+
+        self._run(work)
+
+    def set_display_name(self, learner_id: str, name: str) -> None:
+        """The learner's name as it should appear on a completion record."""
+
+        def work(connection: Connection) -> None:
+            self._ensure_learner(connection, learner_id)
+            connection.execute(update(schema.learners).where(
+                schema.learners.c.learner_id == learner_id).values(display_name=name))
+
+        self._run(work)
+
+    # -- reads --------------------------------------------------------------------------
+    def display_name(self, learner_id: str) -> str | None:
+        def work(connection: Connection) -> str | None:
+            return connection.execute(select(schema.learners.c.display_name).where(
+                schema.learners.c.learner_id == learner_id)).scalar()
+
+        return self._run(work)
+
+    def learners(self) -> list[str]:
+        def work(connection: Connection) -> list[str]:
+            table = schema.learners
+            return list(connection.execute(
+                select(table.c.learner_id).order_by(table.c.learner_id)).scalars())
+
+        return self._run(work)
+
+    def responses(self, learner_id: str | None = None,
+                  quiz_id: str | None = None) -> list[Submission]:
+        """Answers in the order they were saved."""
+        table = schema.responses
+
+        def work(connection: Connection) -> list[Submission]:
+            query = select(table).order_by(table.c.id)
+            if learner_id is not None:
+                query = query.where(table.c.learner_id == learner_id)
+            if quiz_id is not None:
+                query = query.where(table.c.quiz_id == quiz_id)
+            return [
+                Submission(
+                    submission_id=row.submission_id, learner_id=row.learner_id,
+                    quiz_id=row.quiz_id, question_id=row.question_id, attempt=row.attempt,
+                    response=json.loads(row.response), score=row.score,
+                    max_score=row.max_score, correct=bool(row.correct),
+                    duration_seconds=row.duration_seconds,
+                    submitted_at=_aware(row.submitted_at),
+                )
+                for row in connection.execute(query)
+            ]
+
+        return self._run(work)
+
+    def attempts(self, learner_id: str | None = None, quiz_id: str | None = None,
+                 *, finished_only: bool = False) -> list[AttemptRecord]:
+        table = schema.attempts
+
+        def work(connection: Connection) -> list[AttemptRecord]:
+            query = select(table).order_by(table.c.learner_id, table.c.quiz_id,
+                                           table.c.attempt)
+            if learner_id is not None:
+                query = query.where(table.c.learner_id == learner_id)
+            if quiz_id is not None:
+                query = query.where(table.c.quiz_id == quiz_id)
+            if finished_only:
+                query = query.where(table.c.finished_at.is_not(None))
+            return [
+                AttemptRecord(
+                    learner_id=row.learner_id, quiz_id=row.quiz_id, attempt=row.attempt,
+                    started_at=_aware(row.started_at),
+                    finished_at=_aware(row.finished_at) if row.finished_at else None,
+                    score=row.score, max_score=row.max_score, pass_mark=row.pass_mark,
+                    passed=None if row.passed is None else bool(row.passed),
+                )
+                for row in connection.execute(query)
+            ]
+
+        return self._run(work)
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's own integrity check ([] when sound); always [] for PostgreSQL."""
+        if not self.is_sqlite:
+            return []
+
+        def work(connection: Connection) -> list[str]:
+            rows = [r[0] for r in connection.exec_driver_sql("PRAGMA integrity_check")]
+            return [] if rows == ["ok"] else rows
+
+        return self._run(work)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything we store is UTC."""
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def new_submission_id() -> str:
+    return uuid.uuid4().hex
+
+
+def open_store(url: str | None = None) -> ProgressStore:
+    """Open (creating if needed) the progress store; raises StoreError with a sentence."""
+    return ProgressStore(url)
+
+
+@contextmanager
+def store_or_none(url: str | None = None) -> Iterator[tuple[ProgressStore | None, str | None]]:
+    """(store, None), or (None, reason) when answers cannot be saved (practice mode)."""
+    try:
+        store = ProgressStore(url)
+    except StoreError as error:
+        yield None, str(error)
+        return
+    try:
+        yield store, None
+    finally:
+        store.close()

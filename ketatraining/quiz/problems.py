@@ -1,0 +1,105 @@
+"""Problems found in a quiz file, each with a stable code, a place and a fix.
+
+Codes are stable so trainers and docs can refer to them; quizzes/README.md lists
+them all (a test checks that every code here is documented there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+CODES: dict[str, str] = {
+    # Reading the file
+    "KQ001": "The file cannot be read.",
+    "KQ002": "The file is larger than the size limit.",
+    "KQ003": "The file is not valid UTF-8 text.",
+    "KQ004": "The file contains control characters or binary data.",
+    "KQ005": "The file contains invisible text-direction characters.",
+    # YAML
+    "KQ010": "YAML syntax error.",
+    "KQ011": "A key appears twice in the same mapping.",
+    "KQ012": "YAML tags (such as !!python/object) are not allowed.",
+    "KQ013": "YAML anchors and aliases (& and *) are not allowed.",
+    "KQ014": "The file is nested too deeply.",
+    "KQ015": "The file is empty or is not a mapping of keys to values.",
+    # Structure
+    "KQ101": "Unknown key.",
+    "KQ102": "A required field is missing.",
+    "KQ103": "A field has the wrong type.",
+    "KQ104": "A text field is empty.",
+    "KQ105": "A field has a value that is not allowed.",
+    "KQ110": "Unknown schema_version.",
+    # Content rules
+    "KQ201": "Two questions share an id.",
+    "KQ202": "Two options of a question share an id.",
+    "KQ203": "A single_choice question must have exactly one correct option.",
+    "KQ204": "A multiple_choice question has no correct option.",
+    "KQ205": "A tolerance is negative.",
+    "KQ206": "Unknown reference key.",
+    "KQ207": "Unknown learning objective key.",
+    "KQ208": "A choice question needs at least two options.",
+    "KQ209": "A quiz needs at least one question.",
+    "KQ210": "pass_mark must be between 0 and 100.",
+    "KQ211": "points must be greater than 0.",
+    "KQ212": "max_attempts must be at least 1.",
+    "KQ213": "Option weights of a multiple_choice question are inconsistent.",
+    "KQ214": "The quiz id does not match the file name.",
+    "KQ215": "The bibliography or objectives file has a problem.",
+    # Warnings
+    "KQ301": "A TODO marker is left in the quiz.",
+    "KQ302": "A question has no reference.",
+    "KQ303": "Option weights are given on a single_choice question and are ignored.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem: where it is, what is wrong, and how to fix it."""
+
+    code: str
+    message: str
+    path: str
+    line: int | None = None
+    column: int | None = None
+    question: str | None = None
+    field: str | None = None
+    hint: str | None = None
+    severity: Severity = "error"
+
+    def location(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+    def format(self) -> str:
+        """One line for terminals and notebooks, e.g.
+
+        ``quizzes/x.yaml:12:7: error KQ203 [question q1, field options] ... Fix: ...``
+        """
+        context = []
+        if self.question:
+            context.append(f"question {self.question}")
+        if self.field:
+            context.append(f"field {self.field}")
+        where = f" [{', '.join(context)}]" if context else ""
+        fix = f" Fix: {self.hint}" if self.hint else ""
+        return f"{self.location()}: {self.severity} {self.code}{where} {self.message}{fix}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "question": self.question,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+        }

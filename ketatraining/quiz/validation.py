@@ -1,0 +1,456 @@
+"""Check a parsed quiz file and report every problem at once.
+
+Two passes: pydantic checks the structure against ``model.py`` (types, required and
+unknown keys), then content rules run on the raw data so they still report even when
+the structure is broken elsewhere. Every problem carries a code, a line and a fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ketatraining.quiz.catalog import Objective, Reference
+from ketatraining.quiz.model import (
+    QUESTION_TYPES,
+    SCHEMA_VERSION,
+    MultipleChoice,
+    Numeric,
+    NumericAlternative,
+    Option,
+    Quiz,
+    SingleChoice,
+    TrueFalse,
+)
+from ketatraining.quiz.problems import Problem
+from ketatraining.quiz.yamlsource import Document
+
+_QUESTION_MODELS: dict[str, type[BaseModel]] = {
+    "single_choice": SingleChoice,
+    "multiple_choice": MultipleChoice,
+    "true_false": TrueFalse,
+    "numeric": Numeric,
+}
+_TYPE_NAMES = {
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "string_type": "text",
+    "list_type": "a list (lines starting with '- ')",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+}
+_EPSILON = 1e-9
+
+
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
+    """' Did you mean 'x'?' for a close match, else ''."""
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+class _Checker:
+    def __init__(self, document: Document, path: str) -> None:
+        self.document = document
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        loc: tuple[Any, ...],
+        hint: str | None = None,
+        severity: str = "error",
+    ) -> None:
+        line, column = self.document.position(loc)
+        self.problems.append(
+            Problem(
+                code,
+                message,
+                self.path,
+                line,
+                column,
+                question=self.question_id(loc),
+                field=_field_name(loc),
+                hint=hint,
+                severity="warning" if severity == "warning" else "error",
+            )
+        )
+
+    def question_id(self, loc: tuple[Any, ...]) -> str | None:
+        if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+            questions = self.document.data.get("questions")
+            if isinstance(questions, list) and loc[1] < len(questions):
+                item = questions[loc[1]]
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    return item["id"]
+            return f"#{loc[1] + 1}"
+        return None
+
+
+def _field_name(loc: tuple[Any, ...]) -> str | None:
+    names = [str(part) if not isinstance(part, int) else f"[{part + 1}]" for part in loc]
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        names = names[2:]  # the question is named separately
+    text = ".".join(names).replace(".[", "[")
+    return text or None
+
+
+def _model_at(loc: tuple[Any, ...], data: Any) -> tuple[type[BaseModel] | None, tuple[Any, ...]]:
+    """The model that owns the last element of a pydantic ``loc``, and the data path.
+
+    pydantic puts the discriminator value into ``loc`` for tagged unions; the data
+    path leaves it out.
+    """
+    model: type[BaseModel] | None = Quiz
+    path: list[Any] = []
+    parts = list(loc)
+    i = 0
+    while i < len(parts) - 1:
+        part = parts[i]
+        path.append(part)
+        if model is Quiz and part == "questions" and i + 1 < len(parts):
+            index = parts[i + 1]
+            path.append(index)
+            i += 2
+            if i < len(parts) and parts[i] in _QUESTION_MODELS:
+                model = _QUESTION_MODELS[parts[i]]
+                i += 1
+            else:
+                model = None
+            continue
+        if part == "options":
+            model = Option
+            if i + 1 < len(parts) and isinstance(parts[i + 1], int):
+                path.append(parts[i + 1])
+                i += 1
+        elif part == "alternatives":
+            model = NumericAlternative
+            if i + 1 < len(parts) and isinstance(parts[i + 1], int):
+                path.append(parts[i + 1])
+                i += 1
+        i += 1
+    if i < len(parts):
+        path.append(parts[i])
+    return model, tuple(path)
+
+
+def _structure(checker: _Checker) -> Quiz | None:
+    try:
+        return Quiz.model_validate(checker.document.data)
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            _report_pydantic(checker, item)
+        return None
+
+
+def _report_pydantic(checker: _Checker, item: Mapping[str, Any]) -> None:
+    kind = item["type"]
+    model, path = _model_at(tuple(item["loc"]), checker.document.data)
+    name = path[-1] if path else ""
+    if kind == "extra_forbidden":
+        allowed = sorted(model.model_fields) if model else []
+        checker.add(
+            "KQ101",
+            f"Unknown key '{name}'.{did_you_mean(name, allowed)}",
+            path,
+            hint=f"Allowed keys here: {', '.join(allowed)}." if allowed else None,
+        )
+    elif kind == "missing":
+        checker.add("KQ102", f"Required field '{name}' is missing.", path[:-1] + (name,),
+                    hint=f"Add '{name}:' here (see quizzes/README.md).")
+    elif kind == "union_tag_not_found":
+        checker.add("KQ102", "Required field 'type' is missing.", path,
+                    hint=f"Add 'type:' with one of: {', '.join(QUESTION_TYPES)}.")
+    elif kind == "union_tag_invalid":
+        tag = item.get("ctx", {}).get("tag", "")
+        checker.add(
+            "KQ105",
+            f"Unknown question type '{tag}'.{did_you_mean(tag, QUESTION_TYPES)}",
+            (*path, "type"),
+            hint=f"Use one of: {', '.join(QUESTION_TYPES)}.",
+        )
+    elif kind == "empty_text":
+        checker.add("KQ104", f"'{name}' is empty.", path, hint="Write the text, or remove the key.")
+    elif kind == "string_pattern_mismatch":
+        checker.add(
+            "KQ105",
+            f"'{name}' must start with a letter or digit and use only letters, digits, "
+            "'-', '_' and '.' (at most 64 characters).",
+            path,
+            hint="Use a short stable id such as 'nmda-1'.",
+        )
+    elif kind == "literal_error":
+        expected = item.get("ctx", {}).get("expected", "")
+        value = item.get("input")
+        checker.add("KQ105", f"'{name}' cannot be '{value}'; expected {expected}.", path,
+                    hint=f"Use one of {expected}.{did_you_mean(value, _literal_words(expected))}")
+    else:
+        expected = _TYPE_NAMES.get(kind)
+        value = item.get("input")
+        if expected:
+            hint = f"Write {expected}."
+            if expected == "true or false" and isinstance(value, str):
+                hint = "Write true or false (without quotes)."
+            shown = value if not isinstance(value, (dict, list)) else type(value).__name__
+            checker.add("KQ103", f"'{name}' should be {expected}, not '{shown}'.", path, hint=hint)
+        else:
+            checker.add("KQ103", f"'{name}': {item.get('msg', 'invalid value')}.", path)
+
+
+def _literal_words(expected: str) -> list[str]:
+    return [w.strip(" '\"") for w in expected.replace(" or ", ",").split(",") if w.strip()]
+
+
+def _questions(data: Mapping[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
+    questions = data.get("questions")
+    if isinstance(questions, list):
+        for index, question in enumerate(questions):
+            if isinstance(question, dict):
+                yield index, question
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _content(
+    checker: _Checker,
+    references: Mapping[str, Reference] | None,
+    objectives: Mapping[str, Objective] | None,
+    expected_id: str | None,
+) -> None:
+    data = checker.document.data
+    add = checker.add
+    if expected_id is not None and isinstance(data.get("id"), str) and data["id"] != expected_id:
+        add("KQ214", f"The quiz id '{data['id']}' does not match the file name "
+            f"'{expected_id}.yaml'.", ("id",),
+            hint=f"Rename the file to '{data['id']}.yaml' or set 'id: {expected_id}'.")
+    pass_mark = _number(data.get("pass_mark"))
+    if pass_mark is not None and not 0 <= pass_mark <= 100:
+        add("KQ210", f"pass_mark is {data['pass_mark']}.", ("pass_mark",),
+            hint="Give a percentage between 0 and 100, e.g. 70.")
+    attempts = data.get("max_attempts")
+    if isinstance(attempts, int) and not isinstance(attempts, bool) and attempts < 1:
+        add("KQ212", f"max_attempts is {attempts}.", ("max_attempts",),
+            hint="Give 1 or more, or remove the key for unlimited attempts.")
+    if isinstance(data.get("questions"), list) and not data["questions"]:
+        add("KQ209", "The quiz has no questions.", ("questions",), hint="Add at least one question.")
+
+    first_seen: dict[str, int] = {}
+    for index, question in _questions(data):
+        loc = ("questions", index)
+        qid = question.get("id")
+        if isinstance(qid, str):
+            if qid in first_seen:
+                add("KQ201", f"Question id '{qid}' is already used by question "
+                    f"#{first_seen[qid] + 1}.", (*loc, "id"),
+                    hint="Give each question its own id; ids are stored with learners' answers.")
+            else:
+                first_seen[qid] = index
+        points = _number(question.get("points"))
+        if points is not None and not points > 0:
+            add("KQ211", f"points is {question['points']}.", (*loc, "points"),
+                hint="Give a number greater than 0, e.g. 1.")
+        _check_options(checker, loc, question)
+        _check_numeric(checker, loc, question)
+        _check_keys(checker, loc, question, references, objectives)
+        _check_todo(checker, loc, question)
+
+
+def _check_options(checker: _Checker, loc: tuple[Any, ...], question: dict[str, Any]) -> None:
+    kind = question.get("type")
+    options = question.get("options")
+    if kind not in ("single_choice", "multiple_choice") or not isinstance(options, list):
+        return
+    add = checker.add
+    if len(options) < 2:
+        add("KQ208", f"The question has {len(options)} option(s).", (*loc, "options"),
+            hint="Give at least two options.")
+    seen: set[str] = set()
+    correct = 0
+    weights: list[float | None] = []
+    for index, option in enumerate(options):
+        if not isinstance(option, dict):
+            continue
+        oid = option.get("id")
+        if isinstance(oid, str):
+            if oid in seen:
+                add("KQ202", f"Option id '{oid}' is used twice.", (*loc, "options", index, "id"),
+                    hint="Give each option its own id (a, b, c, ...).")
+            seen.add(oid)
+        if option.get("correct") is True:
+            correct += 1
+        weights.append(_number(option.get("weight")))
+    if kind == "single_choice" and correct != 1:
+        add("KQ203", f"single_choice needs exactly one correct option; this one has {correct}.",
+            (*loc, "options"),
+            hint="Mark exactly one option 'correct: true', or use type multiple_choice.")
+    if kind == "multiple_choice" and correct == 0:
+        add("KQ204", "No option is marked correct.", (*loc, "options"),
+            hint="Mark the right options with 'correct: true'.")
+    given = [w for w in weights if w is not None]
+    if kind == "single_choice" and given:
+        add("KQ303", "Option weights are ignored on single_choice questions.", (*loc, "options"),
+            hint="Remove the weights, or use type multiple_choice.", severity="warning")
+    if kind == "multiple_choice" and given:
+        positive = sum(w for w in given if w > 0)
+        if len(given) != len(weights):
+            add("KQ213", "Some options have a weight and others do not.", (*loc, "options"),
+                hint="Give every option a weight, or none (then the default rule applies).")
+        elif abs(positive - 100) > 0.01:
+            add("KQ213", f"The positive weights add up to {positive:g}%, not 100%.",
+                (*loc, "options"), hint="Make the weights of the correct options add up to 100.")
+        elif any(w < -100 or w > 100 for w in given):
+            add("KQ213", "A weight is outside -100..100.", (*loc, "options"),
+                hint="Weights are percentages between -100 and 100.")
+
+
+def _check_numeric(checker: _Checker, loc: tuple[Any, ...], question: dict[str, Any]) -> None:
+    if question.get("type") != "numeric":
+        return
+    for key in ("tolerance", "relative_tolerance"):
+        value = _number(question.get(key))
+        if value is not None and (value < 0 or math.isnan(value)):
+            checker.add("KQ205", f"{key} is {question[key]}; it cannot be negative.", (*loc, key),
+                        hint="Give the allowed distance from the value as a positive number.")
+    alternatives = question.get("alternatives")
+    if isinstance(alternatives, list):
+        for index, alternative in enumerate(alternatives):
+            if not isinstance(alternative, dict):
+                continue
+            tolerance = _number(alternative.get("tolerance"))
+            if tolerance is not None and tolerance < 0:
+                checker.add("KQ205", f"tolerance is {alternative['tolerance']}; it cannot be "
+                            "negative.", (*loc, "alternatives", index, "tolerance"),
+                            hint="Give a positive number.")
+            credit = _number(alternative.get("credit"))
+            if credit is not None and not 0 <= credit <= 100:
+                checker.add("KQ105", f"credit is {alternative['credit']}.",
+                            (*loc, "alternatives", index, "credit"),
+                            hint="Give a percentage between 0 and 100.")
+
+
+def _is_todo(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().upper().startswith("TODO")
+
+
+def _check_keys(
+    checker: _Checker,
+    loc: tuple[Any, ...],
+    question: dict[str, Any],
+    references: Mapping[str, Reference] | None,
+    objectives: Mapping[str, Objective] | None,
+) -> None:
+    refs = question.get("references", [])
+    if isinstance(refs, list):
+        if not refs:
+            checker.add("KQ302", "The question cites no reference.", (*loc, "references"),
+                        hint="Add the key of its primary source from references.yaml.",
+                        severity="warning")
+        for index, key in enumerate(refs):
+            if _is_todo(key):
+                continue  # reported by _check_todo
+            if references is not None and isinstance(key, str) and key not in references:
+                checker.add("KQ206", f"Reference '{key}' is not in references.yaml."
+                            f"{did_you_mean(key, references)}", (*loc, "references", index),
+                            hint="Add it to references.yaml or fix the key.")
+    objective = question.get("objective")
+    if (objectives is not None and isinstance(objective, str) and not _is_todo(objective)
+            and objective not in objectives):
+        checker.add("KQ207", f"Objective '{objective}' is not in objectives.yaml."
+                    f"{did_you_mean(objective, objectives)}", (*loc, "objective"),
+                    hint="Add it to objectives.yaml or fix the key.")
+
+
+def _check_todo(checker: _Checker, loc: tuple[Any, ...], question: dict[str, Any]) -> None:
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        if _is_todo(value):
+            checker.add("KQ301", f"TODO left here: {value.strip()[:80]}", path,
+                        hint="Replace the TODO with real content before learners see it.",
+                        severity="warning")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+
+    walk(question, loc)
+
+
+def _schema_version(checker: _Checker) -> bool:
+    """False when the version makes every other check meaningless."""
+    version = checker.document.data.get("schema_version")
+    if version is None:
+        checker.add("KQ102", "Required field 'schema_version' is missing.", (),
+                    hint=f"Add 'schema_version: {SCHEMA_VERSION}' at the top of the file.")
+        return True
+    if isinstance(version, bool) or not isinstance(version, int):
+        checker.add("KQ103", f"schema_version should be a whole number, not '{version}'.",
+                    ("schema_version",), hint=f"Write 'schema_version: {SCHEMA_VERSION}'.")
+        return False
+    if version > SCHEMA_VERSION:
+        checker.add("KQ110", f"This file uses quiz format version {version}, which is newer "
+                    f"than this ketatraining reads (version {SCHEMA_VERSION}).",
+                    ("schema_version",),
+                    hint="Upgrade ketatraining (pip install --upgrade ketatraining), "
+                    "or ask the quiz's author for a version 1 file.")
+        return False
+    if version != SCHEMA_VERSION:
+        checker.add("KQ110", f"Unknown quiz format version {version}.", ("schema_version",),
+                    hint=f"The first and current version is {SCHEMA_VERSION}: "
+                    f"write 'schema_version: {SCHEMA_VERSION}'.")
+        return False
+    return True
+
+
+def check_quiz(
+    document: Document,
+    path: str,
+    *,
+    references: Mapping[str, Reference] | None = None,
+    objectives: Mapping[str, Objective] | None = None,
+    expected_id: str | None = None,
+) -> tuple[Quiz | None, list[Problem]]:
+    """Validate a parsed quiz; return the Quiz (None if any error) and all problems."""
+    checker = _Checker(document, path)
+    if not isinstance(document.data, dict):
+        checker.add("KQ015", "The file is empty or is not a mapping of keys to values.", (),
+                    hint="Start from the example in quizzes/README.md "
+                    "or run 'ketatraining new'.")
+        return None, checker.problems
+    if not _schema_version(checker):
+        return None, checker.problems
+    quiz = _structure(checker)
+    _content(checker, references, objectives, expected_id)
+    problems = _unique(checker.problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return quiz, problems
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[Any, ...]] = set()
+    result = []
+    for problem in problems:
+        key = (problem.code, problem.line, problem.column, problem.field)
+        if key not in seen:
+            seen.add(key)
+            result.append(problem)
+    return sorted(result, key=lambda p: (p.line or 0, p.column or 0, p.code))

@@ -1,0 +1,1 @@
+"""Interactive presentation: the only package that imports ipywidgets and IPython."""
