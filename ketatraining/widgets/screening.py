@@ -1,0 +1,138 @@
+"""Screening exercise: flag contraindications and cautions in fictional patient vignettes.
+
+The learner reads a vignette, ticks every flag that applies and presses Check; the
+widget then explains every flag the rules raise (the rule, absolute or caution, the
+patient fact behind it, the source) and every tick that does not apply. The rules live
+in ``ketatraining.clinical.screening``; this module only presents them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+import ipywidgets as widgets
+
+from ketatraining.clinical.screening import (
+    RULES,
+    VIGNETTES,
+    FlagReview,
+    Vignette,
+    review_flags,
+    verdict,
+)
+from ketatraining.text import markdown_to_html
+
+INSTRUCTIONS = (
+    "Read the fictional case. Tick every contraindication or caution that applies, then "
+    "press **Check my flags**. If you think none applies, press it with nothing ticked."
+)
+
+
+class ScreeningWidget(widgets.VBox):
+    """A vignette picker, one checkbox per rule, a Check button and text feedback."""
+
+    def __init__(self, vignettes: Sequence[Vignette] = VIGNETTES) -> None:
+        if not vignettes:
+            msg = "ScreeningWidget needs at least one vignette"
+            raise ValueError(msg)
+        self.vignettes = {v.id: v for v in vignettes}
+        self.select = widgets.Dropdown(
+            options=[(v.title, v.id) for v in vignettes],
+            value=vignettes[0].id,
+            description="Fictional patient:",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="max-content"),
+        )
+        self.select.add_class("kt-screening-select")
+        self.story = widgets.HTML()
+        self.story.add_class("kt-screening-vignette")
+        instructions = widgets.HTML(markdown_to_html(INSTRUCTIONS))
+        self.flags: dict[str, widgets.Checkbox] = {}
+        for r in RULES:
+            box = widgets.Checkbox(
+                value=False, description=r.name, indent=False, tooltip=r.criterion
+            )
+            box.add_class("kt-screening-flag")
+            box.add_class(f"kt-screening-flag-{r.id}")
+            self.flags[r.id] = box
+        flag_box = widgets.VBox(list(self.flags.values()))
+        flag_box.add_class("kt-screening-flags")
+        self.check_button = widgets.Button(
+            description="Check my flags",
+            tooltip="Compare your flags with the label-based rules",
+            button_style="primary",
+        )
+        self.check_button.add_class("kt-screening-check")
+        self.feedback = widgets.HTML()
+        self.feedback.add_class("kt-screening-feedback")
+        self.review: FlagReview | None = None
+
+        self.select.observe(self._on_select, names="value")
+        self.check_button.on_click(lambda _button: self.check())
+        super().__init__(
+            [
+                self.select,
+                self.story,
+                instructions,
+                flag_box,
+                self.check_button,
+                self.feedback,
+            ]
+        )
+        self.add_class("kt-screening")
+        self._show(self.vignette)
+
+    @property
+    def vignette(self) -> Vignette:
+        return self.vignettes[self.select.value]
+
+    def flagged(self) -> list[str]:
+        """Ids of the rules the learner has ticked."""
+        return [rule_id for rule_id, box in self.flags.items() if box.value]
+
+    def set_flags(self, rule_ids: Iterable[str]) -> None:
+        """Tick exactly these rules (for kernel-side checks and tests)."""
+        wanted = set(rule_ids)
+        unknown = wanted - set(self.flags)
+        if unknown:
+            msg = f"unknown flag(s): {', '.join(sorted(unknown))}"
+            raise KeyError(msg)
+        for rule_id, box in self.flags.items():
+            box.value = rule_id in wanted
+
+    def check(self) -> FlagReview:
+        """Compare the ticks with the rules and show every explanation."""
+        self.review = review_flags(self.vignette, self.flagged())
+        self.feedback.value = _review_html(self.review)
+        return self.review
+
+    def _on_select(self, _change: object) -> None:
+        self._show(self.vignette)
+
+    def _show(self, vignette: Vignette) -> None:
+        self.story.value = markdown_to_html(vignette.story)
+        self.set_flags(())
+        self.feedback.value = ""
+        self.review = None
+
+
+def _review_html(review: FlagReview) -> str:
+    findings = [*review.found, *review.missed]
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in review.lines())
+    return (
+        f"<p><strong>{html.escape(review.summary())}</strong></p>"
+        f"<p>{html.escape(verdict(findings))}</p>"
+        + (f"<ul>{items}</ul>" if items else "")
+        + "<p><em>Teaching exercise on fictional patients; not a clinical decision tool.</em></p>"
+    )
+
+
+def show_screening(vignettes: Sequence[Vignette] = VIGNETTES) -> None:
+    """Display the screening exercise in a notebook.
+
+    Returns None so that a cell ending in ``show_screening()`` shows the widget once.
+    """
+    from IPython.display import display
+
+    display(ScreeningWidget(vignettes))
