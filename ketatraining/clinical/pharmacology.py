@@ -119,7 +119,7 @@ ROUTES: dict[str, Route] = {
             "sublingual",
             "Sublingual tablet or wafer",
             SourcedValue(30, "%", "yanagihara2003", "about 30% for a sublingual tablet"),
-            (SourcedValue(29, "%", "rolan2014", "median, sublingual wafer, 8 volunteers"),),
+            (SourcedValue(29, "%", "rolan2014", "median, sublingual wafer"),),
         ),
         Route(
             "oral",
@@ -128,7 +128,7 @@ ROUTES: dict[str, Route] = {
             (
                 SourcedValue(17, "%", "clements1982", "oral solution"),
                 SourcedValue(25, "%", "andrade2019", "review: 'only 20%-25%' reaches the blood"),
-                SourcedValue(8, "%", "fanta2015", "oral S-ketamine (esketamine), 11 volunteers"),
+                SourcedValue(8, "%", "fanta2015", "oral S-ketamine (esketamine)"),
             ),
         ),
     )
