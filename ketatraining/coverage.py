@@ -1,0 +1,272 @@
+"""Where the course teaches and tests each section of the guide.
+
+The course teaches a promotional patient guide (``shared/guide/ketamine-ptsd-guide.txt``
+beside the repository). Every section of it (each heading, each benefit and each risk
+bullet, the conclusion and the promotional closing paragraph) maps here to the notebook
+sections that teach it and the quiz items that test it. ``tests/test_coverage.py``
+checks the table against the guide, the notebooks and the quiz files, so CI fails when
+a section is left untaught or a mapped heading or item disappears.
+
+The closing paragraph advertises a provider. The course teaches it only as an example
+of promotion and never repeats the provider's name; its marker below avoids the name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+GUIDE_FILE = "ketamine-ptsd-guide.txt"
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookSection:
+    """A Markdown heading in one course notebook."""
+
+    notebook: str
+    """File name in ``notebooks/``, e.g. ``06-contraindications-and-screening.ipynb``."""
+    heading: str
+    """The heading text exactly as written, without the leading ``#`` marks."""
+
+
+@dataclass(frozen=True, slots=True)
+class GuideSection:
+    """One section of the guide and where the course covers it."""
+
+    key: str
+    summary: str
+    """What the guide says there, in the course's own words."""
+    markers: tuple[str, ...]
+    """Short phrases that locate the section in the guide; the first one starts it."""
+    notebooks: tuple[NotebookSection, ...]
+    quiz_items: tuple[str, ...]
+    """Quiz items as ``quiz-id/question-id``."""
+    promotional: bool = False
+    """Taught as an example of promotion, not as content."""
+
+
+def _nb(notebook: str, *headings: str) -> tuple[NotebookSection, ...]:
+    return tuple(NotebookSection(f"{notebook}.ipynb", h) for h in headings)
+
+
+NB01 = "01-what-is-ketamine"
+NB02 = "02-ptsd-and-established-treatments"
+NB03 = "03-mechanism"
+NB04 = "04-benefits-and-evidence"
+NB05 = "05-risks-and-monitoring"
+NB06 = "06-contraindications-and-screening"
+NB07 = "07-final-assessment"
+
+GUIDE_SECTIONS: tuple[GuideSection, ...] = (
+    GuideSection(
+        key="introduction",
+        summary=(
+            "Title and opening: PTSD is common and disabling, standard treatments do not help "
+            "everyone, and ketamine is presented as a novel approach."
+        ),
+        markers=("Understanding Ketamine Treatment for PTSD: A Comprehensive Guide",),
+        notebooks=_nb(NB06, "What the guide says"),
+        quiz_items=("contraindications/ci-guide-list-complete",),
+    ),
+    GuideSection(
+        key="what-is-ketamine",
+        summary=(
+            "Ketamine as an anaesthetic and analgesic first made in the 1960s, with lower "
+            "doses explored for depression and PTSD."
+        ),
+        markers=("But first",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="ptsd",
+        summary="What PTSD is: the traumatic events behind it and its symptoms.",
+        markers=("Understanding PTSD and Traditional Treatment Options",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="traditional-treatments",
+        summary=(
+            "Established treatments: CBT, EMDR and exposure therapy; SSRIs and SNRIs; not "
+            "effective for everyone."
+        ),
+        markers=("Before ketamine therapy for PTSD",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="how-it-works",
+        summary=(
+            "Mechanism: unlike SSRIs and SNRIs, ketamine acts on the glutamate system, the "
+            "main excitatory transmitter."
+        ),
+        markers=("How Does Ketamine Treatment for PTSD Work?",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="benefits-overview",
+        summary="Benefits are presented as most relevant for people not helped by standard care.",
+        markers=("Potential Benefits of Ketamine for Trauma Relief",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="benefit-rapid-relief",
+        summary="Claim: relief within hours or days, faster than standard medications.",
+        markers=("Rapid symptom relief",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="benefit-shorter-duration",
+        summary="Claim: a course of infusions over several weeks, shorter than other treatments.",
+        markers=("Shorter treatment duration",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="benefit-reduced-medication",
+        summary="Claim: lasting relief that reduces the need for ongoing medication.",
+        markers=("Reduced reliance on medication",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="benefit-treatment-resistant",
+        summary="Claim: promise in treatment-resistant PTSD.",
+        markers=("Treatment-resistant PTSD",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="benefit-neuroplasticity",
+        summary="Claim: ketamine promotes neuroplasticity that addresses PTSD's neural changes.",
+        markers=("Neuroplasticity enhancement",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="benefit-complementary",
+        summary="Claim: combining ketamine with other therapies may enhance outcomes.",
+        markers=("Complementary treatment",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="benefit-quality-of-life",
+        summary="Claim: improved anxiety, sleep, social functioning and well-being.",
+        markers=("Improved quality of life",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="risk-dissociation",
+        summary="Risk: temporary dissociation, hallucinations or perceptual disturbances.",
+        markers=("Risks and Side Effects of Ketamine Treatment for PTSD", "Dissociative effects"),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="risk-blood-pressure",
+        summary="Risk: a temporary rise in blood pressure and heart rate.",
+        markers=("Increased blood pressure and heart rate",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="risk-drowsiness-dizziness",
+        summary="Risk: drowsiness or dizziness after treatment, resolving within hours.",
+        markers=("Drowsiness and dizziness",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="contraindications",
+        summary=(
+            "Contraindications: uncontrolled high blood pressure, heart disease, a history of "
+            "substance abuse."
+        ),
+        markers=("Contraindications",),
+        notebooks=_nb(
+            NB06,
+            "What the guide says",
+            "What the labels say",
+            "Absolute contraindications and cautions",
+            "Screen fictional patients",
+        ),
+        quiz_items=(
+            "contraindications/ci-omitted-by-guide",
+            "contraindications/ci-substance-use-level",
+            "contraindications/ci-guide-count-absolute",
+            "contraindications/ci-bp-176-104",
+            "contraindications/ci-aneurysm-case",
+            "contraindications/ci-guide-list-complete",
+        ),
+    ),
+    GuideSection(
+        key="conclusion",
+        summary=(
+            "Conclusion: a promising alternative with some risks; rapid relief and a short "
+            "course make it appealing; consult a mental health professional."
+        ),
+        markers=("Ketamine for PTSD treatment is a promising alternative",),
+        notebooks=(),
+        quiz_items=(),
+    ),
+    GuideSection(
+        key="promotional-closing",
+        summary=(
+            "A closing advertisement for one provider's at-home oral ketamine programme, and "
+            "a slogan. Taught as an example of promotion; the provider is never named."
+        ),
+        markers=("If you are considering ketamine treatment for PTSD in",),
+        notebooks=(),
+        quiz_items=(),
+        promotional=True,
+    ),
+)
+"""Every section of the guide, in the guide's order."""
+
+
+def find_guide(start: Path | None = None) -> Path | None:
+    """The guide text beside the repository (``../shared/guide/``), if present."""
+    root = (start or Path(__file__)).resolve()
+    for parent in root.parents:
+        candidate = parent / "shared" / "guide" / GUIDE_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def section_spans(guide: str) -> dict[str, tuple[int, int]]:
+    """Character span of each section in the guide text: from its first marker to the next.
+
+    Raises ValueError when a marker is missing, repeated or out of order, so a changed
+    guide is noticed instead of silently mis-mapped.
+    """
+    starts: list[tuple[str, int]] = []
+    for section in GUIDE_SECTIONS:
+        for marker in section.markers:
+            count = guide.count(marker)
+            if count != 1:
+                msg = f"guide section '{section.key}': marker {marker!r} occurs {count} times"
+                raise ValueError(msg)
+        starts.append((section.key, guide.index(section.markers[0])))
+    positions = [pos for _key, pos in starts]
+    if positions != sorted(positions):
+        msg = "guide sections are not in the guide's order"
+        raise ValueError(msg)
+    if positions[0] != guide.index(guide.strip()[:20]):
+        msg = "the first guide section does not start at the beginning of the guide"
+        raise ValueError(msg)
+    ends = [*positions[1:], len(guide)]
+    spans = {key: (start, end) for (key, start), end in zip(starts, ends, strict=True)}
+    for section in GUIDE_SECTIONS:
+        start, end = spans[section.key]
+        for marker in section.markers[1:]:
+            if not start <= guide.index(marker) < end:
+                msg = f"guide section '{section.key}': marker {marker!r} lies outside it"
+                raise ValueError(msg)
+    return spans
