@@ -128,6 +128,34 @@ def _review_html(review: FlagReview) -> str:
     )
 
 
+def rules_table_html() -> str:
+    """All screening rules as an HTML table: condition, level, source, and the guide's view."""
+    rows = "".join(
+        "<tr>"
+        f"<td>{html.escape(r.name)}</td>"
+        f"<td>{html.escape(r.level.label)}</td>"
+        f"<td>{html.escape(r.source)} [{html.escape(', '.join(r.references))}]</td>"
+        f"<td>{'Yes' if r.in_guide else 'No'}: {html.escape(r.guide_note)}</td>"
+        "</tr>"
+        for r in RULES
+    )
+    return (
+        '<table class="kt-screening-rules">'
+        "<caption>Contraindications and cautions in the sources, and whether the guide "
+        "lists them</caption>"
+        '<thead><tr><th scope="col">Condition</th><th scope="col">Level</th>'
+        '<th scope="col">Source</th><th scope="col">In the guide?</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def show_rules_table() -> None:
+    """Display the rules table (deterministic output, compared by nbval)."""
+    from IPython.display import HTML, display
+
+    display(HTML(rules_table_html()))
+
+
 def show_screening(vignettes: Sequence[Vignette] = VIGNETTES) -> None:
     """Display the screening exercise in a notebook.
 

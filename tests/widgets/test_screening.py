@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import pytest
 
 from ketatraining.clinical.screening import RULES, VIGNETTES, Vignette
-from ketatraining.widgets.screening import ScreeningWidget, show_screening
+from ketatraining.widgets.screening import ScreeningWidget, rules_table_html, show_screening
 
 
 @pytest.fixture
@@ -116,3 +116,14 @@ def test_show_screening_displays_one_widget(monkeypatch: pytest.MonkeyPatch) -> 
     assert len(shown) == 1
     assert isinstance(shown[0], ScreeningWidget)
     assert isinstance(shown[0], widgets.VBox)
+
+
+def test_rules_table_lists_every_rule_with_level_source_and_guide_status() -> None:
+    table = rules_table_html()
+    assert table.count("<tr>") == len(RULES) + 1  # header row + one per rule
+    assert "<td>Aneurysmal vascular disease or AVM</td><td>absolute contraindication</td>" in table
+    assert "<td>History of substance use disorder</td><td>caution (relative contraindication)" in (
+        table
+    )
+    assert "[spravato_pi, sanacora2017]</td><td>Yes: The guide lists it" in table
+    assert table.count("<td>No: Omitted by the guide.</td>") == 8
