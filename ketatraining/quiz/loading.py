@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -195,11 +195,3 @@ def load_quiz(name: str | os.PathLike[str], folder: Path | None = None) -> Quiz:
 def load_references(folder: Path | None = None) -> dict[str, Reference]:
     """The course bibliography (empty when it cannot be read)."""
     return load_catalog(folder or default_quiz_dir()).references or {}
-
-
-def dump_schema() -> dict[str, Any]:
-    """JSON Schema of the quiz format, generated from the models."""
-    schema = Quiz.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "ketatraining quiz file (schema_version 1)"
-    return schema
