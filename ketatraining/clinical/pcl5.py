@@ -171,3 +171,102 @@ FICTIONAL_PATIENT = {
     "responses": (3, 2, 1, 3, 2, 3, 2, 1, 0, 2, 3, 1, 1, 0, 2, 1, 3, 3, 1, 2),
 }
 """The exercise's case. Total 36; B 11, C 5, D 8, E 12; meets the DSM-5 rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class FictionalPatient:
+    """A fictional case for the scoring exercise (labelled fictional wherever shown)."""
+
+    id: str
+    name: str
+    story: str
+    responses: tuple[int, ...]
+
+
+PATIENTS: tuple[FictionalPatient, ...] = (
+    FictionalPatient(
+        "sam",
+        "Sam (fictional)",
+        FICTIONAL_PATIENT["story"],  # type: ignore[arg-type]
+        FICTIONAL_PATIENT["responses"],  # type: ignore[arg-type]
+    ),
+    FictionalPatient(
+        "alex",
+        "Alex (fictional)",
+        "Alex is a fictional 41-year-old teacher, seen 4 months after escaping a house fire. "
+        "Alex completed the PCL-5 for the past month.",
+        (3, 3, 2, 2, 3, 1, 1, 2, 2, 1, 3, 2, 1, 2, 2, 3, 3, 1, 2, 2),
+    ),
+)
+"""Sam: total 36, meets the cluster rule. Alex: total 41 but no avoidance item rated 2 or
+more, so the cluster rule is not met: the total and the rule can disagree."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCheck:
+    """One part of the learner's scoring, checked: what was asked, right or not, and why."""
+
+    field: str
+    correct: bool
+    message: str
+
+    def text(self) -> str:
+        mark = "Correct" if self.correct else "Not correct"
+        return f"{self.field}: {mark}. {self.message}"
+
+
+BAND_LABELS = {
+    "below": f"below {CUT_POINT_LOW}",
+    "within": f"within {CUT_POINT_LOW}-{CUT_POINT_HIGH}",
+    "above": f"above {CUT_POINT_HIGH}",
+}
+
+
+def check_answers(
+    result: PCL5Result,
+    *,
+    total: int | None,
+    subscores: dict[str, int | None],
+    band: str | None,
+    meets_rule: bool | None,
+) -> list[AnswerCheck]:
+    """Compare a learner's scoring with the computed result; explain every part."""
+    checks = [
+        AnswerCheck(
+            "Total",
+            total == result.total,
+            f"The total is the sum of all 20 ratings: {result.total} of {MAX_TOTAL}."
+            if total != result.total
+            else f"All 20 ratings add up to {result.total}.",
+        )
+    ]
+    for c in result.clusters:
+        given = subscores.get(c.cluster.key)
+        items = f"items {c.cluster.first_item}-{c.cluster.last_item}"
+        checks.append(
+            AnswerCheck(
+                f"Cluster {c.cluster.key} ({c.cluster.name})",
+                given == c.score,
+                f"Sum of {items}: {c.score}.",
+            )
+        )
+    checks.append(
+        AnswerCheck(
+            "Cut-point",
+            band == result.cut_point_band,
+            f"A total of {result.total} is {BAND_LABELS[result.cut_point_band]} "
+            f"(suggested cut-point {CUT_POINT_LOW}-{CUT_POINT_HIGH}).",
+        )
+    )
+    counts = ", ".join(
+        f"{c.cluster.key} {c.symptoms} of {c.cluster.required} needed" for c in result.clusters
+    )
+    verdict = "met" if result.meets_dsm5_rule else "not met"
+    checks.append(
+        AnswerCheck(
+            "DSM-5 cluster rule",
+            meets_rule is result.meets_dsm5_rule,
+            f"Items rated {SYMPTOM_THRESHOLD} or more: {counts}; the rule is {verdict}.",
+        )
+    )
+    return checks

@@ -127,3 +127,48 @@ def test_cluster_of_item():
 def test_unknown_cluster_key():
     with pytest.raises(KeyError, match="No PCL-5 cluster 'F'"):
         pcl5.score([0] * 20).cluster("F")
+
+
+def test_second_patient_shows_total_and_rule_can_disagree():
+    alex = {p.id: p for p in pcl5.PATIENTS}["alex"]
+    result = pcl5.score(alex.responses)
+    assert result.total == 41
+    assert result.cut_point_band == "above"
+    assert result.cluster("C").symptoms == 0
+    assert not result.meets_dsm5_rule
+    assert all("(fictional)" in p.name for p in pcl5.PATIENTS)
+
+
+def test_check_answers_all_right():
+    result = pcl5.score(pcl5.FICTIONAL_PATIENT["responses"])
+    checks = pcl5.check_answers(
+        result, total=36, subscores={"B": 11, "C": 5, "D": 8, "E": 12},
+        band="above", meets_rule=True,
+    )
+    assert [c.field for c in checks] == [
+        "Total",
+        "Cluster B (Intrusion)",
+        "Cluster C (Avoidance)",
+        "Cluster D (Negative alterations in cognitions and mood)",
+        "Cluster E (Alterations in arousal and reactivity)",
+        "Cut-point",
+        "DSM-5 cluster rule",
+    ]
+    assert all(c.correct for c in checks)
+    assert checks[0].text() == "Total: Correct. All 20 ratings add up to 36."
+
+
+def test_check_answers_explains_each_mistake():
+    result = pcl5.score(pcl5.PATIENTS[1].responses)
+    checks = pcl5.check_answers(
+        result, total=40, subscores={"B": 13, "C": None, "D": 13, "E": 12},
+        band="within", meets_rule=True,
+    )
+    wrong = {c.field.split(" (")[0]: c for c in checks if not c.correct}
+    assert set(wrong) == {"Total", "Cluster C", "Cluster E", "Cut-point", "DSM-5 cluster rule"}
+    assert "sum of all 20 ratings: 41 of 80" in wrong["Total"].message
+    assert "Sum of items 15-20: 13." == wrong["Cluster E"].message
+    assert "above 33" in wrong["Cut-point"].message
+    assert "C 0 of 1 needed" in wrong["DSM-5 cluster rule"].message
+    assert "the rule is not met" in wrong["DSM-5 cluster rule"].text()
+    assert wrong["Total"].text().startswith("Total: Not correct.")
