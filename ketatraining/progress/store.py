@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -79,7 +79,8 @@ def _unavailable_reason(error: BaseException) -> str | None:
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return "it is damaged or is not a ketatraining progress store"
     if "unable to open" in text:
-        return "its file cannot be opened (does the folder exist?)"
+        return ("its file, or the folder it is in, cannot be opened or written "
+                "(is the folder missing or read-only?)")
     if "disk" in text and ("full" in text or "i/o" in text):
         return "the disk is full or failing"
     if "connect" in text or "could not translate host" in text or "refused" in text:
@@ -99,17 +100,24 @@ class ProgressStore:
         except Exception as error:  # ArgumentError and friends: a malformed URL
             msg = f"The progress store address '{self.url}' is not a valid database URL."
             raise StoreUnavailableError(msg) from error
-        self.display_url = parsed.render_as_string(hide_password=True)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        # SQLite URLs hold no password; show them as written (not percent-encoded).
+        self.display_url = (self.url if self.is_sqlite
+                            else parsed.render_as_string(hide_password=True))
         if self.is_sqlite:
-            self._prepare_sqlite_file(parsed.database, create_folder)
+            self._prepare_sqlite_file(_sqlite_file(parsed.database, parsed.query),
+                                      create_folder)
         try:
             self.engine = self._create_engine()
         except (NoSuchModuleError, ImportError) as error:
             msg = (f"The progress store {self.display_url} needs a database driver that is "
                    "not installed (for PostgreSQL: pip install 'psycopg[binary]').")
             raise StoreUnavailableError(msg) from error
-        self._run(self._migrate)
+        try:
+            self._run(self._migrate)
+        except BaseException:
+            self.engine.dispose()  # a refused store keeps no pooled connection open
+            raise
 
     # -- set-up ---------------------------------------------------------------------
     def _prepare_sqlite_file(self, database: str | None, create_folder: bool | None) -> None:
@@ -153,6 +161,20 @@ class ProgressStore:
         return engine
 
     def _migrate(self, connection: Connection) -> None:
+        self._upgrade(connection)
+        # A trial write, rolled back: a read-only file, folder, URI (mode=ro) or database
+        # role is reported now, in one sentence, rather than at the learner's first answer.
+        # (SQLite skips a no-op UPDATE without touching the disk, so insert a row.)
+        probe = connection.begin_nested()
+        connection.execute(insert(schema.meta).values(key=f"probe-{uuid.uuid4().hex}",
+                                                      value=""))
+        probe.rollback()
+
+    def _upgrade(self, connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Kernels starting together on a fresh server would race to CREATE TABLE;
+            # one at a time (SQLite's BEGIN IMMEDIATE does the same).
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7401202406)")
         inspector_tables = set(inspect(connection).get_table_names())
         if schema.meta.name not in inspector_tables:
             foreign = {t for t in inspector_tables if not t.startswith("kt_")}
@@ -381,11 +403,23 @@ class ProgressStore:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> ProgressStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _sqlite_file(database: str | None, query: Any) -> str | None:
+    """The file path of a SQLite URL, also for URI filenames (``file:x.db?mode=ro``)."""
+    if database and database.startswith("file:"):
+        uri = str(query.get("uri", "")).lower() in ("true", "1")
+        if uri:
+            path = database[len("file:"):].split("?", 1)[0]
+            if path.startswith("//"):  # file://host/path or file:///path
+                path = "/" + path[2:].split("/", 1)[-1]
+            return path if path else None
+    return database
 
 
 def _aware(value: datetime) -> datetime:
