@@ -22,7 +22,17 @@ _LAZY = {
     "open_store": "ketatraining.progress.store",
 }
 
-__all__ = ["__version__", *sorted(_LAZY)]
+__all__ = [
+    "QuizWidget",
+    "__version__",
+    "load_quiz",
+    "open_store",
+    "show_figure",
+    "show_progress",
+    "show_quiz",
+    "show_references",
+    "validate_paths",
+]
 
 
 def __getattr__(name: str) -> Any:

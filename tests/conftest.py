@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,11 @@ QUIZ_DIR = ROOT / "quizzes"
 
 @pytest.fixture(autouse=True)
 def isolated_store(tmp_path_factory: pytest.TempPathFactory,
-                   monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+                   monkeypatch: pytest.MonkeyPatch) -> str:
     """Point KETATRAINING_DB at a fresh SQLite file so no test touches real progress."""
     folder = tmp_path_factory.mktemp("store")
     url = f"sqlite:///{folder / 'progress.db'}"
     monkeypatch.setenv("KETATRAINING_DB", url)
     monkeypatch.setenv("KETATRAINING_LEARNER", "test-learner")
     monkeypatch.delenv("KETATRAINING_QUIZ_DIR", raising=False)
-    yield url
+    return url

@@ -37,7 +37,8 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise PydanticCustomError("empty_text", "this text is empty")
+        kind, message = "empty_text", "this text is empty"
+        raise PydanticCustomError(kind, message)
     return value
 
 

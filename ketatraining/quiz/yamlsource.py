@@ -79,7 +79,7 @@ def resolve_plain(value: str) -> Any:
         if _HEX.match(value):
             return int(value, 16)
         if _OCT.match(value):
-            return int(value[2:], 8)
+            return int(value, 0)
     except ValueError:  # more digits than Python converts: leave it as text
         return value
     if _FLOAT.match(value):
@@ -135,8 +135,10 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
         (
             _BIDI,
             "KQ005",
-            "Invisible text-direction character U+{0:04X} found; it can make text "
-            "display differently from what it says.",
+            (
+                "Invisible text-direction character U+{0:04X} found; it can make text "
+                "display differently from what it says."
+            ),
             "Delete the character (it is invisible in most editors).",
         ),
     ):

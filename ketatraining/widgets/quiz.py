@@ -9,6 +9,7 @@ key) is a plain Python attribute, never a synced trait.
 from __future__ import annotations
 
 import html
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -61,7 +62,7 @@ def parse_number(text: str) -> float | None:
         value = float(cleaned)
     except ValueError:
         return None
-    return value if value == value and abs(value) != float("inf") else None
+    return value if math.isfinite(value) else None
 
 
 class QuestionView(widgets.VBox):
@@ -194,8 +195,8 @@ class QuestionView(widgets.VBox):
             verdict = wording.PARTLY
         else:
             verdict = wording.INCORRECT
-        lines = [f"<p><strong>{verdict}</strong> {result.score:g} of "
-                 f"{wording.points(result.max_score)}.</p>"]
+        total = wording.points(result.max_score)
+        lines = [f"<p><strong>{verdict}</strong> {result.score:g} of {total}.</p>"]
         question = self.question
         if isinstance(question, (SingleChoice, MultipleChoice)):
             chosen = set(response) if isinstance(response, list) else {response}
