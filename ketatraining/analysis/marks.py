@@ -1,0 +1,253 @@
+"""Marks tables: one row per attempt, one column per question, from a store or a CSV.
+
+Item analysis needs every counted attempt's mark on every question. This module
+builds that table, once, as a numpy array (``nan`` = the attempt has no answer to the
+question), either from the progress store (with the attempt policy applied and the
+per-option choices counted for distractor analysis) or from a CSV of marks exported by
+any other system.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from ketatraining.errors import KetaTrainingError
+
+if TYPE_CHECKING:
+    from ketatraining.progress.records import AttemptRecord
+    from ketatraining.progress.store import ProgressStore
+    from ketatraining.quiz.model import Quiz
+
+AttemptPolicy = Literal["first", "last", "best", "all"]
+ATTEMPT_POLICIES: tuple[AttemptPolicy, ...] = ("first", "last", "best", "all")
+"""Which attempts count, as Moodle's 'whichattempts': each learner's first, last,
+highest-scoring (the earliest of equal best), or every attempt as an independent one."""
+
+
+class MarksError(KetaTrainingError):
+    """A marks file cannot be used; the message names the file, line and what to do."""
+
+
+class NoAttemptsError(KetaTrainingError):
+    """There is nothing to analyse (no finished attempt matches)."""
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    """How many of the counted attempts that answered a question chose one option."""
+
+    option: str
+    label: str
+    correct: bool
+    count: int
+
+
+@dataclass
+class MarksTable:
+    """Marks of the counted attempts: ``marks[i, q]`` in points, ``nan`` = no answer."""
+
+    question_ids: list[str]
+    max_marks: np.ndarray
+    marks: np.ndarray
+    policy: AttemptPolicy = "all"
+    quiz_id: str | None = None
+    options: dict[str, list[OptionCount]] = field(default_factory=dict)
+
+    @property
+    def attempts(self) -> int:
+        return int(self.marks.shape[0])
+
+
+# -- CSV --------------------------------------------------------------------------------
+def read_marks_csv(path: Path) -> MarksTable:
+    """Read ``attempt,<question id>,...`` with one row per attempt and marks in 0..1.
+
+    Each mark is a fraction of that question's maximum; an empty cell means the attempt
+    has no answer to the question. Raises MarksError naming the line and column.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        msg = f"The marks file {path} does not exist."
+        raise MarksError(msg) from None
+    except IsADirectoryError:
+        msg = f"{path} is a folder; give the marks CSV file itself."
+        raise MarksError(msg) from None
+    except PermissionError:
+        msg = f"The marks file {path} cannot be read (permission denied)."
+        raise MarksError(msg) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        msg = f"The marks file {path} is not UTF-8 text; save it as 'CSV UTF-8' and retry."
+        raise MarksError(msg) from None
+    header_end = text.find("\n")
+    header_line = (text if header_end < 0 else text[:header_end]).rstrip("\r")
+    header = next(csv.reader([header_line]), [])
+    question_ids = [h.strip() for h in header[1:]]
+    if not header or header[0].strip().lower() != "attempt" or not question_ids:
+        hint = (" It looks separated by ';': export it with commas."
+                if ";" in header_line and "," not in header_line else "")
+        msg = (f"{path}:1: the first line must be 'attempt,<question id>,...' (one column "
+               f"per question).{hint}")
+        raise MarksError(msg)
+    blank = [i + 2 for i, q in enumerate(question_ids) if not q]
+    if blank:
+        msg = f"{path}:1: column {blank[0]} has no question id in the header."
+        raise MarksError(msg)
+    seen: set[str] = set()
+    for question in question_ids:
+        if question in seen:
+            msg = f"{path}:1: the question id '{question}' appears twice in the header."
+            raise MarksError(msg)
+        seen.add(question)
+    body = "" if header_end < 0 else text[header_end + 1:]
+    width = len(question_ids)
+    marks = _fast_parse(body, width)
+    if marks is None:
+        marks = _careful_parse(body, width, path)
+    if marks.shape[0] == 0:
+        msg = f"The marks file {path} has a header but no attempts."
+        raise NoAttemptsError(msg)
+    finite = marks[~np.isnan(marks)]
+    if finite.size and (finite.min() < -1e-9 or finite.max() > 1 + 1e-9):
+        _report_range(marks, path)
+    return MarksTable(question_ids=question_ids, max_marks=np.ones(width), marks=marks)
+
+
+def _fast_parse(body: str, width: int) -> np.ndarray | None:
+    """numpy's C parser for the common case (every cell filled); None to fall back."""
+    if not body.strip():
+        return np.empty((0, width))
+    try:
+        values = np.loadtxt(io.StringIO(body), delimiter=",", usecols=range(1, width + 1),
+                            ndmin=2, dtype=float, comments=None)
+    except ValueError:
+        return None
+    if values.shape[1] != width or not np.isfinite(values).all():
+        return None
+    # loadtxt ignores extra columns: every row must have exactly one cell per header.
+    if body.count(",") != values.shape[0] * width:
+        return None
+    return values
+
+
+def _careful_parse(body: str, width: int, path: Path) -> np.ndarray:
+    """Row by row, so that the first bad cell can be named by line and column."""
+    rows: list[list[float]] = []
+    for number, cells in enumerate(csv.reader(io.StringIO(body)), start=2):
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if len(cells) != width + 1:
+            msg = (f"{path}:{number}: this row has {len(cells)} cells but the header has "
+                   f"{width + 1}; give one mark per question (empty if unanswered).")
+            raise MarksError(msg)
+        row = []
+        for column, cell in enumerate(cells[1:], start=2):
+            cell = cell.strip()
+            if not cell:
+                row.append(math.nan)
+                continue
+            try:
+                value = float(cell)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                msg = (f"{path}:{number}: column {column} ('{cell}') is not a number; write "
+                       "a mark between 0 and 1, or leave it empty if unanswered.")
+                raise MarksError(msg)
+            row.append(value)
+        rows.append(row)
+    return np.array(rows, dtype=float).reshape(len(rows), width)
+
+
+def _report_range(marks: np.ndarray, path: Path) -> None:
+    bad = np.argwhere((marks < -1e-9) | (marks > 1 + 1e-9))[0]
+    value = marks[bad[0], bad[1]]
+    msg = (f"{path}: attempt row {bad[0] + 1}, column {bad[1] + 2} has the mark {value:g}; "
+           "marks are fractions of each question's maximum, between 0 and 1.")
+    raise MarksError(msg)
+
+
+# -- progress store -----------------------------------------------------------------------
+def select_attempts(records: Sequence[AttemptRecord],
+                    policy: AttemptPolicy) -> list[AttemptRecord]:
+    """The attempts that count under ``policy`` (records of one quiz, finished ones)."""
+    if policy == "all":
+        return list(records)
+    chosen: dict[str, AttemptRecord] = {}
+    for record in sorted(records, key=lambda r: (r.learner_id, r.attempt)):
+        current = chosen.get(record.learner_id)
+        better = current is not None and (record.score or 0.0) > (current.score or 0.0)
+        if current is None or policy == "last" or (policy == "best" and better):
+            chosen[record.learner_id] = record
+    return [chosen[learner] for learner in sorted(chosen)]
+
+
+def _option_labels(question: object) -> list[tuple[str, str, bool]]:
+    from ketatraining.quiz.model import MultipleChoice, SingleChoice, TrueFalse
+    from ketatraining.text import plain_text
+
+    if isinstance(question, (SingleChoice, MultipleChoice)):
+        return [(o.id, plain_text(o.text), o.correct) for o in question.options]
+    if isinstance(question, TrueFalse):
+        return [("true", "True", question.answer), ("false", "False", not question.answer)]
+    return []
+
+
+def _chosen(response: object) -> set[str]:
+    if isinstance(response, bool):
+        return {"true" if response else "false"}
+    if isinstance(response, str):
+        return {response}
+    if isinstance(response, list):
+        return {str(item) for item in response}
+    return set()
+
+
+def marks_from_store(store: ProgressStore, quiz: Quiz,
+                     policy: AttemptPolicy = "all") -> MarksTable:
+    """The finished attempts at ``quiz`` that count under ``policy``, as a MarksTable.
+
+    Marks are rescaled to the quiz's current points (stored fraction x points), and
+    answers to questions no longer in the quiz are left out.
+    """
+    records = select_attempts(store.attempts(quiz_id=quiz.id, finished_only=True), policy)
+    if not records:
+        msg = (f"No finished attempt at the quiz '{quiz.id}' in the progress store "
+               f"{store.display_url}; nothing to analyse yet.")
+        raise NoAttemptsError(msg)
+    row_of = {(r.learner_id, r.attempt): i for i, r in enumerate(records)}
+    question_ids = [q.id for q in quiz.questions]
+    column_of = {q: j for j, q in enumerate(question_ids)}
+    points = np.array([q.points for q in quiz.questions], dtype=float)
+    marks = np.full((len(records), len(question_ids)), np.nan)
+    chosen: list[list[set[str] | None]] = [[None] * len(question_ids) for _ in records]
+    for answer in store.responses(quiz_id=quiz.id):
+        row = row_of.get((answer.learner_id, answer.attempt))
+        column = column_of.get(answer.question_id)
+        if row is None or column is None:
+            continue
+        fraction = answer.score / answer.max_score if answer.max_score else 0.0
+        marks[row, column] = fraction * points[column]
+        chosen[row][column] = _chosen(answer.response)
+    options: dict[str, list[OptionCount]] = {}
+    for column, question in enumerate(quiz.questions):
+        labels = _option_labels(question)
+        if not labels:
+            continue
+        answered = [c[column] for c in chosen if c[column] is not None]
+        options[question.id] = [
+            OptionCount(option, label, correct, sum(option in c for c in answered if c))
+            for option, label, correct in labels
+        ]
+    return MarksTable(question_ids=question_ids, max_marks=points, marks=marks,
+                      policy=policy, quiz_id=quiz.id, options=options)
