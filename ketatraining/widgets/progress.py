@@ -51,10 +51,8 @@ def progress_table(rows: list[QuizSummary]) -> str:
     )
 
 
-def show_progress(learner_id: str | None = None, store: ProgressStore | None = None) -> None:
-    """Display the learner's per-topic results (figure with text description, and a table)."""
-    from IPython.display import HTML, display
-
+def progress_html(learner_id: str | None = None, store: ProgressStore | None = None) -> str:
+    """The learner's per-quiz results as HTML: a figure with a text description, and a table."""
     learner_id = learner_id or current_learner()
     try:
         owned = store is None
@@ -65,22 +63,28 @@ def show_progress(learner_id: str | None = None, store: ProgressStore | None = N
             if owned:
                 store.close()
     except StoreError as error:
-        display(HTML(message_html("notice", f"Your progress cannot be shown: {error}")))
-        return
+        return message_html("notice", f"Your progress cannot be shown: {error}")
     rows = summarise(attempts, quiz_titles())
     if not rows:
-        display(HTML(message_html("info", NO_ATTEMPTS)))
-        return
+        return message_html("info", NO_ATTEMPTS)
     from ketatraining.figures.progress import plot_topic_scores
     from ketatraining.figures.style import new_figure
     from ketatraining.widgets.figure import figure_html
 
     fig, ax = new_figure(7, 0.6 * len(rows) + 1.5)
-    plot_topic_scores(ax, [r.title for r in rows], [r.best_percent for r in rows],
-                      [r.pass_mark for r in rows])
+    plot_topic_scores(ax, [f"{r.title} ({r.topic})" for r in rows],
+                      [r.best_percent for r in rows], [r.pass_mark for r in rows])
     description = "; ".join(
-        f"{r.title}: best {r.best_percent:.0f}% against a pass mark of {r.pass_mark:g}%, "
-        + ("passed" if r.passed else "not passed yet") for r in rows) + "."
-    display(HTML(figure_html(fig, alt="Bar chart of your best score per quiz",
-                             caption="Your best score per quiz; the vertical mark is the pass "
-                             "mark.", description=description) + progress_table(rows)))
+        f"{r.title} ({r.topic}): best {r.best_percent:.0f}% against a pass mark of "
+        f"{r.pass_mark:g}%, " + ("passed" if r.passed else "not passed yet") for r in rows) + "."
+    figure = figure_html(fig, alt="Bar chart of your best score per quiz and topic",
+                         caption="Your best score per quiz; the vertical mark is the pass mark.",
+                         description=description)
+    return figure + progress_table(rows)
+
+
+def show_progress(learner_id: str | None = None, store: ProgressStore | None = None) -> None:
+    """Display the learner's per-topic results (figure with text description, and a table)."""
+    from IPython.display import HTML, display
+
+    display(HTML(progress_html(learner_id, store)))

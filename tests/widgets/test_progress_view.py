@@ -1,0 +1,33 @@
+"""show_progress(): what a learner sees of their own results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ketatraining.progress.store import ProgressStore
+from ketatraining.quiz.loading import load_quiz
+from ketatraining.widgets.progress import progress_html
+from ketatraining.widgets.quiz import QuizWidget
+
+
+def test_no_attempts_yet(isolated_store: str) -> None:
+    html = progress_html("nobody", ProgressStore(isolated_store))
+    assert "You have not finished any quiz yet" in html
+
+
+def test_finished_attempts_give_figure_description_and_table(isolated_store: str) -> None:
+    store = ProgressStore(isolated_store)
+    for responses in ([True, "1", "a", ["c"]], [False, "40", "b", ["a", "b"]]):
+        quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann")
+        for view, response in zip(list(quiz.views), responses, strict=True):
+            quiz.answer(view.question.id, response)
+    html = progress_html("ann", store)
+    assert '<img src="data:image/png;base64,' in html and 'alt="Bar chart' in html
+    assert "Try the quiz widget (assessment): best 100% against a pass mark of 50%, passed." in html
+    assert "<td>2</td><td>100%</td><td>100%</td><td>50%</td><td>✓ passed</td>" in html
+
+
+def test_unreadable_store_is_one_sentence(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("KETATRAINING_DB", f"sqlite:///{tmp_path}/no/such/dir/p.db")
+    html = progress_html("ann")
+    assert "Your progress cannot be shown" in html and "does not exist" in html
