@@ -1,0 +1,824 @@
+"""Moodle GIFT: read it as Moodle's own importer does, and write it back.
+
+Reading follows ``question/format/gift/format.php`` (``readquestion()``) step by step,
+so a file behaves here as it does in Moodle: blank lines separate questions, ``//``
+lines are comments (their ``[tag:...]`` and ``[id:...]`` are kept), ``$CATEGORY:``
+switches category, ``::title::``, ``[html]/[moodle]/[plain]/[markdown]`` formats,
+the escapes ``\\~ \\= \\# \\{ \\} \\: \\\\ \\n``, and the question type is inferred
+from the answer block in Moodle's order. Where Moodle is lax we are stricter (a
+numerical answer must be a number; weights must make sense), and every problem
+names its line.
+
+Multiple choice (single and multi-response), true/false and numerical questions map
+onto the course's types; essay, matching, short answer, missing word and description
+are reported with their line and skipped. What GIFT lacks (references, objective,
+explanation, feedback) is filled with "TODO: ..." markers.
+
+Writing (:func:`export_gift`) expresses everything GIFT can. What it cannot (the
+objective, references, points, units, option ids, quiz settings) goes into
+``// ketatraining: {...}`` comment lines, which Moodle ignores and this importer
+reads back, so that importing an export gives back the same quiz.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from ketatraining.interop.yaml_writer import (
+    TODO_EXPLANATION,
+    TODO_FEEDBACK,
+    TODO_FEEDBACK_CORRECT,
+    TODO_FEEDBACK_INCORRECT,
+    TODO_OBJECTIVE,
+    TODO_REFERENCE,
+    ImportResult,
+    is_id,
+    option_ids,
+    quiz_data,
+    slug,
+    unique_id,
+)
+from ketatraining.quiz.model import (
+    MultipleChoice,
+    Numeric,
+    Question,
+    Quiz,
+    SingleChoice,
+    TrueFalse,
+)
+from ketatraining.quiz.problems import Problem
+
+__all__ = [
+    "GiftAnswer",
+    "GiftQuestion",
+    "export_gift",
+    "import_gift",
+    "parse_gift",
+]
+
+FORMATS = ("moodle", "html", "plain", "markdown")
+UNSUPPORTED = {
+    "description": "a description (text without an answer block)",
+    "essay": "an essay question ({} with nothing inside)",
+    "match": "a matching question",
+    "shortanswer": "a short-answer question",
+    "missingword": "a missing-word question (text after the answer block)",
+}
+META_PREFIX = "// ketatraining:"
+QUIZ_META_PREFIX = "// ketatraining-quiz:"
+
+# Escapes become private-use placeholders before parsing, as Moodle's escapedchar_pre().
+_ESCAPES = {":": "\ue000", "#": "\ue001", "=": "\ue002", "{": "\ue003", "}": "\ue004",
+            "~": "\ue005", "n": "\ue006"}
+_UNESCAPE = {v: ("\n" if k == "n" else k) for k, v in _ESCAPES.items()}
+_ESCAPE_RE = re.compile(r"\\(\\|[:#={}~n])")
+_WEIGHT_RE = re.compile(r"^%-*([0-9]{1,2})\.?([0-9]*)%")
+_NUMBER_RE = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+_WS = " \t\n\r\0\x0b"  # what PHP's trim() removes
+
+
+# --- the parse, as Moodle sees it ---------------------------------------------------------
+
+
+@dataclass
+class GiftAnswer:
+    """One answer of a block: text (formats and escapes resolved), weight, feedback."""
+
+    text: str
+    weight: float
+    """Percent of the mark: 100 for '=', the %n% weight, else 0."""
+    feedback: str = ""
+    format: str = "moodle"
+    value: float | None = None
+    """Numerical: the value (midpoint for min..max); None for the '*' catch-all."""
+    tolerance: float | None = None
+    """Numerical: the margin; None when none was written ('=1822')."""
+
+
+@dataclass
+class GiftQuestion:
+    """One question as Moodle's importer reads it, before mapping to the course's types."""
+
+    line: int
+    kind: str
+    """multichoice, truefalse, numerical, essay, match, shortanswer, missingword,
+    description or category."""
+    name: str | None = None
+    text: str = ""
+    format: str = "moodle"
+    single: bool = True
+    answers: list[GiftAnswer] = field(default_factory=list)
+    answer: bool | None = None
+    feedback_true: str = ""
+    feedback_false: str = ""
+    general_feedback: str = ""
+    wrong_feedback: str | None = None
+    """Numerical: the '~#...' feedback for any other answer."""
+    tags: list[str] = field(default_factory=list)
+    idnumber: str | None = None
+    category: str | None = None
+    meta: dict[str, Any] | None = None
+    quiz_meta: dict[str, Any] | None = None
+
+
+def _trim(text: str) -> str:
+    return text.strip(_WS)
+
+
+def _escape_pre(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: "\\" if m.group(1) == "\\" else _ESCAPES[m.group(1)], text)
+
+
+def _escape_post(text: str) -> str:
+    for placeholder, char in _UNESCAPE.items():
+        text = text.replace(placeholder, char)
+    return text
+
+
+def _with_format(text: str, default: str) -> tuple[str, str]:
+    """Moodle's parse_text_with_format(): a leading [format] and the unescaped text."""
+    fmt = default
+    if text.startswith("["):
+        end = text.find("]")
+        name = text[1:end] if end > 0 else ""
+        if name in FORMATS:
+            fmt, text = name, text[end + 1:]
+    return _trim(_escape_post(text)), fmt
+
+
+def _comment_split(answer: str, default: str) -> tuple[str, str, str]:
+    """Moodle's commentparser(): 'text#feedback' -> (text, feedback, text format)."""
+    bits = answer.split("#", 1)
+    text, fmt = _with_format(_trim(bits[0]), default)
+    feedback = _with_format(_trim(bits[1]), default)[0] if len(bits) > 1 else ""
+    return text, feedback, fmt
+
+
+class _Failure(Exception):
+    def __init__(self, code: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint = code, message, hint
+
+
+def _fail(code: str, message: str, hint: str) -> NoReturn:
+    raise _Failure(code, message, hint)
+
+
+def _blocks(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Questions as Moodle splits them: runs of non-blank lines, with the first line no."""
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _trim(line) == "":
+            if current:
+                yield start, current
+            current = []
+        else:
+            if not current:
+                start = number
+            current.append(line)
+    if current:
+        yield start, current
+
+
+def _meta(comments: list[str], prefix: str) -> dict[str, Any] | None:
+    for comment in comments:
+        if comment.startswith(prefix):
+            try:
+                value = json.loads(comment[len(prefix):])
+            except json.JSONDecodeError as error:
+                _fail("KI010", f"The '{prefix[3:]}' comment is not valid JSON "
+                               f"({error.msg}).", "Fix or delete the comment line.")
+            if not isinstance(value, dict):
+                _fail("KI010", f"The '{prefix[3:]}' comment must hold a JSON object.",
+                               "Fix or delete the comment line.")
+            return value
+    return None
+
+
+def _tags_and_id(comments: list[str]) -> tuple[list[str], str | None]:
+    """[tag:...] and [id:...] in the comments, as Moodle's extract_idnumber_and_tags..."""
+    joined = "\n".join(c for c in comments if not c.startswith(("// ketatraining",)))
+    idnumber = None
+    match = re.search(r"\[id:((?:\\]|[^\]\x00-\x1f\x7f])+)\]", joined)
+    if match:
+        idnumber = _trim(match.group(1)).replace("\\]", "]")
+    tags = [_trim(m.group(1)).replace("\\]", "]")
+            for m in re.finditer(r"\[tag:((?:\\]|[^\]<>\x00-\x1f\x7f])+)\]", joined)]
+    return [t for t in tags if t], idnumber or None
+
+
+def _read_block(lines: list[str], line_no: int) -> GiftQuestion | None:
+    """Moodle's readquestion() for one block; None for a comment-only block."""
+    comments = []
+    kept = []
+    first_text_line = None
+    for offset, raw in enumerate(lines):
+        stripped = _trim(raw)
+        if stripped.startswith("//"):
+            comments.append(stripped)
+            kept.append(" ")
+        else:
+            kept.append(stripped)
+            if first_text_line is None:
+                first_text_line = line_no + offset
+    text = _trim("\n".join(kept))
+    if not text:
+        return None
+    line = first_text_line or line_no
+    question = GiftQuestion(line=line, kind="")
+    question.meta = _meta(comments, META_PREFIX)
+    question.quiz_meta = _meta(comments, QUIZ_META_PREFIX)
+    question.tags, question.idnumber = _tags_and_id(comments)
+    text = _escape_pre(text)
+
+    if text.startswith("$CATEGORY:"):
+        question.kind = "category"
+        question.category = _trim(_escape_post(text[10:]))
+        return question
+
+    if text.startswith("::"):
+        text = text[2:]
+        end = text.find("::")
+        if end >= 0:
+            question.name = _trim(_escape_post(text[:end]))
+            text = _trim(text[end + 2:])
+
+    start, finish = text.find("{"), text.find("}")
+    if start < 0 and finish < 0:
+        question.kind = "description"
+        question.text, question.format = _with_format(text, "moodle")
+        return question
+    if start < 0 or finish < 0 or finish < start:
+        missing = "'{'" if start < 0 or finish < start else "'}'"
+        _fail("KI010", f"Could not find a {{...}} around the answers: {missing} is "
+                       "missing.", "Put the answers between { and }; write \\{ or \\} for a "
+                       "literal brace.")
+    answer_text = _trim(text[start + 1:finish])
+    if text.endswith("}"):
+        question_text = text[:start] + text[finish + 1:]
+    else:
+        question_text = text[:start] + "_____" + text[finish + 1:]
+        question.kind = "missingword"
+
+    separator = answer_text.rfind("####")
+    general = ""
+    if separator >= 0:
+        general = answer_text[separator + 4:]
+        answer_text = _trim(answer_text[:separator])
+
+    question.text, question.format = _with_format(_trim(question_text), "moodle")
+    question.general_feedback = _with_format(general, question.format)[0]
+    default = question.format
+
+    if not question.kind:
+        question.kind = _infer_kind(answer_text)
+    if question.kind in ("missingword", "essay", "match", "shortanswer"):
+        if question.kind == "shortanswer" and answer_text.split("#", 1)[0].strip().upper() in (
+                "T", "TRUE", "F", "FALSE"):
+            question.answers = [GiftAnswer(answer_text, 100)]  # for the hint
+        return question
+    if question.kind == "multichoice":
+        _read_multichoice(question, answer_text, default)
+    elif question.kind == "truefalse":
+        bits = answer_text.split("#", 2)
+        word = _with_format(_trim(bits[0]), default)[0]
+        wrong = _with_format(_trim(bits[1]), default)[0] if len(bits) > 1 else ""
+        right = _with_format(_trim(bits[2]), default)[0] if len(bits) > 2 else ""
+        question.answer = word in ("T", "TRUE")
+        question.feedback_true = right if question.answer else wrong
+        question.feedback_false = wrong if question.answer else right
+    else:
+        _read_numerical(question, answer_text, default)
+    return question
+
+
+def _infer_kind(answer_text: str) -> str:
+    if answer_text == "":
+        return "essay"
+    if answer_text[0] == "#":
+        return "numerical"
+    if "~" in answer_text:
+        return "multichoice"
+    if "=" in answer_text and "->" in answer_text:
+        return "match"
+    check = answer_text
+    if answer_text.find("#") > 0:
+        check = _trim(answer_text[: answer_text.find("#")])
+    return "truefalse" if check in ("T", "TRUE", "F", "FALSE") else "shortanswer"
+
+
+def _weight(answer: str) -> tuple[float | None, str]:
+    """A leading %n% weight (Moodle's answerweightparser), and the rest of the answer."""
+    if not _WEIGHT_RE.match(answer):
+        return None, answer
+    end = answer.index("%", 1)
+    return float(answer[1:end]), answer[end + 1:]
+
+
+def _read_multichoice(question: GiftQuestion, answer_text: str, default: str) -> None:
+    question.single = "=" in answer_text
+    parts = answer_text.replace("=", "~=").split("~")
+    if parts and _trim(parts[0]) == "":
+        parts = parts[1:]
+    if len(parts) < 2:
+        _fail("KI011", f"A multiple-choice question needs at least two answers; this "
+                       f"one has {len(parts)}.", "Add answers starting with ~ (wrong) or = "
+                       "(right).")
+    for part in parts:
+        part = _trim(part)
+        if part.startswith("="):
+            weight: float | None = 100.0
+            part = part[1:]
+        else:
+            weight, part = _weight(part)
+        text, feedback, fmt = _comment_split(part, default)
+        question.answers.append(GiftAnswer(text, weight or 0.0, feedback, fmt))
+
+
+def _number(text: str) -> float:
+    if not _NUMBER_RE.match(text):
+        shown = _escape_post(text).strip() or "(nothing)"
+        _fail("KI012", f"'{shown}' is not a number.",
+                       "Write numerical answers as {#value}, {#value:margin} or {#min..max}, "
+                       "e.g. {#40:0.5}.")
+    return float(text)
+
+
+def _read_numerical(question: GiftQuestion, answer_text: str, default: str) -> None:
+    answer_text = answer_text[1:]
+    tilde = answer_text.find("~")
+    if tilde >= 0:
+        question.wrong_feedback = _comment_split(answer_text[tilde:], default)[1]
+        answer_text = answer_text[:tilde]
+    parts = answer_text.split("=")
+    if parts and _trim(parts[0]) == "":
+        parts = parts[1:]
+    if not parts:
+        _fail("KI013", "No answers found for this numerical question.",
+                       "Write the number after the #, e.g. {#40} or {#=40:0.5 =%50%40:2}.")
+    for part in parts:
+        weight, part = _weight(_trim(part))
+        text, feedback, _ = _comment_split(part, default)
+        answer = GiftAnswer(text, 100.0 if weight is None else weight, feedback, default)
+        if _trim(text) == "*":
+            answer.value = None
+        elif text.find("..") > 0:
+            low, high = _number(text[: text.find("..")]), _number(text[text.find("..") + 2:])
+            if low > high:
+                _fail("KI012", f"The range {text} runs from a larger to a smaller "
+                               "number.", "Write the range as min..max.")
+            answer.value = (low + high) / 2
+            answer.tolerance = high - answer.value
+        elif text.find(":") > 0:
+            answer.value = _number(text[: text.find(":")])
+            answer.tolerance = _number(text[text.find(":") + 1:])
+            if answer.tolerance < 0:
+                _fail("KI012", f"The margin in {text} is negative.",
+                               "Write the margin as a positive number, e.g. 40:0.5.")
+        else:
+            answer.value = _number(text)
+        question.answers.append(answer)
+
+
+@dataclass
+class GiftParse:
+    """Every block of a file, read; problems are syntax errors with their lines."""
+
+    questions: list[GiftQuestion]
+    problems: list[Problem]
+
+
+def parse_gift(text: str, path: str = "<gift>") -> GiftParse:
+    """Read GIFT text block by block; a bad block is reported and the rest still read."""
+    questions: list[GiftQuestion] = []
+    problems: list[Problem] = []
+    text = text.removeprefix("\ufeff")
+    category: str | None = None
+    for line_no, lines in _blocks(text):
+        try:
+            question = _read_block(lines, line_no)
+        except _Failure as failure:
+            problems.append(Problem(failure.code, failure.message, path, _text_line(lines,
+                                    line_no), hint=failure.hint))
+            continue
+        if question is None:
+            continue
+        if question.kind == "category":
+            category = question.category
+        else:
+            question.category = category
+        questions.append(question)
+    return GiftParse(questions, problems)
+
+
+def _text_line(lines: list[str], line_no: int) -> int:
+    for offset, line in enumerate(lines):
+        if not _trim(line).startswith("//"):
+            return line_no + offset
+    return line_no
+
+
+# --- mapping onto the course's quiz format ------------------------------------------------
+
+
+def _markdown(text: str, fmt: str) -> str:
+    """GIFT text in the course's Markdown: HTML is valid Markdown; plain text is escaped."""
+    if fmt != "plain":
+        return text
+    escaped = re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", text)
+    return re.sub(r"(?m)^(\s*)([-+]|\d+[.)])(\s)", r"\1\\\2\3", escaped)
+
+
+def _prose(text: str, fmt: str, todo: str) -> str:
+    return _markdown(text, fmt) if _trim(text) else todo
+
+
+class _Mapper:
+    def __init__(self, path: str, quiz_id: str, strict: bool) -> None:
+        self.path, self.quiz_id, self.strict = path, quiz_id, strict
+        self.problems: list[Problem] = []
+        self.taken: set[str] = set()
+        self.skipped = 0
+
+    def problem(self, code: str, message: str, question: GiftQuestion, hint: str,
+                severity: str = "error") -> None:
+        self.problems.append(Problem(code, message, self.path, question.line,
+                                     question=question.name or question.idnumber, hint=hint,
+                                     severity="warning" if severity == "warning" else "error"))
+
+    def question(self, gift: GiftQuestion) -> dict[str, Any] | None:
+        if gift.kind in UNSUPPORTED:
+            hint = "Rewrite it as multiple choice, true/false or numerical, or remove it."
+            if gift.kind == "shortanswer" and gift.answers:
+                hint = "True/false answers must be written in capitals: {TRUE} or {T}."
+            self.skipped += 1
+            self.problem("KI020", f"Skipped {UNSUPPORTED[gift.kind]}: the course does not "
+                         "support this question type.", gift, hint,
+                         "error" if self.strict else "warning")
+            return None
+        meta = gift.meta or {}
+        base = self._base(gift, meta)
+        try:
+            if gift.kind == "multichoice":
+                body = self._choice(gift, meta)
+            elif gift.kind == "truefalse":
+                body = {
+                    "type": "true_false",
+                    "answer": bool(gift.answer),
+                    "feedback_true": _prose(gift.feedback_true, gift.format, TODO_FEEDBACK),
+                    "feedback_false": _prose(gift.feedback_false, gift.format, TODO_FEEDBACK),
+                }
+            else:
+                body = self._numeric(gift, meta)
+        except _Failure as failure:
+            self.problem(failure.code, failure.message, gift, failure.hint)
+            return None
+        return self._assemble(base, body, gift, meta)
+
+    def _base(self, gift: GiftQuestion, meta: dict[str, Any]) -> dict[str, Any]:
+        wanted = meta.get("id") if isinstance(meta.get("id"), str) else None
+        if not wanted and gift.idnumber:
+            wanted = gift.idnumber if is_id(gift.idnumber) else slug(gift.idnumber, "")
+        if not wanted and gift.name:
+            wanted = slug(gift.name, "")
+        if not wanted or not is_id(wanted):
+            wanted = f"{self.quiz_id}-{len(self.taken) + 1}"
+        return {"id": unique_id(wanted, self.taken),
+                "prompt": _prose(gift.text, gift.format, "TODO: write the question.")}
+
+    def _assemble(self, base: dict[str, Any], body: dict[str, Any], gift: GiftQuestion,
+                  meta: dict[str, Any]) -> dict[str, Any]:
+        question: dict[str, Any] = {"id": base["id"], "type": body.pop("type"),
+                                    "prompt": base["prompt"]}
+        question.update(body)
+        question["explanation"] = _prose(gift.general_feedback, gift.format, TODO_EXPLANATION)
+        references = meta.get("references")
+        question["references"] = (list(references) if isinstance(references, list)
+                                  and references else [TODO_REFERENCE])
+        objective = meta.get("objective")
+        question["objective"] = objective if isinstance(objective, str) else TODO_OBJECTIVE
+        if meta.get("difficulty") in ("easy", "medium", "hard"):
+            question["difficulty"] = meta["difficulty"]
+        if gift.tags:
+            question["tags"] = list(gift.tags)
+        points = meta.get("points")
+        valid = isinstance(points, (int, float)) and not isinstance(points, bool)
+        question["points"] = points if valid else 1
+        return question
+
+    def _choice(self, gift: GiftQuestion, meta: dict[str, Any]) -> dict[str, Any]:
+        ids = meta.get("option_ids")
+        if not (isinstance(ids, list) and len(ids) == len(gift.answers)
+                and all(isinstance(i, str) for i in ids)):
+            ids = option_ids(len(gift.answers))
+        options = []
+        for oid, answer in zip(ids, gift.answers, strict=True):
+            options.append({
+                "id": oid,
+                "text": _prose(answer.text, answer.format, "TODO: write this option."),
+                "correct": answer.weight > 0,
+                "feedback": _prose(answer.feedback, gift.format, TODO_FEEDBACK),
+            })
+        if gift.single:
+            right = [o for o, a in zip(options, gift.answers, strict=True) if a.weight == 100]
+            if len(right) != 1:
+                _fail("KI013", f"This single-answer question has {len(right)} fully "
+                               "right answers (=); the course needs exactly one.",
+                               "Keep one '=' answer, or use ~%50% weights without any '=' "
+                               "for a select-all-that-apply question.")
+            partial = [a for a in gift.answers if a.weight not in (0, 100)]
+            for option, answer in zip(options, gift.answers, strict=True):
+                option["correct"] = answer.weight == 100
+            if partial:
+                self.problem("KI021", f"{len(partial)} answer(s) give partial credit or a "
+                             "penalty, which single-choice questions do not have; they now "
+                             "score 0.", gift, "Check the question; for partial credit write "
+                             "it with ~%n% weights and no '=' (select all that apply).",
+                             "warning")
+            return {"type": "single_choice", "options": options}
+        positive = sum(a.weight for a in gift.answers if a.weight > 0)
+        if positive == 0:
+            _fail("KI013", "No answer of this select-all-that-apply question has a "
+                           "positive weight.", "Give the right answers weights that add up to "
+                           "100, e.g. ~%50%first ~%50%second.")
+        if abs(positive - 100) > 0.01:
+            _fail("KI013", f"The positive weights add up to {positive:g}%, not 100%.",
+                           "Make the weights of the right answers add up to 100 (Moodle "
+                           "refuses such a question too).")
+        if any(a.weight < -100 for a in gift.answers):
+            _fail("KI013", "A weight is below -100%.",
+                           "Weights are percentages between -100 and 100.")
+        if meta.get("default_weights") is True:
+            return {"type": "multiple_choice", "options": options}
+        for option, answer in zip(options, gift.answers, strict=True):
+            option["weight"] = answer.weight
+        correct = meta.get("correct")
+        if isinstance(correct, list) and len(correct) == len(options):
+            for option, flag in zip(options, correct, strict=True):
+                option["correct"] = bool(flag)
+        return {"type": "multiple_choice", "options": options}
+
+    def _numeric(self, gift: GiftQuestion, meta: dict[str, Any]) -> dict[str, Any]:
+        catch_all = [a for a in gift.answers if a.value is None]
+        answers = [a for a in gift.answers if a.value is not None]
+        main = next((a for a in answers if a.weight == 100), None)
+        if main is None:
+            _fail("KI013", "No answer of this numerical question earns full marks.",
+                           "Mark the right value with '=' and no weight (or =%100%).")
+        for answer in answers:
+            if not 0 <= answer.weight <= 100:
+                _fail("KI013", f"The answer {answer.text} has weight "
+                               f"{answer.weight:g}%; numerical answers earn 0 to 100%.",
+                               "Use a weight between 0 and 100.")
+        wrong = gift.wrong_feedback
+        if wrong is None and catch_all:
+            wrong = catch_all[0].feedback
+        body: dict[str, Any] = {"type": "numeric", "value": main.value}
+        if isinstance(meta.get("units"), str):
+            body["units"] = meta["units"]
+        if "relative_tolerance" in meta:
+            tolerance, relative = meta.get("tolerance"), meta.get("relative_tolerance")
+        else:
+            tolerance, relative = main.tolerance, None
+        if tolerance is not None:
+            body["tolerance"] = tolerance
+        if relative is not None:
+            body["relative_tolerance"] = relative
+        body["feedback_correct"] = _prose(main.feedback, gift.format, TODO_FEEDBACK_CORRECT)
+        body["feedback_incorrect"] = _prose(wrong or "", gift.format, TODO_FEEDBACK_INCORRECT)
+        alternatives = []
+        for answer in answers:
+            if answer is main:
+                continue
+            alternative: dict[str, Any] = {"value": answer.value,
+                                           "tolerance": answer.tolerance or 0.0,
+                                           "credit": answer.weight}
+            if _trim(answer.feedback):
+                alternative["feedback"] = _markdown(answer.feedback, gift.format)
+            alternatives.append(alternative)
+        if alternatives:
+            body["alternatives"] = alternatives
+        return body
+
+
+def import_gift(
+    text: str,
+    *,
+    quiz_id: str,
+    path: str = "<gift>",
+    strict: bool = False,
+    title: str | None = None,
+) -> ImportResult:
+    """GIFT text to quiz data; ``data`` is None when there is any error.
+
+    Unsupported question types are warnings (errors with ``strict``) and are skipped.
+    """
+    parsed = parse_gift(text, path)
+    mapper = _Mapper(path, quiz_id, strict)
+    mapper.problems.extend(parsed.problems)
+    questions = []
+    categories: list[str] = []
+    quiz_meta: dict[str, Any] = {}
+    for gift in parsed.questions:
+        if gift.quiz_meta and not quiz_meta:
+            quiz_meta = gift.quiz_meta
+        if gift.kind == "category":
+            if gift.category:
+                categories.append(gift.category)
+            continue
+        question = mapper.question(gift)
+        if question is not None:
+            questions.append(question)
+    if not questions and not any(p.severity == "error" for p in mapper.problems):
+        mapper.problems.append(Problem("KI022", "The file has no multiple-choice, true/false "
+                                       "or numerical question to import.", path,
+                                       hint="Check that this is a GIFT file."))
+    problems = sorted(mapper.problems, key=lambda p: (p.line or 0, p.code))
+    if any(p.severity == "error" for p in problems):
+        return ImportResult(None, problems, mapper.skipped)
+    if len(set(categories)) > 1:
+        problems.append(Problem("KI021", f"The file has {len(set(categories))} categories; "
+                                "their questions are merged into one quiz.", path,
+                                hint="Split the file per category to get one quiz each.",
+                                severity="warning"))
+    return ImportResult(_quiz(quiz_id, title, questions, categories, quiz_meta, path),
+                        problems, mapper.skipped)
+
+
+def _quiz(quiz_id: str, title: str | None, questions: list[dict[str, Any]],
+          categories: list[str], meta: dict[str, Any], path: str) -> dict[str, Any]:
+    if not title:
+        title = meta.get("title") if isinstance(meta.get("title"), str) else None
+    if not title and categories:
+        last = [p for p in re.split(r"(?<!/)/(?!/)", categories[0]) if p][-1:]
+        title = last[0].replace("//", "/") if last and not last[0].startswith("$") else None
+    if not title:
+        title = quiz_id.replace("-", " ").replace("_", " ").capitalize()
+    description = meta.get("description") if isinstance(meta.get("description"), str) else (
+        f"Imported from {path.rsplit('/', 1)[-1]}. Check the title, topic and pass mark, and "
+        "replace every TODO."
+    )
+    topic = meta.get("topic") if isinstance(meta.get("topic"), str) else "imported"
+    pass_mark = meta.get("pass_mark")
+    attempts = meta.get("max_attempts")
+    return quiz_data(
+        quiz_id,
+        title,
+        questions,
+        description=description,
+        topic=topic,
+        pass_mark=pass_mark if isinstance(pass_mark, (int, float)) else 70,
+        max_attempts=attempts if isinstance(attempts, int) else None,
+        shuffle=meta.get("shuffle") is True,
+    )
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    """Moodle's repchar(): escape GIFT's control characters; newlines become \\n."""
+    text = text.strip().replace("\\", "\\\\")
+    for char in "#=~{}:":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\r", "").replace("\n", "\\n")
+
+
+def _num(value: float) -> str:
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _plain(value: float) -> str:
+    """A weight as GIFT's %n% syntax reads it: digits, never an exponent."""
+    return format(Decimal(repr(float(value))), "f").removesuffix(".0")
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _tag(text: str) -> str:
+    return text.replace("]", "\\]").replace("\n", " ")
+
+
+def _default_weights(question: MultipleChoice) -> list[float]:
+    right = sum(o.correct for o in question.options)
+    wrong = len(question.options) - right
+    return [round(100 / right, 5) if o.correct else round(-100 / wrong, 5)
+            for o in question.options]
+
+
+def _question_meta(question: Question) -> dict[str, Any]:
+    meta: dict[str, Any] = {"objective": question.objective,
+                            "references": list(question.references)}
+    if question.difficulty:
+        meta["difficulty"] = question.difficulty
+    meta["points"] = question.points
+    if not is_id(question.id) or question.id != question.id.strip():
+        meta["id"] = question.id
+    if isinstance(question, SingleChoice | MultipleChoice):
+        ids = [o.id for o in question.options]
+        if ids != option_ids(len(ids)):
+            meta["option_ids"] = ids
+    if isinstance(question, MultipleChoice):
+        if all(o.weight is None for o in question.options):
+            meta["default_weights"] = True
+        else:
+            flags = [o.correct for o in question.options]
+            if flags != [(o.weight or 0) > 0 for o in question.options]:
+                meta["correct"] = flags
+    if isinstance(question, Numeric):
+        if question.units is not None:
+            meta["units"] = question.units
+        if question.relative_tolerance is not None:
+            meta["tolerance"] = question.tolerance
+            meta["relative_tolerance"] = question.relative_tolerance
+    return meta
+
+
+def _choice_lines(question: SingleChoice | MultipleChoice) -> list[str]:
+    lines = []
+    if isinstance(question, MultipleChoice):
+        weights = ([o.weight or 0.0 for o in question.options]
+                   if any(o.weight is not None for o in question.options)
+                   else _default_weights(question))
+    for index, option in enumerate(question.options):
+        text = _escape(option.text)
+        if isinstance(question, SingleChoice):
+            mark = "=" if option.correct else ("~%0%" if text.startswith("%") else "~")
+        else:
+            weight = weights[index]
+            mark = f"~%{_plain(weight)}%" if weight or text.startswith("%") else "~"
+        lines.append(f"\t{mark}{text}#{_escape(option.feedback)}")
+    return lines
+
+
+def _numeric_lines(question: Numeric) -> list[str]:
+    tolerance = question.tolerance
+    if question.relative_tolerance is not None:
+        relative = question.relative_tolerance * abs(question.value)
+        tolerance = max(tolerance or 0.0, relative)
+    value = _num(question.value)
+    if tolerance is not None:
+        value += f":{_num(tolerance)}"
+    lines = [f"\t={value}#{_escape(question.feedback_correct)}"]
+    for alternative in question.alternatives:
+        feedback = f"#{_escape(alternative.feedback)}" if alternative.feedback else ""
+        lines.append(f"\t=%{_plain(alternative.credit)}%{_num(alternative.value)}:"
+                     f"{_num(alternative.tolerance)}{feedback}")
+    lines.append(f"\t~#{_escape(question.feedback_incorrect)}")
+    return lines
+
+
+def _export_question(question: Question) -> str:
+    lines = [f"// [id:{_tag(question.id)}]"]
+    lines += [f"// [tag:{_tag(tag)}]" for tag in question.tags]
+    lines.append(META_PREFIX + " " + _json(_question_meta(question)))
+    head = f"::{_escape(question.id)}::[markdown]{_escape(question.prompt)}"
+    general = f"\t####{_escape(question.explanation)}"
+    if isinstance(question, TrueFalse):
+        word = "TRUE" if question.answer else "FALSE"
+        right = question.feedback_true if question.answer else question.feedback_false
+        wrong = question.feedback_false if question.answer else question.feedback_true
+        lines.append(f"{head}{{{word}#{_escape(wrong)}#{_escape(right)}")
+        lines += [general, "}"]
+    elif isinstance(question, Numeric):
+        lines += [head + "{#", *_numeric_lines(question), general, "}"]
+    else:
+        lines += [head + "{", *_choice_lines(question), general, "}"]
+    return "\n".join(lines)
+
+
+def export_gift(quiz: Quiz) -> str:
+    """The quiz as GIFT text for Moodle; importing it gives back the same quiz.
+
+    Moodle reads every question (multiple choice, true/false, numerical) with its
+    feedback and explanation; fields GIFT has no syntax for travel in
+    ``// ketatraining:`` comments that Moodle ignores.
+    """
+    quiz_meta: dict[str, Any] = {"title": quiz.title}
+    if quiz.description is not None:
+        quiz_meta["description"] = quiz.description
+    quiz_meta["topic"] = quiz.topic
+    quiz_meta["pass_mark"] = quiz.pass_mark
+    if quiz.max_attempts is not None:
+        quiz_meta["max_attempts"] = quiz.max_attempts
+    quiz_meta["shuffle"] = quiz.shuffle
+    title = " ".join(quiz.title.split())
+    category = title.replace("/", "//")
+    blocks = [
+        (f"// {title} (quiz '{quiz.id}'), exported from ketatraining as GIFT.\n"
+        f"{QUIZ_META_PREFIX} {_json(quiz_meta)}\n"
+        f"$CATEGORY: $course$/top/{category}")
+    ]
+    blocks += [_export_question(q) for q in quiz.questions]
+    return "\n\n".join(blocks) + "\n"
+
