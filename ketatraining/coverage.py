@@ -49,6 +49,7 @@ def _nb(notebook: str, *headings: str) -> tuple[NotebookSection, ...]:
     return tuple(NotebookSection(f"{notebook}.ipynb", h) for h in headings)
 
 
+NB00 = "00-welcome"
 NB01 = "01-what-is-ketamine"
 NB02 = "02-ptsd-and-established-treatments"
 NB03 = "03-mechanism"
@@ -65,8 +66,12 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "everyone, and ketamine is presented as a novel approach."
         ),
         markers=("Understanding Ketamine Treatment for PTSD: A Comprehensive Guide",),
-        notebooks=_nb(NB06, "What the guide says"),
-        quiz_items=("contraindications/ci-guide-list-complete",),
+        notebooks=_nb(NB00, "Overview") + _nb(NB07, "The guide as a whole"),
+        quiz_items=(
+            "welcome/welcome-off-label",
+            "treatments/treat-guide-omissions",
+            "final/fin-first-step",
+        ),
     ),
     GuideSection(
         key="what-is-ketamine",
@@ -75,15 +80,26 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "doses explored for depression and PTSD."
         ),
         markers=("But first",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB07, "The guide as a whole"),
+        quiz_items=(
+            "pharmacology/pharm-history-timeline",
+            "pharmacology/pharm-dose-class",
+            "pharmacology/pharm-offlabel-ptsd",
+            "pharmacology/pharm-esketamine-indications",
+        ),
     ),
     GuideSection(
         key="ptsd",
         summary="What PTSD is: the traumatic events behind it and its symptoms.",
         markers=("Understanding PTSD and Traditional Treatment Options",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB07, "The guide as a whole"),
+        quiz_items=(
+            "ptsd/ptsd-clusters-classify",
+            "ptsd/ptsd-criterion-a",
+            "ptsd/ptsd-duration",
+            "final/fin-dsm5-duration",
+            "final/fin-pcl5-total",
+        ),
     ),
     GuideSection(
         key="traditional-treatments",
@@ -92,8 +108,15 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "effective for everyone."
         ),
         markers=("Before ketamine therapy for PTSD",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB07, "The guide as a whole"),
+        quiz_items=(
+            "treatments/treat-strong-psychotherapies",
+            "treatments/treat-fda-approved",
+            "treatments/treat-vadod-first-line",
+            "treatments/treat-guide-omissions",
+            "final/fin-first-step",
+            "final/fin-fda-approved-drugs",
+        ),
     ),
     GuideSection(
         key="how-it-works",
@@ -102,85 +125,126 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "main excitatory transmitter."
         ),
         markers=("How Does Ketamine Treatment for PTSD Work?",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB07, "The guide as a whole"),
+        quiz_items=(
+            "mechanism/mech-nmda-antagonist",
+            "mechanism/mech-ssri-contrast",
+            "final/fin-mech-not-an-ssri",
+        ),
     ),
     GuideSection(
         key="benefits-overview",
         summary="Benefits are presented as most relevant for people not helped by standard care.",
         markers=("Potential Benefits of Ketamine for Trauma Relief",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB04, "The guide's claims, one by one"),
+        quiz_items=(
+            "benefits/benefits-no-source-claims",
+            "benefits/benefits-treatment-resistant",
+        ),
     ),
     GuideSection(
         key="benefit-rapid-relief",
         summary="Claim: relief within hours or days, faster than standard medications.",
         markers=("Rapid symptom relief",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB04, "Rapid symptom relief", "Effect sizes at a glance"),
+        quiz_items=(
+            "benefits/benefits-active-control",
+            "benefits/benefits-midazolam-response",
+            "benefits/benefits-onset-vs-ssri",
+            "final/fin-claim-rapid-relief",
+        ),
     ),
     GuideSection(
         key="benefit-shorter-duration",
         summary="Claim: a course of infusions over several weeks, shorter than other treatments.",
         markers=("Shorter treatment duration",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB04, "Shorter treatment course"),
+        quiz_items=(
+            "benefits/benefits-loss-of-response",
+            "final/fin-claim-durability",
+        ),
     ),
     GuideSection(
         key="benefit-reduced-medication",
         summary="Claim: lasting relief that reduces the need for ongoing medication.",
         markers=("Reduced reliance on medication",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB04, "Reduced reliance on medication"),
+        quiz_items=(
+            "benefits/benefits-reduced-medication",
+            "benefits/benefits-no-source-claims",
+        ),
     ),
     GuideSection(
         key="benefit-treatment-resistant",
         summary="Claim: promise in treatment-resistant PTSD.",
         markers=("Treatment-resistant PTSD",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB04, "Treatment-resistant PTSD"),
+        quiz_items=(
+            "benefits/benefits-treatment-resistant",
+            "benefits/benefits-abdallah-design",
+            "final/fin-claim-treatment-resistant",
+        ),
     ),
     GuideSection(
         key="benefit-neuroplasticity",
         summary="Claim: ketamine promotes neuroplasticity that addresses PTSD's neural changes.",
         markers=("Neuroplasticity enhancement",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB04, "Neuroplasticity enhancement"),
+        quiz_items=(
+            "benefits/benefits-neuroplasticity",
+            "mechanism/mech-neuroplasticity-claim",
+            "mechanism/mech-evidence-source",
+            "final/fin-mech-neuroplasticity-shown",
+        ),
     ),
     GuideSection(
         key="benefit-complementary",
         summary="Claim: combining ketamine with other therapies may enhance outcomes.",
         markers=("Complementary treatment",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB04, "Complementary to psychotherapy"),
+        quiz_items=(
+            "benefits/benefits-complementary",
+        ),
     ),
     GuideSection(
         key="benefit-quality-of-life",
         summary="Claim: improved anxiety, sleep, social functioning and well-being.",
         markers=("Improved quality of life",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB04, "Improved quality of life"),
+        quiz_items=(
+            "benefits/benefits-no-source-claims",
+        ),
     ),
     GuideSection(
         key="risk-dissociation",
         summary="Risk: temporary dissociation, hallucinations or perceptual disturbances.",
         markers=("Risks and Side Effects of Ketamine Treatment for PTSD", "Dissociative effects"),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB05, "What the guide says", "Dissociation and sedation"),
+        quiz_items=(
+            "risks/risks-dissociation",
+            "risks/risks-guide-omits",
+        ),
     ),
     GuideSection(
         key="risk-blood-pressure",
         summary="Risk: a temporary rise in blood pressure and heart rate.",
         markers=("Increased blood pressure and heart rate",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB05, "Blood pressure and heart rate", "Monitoring in practice"),
+        quiz_items=(
+            "risks/risks-bp-pooled",
+            "risks/risks-bp-time-course",
+            "risks/risks-predose-bp",
+            "final/fin-esketamine-session",
+        ),
     ),
     GuideSection(
         key="risk-drowsiness-dizziness",
         summary="Risk: drowsiness or dizziness after treatment, resolving within hours.",
         markers=("Drowsiness and dizziness",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB05, "Drowsiness and dizziness"),
+        quiz_items=(
+            "risks/risks-driving",
+        ),
     ),
     GuideSection(
         key="contraindications",
@@ -203,6 +267,8 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "contraindications/ci-bp-176-104",
             "contraindications/ci-aneurysm-case",
             "contraindications/ci-guide-list-complete",
+            "final/fin-screen-flags",
+            "final/fin-screen-substance-use",
         ),
     ),
     GuideSection(
@@ -212,8 +278,11 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "course make it appealing; consult a mental health professional."
         ),
         markers=("Ketamine for PTSD treatment is a promising alternative",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB07, "The guide's conclusion, checked"),
+        quiz_items=(
+            "final/fin-claim-rapid-relief",
+            "final/fin-claim-durability",
+        ),
     ),
     GuideSection(
         key="promotional-closing",
@@ -222,8 +291,13 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "a slogan. Taught as an example of promotion; the provider is never named."
         ),
         markers=("If you are considering ketamine treatment for PTSD in",),
-        notebooks=(),
-        quiz_items=(),
+        notebooks=_nb(NB07, "The closing advertisement: an example of promotion")
+        + _nb(NB05, "At-home oral compounded ketamine"),
+        quiz_items=(
+            "final/fin-promotional-closing",
+            "final/fin-home-compounded",
+            "risks/risks-fda-warning",
+        ),
         promotional=True,
     ),
 )
