@@ -24,8 +24,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Running as root (containers) needs --allow-root; everyone else gets the default.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks 00-welcome.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=notebooks notebooks/00-welcome.ipynb
 
 # Each part gets its own fresh progress store so tests never touch a learner's data.
 test: $(STAMP)
