@@ -322,6 +322,33 @@ class ProgressStore:
 
         self._run(work)
 
+    def import_history(self, attempts: list[AttemptRecord],
+                       submissions: list[Submission]) -> None:
+        """Write complete attempts and their answers in one transaction (demo data,
+        imports): all or nothing, and thousands of rows without one commit per answer."""
+
+        def work(connection: Connection) -> None:
+            for learner_id in sorted({a.learner_id for a in attempts}
+                                     | {s.learner_id for s in submissions}):
+                self._ensure_learner(connection, learner_id)
+            if attempts:
+                connection.execute(insert(schema.attempts), [
+                    {"learner_id": a.learner_id, "quiz_id": a.quiz_id, "attempt": a.attempt,
+                     "started_at": a.started_at, "finished_at": a.finished_at,
+                     "score": a.score, "max_score": a.max_score, "pass_mark": a.pass_mark,
+                     "passed": a.passed}
+                    for a in attempts])
+            if submissions:
+                connection.execute(insert(schema.responses), [
+                    {"submission_id": s.submission_id, "learner_id": s.learner_id,
+                     "quiz_id": s.quiz_id, "question_id": s.question_id,
+                     "attempt": s.attempt, "response": json.dumps(s.response),
+                     "score": s.score, "max_score": s.max_score, "correct": s.correct,
+                     "duration_seconds": s.duration_seconds, "submitted_at": s.submitted_at}
+                    for s in submissions])
+
+        self._run(work)
+
     # -- reads --------------------------------------------------------------------------
     def display_name(self, learner_id: str) -> str | None:
         def work(connection: Connection) -> str | None:
