@@ -1,0 +1,165 @@
+"""Has a learner completed the course? A record of it, or a list of what is missing.
+
+Everything comes from the progress store (finished quiz attempts, the stored name) and
+the quiz files (titles, objectives); nothing is taken from kernel memory, so the answer
+is the same in JupyterLab, in the Voila app and on the command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ketatraining.certificate.course import Course
+from ketatraining.errors import KetaTrainingError
+from ketatraining.progress.records import AttemptRecord, utcnow
+from ketatraining.progress.store import ProgressStore
+from ketatraining.progress.summary import summarise
+from ketatraining.quiz.loading import CATALOG_FILES, check_file, default_quiz_dir, load_catalog
+from ketatraining.quiz.model import Quiz
+
+NAME_MISSING = (
+    "Your name for the record is not set. Enter it once (in notebook 07, or with "
+    "'ketatraining certificate --name \"Your Name\"'); it is stored with your progress."
+)
+MAX_NAME_LENGTH = 120
+
+
+class NotEligible(KetaTrainingError):
+    """The learner has not completed the course yet; ``missing`` says what remains."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__("No completion record yet. Still to do: " + " ".join(missing))
+
+
+@dataclass(frozen=True, slots=True)
+class QuizResult:
+    quiz_id: str
+    title: str
+    attempts: int
+    best_percent: float
+    pass_mark: float
+    passed: bool
+    time_spent_seconds: float
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionRecord:
+    """Everything printed on a completion record (the course statements come separately)."""
+
+    learner_id: str
+    learner_name: str
+    course_title: str
+    course_version: str
+    completed_at: datetime
+    issued_at: datetime
+    quizzes: list[QuizResult]
+    objectives: list[tuple[str, str]] = field(default_factory=list)
+    time_spent_seconds: float = 0.0
+
+    @property
+    def record_id(self) -> str:
+        """A short stable reference for this completion (same learner, course, date)."""
+        parts = (self.learner_id, self.course_title, self.course_version,
+                 self.completed_at.isoformat())
+        key = "|".join(parts)
+        return hashlib.sha256(key.encode()).hexdigest()[:12].upper()
+
+
+def clean_name(name: str) -> str:
+    """A name as typed, trimmed; refuses empty, over-long or control-character names."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        msg = "The name is empty. Type your name as it should appear on the record."
+        raise ValueError(msg)
+    if len(cleaned) > MAX_NAME_LENGTH:
+        msg = f"The name is longer than {MAX_NAME_LENGTH} characters; please shorten it."
+        raise ValueError(msg)
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in cleaned):
+        msg = "The name contains control characters; please type it again."
+        raise ValueError(msg)
+    return cleaned
+
+
+def course_quizzes() -> dict[str, Quiz]:
+    """Every valid quiz of the course by id, in file order."""
+    quizzes = {}
+    for path in sorted(default_quiz_dir().glob("*.yaml")):
+        if path.name in CATALOG_FILES:
+            continue
+        quiz, _ = check_file(path)
+        if quiz is not None:
+            quizzes[quiz.id] = quiz
+    return quizzes
+
+
+def _first_pass(attempts: list[AttemptRecord], quiz_id: str) -> AttemptRecord | None:
+    passed = [a for a in attempts if a.quiz_id == quiz_id and a.passed and a.finished_at]
+    return min(passed, key=lambda a: a.finished_at) if passed else None  # type: ignore[arg-type,return-value]
+
+
+def _missing_quiz(quiz_id: str, quiz: Quiz | None, attempts: list[AttemptRecord]) -> str:
+    if quiz is None:
+        return (f"The quiz '{quiz_id}' named in course.yaml is not among the course's "
+                "quizzes; please tell your trainer.")
+    mine = [a for a in attempts if a.quiz_id == quiz_id]
+    finished = [a for a in mine if a.finished_at is not None and a.percent is not None]
+    if not mine:
+        return (f"Take and pass the quiz \"{quiz.title}\" (pass mark {quiz.pass_mark:g}%); "
+                "you have not started it yet.")
+    if not finished:
+        return (f"Finish the quiz \"{quiz.title}\" (pass mark {quiz.pass_mark:g}%): you "
+                "started it but have not answered every question.")
+    best = max(a.percent or 0.0 for a in finished)
+    return (f"Pass the quiz \"{quiz.title}\": the pass mark is {quiz.pass_mark:g}%, your best "
+            f"score so far is {best:.0f}% after {len(finished)} attempt(s).")
+
+
+def completion_record(store: ProgressStore, learner_id: str, course: Course, *,
+                      quizzes: dict[str, Quiz] | None = None,
+                      now: datetime | None = None) -> CompletionRecord:
+    """The learner's completion record; raises NotEligible listing what is missing."""
+    quizzes = quizzes if quizzes is not None else course_quizzes()
+    attempts = store.attempts(learner_id, finished_only=False)
+    required = course.completion.required_quizzes
+    missing = []
+    passes = []
+    for quiz_id in required:
+        first = _first_pass(attempts, quiz_id)
+        if first is None:
+            missing.append(_missing_quiz(quiz_id, quizzes.get(quiz_id), attempts))
+        else:
+            passes.append(first)
+    name = store.display_name(learner_id)
+    if not name:
+        missing.append(NAME_MISSING)
+    if missing:
+        raise NotEligible(missing)
+    titles = {q.id: (q.title, q.topic) for q in quizzes.values()}
+    rows = summarise(attempts, titles)
+    results = [
+        QuizResult(quiz_id=r.quiz_id, title=r.title, attempts=r.attempts,
+                   best_percent=r.best_percent, pass_mark=r.pass_mark, passed=r.passed,
+                   time_spent_seconds=r.time_spent_seconds, required=r.quiz_id in required)
+        for r in rows
+    ]
+    catalog = load_catalog(default_quiz_dir()).objectives or {}
+    covered: dict[str, str] = {}
+    for result in results:
+        quiz = quizzes.get(result.quiz_id)
+        if not result.passed or quiz is None:
+            continue
+        for question in quiz.questions:
+            objective = catalog.get(question.objective)
+            if objective is not None and question.objective not in covered:
+                covered[question.objective] = objective.text
+    return CompletionRecord(
+        learner_id=learner_id, learner_name=str(name), course_title=course.title,
+        course_version=course.version,
+        completed_at=max(p.finished_at for p in passes if p.finished_at is not None),
+        issued_at=now or utcnow(), quizzes=results,
+        objectives=sorted(covered.items()),
+        time_spent_seconds=sum(r.time_spent_seconds for r in results))
