@@ -80,7 +80,15 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "doses explored for depression and PTSD."
         ),
         markers=("But first",),
-        notebooks=_nb(NB07, "The guide as a whole"),
+        notebooks=_nb(
+            NB01,
+            "What the guide says about ketamine",
+            "1. A short history",
+            "2. Anesthetic and sub-anesthetic doses",
+            "6. Schedule III and off-label use for PTSD",
+            "Where the guide and the evidence differ",
+        )
+        + _nb(NB07, "The guide as a whole"),
         quiz_items=(
             "pharmacology/pharm-history-timeline",
             "pharmacology/pharm-dose-class",
