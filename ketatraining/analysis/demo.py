@@ -1,0 +1,207 @@
+"""A realistic synthetic cohort for the trainer dashboard, the docs and the benchmarks.
+
+Synthetic learners of varying ability answer the course's real quiz banks; every answer
+is marked by the real grading code and the attempts are written through ProgressStore,
+so everything downstream (results, item analysis, exports) sees what a real cohort
+would leave behind. The model is a simple item-response one:
+
+- ability theta ~ N(0, 1) per learner; each question has a difficulty (from its
+  ``difficulty``: easy -1, medium 0, hard +1, plus noise; about one in six is made
+  harder still) and a discrimination (a few questions get a negative one, as a
+  miskeyed or misleading question would);
+- P(right) = guess + (1 - guess) / (1 + exp(-1.7 a (theta - b)));
+- a wrong choice goes preferably to one attractive distractor per question;
+- about half of those who fail try again (a little wiser), a few stop mid-quiz.
+
+Everything is derived from the seed and the learner, quiz and question ids (not from a
+running random stream), so the same seed always gives the same cohort, and adding a
+quiz to the course does not change the answers to the others.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ketatraining.errors import KetaTrainingError
+from ketatraining.progress.records import AttemptRecord, Submission
+from ketatraining.quiz.grading import grade, score_quiz
+from ketatraining.quiz.model import MultipleChoice, Numeric, Quiz, SingleChoice, TrueFalse
+
+if TYPE_CHECKING:
+    from ketatraining.progress.store import ProgressStore
+
+DEMO_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+"""Fixed clock of the demo cohort, so its records are the same on every run."""
+DEMO_NAMESPACE = uuid.UUID("6f1c2b1e-8a43-5d7e-9b1a-2f4c7d9e0a11")
+_DIFFICULTY = {"easy": -1.0, "medium": 0.0, "hard": 1.0}
+
+
+@dataclass
+class DemoCohort:
+    """The generated records, ready for ProgressStore.import_history."""
+
+    learners: list[str]
+    quizzes: list[str]
+    attempts: list[AttemptRecord] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Item:
+    difficulty: float
+    discrimination: float
+    attractive: str | None
+
+
+def load_banks(folder: Path | None = None) -> list[Quiz]:
+    """Every valid quiz of the course folder, sorted by id (invalid files are skipped)."""
+    from ketatraining.quiz.loading import (
+        CATALOG_FILES,
+        check_file,
+        default_quiz_dir,
+        iter_quiz_files,
+    )
+
+    quizzes = []
+    for path in iter_quiz_files([folder or default_quiz_dir()]):
+        if path.name in CATALOG_FILES:
+            continue
+        quiz, _problems = check_file(path)
+        if quiz is not None:
+            quizzes.append(quiz)
+    return sorted(quizzes, key=lambda q: q.id)
+
+
+def _rng(seed: int, *parts: object) -> random.Random:
+    return random.Random(":".join(str(p) for p in (seed, *parts)))
+
+
+def _item(seed: int, quiz: Quiz, question: Any) -> _Item:
+    rng = _rng(seed, "item", quiz.id, question.id)
+    difficulty = _DIFFICULTY[question.difficulty or "medium"] + rng.gauss(0, 0.5)
+    if rng.random() < 0.17:
+        difficulty += 1.2
+    discrimination = rng.uniform(0.6, 2.0) if rng.random() >= 0.07 else rng.uniform(-0.8, -0.3)
+    wrong = [o.id for o in getattr(question, "options", []) if not o.correct]
+    return _Item(difficulty, discrimination, rng.choice(wrong) if wrong else None)
+
+
+def _p_right(theta: float, item: _Item, guess: float) -> float:
+    logistic = 1.0 / (1.0 + math.exp(-1.7 * item.discrimination * (theta - item.difficulty)))
+    return guess + (1.0 - guess) * logistic
+
+
+def _wrong_choice(rng: random.Random, options: Sequence[str], attractive: str | None) -> str:
+    weights = [5.0 if o == attractive else 1.0 for o in options]
+    return rng.choices(list(options), weights=weights)[0]
+
+
+def _respond(rng: random.Random, question: Any, item: _Item, theta: float) -> object:
+    if isinstance(question, SingleChoice):
+        right = next(o.id for o in question.options if o.correct)
+        if rng.random() < _p_right(theta, item, 1.0 / len(question.options)):
+            return right
+        return _wrong_choice(rng, [o.id for o in question.options if not o.correct],
+                             item.attractive)
+    if isinstance(question, TrueFalse):
+        return question.answer if rng.random() < _p_right(theta, item, 0.5) else (
+            not question.answer)
+    if isinstance(question, MultipleChoice):
+        p = _p_right(theta, item, 0.0)
+        if rng.random() < p:
+            return sorted(o.id for o in question.options if o.correct)
+        ticked = [o.id for o in question.options
+                  if rng.random() < (0.6 if o.correct or o.id == item.attractive else 0.12)]
+        return sorted(ticked)
+    assert isinstance(question, Numeric)
+    if rng.random() < _p_right(theta, item, 0.0):
+        return question.value
+    if question.alternatives and rng.random() < 0.4:
+        return rng.choice(question.alternatives).value
+    slip = rng.choice((10.0, 0.1, 2.0, 0.5))
+    return round(question.value * slip, 3) if question.value else rng.choice((1.0, -1.0))
+
+
+def generate_cohort(quizzes: Sequence[Quiz], learners: int, seed: int) -> DemoCohort:
+    """The records of ``learners`` synthetic learners working through ``quizzes``."""
+    if learners < 1:
+        msg = "The demo cohort needs at least one learner (--learners 1 or more)."
+        raise KetaTrainingError(msg)
+    width = max(3, len(str(learners)))
+    ids = [f"demo-{n:0{width}d}" for n in range(1, learners + 1)]
+    cohort = DemoCohort(learners=ids, quizzes=[q.id for q in quizzes])
+    items = {(quiz.id, q.id): _item(seed, quiz, q) for quiz in quizzes for q in quiz.questions}
+    for learner in ids:
+        person = _rng(seed, "learner", learner)
+        theta = person.gauss(0.0, 1.0)
+        day = DEMO_START + timedelta(hours=person.uniform(0, 48))
+        for order, quiz in enumerate(quizzes):
+            if person.random() > 0.97 - 0.02 * order:
+                continue  # did not get to this quiz
+            day += timedelta(hours=person.uniform(2, 60))
+            _take_quiz(cohort, seed, learner, quiz, theta, day, items)
+    return cohort
+
+
+def _take_quiz(cohort: DemoCohort, seed: int, learner: str, quiz: Quiz, theta: float,
+               start: datetime, items: dict[tuple[str, str], _Item]) -> None:
+    limit = quiz.max_attempts or 3
+    for attempt in range(1, limit + 1):
+        rng = _rng(seed, "attempt", learner, quiz.id, attempt)
+        clock = start
+        grades = []
+        stop_at = rng.randrange(len(quiz.questions)) if rng.random() < 0.03 else None
+        for index, question in enumerate(quiz.questions):
+            if index == stop_at:
+                break
+            response = _respond(rng, question, items[(quiz.id, question.id)], theta)
+            seconds = round(rng.uniform(15, 110) * (1.4 if question.difficulty == "hard"
+                                                    else 1.0), 1)
+            clock += timedelta(seconds=seconds)
+            result = grade(question, response)  # type: ignore[arg-type]
+            grades.append(result)
+            name = f"demo:{seed}:{learner}:{quiz.id}:{attempt}:{question.id}"
+            cohort.submissions.append(Submission(
+                submission_id=uuid.uuid5(DEMO_NAMESPACE, name).hex, learner_id=learner,
+                quiz_id=quiz.id, question_id=question.id, attempt=attempt, response=response,
+                score=result.score, max_score=result.max_score, correct=result.correct,
+                duration_seconds=seconds, submitted_at=clock))
+        finished = stop_at is None
+        outcome = score_quiz(quiz, grades)
+        cohort.attempts.append(AttemptRecord(
+            learner_id=learner, quiz_id=quiz.id, attempt=attempt, started_at=start,
+            finished_at=clock if finished else None,
+            score=outcome.score if finished else None, max_score=quiz.max_score,
+            pass_mark=quiz.pass_mark, passed=outcome.passed if finished else None))
+        if finished and outcome.passed and rng.random() > 0.04:
+            return
+        if rng.random() > 0.55:
+            return
+        theta += 0.4  # the feedback taught something
+        start = clock + timedelta(hours=rng.uniform(0.2, 30))
+
+
+def write_demo(store: ProgressStore, learners: int, seed: int,
+               quizzes: Sequence[Quiz] | None = None) -> DemoCohort:
+    """Generate a cohort and write it to ``store`` in one transaction."""
+    from sqlalchemy.exc import IntegrityError
+
+    banks = list(quizzes) if quizzes is not None else load_banks()
+    if not banks:
+        msg = "No valid quiz was found to build a demo cohort on; run 'ketatraining validate'."
+        raise KetaTrainingError(msg)
+    cohort = generate_cohort(banks, learners, seed)
+    try:
+        store.import_history(cohort.attempts, cohort.submissions)
+    except IntegrityError:
+        msg = (f"The progress store {store.display_url} already holds attempts of these demo "
+               "learners; use an empty store (for example --db sqlite:///demo.db).")
+        raise KetaTrainingError(msg) from None
+    return cohort
