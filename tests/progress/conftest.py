@@ -133,8 +133,101 @@ def store(store_url: str) -> Iterator[object]:
         yield opened
 
 
-@pytest.fixture(autouse=True)
-def _no_ambient_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Never touch a developer's real progress store, whatever KETATRAINING_DB says."""
-    monkeypatch.setenv("KETATRAINING_DB", f"sqlite:///{tmp_path / 'ambient.db'}")
-    monkeypatch.setenv("KETATRAINING_LEARNER", "test-learner")
+QUIZ_YAML = """\
+schema_version: 1
+id: practice
+title: Practice quiz
+topic: risks
+pass_mark: 50
+questions:
+  - id: bp
+    type: true_false
+    prompt: Blood pressure rises during a ketamine infusion.
+    answer: true
+    feedback_true: Right.
+    feedback_false: Not so.
+    explanation: Ketamine raises blood pressure for a while.
+    references: [ref1]
+    objective: obj1
+  - id: dose
+    type: numeric
+    prompt: 0.5 mg/kg for 80 kg?
+    value: 40
+    units: mg
+    tolerance: 0.5
+    feedback_correct: Right.
+    feedback_incorrect: Multiply.
+    explanation: 0.5 times 80.
+    references: [ref1]
+    objective: obj1
+"""
+REFERENCES_YAML = """\
+schema_version: 1
+references:
+  ref1:
+    authors: [Doe J]
+    title: A study
+    journal: J Test
+    year: 2020
+    doi: 10.1000/test
+"""
+OBJECTIVES_YAML = """\
+schema_version: 1
+objectives:
+  obj1:
+    text: Know the test.
+    topic: risks
+"""
+
+
+@pytest.fixture
+def practice_quiz(tmp_path: Path) -> Path:
+    """A valid two-question quiz with its own references and objectives files."""
+    folder = tmp_path / "quizzes"
+    folder.mkdir()
+    (folder / "references.yaml").write_text(REFERENCES_YAML)
+    (folder / "objectives.yaml").write_text(OBJECTIVES_YAML)
+    path = folder / "practice.yaml"
+    path.write_text(QUIZ_YAML)
+    return path
+
+
+WORKER = '''\
+"""A learner's kernel in miniature: record answers, print each id once it is saved."""
+import sys
+
+from ketatraining.errors import StoreError
+from ketatraining.progress.records import Submission, utcnow
+from ketatraining.progress.store import ProgressStore, new_submission_id
+
+url, learner, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+start_at = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
+try:
+    import time
+
+    while time.time() < start_at:  # all workers begin together
+        time.sleep(0.001)
+    store = ProgressStore(url)
+    attempt = store.start_attempt(learner, "practice", max_score=1.0, pass_mark=50.0)
+    print(f"ATTEMPT {attempt}", flush=True)
+    for n in range(count):
+        submission_id = new_submission_id()
+        store.record(Submission(
+            submission_id=submission_id, learner_id=learner, quiz_id="practice",
+            question_id=f"q{n % 5}", attempt=attempt, response=["a"], score=1.0,
+            max_score=1.0, correct=True, duration_seconds=0.1, submitted_at=utcnow()))
+        print(submission_id, flush=True)  # acknowledged only after record() returned
+    store.close()
+    print("DONE", flush=True)
+except StoreError as error:
+    print(f"ERROR {error}", flush=True)
+    sys.exit(3)
+'''
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> Path:
+    """A script that records submissions and prints each acknowledged submission_id."""
+    path = tmp_path / "worker.py"
+    path.write_text(WORKER)
+    return path
