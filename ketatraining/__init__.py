@@ -17,6 +17,7 @@ _LAZY = {
     "show_progress": "ketatraining.widgets.progress",
     "show_references": "ketatraining.widgets.references",
     "show_figure": "ketatraining.widgets.figure",
+    "show_completion": "ketatraining.widgets.completion",
     "load_quiz": "ketatraining.quiz.loading",
     "validate_paths": "ketatraining.quiz.loading",
     "open_store": "ketatraining.progress.store",

@@ -151,7 +151,8 @@ def render_pdf(record: CompletionRecord, course: Course) -> bytes:
 
     def line(text: str, size: float = 10, style: str = "", gap: float = 1.5) -> None:
         pdf.set_font("DejaVu", style, size)
-        pdf.multi_cell(width, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, size * 0.5, text, align="L", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
         pdf.ln(gap)
 
     line(HEADING, 20, "B", 4)

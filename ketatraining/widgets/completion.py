@@ -1,0 +1,137 @@
+"""show_completion(): the learner's name (asked once, stored) and the completion record.
+
+The record is built from the progress store, never from kernel memory, so the button
+works the same in JupyterLab, in the Voila app (a fresh kernel per page) and after a
+restart. A learner who has not passed gets the list of what is missing instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from ketatraining.errors import KetaTrainingError
+from ketatraining.progress.records import current_learner
+from ketatraining.progress.store import ProgressStore, open_store
+from ketatraining.widgets.messages import friendly, message_html
+
+NAME_LABEL = "Your name"
+NAME_HINT = "as it should appear on your completion record"
+SAVE_NAME = "Save my name"
+CREATE = "Create my completion record"
+NAME_SAVED = "✓ Saved. Your completion record will show the name: {name}"
+NOT_YET = "No completion record yet. Still to do:"
+CREATED = "✓ Your completion record is ready. It was also saved as:"
+
+
+def records_dir() -> Path:
+    """$KETATRAINING_RECORDS_DIR, else a 'ketatraining' folder in the learner's Documents."""
+    configured = os.environ.get("KETATRAINING_RECORDS_DIR", "").strip()
+    if configured:
+        return Path(configured)
+    from platformdirs import user_documents_dir
+
+    return Path(user_documents_dir()) / "ketatraining"
+
+
+def _download_link(path: Path, mime: str, label: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (f'<a class="kt-cert-download" download="{html.escape(path.name, quote=True)}" '
+            f'href="data:{mime};base64,{data}">{html.escape(label)}</a>')
+
+
+class CompletionWidget(widgets.VBox):
+    """Name field, save button, create button and the result area."""
+
+    def __init__(self, *, store: ProgressStore | None = None,
+                 learner_id: str | None = None, folder: Path | None = None) -> None:
+        self.store = store
+        self.learner_id = learner_id or current_learner()
+        self.folder = folder
+        self.files: tuple[Path, Path] | None = None
+        self.name = widgets.Text(description=NAME_LABEL, placeholder=NAME_HINT,
+                                 style={"description_width": "initial"},
+                                 layout=widgets.Layout(width="32em"))
+        self.name.add_class("kt-cert-name")
+        self.save = widgets.Button(description=SAVE_NAME, tooltip=SAVE_NAME)
+        self.save.add_class("kt-cert-save")
+        self.save.on_click(self._save_name)
+        self.name_message = widgets.HTML("")
+        self.name_message.add_class("kt-cert-name-message")
+        self.create = widgets.Button(description=CREATE, tooltip=CREATE,
+                                     layout=widgets.Layout(width="auto"))
+        self.create.add_class("kt-cert-create")
+        self.create.on_click(self._create)
+        self.result = widgets.HTML("")
+        self.result.add_class("kt-cert-result")
+        super().__init__([widgets.HBox([self.name, self.save]), self.name_message,
+                          self.create, self.result])
+        self.add_class("kt-completion")
+        self._load_name()
+
+    def _store(self) -> ProgressStore:
+        if self.store is None:
+            self.store = open_store()
+        return self.store
+
+    @friendly(lambda self: self.name_message)
+    def _load_name(self) -> None:
+        try:
+            stored = self._store().display_name(self.learner_id)
+        except KetaTrainingError as error:
+            self.name_message.value = message_html("notice", str(error))
+            return
+        if stored:
+            self.name.value = stored
+
+    @friendly(lambda self: self.name_message)
+    def _save_name(self, _button: widgets.Button | None = None) -> None:
+        from ketatraining.certificate.eligibility import clean_name
+
+        try:
+            name = clean_name(self.name.value)
+            self._store().set_display_name(self.learner_id, name)
+        except (ValueError, KetaTrainingError) as error:
+            self.name_message.value = message_html("notice", str(error))
+            return
+        self.name.value = name
+        self.name_message.value = (f'<p role="status">'
+                                   f"{html.escape(NAME_SAVED.format(name=name))}</p>")
+
+    @friendly(lambda self: self.result)
+    def _create(self, _button: widgets.Button | None = None) -> None:
+        from ketatraining.certificate import NotEligible, completion_record, load_course
+        from ketatraining.certificate.render import render_html_fragment, write_record
+
+        if self.name.value.strip():
+            self._save_name()
+        try:
+            course = load_course()
+            record = completion_record(self._store(), self.learner_id, course)
+        except NotEligible as missing:
+            self.result.value = message_html("info", NOT_YET, missing.missing)
+            return
+        except KetaTrainingError as error:
+            self.result.value = message_html("error", str(error))
+            return
+        html_path, pdf_path = write_record(record, course, self.folder or records_dir())
+        self.files = (html_path, pdf_path)
+        links = (f"{_download_link(pdf_path, 'application/pdf', 'Download the PDF')} · "
+                 f"{_download_link(html_path, 'text/html', 'Download the web page (HTML)')}")
+        self.result.value = (
+            f'<div role="status"><p><strong>{html.escape(CREATED)}</strong></p><ul>'
+            f"<li><code>{html.escape(str(pdf_path))}</code></li>"
+            f"<li><code>{html.escape(str(html_path))}</code></li></ul><p>{links}</p></div>"
+            f"{render_html_fragment(record, course)}"
+        )
+
+
+def show_completion(**options: object) -> None:
+    """Display the completion-record panel (notebook 07)."""
+    from IPython.display import display
+
+    display(CompletionWidget(**options))  # type: ignore[arg-type]
