@@ -458,7 +458,8 @@ class _Mapper:
             if gift.kind == "shortanswer" and gift.answers:
                 hint = "True/false answers must be written in capitals: {TRUE} or {T}."
             self.skipped += 1
-            self.problem("KI020", f"Skipped {UNSUPPORTED[gift.kind]}: the course does not "
+            action = "Refused (--strict)" if self.strict else "Skipped"
+            self.problem("KI020", f"{action}: {UNSUPPORTED[gift.kind]}; the course does not "
                          "support this question type.", gift, hint,
                          "error" if self.strict else "warning")
             return None

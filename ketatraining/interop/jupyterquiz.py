@@ -1,0 +1,291 @@
+"""Import jupyterquiz's JSON question list (jmshea/jupyterquiz) as a course quiz.
+
+jupyterquiz shows a list of question objects: ``multiple_choice`` (one right answer;
+more than one makes it select-all, as jupyterquiz itself decides), ``many_choice``
+(select all that apply) and ``numeric`` (answers with a ``value``, optionally rounded
+to ``precision`` significant digits, or a half-open ``range`` [a, b), plus a
+``default`` feedback). Other types are reported and skipped. jupyterquiz never
+validates its input, so this importer checks every value and names its JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, NoReturn
+
+from ketatraining.interop.yaml_writer import (
+    TODO_EXPLANATION,
+    TODO_FEEDBACK,
+    TODO_FEEDBACK_CORRECT,
+    TODO_FEEDBACK_INCORRECT,
+    TODO_OBJECTIVE,
+    TODO_REFERENCE,
+    ImportResult,
+    option_ids,
+    quiz_data,
+    unique_id,
+)
+from ketatraining.quiz.problems import Problem
+
+__all__ = ["import_jupyterquiz", "significant_interval"]
+
+SUPPORTED = ("multiple_choice", "many_choice", "numeric")
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, message: str, where: str, hint: str) -> None:
+        super().__init__(message)
+        self.code, self.message, self.where, self.hint = code, message, where, hint
+
+
+def _fail(code: str, message: str, where: str, hint: str) -> NoReturn:
+    raise _Bad(code, message, where, hint)
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def _text(item: dict[str, Any], key: str, where: str, *, required: bool) -> str | None:
+    value = item.get(key)
+    if not required and (value is None or (isinstance(value, str) and not value.strip())):
+        return None
+    if not isinstance(value, str) or not value.strip():
+        shown = "missing" if key not in item else f"{_type_name(value)}, not text"
+        _fail("KI031", f"'{key}' is {shown}.", f"{where}.{key}",
+                   f"Give '{key}' as a non-empty string.")
+    return value
+
+
+def _number(item: dict[str, Any], key: str, where: str) -> float:
+    value = item.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        shown = "missing" if key not in item else f"{_type_name(value)}, not a number"
+        _fail("KI031", f"'{key}' is {shown}.", f"{where}.{key}", f"Give '{key}' as a number.")
+    return float(value)
+
+
+def _flag(item: dict[str, Any], where: str) -> bool:
+    value = item.get("correct", False)
+    if not isinstance(value, bool):
+        _fail("KI031", f"'correct' is {_type_name(value)}, not true or false.",
+                   f"{where}.correct", "Write true or false (JSON, without quotes).")
+    return value
+
+
+def _code_block(code: str) -> str:
+    fence = "```"
+    while fence in code:
+        fence += "`"
+    return f"{fence}python\n{code.rstrip()}\n{fence}"
+
+
+def _code_span(code: str) -> str:
+    ticks = "`"
+    while ticks in code:
+        ticks += "`"
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{ticks}{pad}{code}{pad}{ticks}"
+
+
+def _answers(item: dict[str, Any], where: str) -> list[Any]:
+    answers = item.get("answers")
+    if not isinstance(answers, list) or not answers:
+        shown = "missing" if "answers" not in item else (
+            "an empty list" if answers == [] else f"{_type_name(answers)}, not a list")
+        _fail("KI031", f"'answers' is {shown}.", f"{where}.answers",
+                   "Give a list of answer objects.")
+    for index, answer in enumerate(answers):
+        if not isinstance(answer, dict):
+            _fail("KI031", f"Answer {index + 1} is {_type_name(answer)}, not an object.",
+                       f"{where}.answers[{index}]", "Write each answer as {...}.")
+    return answers
+
+
+def _choice(item: dict[str, Any], where: str) -> dict[str, Any]:
+    answers = _answers(item, where)
+    if len(answers) < 2:
+        _fail("KI011", "A choice question needs at least two answers.", f"{where}.answers",
+                   "Add another answer.")
+    options = []
+    for oid, (index, answer) in zip(option_ids(len(answers)), enumerate(answers), strict=True):
+        at = f"{where}.answers[{index}]"
+        text = _text(answer, "answer", at, required="code" not in answer)
+        if text is None:
+            text = _code_span(_text(answer, "code", at, required=True) or "")
+        feedback = _text(answer, "feedback", at, required=False) or TODO_FEEDBACK
+        options.append({"id": oid, "text": text, "correct": _flag(answer, at),
+                        "feedback": feedback})
+    right = sum(o["correct"] for o in options)
+    if right == 0:
+        _fail("KI013", "No answer is marked correct.", f"{where}.answers",
+                   "Set \"correct\": true on the right answer(s).")
+    if item.get("type") == "many_choice" or right > 1:
+        return {"type": "multiple_choice", "options": options}
+    return {"type": "single_choice", "options": options}
+
+
+def significant_interval(value: float, digits: int) -> tuple[float, float]:
+    """(centre, tolerance) of the numbers that round to ``value`` at ``digits`` figures.
+
+    jupyterquiz rounds the learner's input to ``digits`` significant figures and
+    compares it with the value rounded the same way. Just below a power of ten the
+    step is ten times smaller, so the narrower half-step is used on both sides.
+    """
+    centre = float(f"{value:.{digits - 1}e}")
+    if centre == 0:
+        return 0.0, 0.0
+    exponent = math.floor(math.log10(abs(centre)))
+    step = 10.0 ** (exponent - digits + 1)
+    if math.isclose(abs(centre), 10.0 ** exponent):
+        step /= 10
+    return centre, step / 2
+
+
+def _numeric(item: dict[str, Any], where: str) -> dict[str, Any]:
+    answers = _answers(item, where)
+    precision = item.get("precision")
+    if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int)
+                                  or precision < 1):
+        _fail("KI031", f"'precision' is {precision!r}, not a whole number of 1 or more.",
+                   f"{where}.precision", "Give the number of significant digits, e.g. 3.")
+    accepted: list[tuple[float, float | None, bool, str | None]] = []
+    default_feedback = None
+    for index, answer in enumerate(answers):
+        at = f"{where}.answers[{index}]"
+        feedback = _text(answer, "feedback", at, required=False)
+        if "value" in answer:
+            value = _number(answer, "value", at)
+            if precision:
+                centre, tolerance = significant_interval(value, precision)
+                accepted.append((centre, tolerance, _flag(answer, at), feedback))
+            else:
+                accepted.append((value, None, _flag(answer, at), feedback))
+        elif "range" in answer:
+            bounds = answer["range"]
+            if (not isinstance(bounds, list) or len(bounds) != 2 or any(
+                    isinstance(b, bool) or not isinstance(b, (int, float)) for b in bounds)):
+                _fail("KI031", "'range' must be a list of two numbers [low, high].",
+                           f"{at}.range", "Write e.g. \"range\": [3.14, 3.15].")
+            low, high = float(bounds[0]), float(bounds[1])
+            if not low <= high:
+                _fail("KI031", f"The range [{bounds[0]}, {bounds[1]}] runs backwards.",
+                           f"{at}.range", "Put the smaller number first.")
+            accepted.append(((low + high) / 2, (high - low) / 2, _flag(answer, at), feedback))
+        elif answer.get("type") == "default":
+            default_feedback = feedback
+        else:
+            _fail("KI031", "This answer has no 'value', 'range' or \"type\": \"default\".",
+                       at, "Give a value, a range or a default feedback.")
+    right = [a for a in accepted if a[2]]
+    if not right:
+        _fail("KI013", "No numeric answer is marked correct.", f"{where}.answers",
+                   "Set \"correct\": true on the right value or range.")
+    main = right[0]
+    body: dict[str, Any] = {"type": "numeric", "value": main[0]}
+    if main[1] is not None:
+        body["tolerance"] = main[1]
+    body["feedback_correct"] = main[3] or TODO_FEEDBACK_CORRECT
+    body["feedback_incorrect"] = default_feedback or TODO_FEEDBACK_INCORRECT
+    alternatives = []
+    for value, tolerance, correct, feedback in accepted:
+        if (value, tolerance, correct, feedback) == main:
+            continue
+        alternative: dict[str, Any] = {"value": value, "tolerance": tolerance or 0.0,
+                                       "credit": 100 if correct else 0}
+        if feedback:
+            alternative["feedback"] = feedback
+        alternatives.append(alternative)
+    if alternatives:
+        body["alternatives"] = alternatives
+    return body
+
+
+def import_jupyterquiz(
+    text: str, *, quiz_id: str, path: str = "<json>", title: str | None = None,
+    strict: bool = False,
+) -> ImportResult:
+    """jupyterquiz JSON text to quiz data; ``data`` is None when there is any error."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        return ImportResult(None, [Problem("KI030", f"JSON syntax error: {error.msg}.", path,
+                                           error.lineno, error.colno,
+                                           hint="Fix the JSON (a missing comma or quote is "
+                                           "the usual cause).")])
+    if isinstance(document, dict) and isinstance(document.get("questions"), list):
+        document, root = document["questions"], "$.questions"
+    else:
+        root = "$"
+    if not isinstance(document, list):
+        return ImportResult(None, [Problem("KI031", f"The file holds {_type_name(document)}; "
+                                           "jupyterquiz files hold a list of questions.", path,
+                                           field="$", hint="Start the file with [ and list "
+                                           "the question objects.")])
+    problems: list[Problem] = []
+    questions = []
+    taken: set[str] = set()
+    skipped = 0
+    for index, item in enumerate(document):
+        where = f"{root}[{index}]"
+        label = f"#{index + 1}"
+        try:
+            if not isinstance(item, dict):
+                _fail("KI031", f"Question {index + 1} is {_type_name(item)}, not an "
+                           "object.", where, "Write each question as {...}.")
+            kind = item.get("type")
+            if kind not in SUPPORTED:
+                if not isinstance(kind, str):
+                    _fail("KI031", "'type' is missing or not text.", f"{where}.type",
+                               f"Use one of: {', '.join(SUPPORTED)}.")
+                skipped += 1
+                problems.append(Problem(
+                    "KI020", f"Skipped a '{kind}' question: the course supports "
+                    f"{', '.join(SUPPORTED)}.", path, question=label, field=f"{where}.type",
+                    hint="Rewrite it as a choice or numeric question, or remove it.",
+                    severity="error" if strict else "warning"))
+                continue
+            prompt = _text(item, "question", where, required=True) or ""
+            code = _text(item, "code", where, required=False)
+            if code:
+                prompt = f"{prompt}\n\n{_code_block(code)}"
+            body = _numeric(item, where) if kind == "numeric" else _choice(item, where)
+        except _Bad as bad:
+            problems.append(Problem(bad.code, bad.message, path, question=label,
+                                    field=bad.where, hint=bad.hint))
+            continue
+        question: dict[str, Any] = {
+            "id": unique_id(f"{quiz_id}-{index + 1}", taken),
+            "type": body.pop("type"),
+            "prompt": prompt,
+        }
+        question.update(body)
+        question["explanation"] = TODO_EXPLANATION
+        question["references"] = [TODO_REFERENCE]
+        question["objective"] = TODO_OBJECTIVE
+        question["points"] = 1
+        questions.append(question)
+    if not questions and not any(p.severity == "error" for p in problems):
+        problems.append(Problem("KI022", "The file has no multiple_choice, many_choice or "
+                                "numeric question to import.", path, field=root,
+                                hint="Check that this is a jupyterquiz question file."))
+    if any(p.severity == "error" for p in problems):
+        return ImportResult(None, problems, skipped)
+    stem = path.rsplit("/", 1)[-1]
+    data = quiz_data(
+        quiz_id,
+        title or quiz_id.replace("-", " ").replace("_", " ").capitalize(),
+        questions,
+        description=f"Imported from {stem}. Check the title, topic and pass mark, and replace "
+        "every TODO.",
+    )
+    return ImportResult(data, problems, skipped)
