@@ -167,7 +167,7 @@ def test_check_answers_explains_each_mistake():
     wrong = {c.field.split(" (")[0]: c for c in checks if not c.correct}
     assert set(wrong) == {"Total", "Cluster C", "Cluster E", "Cut-point", "DSM-5 cluster rule"}
     assert "sum of all 20 ratings: 41 of 80" in wrong["Total"].message
-    assert "Sum of items 15-20: 13." == wrong["Cluster E"].message
+    assert wrong["Cluster E"].message == "Sum of items 15-20: 13."
     assert "above 33" in wrong["Cut-point"].message
     assert "C 0 of 1 needed" in wrong["DSM-5 cluster rule"].message
     assert "the rule is not met" in wrong["DSM-5 cluster rule"].text()
