@@ -100,7 +100,13 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
         key="ptsd",
         summary="What PTSD is: the traumatic events behind it and its symptoms.",
         markers=("Understanding PTSD and Traditional Treatment Options",),
-        notebooks=_nb(NB07, "The guide as a whole"),
+        notebooks=_nb(
+            NB02,
+            "What the guide says about PTSD and its treatment",
+            "1. DSM-5 criteria and the four symptom clusters",
+            "3. Measuring PTSD: the PCL-5 and the CAPS-5",
+        )
+        + _nb(NB07, "The guide as a whole"),
         quiz_items=(
             "ptsd/ptsd-clusters-classify",
             "ptsd/ptsd-criterion-a",
@@ -116,7 +122,14 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "effective for everyone."
         ),
         markers=("Before ketamine therapy for PTSD",),
-        notebooks=_nb(NB07, "The guide as a whole"),
+        notebooks=_nb(
+            NB02,
+            "4. First-line psychotherapies",
+            "5. Medications",
+            '6. Which "APA"? The guidelines side by side',
+            "Where the guide and the evidence differ",
+        )
+        + _nb(NB07, "The guide as a whole"),
         quiz_items=(
             "treatments/treat-strong-psychotherapies",
             "treatments/treat-fda-approved",
@@ -133,7 +146,14 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "main excitatory transmitter."
         ),
         markers=("How Does Ketamine Treatment for PTSD Work?",),
-        notebooks=_nb(NB07, "The guide as a whole"),
+        notebooks=_nb(
+            NB03,
+            "What the guide says about how ketamine works",
+            "1. Glutamate and the NMDA receptor",
+            "2. The proposed pathway, step by step",
+            "3. How this differs from SSRIs and SNRIs",
+        )
+        + _nb(NB07, "The guide as a whole"),
         quiz_items=(
             "mechanism/mech-nmda-antagonist",
             "mechanism/mech-ssri-contrast",
@@ -197,7 +217,8 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
         key="benefit-neuroplasticity",
         summary="Claim: ketamine promotes neuroplasticity that addresses PTSD's neural changes.",
         markers=("Neuroplasticity enhancement",),
-        notebooks=_nb(NB04, "Neuroplasticity enhancement"),
+        notebooks=_nb(NB04, "Neuroplasticity enhancement")
+        + _nb(NB03, "4. How sure are we? The rodent and depression caveat"),
         quiz_items=(
             "benefits/benefits-neuroplasticity",
             "mechanism/mech-neuroplasticity-claim",
