@@ -1,0 +1,440 @@
+"""Write a quiz as a QTI 3.0 content package (a zip a hospital LMS can import).
+
+The package holds ``imsmanifest.xml``, one ``qti-assessment-item`` per question
+(``items/ID.xml``) and a ``qti-assessment-test`` (``test-QUIZ.xml``) that keeps the
+quiz's order, shuffle, attempt limit and pass mark. Items score like the course does:
+
+- single choice and true/false: a choice interaction with ``max-choices="1"``; full
+  points when the response matches the correct one;
+- multiple choice: ``max-choices`` = number of options, a ``qti-mapping`` with the
+  option weights (or the course's default rule as weights), clamped to [0, points];
+- numeric: a text-entry interaction; ``qti-equal`` with an absolute (or relative, in
+  percent) tolerance, both bounds included; partial-credit alternatives follow.
+
+Per-option feedback is ``qti-feedback-inline`` driven by the FEEDBACK outcome; the
+explanation is modal feedback shown after every response. Text is the quiz's Markdown
+rendered and sanitized (ketatraining.text), then rebuilt element by element with
+ElementTree, so nothing a trainer writes is ever pasted into XML as a string.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from ketatraining.quiz.model import (
+    MultipleChoice,
+    Numeric,
+    Question,
+    Quiz,
+    SingleChoice,
+    TrueFalse,
+)
+
+__all__ = ["item_xml", "manifest_xml", "test_xml", "write_qti_package"]
+
+QTI_NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
+QTI_XSD = "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqti_asiv3p0_v1p0.xsd"
+CP_NS = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
+CP_XSD = "https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ITEM_TYPE = "imsqti_item_xmlv3p0"
+TEST_TYPE = "imsqti_test_xmlv3p0"
+
+_VOID = {"br", "hr"}
+_KEEP_ATTRIBUTES = {"a": ("href", "title"), "abbr": ("title",)}
+_NCNAME_START = re.compile(r"^[A-Za-z_]")
+_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def _identifier(text: str, prefix: str) -> str:
+    """An XML NCName: ids are letters, digits, '-', '_', '.'; prefix one that starts badly."""
+    return text if _NCNAME_START.match(text) else f"{prefix}{text}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+
+
+# --- Markdown -> QTI content ---------------------------------------------------------------
+
+
+class _Builder(HTMLParser):
+    """Sanitized HTML to ElementTree children of ``parent`` (no namespace: set on root)."""
+
+    def __init__(self, parent: ET.Element) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack = [parent]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = ET.SubElement(self.stack[-1], tag)
+        for name, value in attrs:
+            if name in _KEEP_ATTRIBUTES.get(tag, ()) and value is not None:
+                element.set(name, value)
+        if tag not in _VOID:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        parent = self.stack[-1]
+        if len(parent):
+            last = parent[-1]
+            last.tail = (last.tail or "") + data
+        else:
+            parent.text = (parent.text or "") + data
+
+
+def _content(parent: ET.Element, markdown: str, *, inline: bool) -> ET.Element:
+    """Append ``markdown`` (rendered and sanitized) to ``parent`` as XHTML elements."""
+    from ketatraining.text import markdown_to_html
+
+    builder = _Builder(parent)
+    builder.feed(markdown_to_html(markdown, inline=inline))
+    builder.close()
+    return parent
+
+
+# --- items ---------------------------------------------------------------------------------
+
+
+def _el(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
+    return ET.SubElement(parent, tag, {k.replace("_", "-"): v for k, v in attributes.items()})
+
+
+def _value(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
+    element = _el(parent, tag, **attributes)
+    element.text = text
+    return element
+
+
+def _set(parent: ET.Element, outcome: str, value: ET.Element | None = None,
+         *, number: float | None = None, identifier: str | None = None) -> None:
+    setter = _el(parent, "qti-set-outcome-value", identifier=outcome)
+    if value is not None:
+        setter.append(value)
+    elif number is not None:
+        _value(setter, "qti-base-value", _num(number), base_type="float")
+    else:
+        _value(setter, "qti-base-value", identifier or "", base_type="identifier")
+
+
+def _variable(identifier: str) -> ET.Element:
+    return ET.Element("qti-variable", {"identifier": identifier})
+
+
+def _outcomes(item: ET.Element, question: Question, feedback_cardinality: str) -> None:
+    score = _el(item, "qti-outcome-declaration", identifier="SCORE", cardinality="single",
+                base_type="float")
+    _value(_el(score, "qti-default-value"), "qti-value", "0")
+    maximum = _el(item, "qti-outcome-declaration", identifier="MAXSCORE", cardinality="single",
+                  base_type="float")
+    _value(_el(maximum, "qti-default-value"), "qti-value", _num(question.points))
+    _el(item, "qti-outcome-declaration", identifier="FEEDBACK", cardinality=feedback_cardinality,
+        base_type="identifier")
+    _el(item, "qti-outcome-declaration", identifier="EXPLANATION", cardinality="single",
+        base_type="identifier")
+
+
+def _choices(question: SingleChoice | MultipleChoice | TrueFalse) -> list[tuple[str, str, bool,
+                                                                               str]]:
+    """(identifier, Markdown text, correct, feedback) of each choice."""
+    if isinstance(question, TrueFalse):
+        return [("true", "True", question.answer, question.feedback_true),
+                ("false", "False", not question.answer, question.feedback_false)]
+    return [(_identifier(o.id, "choice-"), o.text, o.correct, o.feedback)
+            for o in question.options]
+
+
+def _choice_item(item: ET.Element, question: SingleChoice | MultipleChoice | TrueFalse) -> None:
+    multiple = isinstance(question, MultipleChoice)
+    choices = _choices(question)
+    declaration = _el(item, "qti-response-declaration", identifier="RESPONSE",
+                      cardinality="multiple" if multiple else "single", base_type="identifier")
+    correct = _el(declaration, "qti-correct-response")
+    for identifier, _, right, _ in choices:
+        if right:
+            _value(correct, "qti-value", identifier)
+    if isinstance(question, MultipleChoice):
+        mapping = _el(declaration, "qti-mapping", lower_bound="0",
+                      upper_bound=_num(question.points), default_value="0")
+        for (identifier, *_), weight in zip(choices, _weights(question), strict=True):
+            _el(mapping, "qti-map-entry", map_key=identifier,
+                mapped_value=_num(question.points * weight / 100))
+    _outcomes(item, question, "multiple" if multiple else "single")
+
+    body = _el(item, "qti-item-body")
+    interaction = _el(body, "qti-choice-interaction", response_identifier="RESPONSE",
+                      shuffle="false", max_choices=str(len(choices)) if multiple else "1",
+                      min_choices="0")
+    _content(_el(interaction, "qti-prompt"), question.prompt, inline=False)
+    for identifier, text, _, feedback in choices:
+        choice = _content(_el(interaction, "qti-simple-choice", identifier=identifier), text,
+                          inline=True)
+        if len(choice):
+            choice[-1].tail = (choice[-1].tail or "") + " "
+        else:
+            choice.text = (choice.text or "") + " "
+        inline = _el(choice, "qti-feedback-inline", outcome_identifier="FEEDBACK",
+                     identifier=identifier, show_hide="show")
+        _content(inline, feedback, inline=True)
+
+    processing = _el(item, "qti-response-processing")
+    condition = _el(processing, "qti-response-condition")
+    empty = _el(condition, "qti-response-if")
+    _el(empty, "qti-is-null").append(_variable("RESPONSE"))
+    _set(empty, "SCORE", number=0)
+    otherwise = _el(condition, "qti-response-else")
+    if isinstance(question, MultipleChoice):
+        _set(otherwise, "SCORE", ET.Element("qti-map-response", {"identifier": "RESPONSE"}))
+    else:
+        inner = _el(otherwise, "qti-response-condition")
+        right = _el(inner, "qti-response-if")
+        match = _el(right, "qti-match")
+        match.append(_variable("RESPONSE"))
+        _el(match, "qti-correct", identifier="RESPONSE")
+        _set(right, "SCORE", number=question.points)
+        _set(_el(inner, "qti-response-else"), "SCORE", number=0)
+    _set(processing, "FEEDBACK", _variable("RESPONSE"))
+    _set(processing, "EXPLANATION", identifier="shown")
+
+
+def _weights(question: MultipleChoice) -> list[float]:
+    """Percent per option: the trainer's weights, or the course's default rule."""
+    if any(o.weight is not None for o in question.options):
+        return [o.weight or 0.0 for o in question.options]
+    right = sum(o.correct for o in question.options)
+    wrong = len(question.options) - right
+    return [100 / right if o.correct else -100 / wrong for o in question.options]
+
+
+def _equal(value: ET.Element, *, absolute: float | None, relative: float | None) -> ET.Element:
+    """qti-equal of RESPONSE and ``value``; absolute and relative tolerances are or-ed."""
+    tests = []
+    for mode, tolerance in (("absolute", absolute), ("relative", relative)):
+        if tolerance is None:
+            continue
+        shown = _num(tolerance * 100 if mode == "relative" else tolerance)
+        tests.append((mode, shown))
+    if not tests:
+        tests = [("exact", "")]
+    elements = []
+    for mode, shown in tests:
+        attributes = {"tolerance-mode": mode}
+        if mode != "exact":
+            attributes.update({"tolerance": f"{shown} {shown}", "include-lower-bound": "true",
+                               "include-upper-bound": "true"})
+        equal = ET.Element("qti-equal", attributes)
+        equal.append(_variable("RESPONSE"))
+        copy = ET.Element(value.tag, value.attrib)
+        copy.text = value.text
+        equal.append(copy)
+        elements.append(equal)
+    if len(elements) == 1:
+        return elements[0]
+    either = ET.Element("qti-or")
+    either.extend(elements)
+    return either
+
+
+def _numeric_item(item: ET.Element, question: Numeric) -> None:
+    declaration = _el(item, "qti-response-declaration", identifier="RESPONSE",
+                      cardinality="single", base_type="float")
+    _value(_el(declaration, "qti-correct-response"), "qti-value", _num(question.value))
+    _outcomes(item, question, "single")
+
+    body = _el(item, "qti-item-body")
+    _content(_el(body, "div"), question.prompt, inline=False)
+    line = _el(body, "p")
+    _el(line, "qti-text-entry-interaction", response_identifier="RESPONSE", expected_length="12")
+    if question.units:
+        line[-1].tail = f" {question.units}"
+    feedbacks = [("correct", question.feedback_correct), ("incorrect", question.feedback_incorrect)]
+    order = sorted(range(len(question.alternatives)),
+                   key=lambda i: -question.alternatives[i].credit)
+    for index in order:
+        alternative = question.alternatives[index]
+        feedbacks.append((f"alternative-{index + 1}",
+                          alternative.feedback or question.feedback_incorrect))
+    for identifier, text in feedbacks:
+        block = _el(body, "qti-feedback-block", outcome_identifier="FEEDBACK",
+                    identifier=identifier, show_hide="show")
+        _content(_el(block, "qti-content-body"), text, inline=False)
+
+    processing = _el(item, "qti-response-processing")
+    condition = _el(processing, "qti-response-condition")
+    empty = _el(condition, "qti-response-if")
+    _el(empty, "qti-is-null").append(_variable("RESPONSE"))
+    _set(empty, "SCORE", number=0)
+    _set(empty, "FEEDBACK", identifier="incorrect")
+    right = _el(condition, "qti-response-else-if")
+    right.append(_equal(ET.Element("qti-correct", {"identifier": "RESPONSE"}),
+                        absolute=question.tolerance, relative=question.relative_tolerance))
+    _set(right, "SCORE", number=question.points)
+    _set(right, "FEEDBACK", identifier="correct")
+    for index in order:
+        alternative = question.alternatives[index]
+        branch = _el(condition, "qti-response-else-if")
+        target = ET.Element("qti-base-value", {"base-type": "float"})
+        target.text = _num(alternative.value)
+        branch.append(_equal(target, absolute=alternative.tolerance, relative=None))
+        credit = min(100.0, max(0.0, alternative.credit))
+        _set(branch, "SCORE", number=question.points * credit / 100)
+        _set(branch, "FEEDBACK", identifier=f"alternative-{index + 1}")
+    otherwise = _el(condition, "qti-response-else")
+    _set(otherwise, "SCORE", number=0)
+    _set(otherwise, "FEEDBACK", identifier="incorrect")
+    _set(processing, "EXPLANATION", identifier="shown")
+
+
+def _root(tag: str, namespace: str, schema: str, **attributes: str) -> ET.Element:
+    root = ET.Element(tag)
+    root.set("xmlns", namespace)
+    root.set("xmlns:xsi", XSI_NS)
+    root.set("xsi:schemaLocation", f"{namespace} {schema}")
+    for key, value in attributes.items():
+        root.set(key.replace("_", "-"), value)
+    return root
+
+
+def item_identifier(question: Question) -> str:
+    return _identifier(question.id, "item-")
+
+
+def item_xml(question: Question) -> ET.Element:
+    """One question as a ``qti-assessment-item`` element."""
+    item = _root("qti-assessment-item", QTI_NS, QTI_XSD, identifier=item_identifier(question),
+                 title=question.id, adaptive="false", time_dependent="false")
+    item.set(XML_LANG, "en")
+    if isinstance(question, Numeric):
+        _numeric_item(item, question)
+    else:
+        _choice_item(item, question)
+    modal = _el(item, "qti-modal-feedback", outcome_identifier="EXPLANATION", identifier="shown",
+                show_hide="show", title="Explanation")
+    _content(_el(modal, "qti-content-body"), question.explanation, inline=False)
+    return item
+
+
+def test_identifier(quiz: Quiz) -> str:
+    return _identifier(f"test-{quiz.id}", "test-")
+
+
+def test_xml(quiz: Quiz) -> ET.Element:
+    """The quiz as a ``qti-assessment-test``: order, shuffle, attempts and pass mark."""
+    test = _root("qti-assessment-test", QTI_NS, QTI_XSD, identifier=test_identifier(quiz),
+                 title=quiz.title)
+    score = _el(test, "qti-outcome-declaration", identifier="SCORE", cardinality="single",
+                base_type="float")
+    _value(_el(score, "qti-default-value"), "qti-value", "0")
+    _el(test, "qti-outcome-declaration", identifier="PASS", cardinality="single",
+        base_type="boolean")
+    part = _el(test, "qti-test-part", identifier="part-1", navigation_mode="nonlinear",
+               submission_mode="individual")
+    _el(part, "qti-item-session-control", max_attempts=str(quiz.max_attempts or 0),
+        show_feedback="true", allow_review="true", show_solution="false")
+    section = _el(part, "qti-assessment-section", identifier="section-1", title=quiz.title,
+                  visible="true")
+    if quiz.shuffle:
+        _el(section, "qti-ordering", shuffle="true")
+    for question in quiz.questions:
+        _el(section, "qti-assessment-item-ref", identifier=item_identifier(question),
+            href=f"items/{item_identifier(question)}.xml")
+    processing = _el(test, "qti-outcome-processing")
+    _set(processing, "SCORE", ET.Element("qti-test-variables", {"variable-identifier": "SCORE"}))
+    passing = ET.Element("qti-gte")
+    passing.append(_variable("SCORE"))
+    threshold = ET.SubElement(passing, "qti-base-value", {"base-type": "float"})
+    threshold.text = _num(quiz.pass_mark / 100 * quiz.max_score)
+    _set(processing, "PASS", passing)
+    return test
+
+
+def manifest_xml(quiz: Quiz) -> ET.Element:
+    """``imsmanifest.xml``: one resource per item and one for the test."""
+    manifest = _root("manifest", CP_NS, CP_XSD, identifier=_identifier(f"package-{quiz.id}",
+                                                                        "package-"))
+    metadata = _el(manifest, "metadata")
+    _value(metadata, "schema", "QTI Package")
+    _value(metadata, "schemaversion", "3.0.0")
+    _el(manifest, "organizations")
+    resources = _el(manifest, "resources")
+    test_href = f"{test_identifier(quiz)}.xml"
+    test = _el(resources, "resource", identifier=test_identifier(quiz), type=TEST_TYPE,
+               href=test_href)
+    _el(test, "file", href=test_href)
+    for question in quiz.questions:
+        _el(test, "dependency", identifierref=item_identifier(question))
+    for question in quiz.questions:
+        href = f"items/{item_identifier(question)}.xml"
+        resource = _el(resources, "resource", identifier=item_identifier(question),
+                       type=ITEM_TYPE, href=href)
+        _el(resource, "file", href=href)
+    return manifest
+
+
+_MIXED = {"p", "li", "td", "th", "h3", "h4", "h5", "h6", "a", "abbr", "b", "code", "em", "i",
+          "span", "strong", "sub", "sup", "pre", "qti-simple-choice", "qti-feedback-inline",
+          "qti-value", "qti-base-value", "schema", "schemaversion"}
+
+
+def _indent(element: ET.Element, level: int = 0) -> None:
+    """Indent structure only: whitespace inside text-bearing elements would show."""
+    if element.tag in _MIXED or not len(element):
+        return
+    if (element.text or "").strip() or any((child.tail or "").strip() for child in element):
+        return
+    inner = "\n" + "  " * (level + 1)
+    element.text = inner
+    for child in element:
+        _indent(child, level + 1)
+        child.tail = inner
+    element[-1].tail = "\n" + "  " * level
+
+
+def _bytes(element: ET.Element) -> bytes:
+    _indent(element)
+    return ET.tostring(element, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def write_qti_package(quiz: Quiz, path: str | os.PathLike[str]) -> None:
+    """Write ``quiz`` as a QTI 3.0 content package (zip) at ``path``.
+
+    The zip is reproducible (fixed timestamps, stable order) and written through a
+    temporary file, so a failure never leaves half a package behind.
+    """
+    target = Path(path)
+    files = [("imsmanifest.xml", manifest_xml(quiz)),
+             (f"{test_identifier(quiz)}.xml", test_xml(quiz))]
+    files += [(f"items/{item_identifier(q)}.xml", item_xml(q)) for q in quiz.questions]
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=".tmp")
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, element in files:
+                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, _bytes(element))
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
