@@ -163,6 +163,12 @@ def validate_paths(paths: Iterable[Path]) -> dict[Path, list[Problem]]:
             results[path] = [p for p in catalog.problems if p.path == str(path)]
         else:
             results[path] = check_file(path)[1]
+            # A broken references.yaml or objectives.yaml means this quiz's keys went
+            # unchecked: report it even when only the quiz file was named.
+            for problem in catalog_for(path).problems:
+                found = results.setdefault(Path(problem.path), [])
+                if problem not in found:
+                    found.append(problem)
     return results
 
 
