@@ -11,6 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets everything up first)"
+	@echo "make app        open the course as a code-free web app (Voila, this computer only)"
 	@echo "make test       run every test: unit, quiz validation, lint, notebooks (nbval)"
 	@echo "make notebooks  re-execute the notebooks and save their outputs"
 	@echo "make bench      run the benchmarks in benchmarks/"
@@ -29,6 +30,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=notebooks notebooks/00-welcome.ipynb
+
+# Clinician view: Voila on 127.0.0.1, no code shown, no request leaves the machine.
+app: $(STAMP)
+	$(BIN)/python -m ketatraining.app
 
 # Each part gets its own fresh progress store so tests never touch a learner's data.
 test: $(STAMP)
