@@ -140,15 +140,23 @@ def _escape_post(text: str) -> str:
     return text
 
 
+def _markdown(text: str, fmt: str) -> str:
+    """GIFT text in the course's Markdown: HTML is valid Markdown; plain text is escaped."""
+    if fmt != "plain":
+        return text
+    escaped = re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", text)
+    return re.sub(r"(?m)^(\s*)([-+]|\d+[.)])(\s)", r"\1\\\2\3", escaped)
+
+
 def _with_format(text: str, default: str) -> tuple[str, str]:
-    """Moodle's parse_text_with_format(): a leading [format] and the unescaped text."""
+    """Moodle's parse_text_with_format(): the text (unescaped, as Markdown) and its format."""
     fmt = default
     if text.startswith("["):
         end = text.find("]")
         name = text[1:end] if end > 0 else ""
         if name in FORMATS:
             fmt, text = name, text[end + 1:]
-    return _trim(_escape_post(text)), fmt
+    return _markdown(_trim(_escape_post(text)), fmt), fmt
 
 
 def _comment_split(answer: str, default: str) -> tuple[str, str, str]:
@@ -255,9 +263,13 @@ def _read_block(lines: list[str], line_no: int) -> GiftQuestion | None:
         question.text, question.format = _with_format(text, "moodle")
         return question
     if start < 0 or finish < 0 or finish < start:
-        missing = "'{'" if start < 0 or finish < start else "'}'"
-        _fail("KI010", f"Could not find a {{...}} around the answers: {missing} is "
-                       "missing.", "Put the answers between { and }; write \\{ or \\} for a "
+        if finish < 0:
+            what = "the closing '}' is missing"
+        elif start < 0:
+            what = "the opening '{' is missing"
+        else:
+            what = "a '}' comes before the first '{'"
+        _fail("KI010", f"Could not find a {{...}} around the answers: {what}.", "Put the answers between { and }; write \\{ or \\} for a "
                        "literal brace.")
     answer_text = _trim(text[start + 1:finish])
     if text.endswith("}"):
@@ -427,16 +439,8 @@ def _text_line(lines: list[str], line_no: int) -> int:
 # --- mapping onto the course's quiz format ------------------------------------------------
 
 
-def _markdown(text: str, fmt: str) -> str:
-    """GIFT text in the course's Markdown: HTML is valid Markdown; plain text is escaped."""
-    if fmt != "plain":
-        return text
-    escaped = re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", text)
-    return re.sub(r"(?m)^(\s*)([-+]|\d+[.)])(\s)", r"\1\\\2\3", escaped)
-
-
-def _prose(text: str, fmt: str, todo: str) -> str:
-    return _markdown(text, fmt) if _trim(text) else todo
+def _prose(text: str, todo: str) -> str:
+    return text if _trim(text) else todo
 
 
 class _Mapper:
@@ -472,8 +476,8 @@ class _Mapper:
                 body = {
                     "type": "true_false",
                     "answer": bool(gift.answer),
-                    "feedback_true": _prose(gift.feedback_true, gift.format, TODO_FEEDBACK),
-                    "feedback_false": _prose(gift.feedback_false, gift.format, TODO_FEEDBACK),
+                    "feedback_true": _prose(gift.feedback_true, TODO_FEEDBACK),
+                    "feedback_false": _prose(gift.feedback_false, TODO_FEEDBACK),
                 }
             else:
                 body = self._numeric(gift, meta)
@@ -491,14 +495,14 @@ class _Mapper:
         if not wanted or not is_id(wanted):
             wanted = f"{self.quiz_id}-{len(self.taken) + 1}"
         return {"id": unique_id(wanted, self.taken),
-                "prompt": _prose(gift.text, gift.format, "TODO: write the question.")}
+                "prompt": _prose(gift.text, "TODO: write the question.")}
 
     def _assemble(self, base: dict[str, Any], body: dict[str, Any], gift: GiftQuestion,
                   meta: dict[str, Any]) -> dict[str, Any]:
         question: dict[str, Any] = {"id": base["id"], "type": body.pop("type"),
                                     "prompt": base["prompt"]}
         question.update(body)
-        question["explanation"] = _prose(gift.general_feedback, gift.format, TODO_EXPLANATION)
+        question["explanation"] = _prose(gift.general_feedback, TODO_EXPLANATION)
         references = meta.get("references")
         question["references"] = (list(references) if isinstance(references, list)
                                   and references else [TODO_REFERENCE])
@@ -522,9 +526,9 @@ class _Mapper:
         for oid, answer in zip(ids, gift.answers, strict=True):
             options.append({
                 "id": oid,
-                "text": _prose(answer.text, answer.format, "TODO: write this option."),
+                "text": _prose(answer.text, "TODO: write this option."),
                 "correct": answer.weight > 0,
-                "feedback": _prose(answer.feedback, gift.format, TODO_FEEDBACK),
+                "feedback": _prose(answer.feedback, TODO_FEEDBACK),
             })
         if gift.single:
             right = [o for o, a in zip(options, gift.answers, strict=True) if a.weight == 100]
@@ -591,8 +595,8 @@ class _Mapper:
             body["tolerance"] = tolerance
         if relative is not None:
             body["relative_tolerance"] = relative
-        body["feedback_correct"] = _prose(main.feedback, gift.format, TODO_FEEDBACK_CORRECT)
-        body["feedback_incorrect"] = _prose(wrong or "", gift.format, TODO_FEEDBACK_INCORRECT)
+        body["feedback_correct"] = _prose(main.feedback, TODO_FEEDBACK_CORRECT)
+        body["feedback_incorrect"] = _prose(wrong or "", TODO_FEEDBACK_INCORRECT)
         alternatives = []
         for answer in answers:
             if answer is main:
@@ -601,7 +605,7 @@ class _Mapper:
                                            "tolerance": answer.tolerance or 0.0,
                                            "credit": answer.weight}
             if _trim(answer.feedback):
-                alternative["feedback"] = _markdown(answer.feedback, gift.format)
+                alternative["feedback"] = answer.feedback
             alternatives.append(alternative)
         if alternatives:
             body["alternatives"] = alternatives
