@@ -10,6 +10,7 @@ any other system.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import math
 from collections.abc import Sequence
@@ -197,7 +198,7 @@ def _option_labels(question: object) -> list[tuple[str, str, bool]]:
     from ketatraining.text import plain_text
 
     if isinstance(question, (SingleChoice, MultipleChoice)):
-        return [(o.id, plain_text(o.text), o.correct) for o in question.options]
+        return [(o.id, html.unescape(plain_text(o.text)), o.correct) for o in question.options]
     if isinstance(question, TrueFalse):
         return [("true", "True", question.answer), ("false", "False", not question.answer)]
     return []

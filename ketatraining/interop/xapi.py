@@ -14,6 +14,7 @@ The verb and activity-type IRIs are ADL's (see ``VERBS`` and ``ACTIVITY_TYPES``)
 
 from __future__ import annotations
 
+import html
 import json
 import uuid
 from collections.abc import Iterable, Mapping
@@ -73,6 +74,12 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _plain(markdown: str) -> str:
+    from ketatraining.text import plain_text
+
+    return html.unescape(plain_text(markdown))
+
+
 def _response(question: Any, response: object) -> str | None:
     if response is None:
         return None
@@ -130,8 +137,6 @@ class StatementBuilder:
         return self._definitions[key]
 
     def _make_definition(self, quiz_id: str, question_id: str) -> dict[str, Any]:
-        from ketatraining.text import plain_text
-
         quiz = self.quizzes.get(quiz_id)
         definition: dict[str, Any] = {"name": {LANGUAGE: f"{quiz_id}: {question_id}"},
                                       "type": ACTIVITY_TYPES["interaction"]}
@@ -142,11 +147,11 @@ class StatementBuilder:
         if question is None:
             definition["interactionType"] = "other"
             return definition
-        definition["description"] = {LANGUAGE: plain_text(question.prompt)}
+        definition["description"] = {LANGUAGE: _plain(question.prompt)}
         definition["interactionType"] = INTERACTION_TYPES[question.type]
         if question.type in ("single_choice", "multiple_choice"):
             definition["choices"] = [
-                {"id": o.id, "description": {LANGUAGE: plain_text(o.text)}}
+                {"id": o.id, "description": {LANGUAGE: _plain(o.text)}}
                 for o in question.options]
             right = [o.id for o in question.options if o.correct]
             definition["correctResponsesPattern"] = ["[,]".join(right)] if right else None

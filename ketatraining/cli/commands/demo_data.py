@@ -1,0 +1,69 @@
+"""``ketatraining demo-data``: fill an empty store with a synthetic cohort."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
+
+DEFAULT_DEMO_DB = "sqlite:///ketatraining-demo.db"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"'{text}' is not a whole number of 1 or more"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "demo-data",
+        help="fill an empty progress store with a realistic synthetic cohort",
+        description="Write a synthetic cohort into an empty progress store: learners of "
+        "varying ability answer the course's real quizzes (marked by the real grading "
+        "code), some questions are harder, some wrong options attractive, a few learners "
+        "retry or stop mid-quiz. The same --seed always gives the same records. For "
+        "the dashboard, the docs and the benchmarks; never mix it with real learners' "
+        "data (it refuses a store that already holds attempts).",
+        epilog=examples(
+            "ketatraining demo-data --learners 200 --seed 1",
+            "ketatraining demo-data --learners 50 --seed 7 --db sqlite:///demo.db",
+            "ketatraining stats contraindications --db sqlite:///ketatraining-demo.db",
+        ),
+        formatter_class=EXAMPLES_FORMATTER,
+    )
+    parser.add_argument("--learners", type=_positive, required=True, metavar="N",
+                        help="how many synthetic learners")
+    parser.add_argument("--seed", type=int, required=True, metavar="S",
+                        help="random seed (same seed, same cohort)")
+    parser.add_argument("--db", metavar="URL", default=DEFAULT_DEMO_DB,
+                        help=f"the store to fill (default: {DEFAULT_DEMO_DB}, a file in "
+                        "the current folder; never your own progress)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ketatraining.analysis.demo import write_demo
+    from ketatraining.cli import EXIT_OK
+    from ketatraining.errors import KetaTrainingError
+    from ketatraining.progress.store import ProgressStore
+
+    with ProgressStore(args.db, create_folder=False) as store:
+        existing = len(store.attempts())
+        if existing:
+            msg = (f"The progress store {store.display_url} already holds {existing} "
+                   "attempt(s); demo data goes into an empty store (choose another --db).")
+            raise KetaTrainingError(msg)
+        cohort = write_demo(store, args.learners, args.seed)
+        where = store.display_url
+    print(f"Wrote a demo cohort to {where}: {len(cohort.learners)} learners, "
+          f"{len(cohort.attempts)} attempts, {len(cohort.submissions)} answers on "
+          f"{len(cohort.quizzes)} quizzes (seed {args.seed}).")
+    print(f"Next: ketatraining results --db {args.db}")
+    return EXIT_OK

@@ -1,0 +1,135 @@
+"""``ketatraining export``: results as CSV or xAPI statements; a quiz as GIFT or QTI."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+from ketatraining.cli.commands._trainer import DB_HELP
+from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
+
+_QUIZ_FORMATS = {
+    "gift": ("ketatraining.interop.gift", "export_gift", "GIFT (Moodle)"),
+    "qti": ("ketatraining.interop.qti", "write_qti_package", "QTI 3.0 package"),
+}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="results as CSV or xAPI statements; a quiz as GIFT or QTI",
+        description="Hand results to a spreadsheet, an LMS or a Learning Record Store. "
+        "--format csv writes one row per answered question (attempt, response, each "
+        "option chosen or not, mark, time). --format xapi writes xAPI 1.0.3 statements "
+        "as a JSON array: 'answered' per question, 'attempted', 'completed' and "
+        "'passed'/'failed' per quiz attempt, learners as account {homePage, name}. "
+        "Statement ids are derived from the records, so exporting again gives the same "
+        "ids and an LRS stores nothing twice. 'export gift QUIZ' and 'export qti QUIZ' "
+        "write a quiz itself for Moodle or a QTI 3.0 system.",
+        epilog=examples(
+            "ketatraining export --format csv --out answers.csv",
+            "ketatraining export --format xapi --out statements.json "
+            "--home-page https://hub.example.org",
+            "ketatraining export --format csv --quiz risks --db sqlite:///hub.db",
+            "ketatraining export gift contraindications --out contraindications.gift",
+            "ketatraining export qti contraindications --out contraindications.zip",
+        ),
+        formatter_class=EXAMPLES_FORMATTER,
+    )
+    parser.add_argument("target", nargs="?", choices=tuple(_QUIZ_FORMATS),
+                        metavar="{gift,qti}", help="export a quiz instead of results")
+    parser.add_argument("quiz_name", nargs="?", metavar="QUIZ",
+                        help="with gift or qti: the quiz id or file")
+    parser.add_argument("--format", choices=("csv", "xapi"), help="results format")
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="file to write (results: default the terminal)")
+    parser.add_argument("--db", metavar="URL", help=DB_HELP)
+    parser.add_argument("--learner", metavar="L", help="only this learner's records")
+    parser.add_argument("--quiz", metavar="Q", help="only this quiz's records")
+    parser.add_argument("--home-page", metavar="URL", default=None,
+                        help="xapi: the learners' account homePage, i.e. the hub's address "
+                        "(default: a placeholder, https://ketatraining.invalid)")
+    parser.add_argument("--activity-base", metavar="IRI", default=None,
+                        help="xapi: the IRI quiz and question activity ids start with "
+                        "(default: <home page>/course)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ketatraining.cli import EXIT_USAGE
+
+    if args.target is not None:
+        if args.quiz_name is None or args.out is None or args.format is not None:
+            print(f"ketatraining export: write 'export {args.target} QUIZ --out FILE'.",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        return _export_quiz(args.target, args.quiz_name, args.out)
+    if args.quiz_name is not None:
+        print(f"ketatraining export: unexpected '{args.quiz_name}'; to export a quiz write "
+              "'export gift QUIZ --out FILE' or 'export qti QUIZ --out FILE'.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.format is None:
+        print("ketatraining export: choose --format csv or --format xapi (or 'export gift "
+              "QUIZ --out FILE').", file=sys.stderr)
+        return EXIT_USAGE
+    return _export_results(args)
+
+
+def _export_quiz(target: str, name: str, out: Path) -> int:
+    from ketatraining.cli import EXIT_OK, EXIT_PROBLEMS
+    from ketatraining.quiz.loading import load_quiz
+
+    module_name, function_name, label = _QUIZ_FORMATS[target]
+    try:
+        function = getattr(importlib.import_module(module_name), function_name)
+    except (ImportError, AttributeError):
+        print(f"ketatraining: {label} export is not available in this installation "
+              f"({module_name}.{function_name} is missing).", file=sys.stderr)
+        return EXIT_PROBLEMS
+    quiz = load_quiz(name)
+    if target == "gift":
+        out.write_text(function(quiz), encoding="utf-8")
+    else:
+        function(quiz, out)
+    print(f"Wrote {out}: quiz '{quiz.id}' as {label}.")
+    return EXIT_OK
+
+
+def _export_results(args: argparse.Namespace) -> int:
+    from ketatraining.cli import EXIT_OK
+    from ketatraining.cli.commands import _trainer as t
+    from ketatraining.errors import KetaTrainingError
+
+    with t.open_existing_store(args.db) as store:
+        quizzes = t.course_quizzes()
+        t.check_learner(store, args.learner)
+        t.check_quiz(store, args.quiz, quizzes)
+        attempts = store.attempts(args.learner, args.quiz)
+        submissions = store.responses(args.learner, args.quiz)
+        where = store.display_url
+    if not submissions and not attempts:
+        msg = f"Nothing to export: no attempts match in the progress store {where}."
+        raise KetaTrainingError(msg)
+    if args.format == "csv":
+        from ketatraining.interop.csv_export import write_csv
+
+        buffer = io.StringIO()
+        count = write_csv(buffer, attempts, submissions, quizzes)
+        text, what = buffer.getvalue(), f"{count} answer row(s)"
+    else:
+        from ketatraining.interop import xapi
+
+        home = args.home_page or xapi.DEFAULT_HOME_PAGE
+        base = args.activity_base or f"{home.rstrip('/')}/course"
+        statements = xapi.build_statements(attempts, submissions, quizzes, home_page=home,
+                                           activity_base=base)
+        text, what = xapi.dumps(statements), f"{len(statements)} xAPI statement(s)"
+    t.write_output(text, args.out)
+    if args.out is not None:
+        print(f"Wrote {args.out}: {what}.")
+    return EXIT_OK
