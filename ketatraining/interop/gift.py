@@ -80,6 +80,8 @@ _ESCAPE_RE = re.compile(r"\\(\\|[:#={}~n])")
 _WEIGHT_RE = re.compile(r"^%-*([0-9]{1,2})\.?([0-9]*)%")
 _NUMBER_RE = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 _WS = " \t\n\r\0\x0b"  # what PHP's trim() removes
+_FORMAT_PREFIX = re.compile(r"\[(moodle|html|plain|markdown)\]")
+_TAG_UNSAFE = re.compile(r"[<>\\\]\x00-\x1f\x7f]")
 
 
 # --- the parse, as Moodle sees it ---------------------------------------------------------
@@ -504,14 +506,15 @@ class _Mapper:
         question.update(body)
         question["explanation"] = _prose(gift.general_feedback, TODO_EXPLANATION)
         references = meta.get("references")
-        question["references"] = (list(references) if isinstance(references, list)
-                                  and references else [TODO_REFERENCE])
+        question["references"] = ([str(r) for r in references] if isinstance(references, list)
+                                  else [TODO_REFERENCE])
         objective = meta.get("objective")
         question["objective"] = objective if isinstance(objective, str) else TODO_OBJECTIVE
         if meta.get("difficulty") in ("easy", "medium", "hard"):
             question["difficulty"] = meta["difficulty"]
-        if gift.tags:
-            question["tags"] = list(gift.tags)
+        tags = meta.get("tags") if isinstance(meta.get("tags"), list) else gift.tags
+        if tags:
+            question["tags"] = [str(t) for t in tags]
         points = meta.get("points")
         valid = isinstance(points, (int, float)) and not isinstance(points, bool)
         question["points"] = points if valid else 1
@@ -665,10 +668,11 @@ def _quiz(quiz_id: str, title: str | None, questions: list[dict[str, Any]],
         title = last[0].replace("//", "/") if last and not last[0].startswith("$") else None
     if not title:
         title = quiz_id.replace("-", " ").replace("_", " ").capitalize()
-    description = meta.get("description") if isinstance(meta.get("description"), str) else (
-        f"Imported from {path.rsplit('/', 1)[-1]}. Check the title, topic and pass mark, and "
-        "replace every TODO."
-    )
+    if meta:  # our own export: keep its description, or its lack of one
+        description = meta.get("description") if isinstance(meta.get("description"), str) else None
+    else:
+        description = (f"Imported from {path.rsplit('/', 1)[-1]}. Check the title, topic and "
+                       "pass mark, and replace every TODO.")
     topic = meta.get("topic") if isinstance(meta.get("topic"), str) else "imported"
     pass_mark = meta.get("pass_mark")
     attempts = meta.get("max_attempts")
@@ -688,11 +692,18 @@ def _quiz(quiz_id: str, title: str | None, questions: list[dict[str, Any]],
 
 
 def _escape(text: str) -> str:
-    """Moodle's repchar(): escape GIFT's control characters; newlines become \\n."""
+    """Moodle's repchar(): escape GIFT's control characters; newlines become \\n.
+
+    Text that itself starts like a format prefix ('[html]...') gets an explicit
+    '[markdown]' in front, so the prefix is read as text.
+    """
     text = text.strip().replace("\\", "\\\\")
     for char in "#=~{}:":
         text = text.replace(char, "\\" + char)
-    return text.replace("\r", "").replace("\n", "\\n")
+    text = text.replace("\r", "").replace("\n", "\\n")
+    if _FORMAT_PREFIX.match(text):
+        text = "[markdown]" + text
+    return text
 
 
 def _num(value: float) -> str:
@@ -711,7 +722,7 @@ def _json(value: dict[str, Any]) -> str:
 
 
 def _tag(text: str) -> str:
-    return text.replace("]", "\\]").replace("\n", " ")
+    return text.replace("]", "\\]")
 
 
 def _default_weights(question: MultipleChoice) -> list[float]:
@@ -726,6 +737,8 @@ def _question_meta(question: Question) -> dict[str, Any]:
                             "references": list(question.references)}
     if question.difficulty:
         meta["difficulty"] = question.difficulty
+    if any(_TAG_UNSAFE.search(t) or t != t.strip() or not t.strip() for t in question.tags):
+        meta["tags"] = list(question.tags)
     meta["points"] = question.points
     if not is_id(question.id) or question.id != question.id.strip():
         meta["id"] = question.id
@@ -785,7 +798,7 @@ def _numeric_lines(question: Numeric) -> list[str]:
 
 def _export_question(question: Question) -> str:
     lines = [f"// [id:{_tag(question.id)}]"]
-    lines += [f"// [tag:{_tag(tag)}]" for tag in question.tags]
+    lines += [f"// [tag:{_tag(tag)}]" for tag in question.tags if not _TAG_UNSAFE.search(tag)]
     lines.append(META_PREFIX + " " + _json(_question_meta(question)))
     head = f"::{_escape(question.id)}::[markdown]{_escape(question.prompt)}"
     general = f"\t####{_escape(question.explanation)}"
