@@ -47,7 +47,8 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # allow_inf_nan=False: ".inf" points or a ".nan" value would break every score.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Option(_Strict):

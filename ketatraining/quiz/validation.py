@@ -51,6 +51,8 @@ _TYPE_NAMES = {
     "model_attributes_type": "a mapping (key: value lines)",
 }
 _EPSILON = 1e-9
+MAX_PROBLEMS = 200
+"""Problems listed per file; beyond this a hostile or garbled file would take minutes."""
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
@@ -66,6 +68,14 @@ class _Checker:
         self.document = document
         self.path = path
         self.problems: list[Problem] = []
+        self.unlisted: dict[str, int] = {}
+
+    def full(self, code: str) -> bool:
+        """Whether the list is long enough; counts what is left out."""
+        if len(self.problems) < MAX_PROBLEMS:
+            return False
+        self.unlisted[code] = self.unlisted.get(code, 0) + 1
+        return True
 
     def add(
         self,
@@ -75,6 +85,8 @@ class _Checker:
         hint: str | None = None,
         severity: str = "error",
     ) -> None:
+        if self.full(code):
+            return
         line, column = self.document.position(loc)
         self.problems.append(
             Problem(
@@ -159,6 +171,8 @@ def _structure(checker: _Checker) -> Quiz | None:
 
 def _report_pydantic(checker: _Checker, item: Mapping[str, Any]) -> None:
     kind = item["type"]
+    if checker.full("KQ101" if kind == "extra_forbidden" else "KQ103"):
+        return  # skip the costly did-you-mean for problems that will not be listed
     model, path = _model_at(tuple(item["loc"]), checker.document.data)
     name = path[-1] if path else ""
     if kind == "extra_forbidden":
@@ -440,6 +454,13 @@ def check_quiz(
     quiz = _structure(checker)
     _content(checker, references, objectives, expected_id)
     problems = _unique(checker.problems)
+    if checker.unlisted:
+        count = sum(checker.unlisted.values())
+        problems.insert(0, Problem(  # first: a file-level note, like KQ015
+            max(checker.unlisted, key=checker.unlisted.__getitem__),
+            f"{count:,} more problems were found but not listed (only the first "
+            f"{MAX_PROBLEMS} are shown).", path,
+            hint="Fix the problems above and validate again; is this the file you meant?"))
     if any(p.severity == "error" for p in problems):
         return None, problems
     return quiz, problems

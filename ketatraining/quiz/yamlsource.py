@@ -287,6 +287,12 @@ def parse_yaml(text: str, path: str) -> tuple[Document | None, list[Problem]]:
         document = builder.build(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if "nesting depth" in str(error.problem):  # libyaml's own limit, for flow [[[...
+            builder.problems.append(Problem(
+                "KQ014", f"More than {MAX_DEPTH} levels of nesting.", path,
+                mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                hint="Quiz files need only a few levels; check the brackets."))
+            return None, builder.problems
         problem = (error.problem or "syntax error").rstrip(".")
         context = f" ({error.context})" if error.context else ""
         builder.problems.append(
