@@ -85,7 +85,8 @@ def render_text(quiz: Any) -> str:
 
     def wrap(text: str, first: str, rest: str | None = None) -> list[str]:
         """Markdown as wrapped plain text; ``rest`` indents the lines after the first."""
-        return textwrap.wrap(html.unescape(plain_text(text)), 88, initial_indent=first,
+        plain = " ".join(html.unescape(plain_text(text)).split())
+        return textwrap.wrap(plain, 88, initial_indent=first,
                              subsequent_indent=" " * len(first) if rest is None else rest,
                              ) or [first.rstrip()]
 
