@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NoReturn
 
 from ketatraining.interop.yaml_writer import (
@@ -138,10 +139,15 @@ def significant_interval(value: float, digits: int) -> tuple[float, float]:
     """(centre, tolerance) of the numbers that round to ``value`` at ``digits`` figures.
 
     jupyterquiz rounds the learner's input to ``digits`` significant figures and
-    compares it with the value rounded the same way. Just below a power of ten the
+    compares it with the value rounded the same way (ties away from zero, like
+    ``toPrecision``). Just below a power of ten the
     step is ten times smaller, so the narrower half-step is used on both sides.
     """
-    centre = float(f"{value:.{digits - 1}e}")
+    if value == 0:
+        return 0.0, 0.0
+    exact = Decimal(value)  # the binary value, as JavaScript's toPrecision() rounds it
+    quantum = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+    centre = float(exact.quantize(quantum, rounding=ROUND_HALF_UP))
     if centre == 0:
         return 0.0, 0.0
     exponent = math.floor(math.log10(abs(centre)))
