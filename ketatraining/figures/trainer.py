@@ -76,9 +76,8 @@ def plot_item_map(ax: Any, stats: QuizStats, *, facility_band: tuple[float, floa
               if q.facility is not None and q.discrimination_index is not None]
     if not points:
         return _empty(ax, "Not enough attempts to compute discrimination.")
-    artists: list[Any] = [ax.axhspan(weak, 100, xmin=facility_band[0],
-                                     xmax=facility_band[1], color=_GREEN, alpha=0.12,
-                                     label="target band")]
+    artists: list[Any] = [ax.fill_betweenx([weak, 100], facility_band[0], facility_band[1],
+                                           color=_GREEN, alpha=0.12, label="target band")]
     ok = [q for q in points if not q.flags]
     flagged = [q for q in points if q.flags]
     if ok:
