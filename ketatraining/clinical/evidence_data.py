@@ -87,7 +87,7 @@ EFFECT_SIZES: tuple[EffectSize, ...] = (
         _g(0.44, "post-hoc analysis at 24 h"),
         0.03,
         0.85,
-        "ketamine vs passive control (e.g. saline)",
+        "ketamine vs passive control",
     ),
     EffectSize(
         "borgogna-24h-active",

@@ -42,7 +42,7 @@ PREDOSE_BP_GUIDE = (140, 90)
 """SPRAVATO label: above 140/90 before dosing, weigh delaying the session."""
 
 CONDITIONS: dict[str, str] = {
-    "coronary_heart_disease": "ischaemic (coronary) heart disease",
+    "coronary_heart_disease": "severe coronary heart disease",
     "aneurysm": "aneurysmal vascular disease (aorta, intracranial or peripheral arteries)",
     "avm": "arteriovenous malformation (AVM)",
     "intracerebral_haemorrhage": "a history of intracerebral haemorrhage",
@@ -184,16 +184,15 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="heart-disease",
-        name="Ischaemic or severe coronary heart disease",
+        name="Severe coronary or myocardial disease",
         level=Level.ABSOLUTE,
-        criterion="Ischaemic (coronary) heart disease, or severe coronary or myocardial disease.",
+        criterion="Severe coronary or myocardial disease.",
         why=(
             "The UK Ketalar summary of product characteristics says not to use ketamine in "
-            "severe coronary or myocardial disease, and an anaesthesia textbook contraindicates "
-            "ketamine as the sole anaesthetic in ischaemic heart disease."
+            "severe coronary or myocardial disease."
         ),
-        source="UK Ketalar SmPC (section 4.3); Miller's Anesthesia",
-        references=("ketalar_smpc_uk", "miller2005"),
+        source="UK Ketalar SmPC (section 4.3)",
+        references=("ketalar_smpc_uk",),
         in_guide=True,
         guide_note="Listed in the guide as heart disease; consistent with the labels.",
         trigger=_condition("coronary_heart_disease"),
@@ -207,11 +206,11 @@ RULES: tuple[Rule, ...] = (
             "peripheral arteries) or an arteriovenous malformation."
         ),
         why=(
-            "The SPRAVATO label lists aneurysmal vascular disease and AVM as contraindications; an anaesthesia "
-            "textbook calls ketamine 'unwise' with vascular aneurysms."
+            "The SPRAVATO label lists aneurysmal vascular disease (thoracic and abdominal "
+            "aorta, intracranial and peripheral arterial vessels) and AVM as contraindications."
         ),
-        source="SPRAVATO prescribing information (contraindications); Miller's Anesthesia",
-        references=("spravato_pi", "miller2005"),
+        source="SPRAVATO prescribing information (contraindications)",
+        references=("spravato_pi",),
         in_guide=False,
         guide_note="Omitted by the guide.",
         trigger=_condition("aneurysm", "avm"),
@@ -433,10 +432,10 @@ VIGNETTES: tuple[Vignette, ...] = (
     ),
     Vignette(
         id="patient-c",
-        title="Fictional patient C: 58-year-old with angina",
+        title="Fictional patient C: 58-year-old with severe coronary heart disease",
         story=(
-            "*Fictional case.* A 58-year-old paramedic with PTSD has stable angina from "
-            "coronary heart disease, treated by his cardiologist. His blood pressure at the "
+            "*Fictional case.* A 58-year-old paramedic with PTSD has severe coronary heart "
+            "disease with angina, treated by his cardiologist. His blood pressure at the "
             "screening visit is 146/88 mmHg. He has no psychiatric history other than PTSD "
             "and depression."
         ),

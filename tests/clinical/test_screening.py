@@ -211,7 +211,7 @@ def test_review_missed_and_wrong_flags_are_explained() -> None:
     assert result.summary() == "You flagged 1 of 2 that apply, and 1 that do not apply."
     lines = result.lines()
     assert lines[1].startswith("Missed. Uncontrolled hypertension: absolute contraindication.")
-    assert lines[2].startswith("Does not apply here: Ischaemic or severe coronary heart disease")
+    assert lines[2].startswith("Does not apply here: Severe coronary or myocardial disease")
 
 
 def test_review_of_a_patient_without_flags() -> None:

@@ -64,7 +64,7 @@ def test_click_with_missed_and_wrong_flags_explains_both(widget: ScreeningWidget
     widget.check_button.click()
     text = widget.feedback.value
     assert "You flagged 1 of 2 that apply, and 1 that do not apply." in text
-    assert "Missed. Ischaemic or severe coronary heart disease: absolute contraindication." in text
+    assert "Missed. Severe coronary or myocardial disease: absolute contraindication." in text
     assert "Does not apply here: History of psychosis" in text
     assert "All correct" not in text
 
