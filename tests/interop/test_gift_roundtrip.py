@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from ketatraining.interop.gift import export_gift, import_gift
 from ketatraining.interop.yaml_writer import TODO_EXPLANATION, dump_quiz_yaml
 from ketatraining.quiz.grading import grade
-from ketatraining.quiz.loading import CATALOG_FILES, check_file
+from ketatraining.quiz.loading import CATALOG_FILES, Catalog, check_file
 from ketatraining.quiz.model import MultipleChoice, Numeric, Quiz, SingleChoice, TrueFalse
 
 QUIZ_DIR = Path(__file__).resolve().parents[2] / "quizzes"
@@ -275,3 +276,15 @@ def test_export_escapes_every_control_character() -> None:
     assert "\t####[markdown][html]<b>x</b>" in gift
     assert not re.search(r"(?m)^\s*$", gift.split("\n\n")[1].strip("\n"))  # one block
     assert round_trip(quiz) == quiz
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(quizzes())
+def test_generated_quizzes_survive_the_yaml_writer(quiz: Quiz) -> None:
+    data = import_gift(export_gift(quiz), quiz_id=quiz.id).data
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{quiz.id}.yaml"
+        path.write_text(dump_quiz_yaml(data), encoding="utf-8")
+        reloaded, problems = check_file(path, catalog=Catalog())
+    assert [p.format() for p in problems if p.severity == "error"] == []
+    assert reloaded == normalise(quiz)
