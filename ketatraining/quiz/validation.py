@@ -266,6 +266,11 @@ def _content(
     if isinstance(data.get("questions"), list) and not data["questions"]:
         add("KQ209", "The quiz has no questions.", ("questions",), hint="Add at least one question.")
 
+    for key in ("title", "description", "topic"):
+        if _is_todo(data.get(key)):
+            add("KQ301", f"TODO left here: {str(data[key]).strip()[:80]}", (key,),
+                hint="Replace the TODO with real content before learners see it.",
+                severity="warning")
     first_seen: dict[str, int] = {}
     for index, question in _questions(data):
         loc = ("questions", index)
