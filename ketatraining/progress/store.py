@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -98,12 +99,17 @@ class ProgressStore:
         try:
             parsed = make_url(self.url)
         except Exception as error:  # ArgumentError and friends: a malformed URL
-            msg = f"The progress store address '{self.url}' is not a valid database URL."
+            shown = re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", self.url)  # no password
+            msg = f"The progress store address '{shown}' is not a valid database URL."
             raise StoreUnavailableError(msg) from error
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         # SQLite URLs hold no password; show them as written (not percent-encoded).
         self.display_url = (self.url if self.is_sqlite
                             else parsed.render_as_string(hide_password=True))
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            msg = (f"The progress store address '{self.display_url}' names an unsupported "
+                   "database; use sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE.")
+            raise StoreUnavailableError(msg)
         if self.is_sqlite:
             self._prepare_sqlite_file(_sqlite_file(parsed.database, parsed.query),
                                       create_folder)

@@ -43,6 +43,11 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         return EXIT_USAGE
     results = validate_paths(args.paths)
+    if not results:  # "all clean" would hide a wrong path or an empty folder
+        names = ", ".join(f"'{p}'" for p in args.paths)
+        print(f"ketatraining validate: no quiz files (.yaml, .yml) found in {names}.",
+              file=sys.stderr)
+        return EXIT_USAGE
     problems = [p for found in results.values() for p in found]
     errors = [p for p in problems if p.severity == "error"]
     failing = errors + ([p for p in problems if p.severity == "warning"] if args.strict else [])
