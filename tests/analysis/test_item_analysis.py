@@ -387,10 +387,20 @@ def test_read_marks_csv_empty_cell_is_unanswered(tmp_path: Path) -> None:
     ("attempt,q1,q2\n1,1,0\n2,yes,1\n", "marks.csv:3: column 2 \\('yes'\\) is not a number"),
     ("attempt,q1,q2\n1,1,0\n2,1,5\n", "row 2, column 3 has the mark 5"),
     ("attempt,q1,q2\n1,1,0,1\n", "this row has 4 cells"),
+    ("attempt,q1,q2\n1,1,0\n2,nan,1\n", "marks.csv:3: column 2 \\('nan'\\) is not a number"),
 ])
 def test_read_marks_csv_errors_name_the_place(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(MarksError, match=message):
         read_marks_csv(write(tmp_path, text))
+
+
+def test_read_marks_csv_fast_and_careful_paths_agree(tmp_path: Path) -> None:
+    plain = "attempt,q1,q2,q3\n1,1,,0.5\n2,,0,1\n3,0.25,1,\n"
+    quoted = plain.replace("1,1,,", '"1",1,,')  # a quoted cell takes the careful path
+    fast = read_marks_csv(write(tmp_path, plain)).marks
+    careful = read_marks_csv(write(tmp_path, quoted)).marks
+    np.testing.assert_array_equal(fast, careful)
+    assert int(np.isnan(fast).sum()) == 3
 
 
 def test_read_marks_csv_header_only(tmp_path: Path) -> None:

@@ -66,11 +66,17 @@ def test_new_writes_a_skeleton_that_validates(capsys: pytest.CaptureFixture[str]
     path = tmp_path / "bp-check.yaml"
     assert code == 0, err
     assert out[0].startswith(f"Wrote {path}: 4 questions, one of each type, for the objective ")
-    assert out[1] == (f"Next: replace its 23 TODO texts, then run 'ketatraining validate "
+    from ketatraining.quiz.loading import validate_paths
+
+    problems = validate_paths([path])[path]
+    todos = sum(p.code == "KQ301" for p in problems)
+    assert todos > 4
+    assert all(p.severity == "warning" for p in problems)
+    assert out[1] == (f"Next: replace its {todos} TODO texts, then run 'ketatraining validate "
                       f"{path}'.")
     code, out, _ = run(capsys, "validate", str(path))
     assert code == 0
-    assert out[-1] == "1 file(s) checked: 0 error(s), 27 warning(s)."
+    assert out[-1] == f"1 file(s) checked: 0 error(s), {len(problems)} warning(s)."
     assert run(capsys, "validate", "--strict", str(path))[0] == 1
     types = [line.strip() for line in path.read_text().splitlines()
              if line.strip().startswith("type:")]
