@@ -215,7 +215,7 @@ class QuestionView(widgets.VBox):
             if isinstance(question, TrueFalse) and not result.correct:
                 lines.append(f"<p>The statement is {'true' if question.answer else 'false'}.</p>")
             if isinstance(question, Numeric) and not result.correct:
-                units = f" {question.units}" if question.units else ""
+                units = f" {html.escape(question.units)}" if question.units else ""
                 lines.append(f"<p>Expected: {question.value:g}{units}.</p>")
         return "".join(lines)
 
