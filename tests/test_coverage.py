@@ -260,7 +260,7 @@ def item_problems(quiz_id: str, q: dict[str, Any]) -> list[str]:
     problems = []
     if not str(q.get("explanation") or "").strip():
         problems.append(f"{where}: no explanation")
-    if not q.get("references"):
+    if not q.get("references") and "non-clinical" not in (q.get("tags") or []):
         problems.append(f"{where}: no reference")
     kind = q.get("type")
     if kind in ("single_choice", "multiple_choice"):

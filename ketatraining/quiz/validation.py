@@ -50,7 +50,8 @@ _TYPE_NAMES = {
     "model_type": "a mapping (key: value lines)",
     "model_attributes_type": "a mapping (key: value lines)",
 }
-_EPSILON = 1e-9
+NON_CLINICAL_TAG = "non-clinical"
+"""Tag for items about the course itself (how a widget works); they need no reference."""
 MAX_PROBLEMS = 200
 """Problems listed per file; beyond this a hostile or garbled file would take minutes."""
 
@@ -378,7 +379,9 @@ def _check_keys(
 ) -> None:
     refs = question.get("references", [])
     if isinstance(refs, list):
-        if not refs:
+        tags = question.get("tags")
+        non_clinical = isinstance(tags, list) and NON_CLINICAL_TAG in tags
+        if not refs and not non_clinical:
             checker.add("KQ302", "The question cites no reference.", (*loc, "references"),
                         hint="Add the key of its primary source from references.yaml.",
                         severity="warning")
