@@ -61,7 +61,7 @@ def app_environment(notebooks: Path, base: dict[str, str] | None = None) -> dict
 def voila_command(root: Path, *, port: int, token: str, ip: str = "127.0.0.1") -> list[str]:
     """The Voila command line for the app folder."""
     return [
-        sys.executable, "-m", "voila", str(root), "--no-browser",
+        sys.executable, "-m", "ketatraining.app.voila_main", str(root), "--no-browser",
         f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
         f"--token={token}", f"--template={TEMPLATE}", "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",

@@ -73,8 +73,13 @@ def landing_html(entries: list[NotebookEntry], attempts: list[AttemptRecord],
 
 
 def show_landing(learner_id: str | None = None, store: ProgressStore | None = None) -> None:
-    """Display the course overview with the learner's progress on each notebook."""
-    from IPython.display import HTML, display
+    """Display the course overview with the learner's progress on each notebook.
+
+    An HTML *widget*, not a rich output: JupyterLab's and Voila's output renderer sends
+    relative links to a new browser tab, while a widget's links open in the same tab.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
 
     learner_id = learner_id or current_learner()
     note = ""
@@ -89,4 +94,6 @@ def show_landing(learner_id: str | None = None, store: ProgressStore | None = No
                 store.close()
     except KetaTrainingError as error:
         note = message_html("notice", f"Your progress cannot be shown: {error}")
-    display(HTML(landing_html(course_notebooks(), attempts, note)))
+    overview = widgets.HTML(landing_html(course_notebooks(), attempts, note))
+    overview.add_class("kt-landing-widget")
+    display(overview)

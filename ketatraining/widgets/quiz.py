@@ -11,7 +11,9 @@ from __future__ import annotations
 import html
 import math
 import random
+import re
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -65,6 +67,53 @@ def parse_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+ANSWER_LABEL = "Your answer:"
+_LABEL_LIMIT = 300
+_VISUALLY_HIDDEN = (
+    "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
+    "clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0"
+)
+
+
+def question_label(question: Question, prompt_text: str, number: int, total: int) -> str:
+    """The words a screen reader says before each option: the question, then 'Answer:'.
+
+    For a long case vignette only the sentence that asks (the last one ending in '?') is
+    repeated, so every option stays short to listen to; true/false keeps the statement.
+    """
+    text = " ".join(prompt_text.split())
+    if not isinstance(question, TrueFalse):
+        asking = [s for s in re.split(r"(?<=[.?!])\s+", text) if s.endswith("?")]
+        text = asking[-1] if asking else text
+    if len(text) > _LABEL_LIMIT:
+        text = text[: _LABEL_LIMIT - 1].rstrip() + "…"
+    return f"Question {number} of {total}: {text} Answer:"
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal; everything but letters, digits and spaces is hex-escaped.
+
+    Each escape ends with one space, which CSS consumes as the escape's terminator.
+    """
+    return '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x} "
+                         for ch in text) + '"'
+
+
+def accessible_names(scope: str, label: str) -> str:
+    """A <style> that prefixes each input's label with visually hidden question text.
+
+    Stock ipywidgets cannot set aria attributes, and RadioButtons have no fieldset or
+    legend; but CSS generated content (::before) is part of a label's accessible name
+    (W3C accname), in JupyterLab and Voila alike, and needs no JavaScript. The answer
+    key is not involved: only the question's own words are repeated.
+    """
+    selectors = ", ".join(f".{scope} {target}::before" for target in (
+        ".widget-radio-box > label", "label.widget-label-basic", ".kt-number label.widget-label",
+    ))
+    return (f"<style>{selectors} {{content: {_css_string(label + ' ')};"
+            f"{_VISUALLY_HIDDEN}}}</style>")
+
+
 class QuestionView(widgets.VBox):
     """One question: prompt, input, Check button, then feedback and explanation."""
 
@@ -80,8 +129,11 @@ class QuestionView(widgets.VBox):
             f'<div class="kt-prompt" role="heading" aria-level="3"><strong>Question {number} '
             f"of {total}</strong></div>{markdown_to_html(question.prompt)}"
         )
-        self.prompt = _html(heading, "kt-question-prompt")
         self.label = plain_text(question.prompt)
+        # Every input's accessible name starts with the question (see accessible_names).
+        self.scope = f"kt-q-{uuid.uuid4().hex[:10]}"
+        names = accessible_names(self.scope, question_label(question, self.label, number, total))
+        self.prompt = _html(names + heading, "kt-question-prompt")
         self.input = self._make_input(option_order)
         self.check = widgets.Button(description=wording.CHECK, button_style="",
                                     tooltip=f"{wording.CHECK}: question {number}")
@@ -94,6 +146,7 @@ class QuestionView(widgets.VBox):
                           self.explanation])
         self.add_class("kt-question")
         self.add_class(f"kt-type-{question.type}")
+        self.add_class(self.scope)
 
     # -- input ---------------------------------------------------------------------
     def _make_input(self, order: list[str]) -> widgets.Widget:
@@ -125,9 +178,10 @@ class QuestionView(widgets.VBox):
             radio.add_class("kt-options")
             return radio
         assert isinstance(question, Numeric)
-        entry = widgets.Text(placeholder=wording.NUMBER_PLACEHOLDER, description="",
+        entry = widgets.Text(placeholder=wording.NUMBER_PLACEHOLDER, description=ANSWER_LABEL,
                              tooltip=aria, continuous_update=False,
-                             layout=widgets.Layout(width="12em"))
+                             style={"description_width": "initial"},
+                             layout=widgets.Layout(width="18em"))
         entry.add_class("kt-number")
         units = widgets.Label(question.units or "")
         row = widgets.HBox([entry, units])

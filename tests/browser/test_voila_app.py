@@ -1,0 +1,245 @@
+"""The app (Voila) in a real browser: landing page, quiz by mouse and by keyboard, safety."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from ketatraining.progress.store import ProgressStore
+from ketatraining.quiz.loading import load_quiz
+from ketatraining.text import plain_text
+from tests.browser.conftest import LEARNER, Server
+from tests.browser.quizpage import WELCOME, check, choose, question, wait_for_quiz
+
+pytestmark = pytest.mark.browser
+
+
+def open_notebook(page: Any, server: Server, name: str) -> None:
+    page.goto(server.url(f"voila/render/{name}"))
+    wait_for_quiz(page)
+
+
+def test_landing_lists_every_notebook_in_order_with_progress(voila_page: Any,
+                                                             voila_server: Server) -> None:
+    page = voila_page
+    page.goto(voila_server.url(""))  # the app's front page leads to the overview
+    expect(page.locator(".kt-landing-summary")).to_contain_text("You have passed 0 of")
+    links = page.locator("a.kt-landing-link")
+    names = sorted(p.name for p in (voila_server.root).glob("[0-9][0-9]-*.ipynb"))
+    expect(links).to_have_count(len(names))
+    assert [links.nth(i).get_attribute("href") for i in range(len(names))] == names
+    first_row = page.locator(".kt-landing-row").first
+    expect(first_row).to_contain_text("○ Not started")
+    with ProgressStore(voila_server.store_url) as store:  # pass the welcome quiz, as JupyterLab would
+        attempt = store.start_attempt(LEARNER, "welcome", max_score=4, pass_mark=50)
+        store.finish_attempt(LEARNER, "welcome", attempt, score=3, passed=True)
+    page.reload()
+    expect(first_row).to_contain_text("✓ Quiz passed (best score 75%)")
+    expect(page.locator(".kt-landing-summary")).to_contain_text("You have passed 1 of")
+    links.first.click()
+    wait_for_quiz(page)
+    expect(page).to_have_url(re.compile(r"/voila/render/00-welcome\.ipynb"))
+
+
+def test_notebook_00_shows_no_code(voila_page: Any, voila_server: Server) -> None:
+    page = voila_page
+    open_notebook(page, voila_server, WELCOME)
+    expect(page.locator(".jp-InputArea-editor")).to_have_count(0)
+    body = page.locator("body").inner_text()
+    assert "show_quiz(" not in body and "import " not in body
+    expect(page.locator("nav.kt-app-nav a")).to_contain_text("Course overview")
+
+
+def test_quiz_by_clicking_right_and_wrong_is_recorded(voila_page: Any,
+                                                      voila_server: Server) -> None:
+    page = voila_page
+    open_notebook(page, voila_server, WELCOME)
+    choose(page, 1, "True")  # wrong: ketamine is not FDA-approved for PTSD
+    first = check(page, 1)
+    expect(first.locator(".kt-feedback")).to_contain_text("✗ Not correct.")
+    expect(first.locator(".kt-explanation")).to_contain_text("Why")
+    expect(first.locator(".kt-explanation")).to_contain_text("off-label")
+    expect(page.locator(".kt-quiz .kt-score")).to_contain_text(
+        "Score so far: 0 of 4 points (1 of 4 questions answered)")
+    question(page, 2).locator(".kt-number input").fill("40")  # right
+    second = check(page, 2)
+    expect(second.locator(".kt-feedback")).to_contain_text("✓ Correct.")
+    expect(page.locator(".kt-quiz .kt-score")).to_contain_text(
+        "Score so far: 1 of 4 points (2 of 4 questions answered)")
+    page.reload()
+    wait_for_quiz(page)
+    expect(question(page, 1).locator(".kt-feedback")).to_have_text("")  # a fresh round
+    page.goto(voila_server.url("voila/render/index.ipynb"))
+    expect(page.locator(".kt-landing-row").first).to_contain_text("Quiz started, not finished")
+    with ProgressStore(voila_server.store_url) as store:
+        answers = store.responses(LEARNER, "welcome")
+    assert [(a.question_id, a.correct) for a in answers] == [
+        ("welcome-off-label", False), ("welcome-dose", True)]
+    assert answers[1].response == 40
+
+
+def _names(page: Any) -> list[tuple[str, str]]:
+    """(role, accessible name) of every form control, from Chromium's accessibility tree."""
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    found = []
+    for node in nodes:
+        role = node.get("role", {}).get("value")
+        if role in ("radio", "checkbox", "textbox"):
+            found.append((role, node.get("name", {}).get("value", "")))
+    return found
+
+
+def test_every_input_is_named_with_its_question(voila_page: Any, voila_server: Server) -> None:
+    page = voila_page
+    open_notebook(page, voila_server, WELCOME)
+    expect(question(page, 4).locator("input[type=checkbox]")).to_have_count(3)
+    names = _names(page)
+    radios = [n for r, n in names if r == "radio"]
+    assert any(re.fullmatch(r"Question 1 of 4: .*approved.*PTSD.* Answer: True", n)
+               for n in radios), radios
+    assert any(re.fullmatch(r"Question 3 of 4: What did it find for PTSD symptoms\? Answer: "
+                            r"No significant difference from placebo on the PTSD scales", n)
+               for n in radios), radios
+    boxes = [n for r, n in names if r == "checkbox"]
+    assert len(boxes) == 3 and all(n.startswith("Question 4 of 4: Which of these") for n in boxes)
+    texts = [n for r, n in names if r == "textbox"]
+    assert any(n.startswith("Question 2 of 4: What dose is that") and n.endswith("Your answer:")
+               for n in texts), texts
+    # Playwright's own accessible-name computation agrees.
+    expect(page.get_by_role("radio", name=re.compile(r"^Question 1 of 4: .* Answer: False$"))
+           ).to_have_count(1)
+
+
+def _focused(page: Any) -> dict[str, Any]:
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        const q = el && el.closest('.kt-question');
+        const all = Array.from(document.querySelectorAll('.kt-question'));
+        return {tag: el ? el.tagName : null, type: el ? el.type || null : null,
+                text: el ? (el.closest('label') || el).textContent.trim() : null,
+                question: q ? all.indexOf(q) + 1 : 0,
+                inQuiz: !!(el && el.closest('.kt-quiz'))};
+    }""")
+
+
+def _tab_to(page: Any, want: dict[str, Any], limit: int = 60) -> list[dict[str, Any]]:
+    """Press Tab until the focused element matches ``want``; returns every stop on the way."""
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = _focused(page)
+        stops.append(now)
+        if all(now.get(k) == v for k, v in want.items()):
+            return stops
+    pytest.fail(f"keyboard focus never reached {want}; stops: {stops[-8:]}")
+    return stops
+
+
+def _assert_reading_order(page: Any) -> None:
+    """Each newly focused element comes after the previous one in the document."""
+    ok = page.evaluate("""() => {
+        const prev = window.__ktPrevFocus; const now = document.activeElement;
+        window.__ktPrevFocus = now;
+        if (!prev || !now) return true;
+        return !!(prev.compareDocumentPosition(now) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }""")
+    assert ok, "keyboard focus moved backwards in the page"
+
+
+def keyboard_run(page: Any) -> None:
+    """Answer all four welcome questions with Tab, Space, typing and Enter only."""
+    _tab_to(page, {"question": 1, "type": "radio", "text": "True"})
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "False"
+    page.keyboard.press("Space")
+    _tab_to(page, {"question": 1, "tag": "BUTTON"}, limit=3)
+    page.keyboard.press("Enter")
+    expect(question(page, 1).locator(".kt-feedback")).to_contain_text("✓ Correct.")
+    _tab_to(page, {"question": 2, "type": "text"}, limit=6)
+    page.keyboard.type("40")
+    _tab_to(page, {"question": 2, "tag": "BUTTON"}, limit=3)
+    page.keyboard.press("Enter")
+    expect(question(page, 2).locator(".kt-feedback")).to_contain_text("✓ Correct.")
+    _tab_to(page, {"question": 3, "type": "radio", "text": "No significant difference from "
+                                                            "placebo on the PTSD scales"})
+    page.keyboard.press("Space")
+    _tab_to(page, {"question": 3, "tag": "BUTTON"}, limit=4)
+    page.keyboard.press("Enter")
+    expect(question(page, 3).locator(".kt-feedback")).to_contain_text("✓ Correct.")
+    for option in ("Shows feedback on each option", "Explains the answer and lists its sources"):
+        _tab_to(page, {"question": 4, "type": "checkbox", "text": option}, limit=8)
+        page.keyboard.press("Space")
+    _tab_to(page, {"question": 4, "tag": "BUTTON"}, limit=4)
+    page.keyboard.press("Enter")
+    expect(question(page, 4).locator(".kt-feedback")).to_contain_text("✓ Correct.")
+    expect(page.locator(".kt-quiz .kt-result")).to_contain_text("You scored 100%")
+    expect(page.locator(".kt-quiz .kt-result")).to_contain_text("✓ Passed.")
+
+
+def test_quiz_can_be_completed_with_the_keyboard_alone(voila_page: Any,
+                                                       voila_server: Server) -> None:
+    page = voila_page
+    open_notebook(page, voila_server, WELCOME)
+    stops = _tab_to(page, {"question": 1, "type": "radio"})
+    assert all(not s["inQuiz"] or s["question"] == 1 for s in stops)
+    page.keyboard.press("Shift+Tab")
+    page.evaluate("() => { window.__ktPrevFocus = null; }")
+    keyboard_run(page)
+
+
+def test_focus_follows_reading_order(voila_page: Any, voila_server: Server) -> None:
+    page = voila_page
+    open_notebook(page, voila_server, WELCOME)
+    _tab_to(page, {"question": 1, "type": "radio"})
+    _assert_reading_order(page)
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        _assert_reading_order(page)
+
+
+def test_no_answer_key_reaches_the_browser_before_checking(voila_page: Any,
+                                                           voila_server: Server) -> None:
+    page = voila_page
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda payload: frames.append(
+            payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
+    open_notebook(page, voila_server, WELCOME)
+    expect(question(page, 4).locator("input[type=checkbox]")).to_have_count(3)
+    quiz = load_quiz("welcome")
+    secrets = [plain_text(quiz.questions[2].explanation)[:40],
+               plain_text(quiz.questions[2].options[1].feedback)[:40],
+               plain_text(quiz.questions[0].feedback_false)[:40],
+               "right answer"]
+    seen = page.content() + "".join(frames)
+    leaked = [s for s in secrets if s in seen]
+    assert not leaked, f"answer key in the page before checking: {leaked}"
+    choose(page, 3, "PTSD symptoms worsened with ketamine")
+    check(page, 3)
+    expect(question(page, 3).locator(".kt-feedback")).to_contain_text("right answer")
+    after = page.content() + "".join(frames)
+    assert secrets[0] in after  # the same check sees the key once it is due
+
+
+def test_script_in_a_quiz_file_stays_inert(voila_page: Any, voila_server: Server) -> None:
+    page = voila_page
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_notebook(page, voila_server, "kt-test-payload.ipynb")
+    expect(page.locator(".kt-quiz .kt-quiz-title")).to_contain_text("Payload")
+    option = question(page, 1).locator("label", has_text="Plain")
+    option.hover()
+    option.locator("input").click()
+    check(page, 1)
+    expect(question(page, 1).locator(".kt-feedback")).to_contain_text("Right")
+    expect(question(page, 1).locator(".kt-explanation")).to_contain_text("Explained")
+    assert page.evaluate("() => window.__ktPwned === undefined")
+    hostile = page.evaluate("""() => document.querySelectorAll(
+        '.kt-quiz script, .kt-quiz iframe, .kt-quiz img, .kt-quiz [onerror], '
+        + '.kt-quiz [onmouseover]').length""")
+    assert hostile == 0
+    assert not dialogs
