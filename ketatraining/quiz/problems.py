@@ -11,6 +11,9 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+MAX_PROBLEMS = 200
+"""Problems listed per file; beyond this a hostile or garbled file would take minutes."""
+
 CODES: dict[str, str] = {
     # Reading the file
     "KQ001": "The file cannot be read.",

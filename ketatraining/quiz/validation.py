@@ -26,7 +26,7 @@ from ketatraining.quiz.model import (
     SingleChoice,
     TrueFalse,
 )
-from ketatraining.quiz.problems import Problem
+from ketatraining.quiz.problems import MAX_PROBLEMS, Problem
 from ketatraining.quiz.yamlsource import Document
 
 _QUESTION_MODELS: dict[str, type[BaseModel]] = {
@@ -52,8 +52,6 @@ _TYPE_NAMES = {
 }
 NON_CLINICAL_TAG = "non-clinical"
 """Tag for items about the course itself (how a widget works); they need no reference."""
-MAX_PROBLEMS = 200
-"""Problems listed per file; beyond this a hostile or garbled file would take minutes."""
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ketatraining.quiz.problems import Problem
+from ketatraining.quiz.problems import MAX_PROBLEMS, Problem
 
 MAX_BYTES = 8 * 1024 * 1024
 """Largest file read (8 MiB: about 13,000 questions)."""
@@ -158,6 +158,7 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.unlisted = 0
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.root: Any = None
         self.has_root = False
@@ -165,6 +166,10 @@ class _Builder:
         self.stack: list[list[Any]] = []
 
     def fail(self, code: str, message: str, mark: Any, hint: str) -> None:
+        if code in ("KQ011", "KQ103") and len(self.problems) >= MAX_PROBLEMS:
+            # e.g. a million duplicate keys: count them; fatal problems are always listed
+            self.unlisted += 1
+            return
         self.problems.append(
             Problem(code, message, self.path, mark.line + 1, mark.column + 1, hint=hint)
         )
@@ -312,6 +317,12 @@ def parse_yaml(text: str, path: str) -> tuple[Document | None, list[Problem]]:
             Problem("KQ010", f"YAML could not be read: {error}.", path, hint="Check the file.")
         )
         return None, builder.problems
+    if builder.unlisted:
+        builder.problems.insert(0, Problem(
+            builder.problems[-1].code,
+            f"{builder.unlisted:,} more problems were found but not listed (only the first "
+            f"{MAX_PROBLEMS} are shown).", path,
+            hint="Fix the problems above and validate again; is this the file you meant?"))
     if builder.problems:
         return (document if document is not None else None), builder.problems
     return document, []

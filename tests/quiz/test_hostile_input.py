@@ -141,6 +141,8 @@ GENERATED: dict[str, tuple[Callable[[str], bytes], set[str]]] = {
                                                                         // 100), {"KQ015"}),
     "many-unknown-keys.yaml": (lambda s: _valid(s).encode() + "".join(
         f"k{i}: v\n" for i in range(30_000)).encode(), {"KQ101"}),
+    "many-duplicate-keys.yaml": (lambda s: _valid(s).encode() + b"title: again\n" * 30_000,
+                                 {"KQ011"}),
 }
 
 
@@ -231,9 +233,11 @@ def test_a_huge_file_is_refused_before_it_is_decoded(tmp_path: Path, catalog: Ca
     assert f"{yamlsource.MAX_BYTES:,}" in problem.message
 
 
-def test_a_flood_of_problems_is_cut_short_and_says_so(tmp_path: Path, catalog: Catalog) -> None:
-    path = tmp_path / "many-unknown-keys.yaml"
-    path.write_bytes(GENERATED["many-unknown-keys.yaml"][0]("many-unknown-keys"))
+@pytest.mark.parametrize("name", ["many-unknown-keys.yaml", "many-duplicate-keys.yaml"])
+def test_a_flood_of_problems_is_cut_short_and_says_so(tmp_path: Path, catalog: Catalog,
+                                                      name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(GENERATED[name][0](path.stem))
     problems = check_file(path, catalog)[1]
     assert len(problems) == MAX_PROBLEMS + 1
     assert "more problems were found but not listed" in problems[0].message
