@@ -12,7 +12,16 @@ from ketatraining.progress.store import ProgressStore
 from ketatraining.quiz.loading import load_quiz
 from ketatraining.text import plain_text
 from tests.browser.conftest import LEARNER, Server
-from tests.browser.quizpage import WELCOME, check, choose, question, wait_for_quiz
+from tests.browser.quizpage import (
+    WELCOME,
+    assert_reading_order,
+    check,
+    choose,
+    keyboard_run,
+    question,
+    tab_to,
+    wait_for_quiz,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -114,77 +123,11 @@ def test_every_input_is_named_with_its_question(voila_page: Any, voila_server: S
            ).to_have_count(1)
 
 
-def _focused(page: Any) -> dict[str, Any]:
-    return page.evaluate("""() => {
-        const el = document.activeElement;
-        const q = el && el.closest('.kt-question');
-        const all = Array.from(document.querySelectorAll('.kt-question'));
-        return {tag: el ? el.tagName : null, type: el ? el.type || null : null,
-                text: el ? (el.closest('label') || el).textContent.trim() : null,
-                question: q ? all.indexOf(q) + 1 : 0,
-                inQuiz: !!(el && el.closest('.kt-quiz'))};
-    }""")
-
-
-def _tab_to(page: Any, want: dict[str, Any], limit: int = 60) -> list[dict[str, Any]]:
-    """Press Tab until the focused element matches ``want``; returns every stop on the way."""
-    stops = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        now = _focused(page)
-        stops.append(now)
-        if all(now.get(k) == v for k, v in want.items()):
-            return stops
-    pytest.fail(f"keyboard focus never reached {want}; stops: {stops[-8:]}")
-    return stops
-
-
-def _assert_reading_order(page: Any) -> None:
-    """Each newly focused element comes after the previous one in the document."""
-    ok = page.evaluate("""() => {
-        const prev = window.__ktPrevFocus; const now = document.activeElement;
-        window.__ktPrevFocus = now;
-        if (!prev || !now) return true;
-        return !!(prev.compareDocumentPosition(now) & Node.DOCUMENT_POSITION_FOLLOWING);
-    }""")
-    assert ok, "keyboard focus moved backwards in the page"
-
-
-def keyboard_run(page: Any) -> None:
-    """Answer all four welcome questions with Tab, Space, typing and Enter only."""
-    _tab_to(page, {"question": 1, "type": "radio", "text": "True"})
-    page.keyboard.press("Tab")
-    assert _focused(page)["text"] == "False"
-    page.keyboard.press("Space")
-    _tab_to(page, {"question": 1, "tag": "BUTTON"}, limit=3)
-    page.keyboard.press("Enter")
-    expect(question(page, 1).locator(".kt-feedback")).to_contain_text("✓ Correct.")
-    _tab_to(page, {"question": 2, "type": "text"}, limit=6)
-    page.keyboard.type("40")
-    _tab_to(page, {"question": 2, "tag": "BUTTON"}, limit=3)
-    page.keyboard.press("Enter")
-    expect(question(page, 2).locator(".kt-feedback")).to_contain_text("✓ Correct.")
-    _tab_to(page, {"question": 3, "type": "radio", "text": "No significant difference from "
-                                                            "placebo on the PTSD scales"})
-    page.keyboard.press("Space")
-    _tab_to(page, {"question": 3, "tag": "BUTTON"}, limit=4)
-    page.keyboard.press("Enter")
-    expect(question(page, 3).locator(".kt-feedback")).to_contain_text("✓ Correct.")
-    for option in ("Shows feedback on each option", "Explains the answer and lists its sources"):
-        _tab_to(page, {"question": 4, "type": "checkbox", "text": option}, limit=8)
-        page.keyboard.press("Space")
-    _tab_to(page, {"question": 4, "tag": "BUTTON"}, limit=4)
-    page.keyboard.press("Enter")
-    expect(question(page, 4).locator(".kt-feedback")).to_contain_text("✓ Correct.")
-    expect(page.locator(".kt-quiz .kt-result")).to_contain_text("You scored 100%")
-    expect(page.locator(".kt-quiz .kt-result")).to_contain_text("✓ Passed.")
-
-
 def test_quiz_can_be_completed_with_the_keyboard_alone(voila_page: Any,
                                                        voila_server: Server) -> None:
     page = voila_page
     open_notebook(page, voila_server, WELCOME)
-    stops = _tab_to(page, {"question": 1, "type": "radio"})
+    stops = tab_to(page, {"question": 1, "type": "radio"})
     assert all(not s["inQuiz"] or s["question"] == 1 for s in stops)
     page.keyboard.press("Shift+Tab")
     page.evaluate("() => { window.__ktPrevFocus = null; }")
@@ -194,11 +137,11 @@ def test_quiz_can_be_completed_with_the_keyboard_alone(voila_page: Any,
 def test_focus_follows_reading_order(voila_page: Any, voila_server: Server) -> None:
     page = voila_page
     open_notebook(page, voila_server, WELCOME)
-    _tab_to(page, {"question": 1, "type": "radio"})
-    _assert_reading_order(page)
+    tab_to(page, {"question": 1, "type": "radio"})
+    assert_reading_order(page)
     for _ in range(12):
         page.keyboard.press("Tab")
-        _assert_reading_order(page)
+        assert_reading_order(page)
 
 
 def test_no_answer_key_reaches_the_browser_before_checking(voila_page: Any,
