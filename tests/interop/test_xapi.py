@@ -138,6 +138,8 @@ def test_statements_are_in_time_order(statements: list[dict]) -> None:
     stamps = [s["timestamp"] for s in statements]
     assert stamps == sorted(stamps)
     assert json.loads(dumps(statements)) == statements
+    assert dumps([]) == "[]\n"
+    assert dumps(statements).count("\n") == len(statements) + 2  # one statement per line
 
 
 def test_unknown_quiz_still_gives_valid_statements() -> None:
