@@ -186,3 +186,26 @@ def test_script_in_a_quiz_file_stays_inert(voila_page: Any, voila_server: Server
         + '.kt-quiz [onmouseover]').length""")
     assert hostile == 0
     assert not dialogs
+
+
+def test_completion_record_in_the_app(voila_page: Any, voila_server: Server) -> None:
+    page = voila_page
+    page.goto(voila_server.url("voila/render/07-final-assessment.ipynb"))
+    create = page.locator(".kt-completion button.kt-cert-create")
+    create.click()
+    result = page.locator(".kt-completion .kt-cert-result")
+    expect(result).to_contain_text("No completion record yet. Still to do:")
+    expect(result).to_contain_text("Final assessment")
+    with ProgressStore(voila_server.store_url) as store:  # the final assessment, passed
+        attempt = store.start_attempt(LEARNER, "final", max_score=20, pass_mark=80)
+        store.finish_attempt(LEARNER, "final", attempt, score=18, passed=True)
+    name = page.locator(".kt-completion .kt-cert-name input")
+    name.fill("Dr Zoë <i>Example</i>")
+    page.locator(".kt-completion button.kt-cert-save").click()
+    expect(page.locator(".kt-completion .kt-cert-name-message")).to_contain_text("Saved")
+    create.click()
+    expect(result).to_contain_text("Your completion record is ready")
+    expect(result.locator(".kt-certificate .kt-cert-name")).to_have_text("Dr Zoë <i>Example</i>")
+    expect(result.locator("a.kt-cert-download")).to_have_count(2)
+    href = result.locator("a.kt-cert-download").first.get_attribute("href")
+    assert href.startswith("data:application/pdf;base64,")

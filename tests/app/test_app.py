@@ -1,0 +1,113 @@
+"""App mode without a browser: folder layout, Voila command, check cells, landing, template."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ketatraining.app.catalog import course_notebooks
+from ketatraining.app.server import SHARE, app_environment, build_root, voila_command
+from ketatraining.app.voila_main import drop_check_cells, is_check_cell
+from ketatraining.progress.records import AttemptRecord
+from ketatraining.widgets.landing import NO_QUIZ, NOT_STARTED, landing_html, quiz_status
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+TEMPLATE = SHARE / "voila" / "templates" / "ketatraining"
+
+
+def test_app_folder_has_the_landing_page_and_every_notebook(tmp_path: Path) -> None:
+    root = build_root(tmp_path / "course", NOTEBOOKS)
+    assert (root / "index.ipynb").is_file()
+    for notebook in NOTEBOOKS.glob("*.ipynb"):
+        linked = root / notebook.name
+        assert linked.read_bytes() == notebook.read_bytes()
+
+
+def test_voila_listens_on_localhost_with_the_course_template(tmp_path: Path) -> None:
+    command = voila_command(tmp_path, port=12345, token="t0k")
+    assert "--Voila.ip=127.0.0.1" in command and "--port=12345" in command
+    assert "--token=t0k" in command and "--template=ketatraining" in command
+    env = app_environment(NOTEBOOKS, base={"JUPYTER_PATH": "/elsewhere"})
+    assert env["JUPYTER_PATH"].split(":") == [str(SHARE), "/elsewhere"]
+    assert env["KETATRAINING_NOTEBOOKS_DIR"] == str(NOTEBOOKS.resolve())
+
+
+def test_the_template_loads_nothing_from_another_host() -> None:
+    for path in TEMPLATE.rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", text), path
+    page = (TEMPLATE / "index.html.j2").read_text()
+    assert "{%- extends 'voila/templates/lab/index.html.j2' -%}" in page
+    assert "super.super()" in page  # skips the lab block that links the CDN
+
+
+def test_check_cells_are_dropped_and_the_rest_kept() -> None:
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        before = [c for c in notebook.cells if not is_check_cell(c)]
+        checks = len(notebook.cells) - len(before)
+        kept = drop_check_cells(None, notebook, str(NOTEBOOKS)).cells
+        assert len(kept) == len(before)
+        assert all("QuizWidget(" not in c.source for c in kept), path.name
+        shown = [c.source for c in kept if "show_quiz(" in c.source]
+        if "show_quiz(" in path.read_text():
+            assert shown, path.name
+        if "# Check, run by the course's tests" in path.read_text():
+            assert checks >= 1, path.name
+
+
+def test_tags_mark_check_cells_too() -> None:
+    cell = nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["remove-cell"]})
+    assert is_check_cell(cell)
+    assert not is_check_cell(nbformat.v4.new_code_cell("show_quiz('a')"))
+    assert not is_check_cell(nbformat.v4.new_markdown_cell("# Check, run by the course's tests"))
+
+
+def test_catalog_lists_notebooks_in_order_with_their_quizzes(tmp_path: Path) -> None:
+    entries = course_notebooks(NOTEBOOKS)
+    assert [e.name for e in entries] == sorted(p.name for p in NOTEBOOKS.glob("[0-9]*.ipynb"))
+    welcome = entries[0]
+    assert welcome.name.startswith("00-") and "welcome" in welcome.quiz_ids
+    (tmp_path / "03-b.ipynb").write_text("not json")
+    (tmp_path / "01-a.ipynb").write_text(json.dumps({"cells": [
+        {"cell_type": "markdown", "source": "# Course\n## 01 · First"},
+        {"cell_type": "code", "source": "show_quiz('q1')\nshow_quiz(\"q2\")"}]}))
+    (tmp_path / "notes.ipynb").write_text("{}")
+    listed = course_notebooks(tmp_path)
+    assert [(e.name, e.title, e.quiz_ids) for e in listed] == [
+        ("01-a.ipynb", "01 · First", ("q1", "q2")), ("03-b.ipynb", "03 b", ())]
+
+
+def _attempt(quiz: str, attempt: int, score: float | None, passed: bool | None) -> AttemptRecord:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return AttemptRecord("ann", quiz, attempt, now, now if score is not None else None, score,
+                         10.0, 80.0, passed)
+
+
+@pytest.mark.parametrize(("attempts", "expected"), [
+    ([], NOT_STARTED),
+    ([_attempt("q", 1, None, None)], "◐ Quiz started, not finished"),
+    ([_attempt("q", 1, 5.0, False)], "◐ Quiz taken, not passed yet (best 50%, pass mark 80%)"),
+    ([_attempt("q", 1, 5.0, False), _attempt("q", 2, 9.0, True)],
+     "✓ Quiz passed (best score 90%)"),
+    ([_attempt("other", 1, 10.0, True)], NOT_STARTED),
+])
+def test_quiz_status_in_words(attempts: list[AttemptRecord], expected: str) -> None:
+    assert quiz_status("q", attempts).text == expected
+
+
+def test_landing_escapes_titles_and_counts_passes() -> None:
+    from ketatraining.app.catalog import NotebookEntry
+
+    entries = [NotebookEntry("00-a.ipynb", "<b>A</b>", ("q",)), NotebookEntry("01-b.ipynb", "B", ())]
+    page = landing_html(entries, [_attempt("q", 1, 9.0, True)])
+    assert "&lt;b&gt;A&lt;/b&gt;" in page and "<b>A" not in page
+    assert 'href="00-a.ipynb"' in page and NO_QUIZ in page
+    assert "You have passed 1 of 1 quizzes." in page
