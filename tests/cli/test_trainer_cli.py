@@ -184,7 +184,7 @@ def test_results_json_and_csv(capsys: pytest.CaptureFixture[str], store_url: str
     code, out, _ = run(capsys, "results", "--db", store_url, "--format", "csv")
     assert out[0] == ("learner_id,quiz_id,attempts,finished,best_percent,last_percent,"
                       "pass_mark,passed,time_spent_seconds,last_activity")
-    assert out[1] == "ann,zz-mini,2,2,100.0,100.0,60.0,True,420.0,2026-01-05T10:03:00+00:00"
+    assert out[1] == "ann,zz-mini,2,2,100.0,100.0,60.0,true,420.0,2026-01-05T10:03:00+00:00"
 
 
 def test_results_errors_are_one_sentence(capsys: pytest.CaptureFixture[str], store_url: str,
@@ -326,6 +326,10 @@ def test_export_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "export")
     assert (code, err) == (2, [("ketatraining export: choose --format csv or --format xapi "
                                "(or 'export gift QUIZ --out FILE').")])
+    code, _, err = run(capsys, "export", "--format", "xapi", "--home-page", "hub.local")
+    assert (code, err) == (2, [("ketatraining export: --home-page must be a web address "
+                               "starting with https:// or http://, e.g. "
+                               "https://hub.example.org.")])
     code, _, err = run(capsys, "export", "gift", "welcome")
     assert (code, err) == (2, ["ketatraining export: write 'export gift QUIZ --out FILE'."])
 

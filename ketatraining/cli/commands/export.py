@@ -73,6 +73,12 @@ def run(args: argparse.Namespace) -> int:
               "'export gift QUIZ --out FILE' or 'export qti QUIZ --out FILE'.",
               file=sys.stderr)
         return EXIT_USAGE
+    for value in (args.home_page, args.activity_base):
+        if value is not None and not value.startswith(("https://", "http://")):
+            option = "--home-page" if value == args.home_page else "--activity-base"
+            print(f"ketatraining export: {option} must be a web address starting with "
+                  "https:// or http://, e.g. https://hub.example.org.", file=sys.stderr)
+            return EXIT_USAGE
     if args.format is None:
         print("ketatraining export: choose --format csv or --format xapi (or 'export gift "
               "QUIZ --out FILE').", file=sys.stderr)

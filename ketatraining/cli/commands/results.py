@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         writer.writerow(columns)
         for row in rows:
             data = row.to_dict()
-            writer.writerow(["" if data[c] is None else data[c] for c in columns])
+            writer.writerow([_cell(data[c]) for c in columns])
         print(out.getvalue(), end="")
         return EXIT_OK
     passed = {True: "yes", False: "no", None: "-"}
@@ -83,3 +83,11 @@ def run(args: argparse.Namespace) -> int:
         right=(1, 2, 3, 4, 5, 6))]
     print("\n".join(lines))
     return EXIT_OK
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
