@@ -94,8 +94,11 @@ def _unavailable_reason(error: BaseException) -> str | None:
 class ProgressStore:
     """A handle on one progress database; use as a context manager or call close()."""
 
-    def __init__(self, url: str | None = None, *, create_folder: bool | None = None) -> None:
+    def __init__(self, url: str | None = None, *, create_folder: bool | None = None,
+                 writable: bool = True) -> None:
+        """``writable=False``: only read (a trainer's read-only role or file); no migration."""
         self.url = url or default_url()
+        self.writable = writable
         try:
             parsed = make_url(self.url)
         except Exception as error:  # ArgumentError and friends: a malformed URL
@@ -138,7 +141,7 @@ class ProgressStore:
                        "not exist. Create it, or set KETATRAINING_DB to another location.")
                 raise StoreUnavailableError(msg)
             path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and not os.access(path, os.W_OK):
+        if self.writable and path.exists() and not os.access(path, os.W_OK):
             msg = (f"The progress store {path} is read-only, so answers cannot be saved. "
                    "Ask your administrator to make it writable.")
             raise StoreUnavailableError(msg)
@@ -162,12 +165,14 @@ class ProgressStore:
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Connection) -> None:
             # Take the write lock up front: no deadlock when two readers upgrade.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if self.writable else "BEGIN")
 
         return engine
 
     def _migrate(self, connection: Connection) -> None:
         self._upgrade(connection)
+        if not self.writable:
+            return
         # A trial write, rolled back: a read-only file, folder, URI (mode=ro) or database
         # role is reported now, in one sentence, rather than at the learner's first answer.
         # (SQLite skips a no-op UPDATE without touching the disk, so insert a row.)
@@ -182,6 +187,10 @@ class ProgressStore:
             # one at a time (SQLite's BEGIN IMMEDIATE does the same).
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7401202406)")
         inspector_tables = set(inspect(connection).get_table_names())
+        if schema.meta.name not in inspector_tables and not self.writable:
+            msg = (f"The progress store {self.display_url} holds no ketatraining records yet "
+                   "(no learner has saved an answer there).")
+            raise StoreUnavailableError(msg)
         if schema.meta.name not in inspector_tables:
             foreign = {t for t in inspector_tables if not t.startswith("kt_")}
             if foreign:
@@ -200,6 +209,10 @@ class ProgressStore:
                    f"{schema.SCHEMA_VERSION}). It was left untouched: upgrade ketatraining "
                    "(pip install --upgrade ketatraining).")
             raise StoreVersionError(msg)
+        if version < schema.SCHEMA_VERSION and not self.writable:
+            msg = (f"The progress store {self.display_url} uses an older layout (version "
+                   f"{version}); open it once with write access to upgrade it.")
+            raise StoreUnavailableError(msg)
         for number in range(version, schema.SCHEMA_VERSION):
             schema.MIGRATIONS[number](connection)
         if version < schema.SCHEMA_VERSION:

@@ -359,3 +359,21 @@ def test_store_failing_mid_quiz_switches_to_practice_and_says_so(
 def test_store_errors_are_store_errors() -> None:
     assert issubclass(StoreUnavailableError, StoreError)
     assert issubclass(StoreVersionError, StoreError)
+
+
+def test_a_trainer_can_still_read_a_read_only_store(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    before = _valid_store(path)
+    for url in (f"sqlite:///file:{path}?mode=ro&uri=true", f"sqlite:///{path}"):
+        with immutable(path), ProgressStore(url, writable=False) as reader:
+            assert len(reader.responses()) == 1
+            with pytest.raises(StoreUnavailableError, match="read-only"):
+                reader.record(_submission())
+    assert path.read_bytes() == before
+
+
+def test_a_reader_never_creates_a_store(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    with pytest.raises(StoreUnavailableError, match="no ketatraining records yet"):
+        ProgressStore(f"sqlite:///{path}", writable=False)
+    assert not path.exists() or path.stat().st_size == 0

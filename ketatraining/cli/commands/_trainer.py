@@ -47,7 +47,7 @@ def open_existing_store(url: str | None) -> ProgressStore:
             msg = (f"The progress store {database} does not exist; check --db or "
                    "KETATRAINING_DB (try 'ketatraining demo-data' to make a demo one).")
             raise KetaTrainingError(msg)
-    return ProgressStore(url)
+    return ProgressStore(url, writable=False)  # a trainer's read-only role is enough
 
 
 def course_quizzes() -> dict[str, Quiz]:
