@@ -96,6 +96,8 @@ def test_kill_9_mid_stream_loses_no_acknowledged_answer(store_url: str, worker: 
     if backend == "postgresql":
         assert _postgres_integrity(store_url) == []
     missing = set(acknowledged) - set(saved)
+    print(f"\n[{backend}] {KILL_ROUNDS} x kill -9: {len(acknowledged)} acknowledged, "
+          f"{len(saved)} stored, {len(missing)} lost")  # figures for the report (pytest -s)
     assert not missing, f"{len(missing)} acknowledged answers lost"
     assert len(saved) == len(set(saved)), "an answer was stored twice"
     # At most the one answer in flight per kill may be saved without its acknowledgement.
