@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -209,3 +210,24 @@ def test_completion_record_in_the_app(voila_page: Any, voila_server: Server) -> 
     expect(result.locator("a.kt-cert-download")).to_have_count(2)
     href = result.locator("a.kt-cert-download").first.get_attribute("href")
     assert href.startswith("data:application/pdf;base64,")
+
+
+COURSE = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "notebooks")
+                .glob("[0-9][0-9]-*.ipynb"))
+
+
+@pytest.mark.parametrize("name", COURSE)
+def test_every_notebook_renders_offline_without_code(voila_page: Any, voila_server: Server,
+                                                     name: str) -> None:
+    page = voila_page
+    page.goto(voila_server.url(f"voila/render/{name}"))
+    expect(page.locator(".kt-quiz .kt-intro").first).to_contain_text("To pass you need",
+                                                                      timeout=120_000)
+    expect(page.locator("#rendered_cells")).to_be_visible()
+    expect(page.locator(".jp-InputArea-editor")).to_have_count(0)
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body and "import ketatraining" not in body
+    assert "from ketatraining" not in body
+    for image in page.locator("#rendered_cells img").all():
+        assert (image.get_attribute("alt") or "").strip(), "a figure without alt text"
+    # offsite requests are checked by the voila_page fixture when the test ends
