@@ -28,6 +28,7 @@ CODES: dict[str, str] = {
     "KQ013": "YAML anchors and aliases (& and *) are not allowed.",
     "KQ014": "The file is nested too deeply.",
     "KQ015": "The file is empty or is not a mapping of keys to values.",
+    "KQ016": "A mapping or list holds too many entries.",
     # Structure
     "KQ101": "Unknown key.",
     "KQ102": "A required field is missing.",

@@ -21,8 +21,11 @@ import yaml
 
 from ketatraining.quiz.problems import MAX_PROBLEMS, Problem
 
-MAX_BYTES = 8 * 1024 * 1024
-"""Largest file read (8 MiB: about 13,000 questions)."""
+MAX_BYTES = 2 * 1024 * 1024
+"""Largest file read: 2 MiB, about 3,000 questions. Bigger banks are split into several
+quizzes; the limit keeps the worst hostile file that fits under it to about a second."""
+MAX_ENTRIES = 10_000
+"""Most keys in one mapping or items in one list: stops key floods in a few milliseconds."""
 MAX_DEPTH = 32
 """Deepest nesting of mappings and sequences; quiz files need 5."""
 
@@ -152,6 +155,11 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+class _TooManyEntries(Exception):
+    def __init__(self, mark: Any) -> None:
+        self.mark = mark
+
+
 class _Builder:
     """Turns libyaml events into plain Python data with positions."""
 
@@ -162,7 +170,7 @@ class _Builder:
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.root: Any = None
         self.has_root = False
-        # Each frame: [container, path, pending_key, key_lines]
+        # Each frame: [container, path, pending_key, key_lines, entries seen]
         self.stack: list[list[Any]] = []
 
     def fail(self, code: str, message: str, mark: Any, hint: str) -> None:
@@ -183,6 +191,10 @@ class _Builder:
             return ()
         frame = self.stack[-1]
         container, parent = frame[0], frame[1]
+        if isinstance(container, list) or frame[2] is None:  # an item, or a key
+            frame[4] += 1
+            if frame[4] > MAX_ENTRIES:
+                raise _TooManyEntries(mark)
         if isinstance(container, list):
             item_path = (*parent, len(container))
             container.append(value)
@@ -261,7 +273,8 @@ class _Builder:
                 container: Any = {} if kind is yaml.MappingStartEvent else []
                 path = self.attach(container, event.start_mark)
                 # A container used as a key or under a duplicate key is parsed but dropped.
-                self.stack.append([container, path if path is not None else ("?",), None, {}])
+                self.stack.append(
+                    [container, path if path is not None else ("?",), None, {}, 0])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 self.stack.pop()
             elif kind is yaml.AliasEvent:
@@ -290,6 +303,14 @@ def parse_yaml(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     builder = _Builder(path)
     try:
         document = builder.build(text)
+    except _TooManyEntries as error:
+        builder.fail(
+            "KQ016",
+            f"A mapping or list holds more than {MAX_ENTRIES:,} entries.",
+            error.mark,
+            "Quiz files need far fewer; split a large bank into several quizzes.",
+        )
+        return None, builder.problems
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if "nesting depth" in str(error.problem):  # libyaml's own limit, for flow [[[...

@@ -140,9 +140,15 @@ GENERATED: dict[str, tuple[Callable[[str], bytes], set[str]]] = {
     "at-limit-comments.yaml": (lambda s: (b"# " + b"x" * 97 + b"\n") * (yamlsource.MAX_BYTES
                                                                         // 100), {"KQ015"}),
     "many-unknown-keys.yaml": (lambda s: _valid(s).encode() + "".join(
-        f"k{i}: v\n" for i in range(30_000)).encode(), {"KQ101"}),
-    "many-duplicate-keys.yaml": (lambda s: _valid(s).encode() + b"title: again\n" * 30_000,
+        f"k{i}: v\n" for i in range(5_000)).encode(), {"KQ101"}),
+    "many-duplicate-keys.yaml": (lambda s: _valid(s).encode() + b"title: again\n" * 5_000,
                                  {"KQ011"}),
+    "key-flood.yaml": (lambda s: _valid(s).encode() + "".join(
+        f"k{i}: v\n" for i in range(30_000)).encode(), {"KQ016"}),
+    "duplicate-key-flood.yaml": (lambda s: _valid(s).encode() + b"title: again\n" * 30_000,
+                                 {"KQ011", "KQ016"}),
+    "list-flood.yaml": (lambda s: b"schema_version: 1\nquestions:\n" + b"  - x\n" * 30_000,
+                        {"KQ016"}),
 }
 
 

@@ -38,6 +38,7 @@ EXPECTED: dict[str, list[tuple[str, int | None, int | None, str | None, str | No
     "kq014-deep-nesting.yaml": [("KQ014", 19, 46, None, None, "error")],
     "kq015-a-list-not-a-quiz.yaml": [("KQ015", 1, 1, None, None, "error")],
     "kq015-two-documents.yaml": [("KQ015", 21, 1, None, None, "error")],
+    "kq016-too-many-entries.yaml": [("KQ016", 15, 3, None, None, "error")],
     "kq101-misspelled-key.yaml": [
         ("KQ102", 7, 5, "q1", "explanation", "error"),
         ("KQ101", 18, 5, "q1", "explenation", "error"),
@@ -107,6 +108,8 @@ def test_each_fixture_reports_exactly_its_problems(name: str,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     if name.startswith("kq002"):
         monkeypatch.setattr(yamlsource, "MAX_BYTES", 200)
+    if name.startswith("kq016"):  # the committed fixture is small; the limit is made so
+        monkeypatch.setattr(yamlsource, "MAX_ENTRIES", 8)
     problems = report(BAD / name)
     assert summary(problems) == EXPECTED[name]
     for problem in problems:
