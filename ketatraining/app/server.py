@@ -107,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ketatraining app: no notebooks found in {notebooks}.", file=sys.stderr)
         return 1
     token = args.token or secrets.token_urlsafe(24)
+    # A plain "kill" (SIGTERM) also stops Voila and removes the temporary folder.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with tempfile.TemporaryDirectory(prefix="ketatraining-app-") as folder:
         root = build_root(Path(folder) / "course", notebooks)
         process = subprocess.Popen(voila_command(root, port=args.port, token=token),
@@ -126,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         finally:
             if process.poll() is None:
-                process.send_signal(signal.SIGINT)
+                process.terminate()  # Voila stops cleanly on SIGTERM
                 try:
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:

@@ -111,3 +111,11 @@ def test_landing_escapes_titles_and_counts_passes() -> None:
     assert "&lt;b&gt;A&lt;/b&gt;" in page and "<b>A" not in page
     assert 'href="00-a.ipynb"' in page and NO_QUIZ in page
     assert "You have passed 1 of 1 quizzes." in page
+
+
+def test_launcher_refuses_a_folder_without_notebooks(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from ketatraining.app.server import main
+
+    assert main(["--notebooks", str(tmp_path), "--no-browser"]) == 1
+    assert "no notebooks found" in capsys.readouterr().err
