@@ -3,7 +3,11 @@
 Nothing the browser receives before the learner checks an answer says which option
 is right: options are sent as (text, option id) pairs, feedback and explanation
 widgets stay empty until the Check button is pressed, and the Quiz object (with the
-key) is a plain Python attribute, never a synced trait.
+key) is a plain Python attribute, never a synced trait. Notebook check cells that answer
+a quiz in the kernel build their widgets inside ``checks.unseen_widgets()``, so their
+feedback never reaches the page either (tests/widgets/test_check_cells_leak_nothing.py).
+A learner with the kernel and the quiz files can of course read the key: the protection
+is against answers in the page and in saved notebooks, not against the learner's own code.
 """
 
 from __future__ import annotations
