@@ -484,6 +484,14 @@ def open_store(url: str | None = None) -> ProgressStore:
     return ProgressStore(url)
 
 
+def learner_attempts(learner_id: str, store: ProgressStore | None = None) -> list[AttemptRecord]:
+    """A learner's attempts from ``store``, or from the default store opened just for this."""
+    if store is not None:
+        return store.attempts(learner_id)
+    with open_store() as own:
+        return own.attempts(learner_id)
+
+
 @contextmanager
 def store_or_none(url: str | None = None) -> Iterator[tuple[ProgressStore | None, str | None]]:
     """(store, None), or (None, reason) when answers cannot be saved (practice mode)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ketatraining.app.catalog import NotebookEntry, course_notebooks
 from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.records import AttemptRecord, current_learner
-from ketatraining.progress.store import ProgressStore, open_store
+from ketatraining.progress.store import ProgressStore, learner_attempts
 from ketatraining.widgets.messages import message_html
 
 NO_QUIZ = "No quiz in this notebook"
@@ -85,13 +85,7 @@ def show_landing(learner_id: str | None = None, store: ProgressStore | None = No
     note = ""
     attempts: list[AttemptRecord] = []
     try:
-        owned = store is None
-        store = store or open_store()
-        try:
-            attempts = store.attempts(learner_id)
-        finally:
-            if owned:
-                store.close()
+        attempts = learner_attempts(learner_id, store)
     except KetaTrainingError as error:
         note = message_html("notice", f"Your progress cannot be shown: {error}")
     overview = widgets.HTML(landing_html(course_notebooks(), attempts, note))

@@ -6,7 +6,7 @@ import html
 
 from ketatraining.errors import StoreError
 from ketatraining.progress.records import current_learner
-from ketatraining.progress.store import ProgressStore, open_store
+from ketatraining.progress.store import ProgressStore, learner_attempts
 from ketatraining.progress.summary import QuizSummary, summarise
 from ketatraining.quiz.loading import CATALOG_FILES, check_file, default_quiz_dir
 from ketatraining.widgets.messages import message_html
@@ -55,13 +55,7 @@ def progress_html(learner_id: str | None = None, store: ProgressStore | None = N
     """The learner's per-quiz results as HTML: a figure with a text description, and a table."""
     learner_id = learner_id or current_learner()
     try:
-        owned = store is None
-        store = store or open_store()
-        try:
-            attempts = store.attempts(learner_id)
-        finally:
-            if owned:
-                store.close()
+        attempts = learner_attempts(learner_id, store)
     except StoreError as error:
         return message_html("notice", f"Your progress cannot be shown: {error}")
     rows = summarise(attempts, quiz_titles())
