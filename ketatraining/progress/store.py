@@ -20,8 +20,7 @@ import random
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Self, TypeVar
@@ -490,17 +489,3 @@ def learner_attempts(learner_id: str, store: ProgressStore | None = None) -> lis
         return store.attempts(learner_id)
     with open_store() as own:
         return own.attempts(learner_id)
-
-
-@contextmanager
-def store_or_none(url: str | None = None) -> Iterator[tuple[ProgressStore | None, str | None]]:
-    """(store, None), or (None, reason) when answers cannot be saved (practice mode)."""
-    try:
-        store = ProgressStore(url)
-    except StoreError as error:
-        yield None, str(error)
-        return
-    try:
-        yield store, None
-    finally:
-        store.close()

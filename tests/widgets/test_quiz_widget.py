@@ -218,3 +218,19 @@ def test_store_failure_during_a_quiz_is_explained(store: Any,
     assert "could not be saved" in view.message.value
     assert "not being saved" in quiz.notice.value
     assert "✓ Correct." in view.feedback.value
+
+
+def test_an_unexpected_error_is_a_message_with_a_code_not_a_traceback(
+        store: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import ketatraining.widgets.quiz as quiz_module
+
+    def broken(*_args: object) -> None:
+        msg = "a bug"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr(quiz_module, "grade", broken)
+    quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann")
+    view = quiz.answer("welcome-off-label", False)
+    assert "Something went wrong while checking this answer (code " in view.message.value
+    assert "Traceback" not in view.message.value and "a bug" not in view.message.value
+    assert "RuntimeError: a bug" in caplog.text  # the details go to the log for the trainer
