@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from ketatraining.clinical.mechanism import PATHWAY, Step
 from ketatraining.figures.mechanism import new_pathway_figure, plot_pathway
+from ketatraining.widgets.checks import drawing_wanted
 from ketatraining.widgets.figure import figure_html
 from ketatraining.widgets.messages import friendly
 
@@ -78,6 +79,8 @@ class PathwayStepper(widgets.VBox):
         self.previous_button.disabled = self.index == 0
         self.next_button.disabled = self.index == len(self.steps) - 1
         self.text.value = step_html(self.step, self.index, len(self.steps))
+        if not drawing_wanted():
+            return
         fig, ax = new_pathway_figure()
         plot_pathway(ax, self.steps, current=self.index)
         self.diagram.value = figure_html(

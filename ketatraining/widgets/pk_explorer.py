@@ -15,6 +15,7 @@ import ipywidgets as widgets
 from ketatraining.clinical import pharmacology as pk
 from ketatraining.figures.pharmacokinetics import TEACHING_LABEL, plot_pk_curves
 from ketatraining.figures.style import new_figure
+from ketatraining.widgets.checks import drawing_wanted
 from ketatraining.widgets.figure import figure_html
 from ketatraining.widgets.messages import friendly, message_html
 
@@ -86,6 +87,8 @@ class PKExplorer(widgets.VBox):
             curves.insert(0, pk.simulate("iv", self.dose.value, self.weight.value))
         self.curves = curves
         self.summary.value = summary_html(curves)
+        if not drawing_wanted():
+            return curves
         fig, ax = new_figure(8, 4.2)
         plot_pk_curves(ax, curves)
         self.figure.value = figure_html(

@@ -49,3 +49,21 @@ def test_widget_state_sent_to_the_browser_holds_no_answer(path: Path, tmp_path: 
     assert '"kt-' in state  # the notebook's own widgets were recorded
     leaked = [t[:60] for t in revealing_texts() if json.dumps(t, ensure_ascii=False)[1:-1] in state]
     assert leaked == []
+
+
+def test_unseen_widgets_draw_no_figures_and_restore_everything() -> None:
+    import comm
+
+    from ketatraining.widgets.checks import drawing_wanted, unseen_widgets
+    from ketatraining.widgets.pk_explorer import PKExplorer
+
+    original = comm.create_comm
+    seen = PKExplorer(route="oral")
+    assert "<img" in seen.figure.value
+    with unseen_widgets():
+        assert not drawing_wanted()
+        unseen = PKExplorer(route="oral")
+        unseen.dose.value = 1.0
+        assert "reaches the circulation" in unseen.summary.value  # numbers and text: yes
+        assert "<img" not in unseen.figure.value  # a figure nobody sees: no
+    assert drawing_wanted() and comm.create_comm is original
