@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lab test unit notebooks-test quiz-check lint notebooks app bench clean
+.PHONY: help venv lock lab test unit notebooks-test quiz-check lint notebooks app bench clean
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets everything up first)"
@@ -15,13 +15,37 @@ help:
 	@echo "make test       run every test: unit, quiz validation, lint, notebooks (nbval)"
 	@echo "make notebooks  re-execute the notebooks and save their outputs"
 	@echo "make bench      run the benchmarks in benchmarks/"
+	@echo "make lock       update requirements.lock after changing a dependency in pyproject.toml"
 
-$(STAMP): pyproject.toml
+# The whole environment is installed from requirements.lock (every package, exact version
+# and sha256 hash), so a fresh machine next month gets what CI tested today. uv installs it;
+# uv itself comes from PyPI into .venv/tools, pinned by hash in tools/bootstrap.lock.
+LOCK := requirements.lock
+UV := $(VENV)/tools/bin/uv
+UV_LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
+  --custom-compile-command "make lock"
+
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ketatraining needs Python 3.11 or newer; found " + sys.version.split()[0])'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): tools/bootstrap.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps --upgrade \
+	  --target $(VENV)/tools -r tools/bootstrap.lock
+	@touch $(UV)
+
+$(STAMP): pyproject.toml $(LOCK) | $(UV)
+	@$(PYTHON) tools/check_lock.py
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
+
+# After adding or changing a dependency in pyproject.toml: `make lock`, then commit
+# requirements.lock. Versions already locked stay; `make lock UPGRADE=1` moves all to newest.
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra test $(UV_LOCK_FLAGS) $(if $(UPGRADE),--upgrade,) -o $(LOCK)
+	$(UV) pip compile tools/bootstrap.in $(UV_LOCK_FLAGS) -o tools/bootstrap.lock
+	@$(PYTHON) tools/check_lock.py && echo "lock: requirements.lock updated; commit it"
 
 venv: $(STAMP)
 
