@@ -56,6 +56,15 @@ CODES: dict[str, str] = {
     "KQ301": "A TODO marker is left in the quiz.",
     "KQ302": "A question has no reference.",
     "KQ303": "Option weights are given on a single_choice question and are ignored.",
+    # Item-writing review (ketatraining review, validate --review): warnings
+    "KQ401": "The right option is the longest one.",
+    "KQ402": "Across the quiz, the right option is the longest far more often than chance.",
+    "KQ403": "An option is 'all of the above' or 'none of the above'.",
+    "KQ404": "The question is worded negatively without emphasis.",
+    "KQ405": "Absolute words (always, never, only) appear only in wrong options.",
+    "KQ406": "Words of the question reappear only in the right option.",
+    "KQ407": "Two options are the same or nearly the same.",
+    "KQ408": "Across the quiz, the right option sits in one position far more often than chance.",
 }
 
 

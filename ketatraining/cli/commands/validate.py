@@ -22,6 +22,7 @@ def register(subparsers: Any) -> None:
             "ketatraining validate quizzes/",
             "ketatraining validate quizzes/mechanism.yaml quizzes/risks.yaml",
             "ketatraining validate --format json quizzes/ > problems.json",
+            "ketatraining validate --review quizzes/",
         ),
         formatter_class=EXAMPLES_FORMATTER,
     )
@@ -30,6 +31,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (such as TODO markers) as problems too")
+    parser.add_argument("--review", action="store_true",
+                        help="also run the item-writing checks of 'ketatraining review' "
+                        "(warnings KQ4nn) on the files that validate")
     parser.set_defaults(func=run)
 
 
@@ -43,6 +47,12 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         return EXIT_USAGE
     results = validate_paths(args.paths)
+    if args.review:
+        from ketatraining.quiz.review import review_paths
+
+        for path, found in review_paths(args.paths).items():
+            known = results.setdefault(path, [])
+            known.extend(p for p in found if p.severity == "warning")
     if not results:  # "all clean" would hide a wrong path or an empty folder
         names = ", ".join(f"'{p}'" for p in args.paths)
         print(f"ketatraining validate: no quiz files (.yaml, .yml) found in {names}.",
