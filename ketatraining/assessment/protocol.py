@@ -41,7 +41,14 @@ JSON = None | bool | int | float | str | list[Any] | dict[str, Any]
 
 
 class AssessmentError(KetaTrainingError):
-    """The assessment back end could not do what was asked; the message says what to do."""
+    """The assessment back end could not do what was asked; the message says what to do.
+
+    ``details`` optionally lists more lines for a trainer (e.g. a quiz file's problems).
+    """
+
+    def __init__(self, message: str, details: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.details = tuple(details)
 
 
 class SaveState(StrEnum):

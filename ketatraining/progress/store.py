@@ -318,15 +318,25 @@ class ProgressStore:
         self._run(work)
 
     def finish_attempt(self, learner_id: str, quiz_id: str, attempt: int, *, score: float,
-                       passed: bool, finished_at: datetime | None = None) -> None:
-        """Close an attempt with its total score."""
+                       passed: bool, finished_at: datetime | None = None,
+                       started_at: datetime | None = None) -> None:
+        """Close an attempt with its total score.
+
+        ``started_at``, when given, replaces the time the attempt row was written (its
+        first answer) with when its first question was shown, so the attempt's duration
+        is the learner's time on it.
+        """
         table = schema.attempts
+        values: dict[str, Any] = {"score": score, "passed": passed,
+                                  "finished_at": finished_at or utcnow()}
+        if started_at is not None:
+            values["started_at"] = started_at
 
         def work(connection: Connection) -> None:
             connection.execute(update(table).where(
                 table.c.learner_id == learner_id, table.c.quiz_id == quiz_id,
                 table.c.attempt == attempt,
-            ).values(score=score, passed=passed, finished_at=finished_at or utcnow()))
+            ).values(**values))
 
         self._run(work)
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ketatraining.assessment.feedback import explanation_html, feedback_html
 from ketatraining.errors import QuizError, StoreError
 from ketatraining.progress.records import Submission, current_learner, utcnow
 from ketatraining.progress.store import ProgressStore, new_submission_id
@@ -46,17 +47,6 @@ def _html(value: str = "", css: str | None = None) -> widgets.HTML:
     if css:
         box.add_class(css)
     return box
-
-
-def references_html(keys: list[str], references: Mapping[str, Reference]) -> str:
-    items = []
-    for key in keys:
-        reference = references.get(key)
-        text = reference.format() if reference else key
-        items.append(f"<li>{html.escape(text)}</li>")
-    if not items:
-        return ""
-    return f"<p><strong>{wording.REFERENCES}:</strong></p><ol>{''.join(items)}</ol>"
 
 
 def parse_number(text: str) -> float | None:
@@ -232,12 +222,8 @@ class QuestionView(widgets.VBox):
         self.message.value = ""
         self.grade = grade(self.question, response)
         self._lock()
-        self.feedback.value = self._feedback_html(self.grade, response)
-        refs = references_html(list(self.question.references), self._references)
-        self.explanation.value = (
-            f"<p><strong>{wording.EXPLANATION}:</strong></p>"
-            f"{markdown_to_html(self.question.explanation)}{refs}"
-        )
+        self.feedback.value = feedback_html(self.question, self.grade, response)
+        self.explanation.value = explanation_html(self.question, self._references)
         self._on_checked(self, self.grade, response)
 
     def _lock(self) -> None:
@@ -245,37 +231,6 @@ class QuestionView(widgets.VBox):
         inputs = self.input.children if isinstance(self.input, widgets.Box) else [self.input]
         for item in inputs:
             item.disabled = True
-
-    def _feedback_html(self, result: Grade, response: Response) -> str:
-        if result.correct:
-            verdict = wording.CORRECT
-        elif result.score > 0:
-            verdict = wording.PARTLY
-        else:
-            verdict = wording.INCORRECT
-        total = wording.points(result.max_score)
-        lines = [f"<p><strong>{verdict}</strong> {result.score:g} of {total}.</p>"]
-        question = self.question
-        if isinstance(question, (SingleChoice, MultipleChoice)):
-            chosen = set(response) if isinstance(response, list) else {response}
-            items = []
-            for option in question.options:
-                mark = wording.RIGHT_OPTION if option.correct else wording.WRONG_OPTION
-                mine = f" ({wording.YOUR_CHOICE})" if option.id in chosen else ""
-                items.append(
-                    f"<li><strong>{mark}{mine}:</strong> "
-                    f"{markdown_to_html(option.text, inline=True)} - "
-                    f"{markdown_to_html(option.feedback, inline=True)}</li>")
-            lines.append(f"<ul>{''.join(items)}</ul>")
-        else:
-            for _, text in result.feedback:
-                lines.append(markdown_to_html(text))
-            if isinstance(question, TrueFalse) and not result.correct:
-                lines.append(f"<p>The statement is {'true' if question.answer else 'false'}.</p>")
-            if isinstance(question, Numeric) and not result.correct:
-                units = f" {html.escape(question.units)}" if question.units else ""
-                lines.append(f"<p>Expected: {question.value:g}{units}.</p>")
-        return "".join(lines)
 
 
 class QuizWidget(widgets.VBox):

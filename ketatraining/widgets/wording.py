@@ -5,37 +5,32 @@ Correct and incorrect are always said in words and symbols, never by colour alon
 
 from __future__ import annotations
 
+# Sentences returned with a graded answer are made behind the assessment seam.
+from ketatraining.assessment.wording import (  # noqa: F401  (re-exported for review)
+    CHOOSE_FIRST,
+    CORRECT,
+    EXPLANATION,
+    INCORRECT,
+    NO_MORE_ATTEMPTS,
+    NOT_A_NUMBER,
+    NOT_SAVED,
+    PARTLY,
+    QUIZ_LOAD_FAILED,
+    REFERENCES,
+    RIGHT_OPTION,
+    SAVE_FAILED,
+    WRONG_OPTION,
+    YOUR_CHOICE,
+    points,
+)
+
 CHECK = "Check answer"
 RETRY = "Try the quiz again"
-CORRECT = "✓ Correct."
-PARTLY = "◐ Partly correct."
-INCORRECT = "✗ Not correct."
-YOUR_CHOICE = "your choice"
-RIGHT_OPTION = "✓ right answer"
-WRONG_OPTION = "✗ not right"
-EXPLANATION = "Why"
-REFERENCES = "Sources"
 NUMBER_PLACEHOLDER = "Type a number"
-NOT_A_NUMBER = "Please type a number, for example 40 or 40.5 (use a dot for decimals)."
-CHOOSE_FIRST = "Please choose an answer first."
-NOT_SAVED = (
-    "Your answers are not being saved: {reason} You can still practise; "
-    "nothing you do here is recorded."
-)
-SAVE_FAILED = "Your answer was checked but could not be saved: {reason}"
-NO_MORE_ATTEMPTS = "You have used all {limit} attempts at this quiz."
-QUIZ_LOAD_FAILED = (
-    "This quiz could not be loaded. The rest of the notebook still works. "
-    "Please tell your trainer:"
-)
 UNEXPECTED = (
     "Something went wrong while checking this answer (code {code}). "
     "Please tell your trainer; the rest of the notebook still works."
 )
-
-
-def points(value: float) -> str:
-    return f"{value:g} point" + ("" if value == 1 else "s")
 
 
 def intro(pass_mark: float, questions: int, max_attempts: int | None, used: int) -> str:

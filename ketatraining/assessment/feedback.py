@@ -1,0 +1,83 @@
+"""Feedback and explanation HTML for a checked answer, built behind the seam.
+
+This is the only place that turns a question's key, feedback and explanation into
+learner-facing HTML, and it runs only after an answer was graded: whatever front-end
+shows the result (the quiz widget, the app, the hub) receives finished, sanitized HTML
+and never the key itself. Trainer text goes through :func:`markdown_to_html` exactly
+once; fixed sentences are escaped with :func:`html.escape` exactly once.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from ketatraining.assessment import wording
+from ketatraining.quiz.catalog import Reference
+from ketatraining.quiz.grading import Grade
+from ketatraining.text import markdown_to_html
+
+
+def verdict(result: Grade) -> tuple[str, str]:
+    """("correct" | "partly" | "incorrect", the sentence that says it)."""
+    if result.correct:
+        return "correct", wording.CORRECT
+    if result.score > 0:
+        return "partly", wording.PARTLY
+    return "incorrect", wording.INCORRECT
+
+
+def references_html(keys: Collection[str], references: Mapping[str, Reference]) -> str:
+    """The question's sources, formatted from the one bibliography."""
+    items = []
+    for key in keys:
+        reference = references.get(key)
+        text = reference.format() if reference else key
+        items.append(f"<li>{html.escape(text)}</li>")
+    if not items:
+        return ""
+    return f"<p><strong>{wording.REFERENCES}:</strong></p><ol>{''.join(items)}</ol>"
+
+
+def _chosen(response: Any) -> set[str]:
+    if isinstance(response, (list, tuple, set)):
+        return {str(r) for r in response}
+    return {str(response)} if response is not None else set()
+
+
+def feedback_html(question: Any, result: Grade, response: Any) -> str:
+    """The verdict, the points, and what the trainer wrote about this answer."""
+    _, sentence = verdict(result)
+    total = wording.points(result.max_score)
+    head = f"<p><strong>{html.escape(sentence)}</strong> {result.score:g} of {html.escape(total)}.</p>"
+    lines = [head]
+    options = getattr(question, "options", None)
+    kind = getattr(question, "type", "")
+    if options is not None and kind in ("single_choice", "multiple_choice"):
+        chosen = _chosen(response)
+        items = []
+        for option in options:
+            mark = wording.RIGHT_OPTION if option.correct else wording.WRONG_OPTION
+            mine = f" ({wording.YOUR_CHOICE})" if option.id in chosen else ""
+            items.append(
+                f"<li><strong>{html.escape(mark + mine)}:</strong> "
+                f"{markdown_to_html(option.text, inline=True)} - "
+                f"{markdown_to_html(option.feedback, inline=True)}</li>")
+        lines.append(f"<ul>{''.join(items)}</ul>")
+        return "".join(lines)
+    for _, text in result.feedback:
+        lines.append(markdown_to_html(text))
+    if kind == "true_false" and not result.correct:
+        lines.append(f"<p>The statement is {'true' if question.answer else 'false'}.</p>")
+    if kind == "numeric" and not result.correct:
+        units = f" {html.escape(question.units)}" if question.units else ""
+        lines.append(f"<p>Expected: {question.value:g}{units}.</p>")
+    return "".join(lines)
+
+
+def explanation_html(question: Any, references: Mapping[str, Reference]) -> str:
+    """Why the answer is right, and the sources it rests on."""
+    refs = references_html(list(question.references), references)
+    return (f"<p><strong>{wording.EXPLANATION}:</strong></p>"
+            f"{markdown_to_html(question.explanation)}{refs}")

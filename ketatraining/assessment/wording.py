@@ -1,0 +1,41 @@
+"""The sentences an assessment returns to the learner: verdicts, feedback headings, refusals.
+
+They live here, not in ``widgets/wording.py``, because grading happens behind the seam
+(in the kernel or in the hub service) and the seam never imports widgets;
+``widgets/wording.py`` re-exports them so clinical review still finds every sentence.
+Correct and incorrect are always said in words and symbols, never by colour alone.
+"""
+
+from __future__ import annotations
+
+CORRECT = "✓ Correct."
+PARTLY = "◐ Partly correct."
+INCORRECT = "✗ Not correct."
+YOUR_CHOICE = "your choice"
+RIGHT_OPTION = "✓ right answer"
+WRONG_OPTION = "✗ not right"
+EXPLANATION = "Why"
+REFERENCES = "Sources"
+CHOOSE_FIRST = "Please choose an answer first."
+NOT_A_NUMBER = "Please type a number, for example 40 or 40.5 (use a dot for decimals)."
+NOT_AN_OPTION = "That answer is not one of this question's options; please choose again."
+ALREADY_CHECKED = "This question was already checked in this attempt."
+NOT_OPEN = "This attempt is no longer open. Please reload the page to start again."
+NOT_FINISHED = "Please answer every question before finishing: {missing} still open."
+NO_MORE_ATTEMPTS = "You have used all {limit} attempts at this quiz."
+NOT_SAVED = (
+    "Your answers are not being saved: {reason} You can still practise; "
+    "nothing you do here is recorded."
+)
+PRACTICE = "Practice mode: your answers are checked but not recorded."
+SAVE_FAILED = "Your answer was checked but could not be saved: {reason}"
+SAVED = "Your answer is saved."
+NOT_SAVED_YET = "Not saved yet: nothing has been answered in this attempt."
+QUIZ_LOAD_FAILED = (
+    "This quiz could not be loaded. The rest of the notebook still works. "
+    "Please tell your trainer:"
+)
+
+
+def points(value: float) -> str:
+    return f"{value:g} point" + ("" if value == 1 else "s")
