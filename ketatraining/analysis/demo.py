@@ -27,12 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.records import AttemptRecord, Submission
 from ketatraining.quiz.grading import grade, score_quiz
-from ketatraining.quiz.model import MultipleChoice, Numeric, Quiz, SingleChoice, TrueFalse
+from ketatraining.quiz.model import AnyQuestion, Quiz
+from ketatraining.quiz.types import get_type
 
 if TYPE_CHECKING:
     from ketatraining.progress.store import ProgressStore
@@ -83,7 +84,7 @@ def _rng(seed: int, *parts: object) -> random.Random:
     return random.Random(":".join(str(p) for p in (seed, *parts)))
 
 
-def _item(seed: int, quiz: Quiz, question: Any) -> _Item:
+def _item(seed: int, quiz: Quiz, question: AnyQuestion) -> _Item:
     rng = _rng(seed, "item", quiz.id, question.id)
     difficulty = _DIFFICULTY[question.difficulty or "medium"] + rng.gauss(0, 0.5)
     if rng.random() < 0.17:
@@ -98,35 +99,12 @@ def _p_right(theta: float, item: _Item, guess: float) -> float:
     return guess + (1.0 - guess) * logistic
 
 
-def _wrong_choice(rng: random.Random, options: Sequence[str], attractive: str | None) -> str:
-    weights = [5.0 if o == attractive else 1.0 for o in options]
-    return rng.choices(list(options), weights=weights)[0]
-
-
-def _respond(rng: random.Random, question: Any, item: _Item, theta: float) -> object:
-    if isinstance(question, SingleChoice):
-        right = next(o.id for o in question.options if o.correct)
-        if rng.random() < _p_right(theta, item, 1.0 / len(question.options)):
-            return right
-        return _wrong_choice(rng, [o.id for o in question.options if not o.correct],
-                             item.attractive)
-    if isinstance(question, TrueFalse):
-        return question.answer if rng.random() < _p_right(theta, item, 0.5) else (
-            not question.answer)
-    if isinstance(question, MultipleChoice):
-        p = _p_right(theta, item, 0.0)
-        if rng.random() < p:
-            return sorted(o.id for o in question.options if o.correct)
-        ticked = [o.id for o in question.options
-                  if rng.random() < (0.6 if o.correct or o.id == item.attractive else 0.12)]
-        return sorted(ticked)
-    assert isinstance(question, Numeric)
-    if rng.random() < _p_right(theta, item, 0.0):
-        return question.value
-    if question.alternatives and rng.random() < 0.4:
-        return rng.choice(question.alternatives).value
-    slip = rng.choice((10.0, 0.1, 2.0, 0.5))
-    return round(question.value * slip, 3) if question.value else rng.choice((1.0, -1.0))
+def _respond(rng: random.Random, question: AnyQuestion, item: _Item, theta: float) -> object:
+    """A synthetic answer, encoded as the store keeps it (the type's codec)."""
+    definition = get_type(question)
+    response = definition.simulate(question, rng, lambda guess: _p_right(theta, item, guess),
+                                   item.attractive)
+    return definition.encode(question, response)
 
 
 def generate_cohort(quizzes: Sequence[Quiz], learners: int, seed: int) -> DemoCohort:
@@ -165,7 +143,7 @@ def _take_quiz(cohort: DemoCohort, seed: int, learner: str, quiz: Quiz, theta: f
             seconds = round(rng.uniform(15, 110) * (1.4 if question.difficulty == "hard"
                                                     else 1.0), 1)
             clock += timedelta(seconds=seconds)
-            result = grade(question, response)  # type: ignore[arg-type]
+            result = grade(question, response)
             grades.append(result)
             name = f"demo:{seed}:{learner}:{quiz.id}:{attempt}:{question.id}"
             cohort.submissions.append(Submission(

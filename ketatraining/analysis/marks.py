@@ -25,7 +25,7 @@ from ketatraining.errors import KetaTrainingError
 if TYPE_CHECKING:
     from ketatraining.progress.records import AttemptRecord
     from ketatraining.progress.store import ProgressStore
-    from ketatraining.quiz.model import Quiz
+    from ketatraining.quiz.model import AnyQuestion, Quiz
 
 AttemptPolicy = Literal["first", "last", "best", "all"]
 ATTEMPT_POLICIES: tuple[AttemptPolicy, ...] = ("first", "last", "best", "all")
@@ -209,25 +209,21 @@ def select_attempts(records: Sequence[AttemptRecord],
     return [chosen[learner] for learner in sorted(chosen)]
 
 
-def _option_labels(question: object) -> list[tuple[str, str, bool]]:
-    from ketatraining.quiz.model import MultipleChoice, SingleChoice, TrueFalse
+def _option_labels(question: AnyQuestion) -> list[tuple[str, str, bool]]:
+    from ketatraining.quiz.types import get_type
     from ketatraining.text import plain_text
 
-    if isinstance(question, (SingleChoice, MultipleChoice)):
-        return [(o.id, html.unescape(plain_text(o.text)), o.correct) for o in question.options]
-    if isinstance(question, TrueFalse):
-        return [("true", "True", question.answer), ("false", "False", not question.answer)]
-    return []
+    return [(c.id, html.unescape(plain_text(c.label)), c.correct)
+            for c in get_type(question).choices(question)]
 
 
-def _chosen(response: object) -> set[str]:
-    if isinstance(response, bool):
-        return {"true" if response else "false"}
-    if isinstance(response, str):
-        return {response}
-    if isinstance(response, list):
-        return {str(item) for item in response}
-    return set()
+def _chosen(question: AnyQuestion, response: object) -> set[str]:
+    """What the stored response picked, through the type's codec (nothing if malformed)."""
+    from ketatraining.quiz.types import get_type
+
+    definition = get_type(question)
+    decoded = definition.decode(question, response)
+    return set() if decoded is None else definition.chosen(question, decoded)
 
 
 def marks_from_store(store: ProgressStore, quiz: Quiz,
@@ -255,7 +251,7 @@ def marks_from_store(store: ProgressStore, quiz: Quiz,
             continue
         fraction = answer.score / answer.max_score if answer.max_score else 0.0
         marks[row, column] = fraction * points[column]
-        chosen[row][column] = _chosen(answer.response)
+        chosen[row][column] = _chosen(quiz.questions[column], answer.response)
     options: dict[str, list[OptionCount]] = {}
     for column, question in enumerate(quiz.questions):
         labels = _option_labels(question)

@@ -1,9 +1,10 @@
 """Every saved answer as one CSV row, with its attempt and per-option choices.
 
 One row per question attempt, so a spreadsheet or another system can rebuild any
-report. ``response`` is the answer as given (option ids joined by ';', 'true' or
-'false', a number); ``options`` lists every option of a choice question as
-``id=1`` (chosen) or ``id=0``, which is what distractor analysis needs.
+report. ``response`` is the answer as its type writes it (option ids joined by ';',
+'true' or 'false', a number, ...: see each type's ``response_text``); ``options``
+lists everything item analysis counts for the question (the options of a choice
+question, true and false, ...) as ``id=1`` (chosen) or ``id=0``.
 Text cells that a spreadsheet would run as a formula (starting with = + - @ or a
 tab) are prefixed with an apostrophe; numbers are left as they are.
 """
@@ -13,11 +14,13 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
+
+from ketatraining.quiz.types import get_type
 
 if TYPE_CHECKING:
     from ketatraining.progress.records import AttemptRecord, Submission
-    from ketatraining.quiz.model import Quiz
+    from ketatraining.quiz.model import AnyQuestion, Quiz
 
 COLUMNS = (
     "learner_id", "quiz_id", "attempt", "attempt_started_at", "attempt_finished_at",
@@ -33,9 +36,20 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _response_text(response: object) -> str:
+def _response_text(question: AnyQuestion | None, response: object) -> str:
+    """The response through its type's codec; raw JSON only if it fits no question."""
     if response is None:
         return ""
+    if question is not None:
+        definition = get_type(question)
+        decoded = definition.decode(question, response)
+        if decoded is not None:
+            return definition.response_text(question, decoded)
+    return _raw_text(response)
+
+
+def _raw_text(response: object) -> str:
+    """A response whose question is gone (or changed type), written as plainly as possible."""
     if isinstance(response, bool):
         return "true" if response else "false"
     if isinstance(response, list):
@@ -44,20 +58,19 @@ def _response_text(response: object) -> str:
         return f"{response:.15g}"
     if isinstance(response, (int, str)):
         return str(response)
-    return json.dumps(response)
+    return json.dumps(response, ensure_ascii=False)
 
 
-def _options_text(question: Any, response: object) -> str:
-    options = getattr(question, "options", None)
-    if not options:
+def _options_text(question: AnyQuestion | None, response: object) -> str:
+    if question is None:
         return ""
-    if isinstance(response, str):
-        chosen = {response}
-    elif isinstance(response, list):
-        chosen = {str(r) for r in response}
-    else:
-        chosen = set()
-    return ";".join(f"{o.id}={int(o.id in chosen)}" for o in options)
+    definition = get_type(question)
+    choices = definition.choices(question)
+    if not choices:
+        return ""
+    decoded = definition.decode(question, response)
+    chosen = set() if decoded is None else definition.chosen(question, decoded)
+    return ";".join(f"{c.id}={int(c.id in chosen)}" for c in choices)
 
 
 def _number(value: float | None) -> str:
@@ -76,7 +89,7 @@ def rows(attempts: Iterable[AttemptRecord], submissions: Iterable[Submission],
         record = by_key.get((answer.learner_id, answer.quiz_id, answer.attempt))
         quiz = quizzes.get(answer.quiz_id)
         try:
-            question: Any = quiz.question(answer.question_id) if quiz else None
+            question = quiz.question(answer.question_id) if quiz else None
         except KeyError:
             question = None
         yield [
@@ -89,7 +102,7 @@ def rows(attempts: Iterable[AttemptRecord], submissions: Iterable[Submission],
             _flag(record.passed) if record else "",
             safe_text(answer.question_id), question.type if question else "",
             safe_text(question.objective) if question else "",
-            safe_text(_response_text(answer.response)), _options_text(question, answer.response),
+            safe_text(_response_text(question, answer.response)), _options_text(question, answer.response),
             _number(answer.score), _number(answer.max_score),
             _number(answer.score / answer.max_score if answer.max_score else None),
             _flag(answer.correct), _number(answer.duration_seconds),

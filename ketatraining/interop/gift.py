@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Any, NoReturn, assert_never
 
 from ketatraining.interop.yaml_writer import (
     TODO_EXPLANATION,
@@ -44,9 +44,9 @@ from ketatraining.interop.yaml_writer import (
     unique_id,
 )
 from ketatraining.quiz.model import (
+    AnyQuestion,
     MultipleChoice,
     Numeric,
-    Question,
     Quiz,
     SingleChoice,
     TrueFalse,
@@ -732,7 +732,7 @@ def _default_weights(question: MultipleChoice) -> list[float]:
             for o in question.options]
 
 
-def _question_meta(question: Question) -> dict[str, Any]:
+def _question_meta(question: AnyQuestion) -> dict[str, Any]:
     meta: dict[str, Any] = {"objective": question.objective,
                             "references": list(question.references)}
     if question.difficulty:
@@ -742,23 +742,28 @@ def _question_meta(question: Question) -> dict[str, Any]:
     meta["points"] = question.points
     if not is_id(question.id) or question.id != question.id.strip():
         meta["id"] = question.id
-    if isinstance(question, SingleChoice | MultipleChoice):
-        ids = [o.id for o in question.options]
-        if ids != option_ids(len(ids)):
-            meta["option_ids"] = ids
-    if isinstance(question, MultipleChoice):
-        if all(o.weight is None for o in question.options):
-            meta["default_weights"] = True
-        else:
-            flags = [o.correct for o in question.options]
-            if flags != [(o.weight or 0) > 0 for o in question.options]:
-                meta["correct"] = flags
-    if isinstance(question, Numeric):
-        if question.units is not None:
-            meta["units"] = question.units
-        if question.relative_tolerance is not None:
-            meta["tolerance"] = question.tolerance
-            meta["relative_tolerance"] = question.relative_tolerance
+    match question:
+        case SingleChoice() | MultipleChoice():
+            ids = [o.id for o in question.options]
+            if ids != option_ids(len(ids)):
+                meta["option_ids"] = ids
+            if isinstance(question, MultipleChoice):
+                if all(o.weight is None for o in question.options):
+                    meta["default_weights"] = True
+                else:
+                    flags = [o.correct for o in question.options]
+                    if flags != [(o.weight or 0) > 0 for o in question.options]:
+                        meta["correct"] = flags
+        case Numeric():
+            if question.units is not None:
+                meta["units"] = question.units
+            if question.relative_tolerance is not None:
+                meta["tolerance"] = question.tolerance
+                meta["relative_tolerance"] = question.relative_tolerance
+        case TrueFalse():
+            pass
+        case _:
+            assert_never(question)
     return meta
 
 
@@ -796,22 +801,25 @@ def _numeric_lines(question: Numeric) -> list[str]:
     return lines
 
 
-def _export_question(question: Question) -> str:
+def _export_question(question: AnyQuestion) -> str:
     lines = [f"// [id:{_tag(question.id)}]"]
     lines += [f"// [tag:{_tag(tag)}]" for tag in question.tags if not _TAG_UNSAFE.search(tag)]
     lines.append(META_PREFIX + " " + _json(_question_meta(question)))
     head = f"::{_escape(question.id)}::[markdown]{_escape(question.prompt)}"
     general = f"\t####{_escape(question.explanation)}"
-    if isinstance(question, TrueFalse):
-        word = "TRUE" if question.answer else "FALSE"
-        right = question.feedback_true if question.answer else question.feedback_false
-        wrong = question.feedback_false if question.answer else question.feedback_true
-        lines.append(f"{head}{{{word}#{_escape(wrong)}#{_escape(right)}")
-        lines += [general, "}"]
-    elif isinstance(question, Numeric):
-        lines += [head + "{#", *_numeric_lines(question), general, "}"]
-    else:
-        lines += [head + "{", *_choice_lines(question), general, "}"]
+    match question:
+        case TrueFalse():
+            word = "TRUE" if question.answer else "FALSE"
+            right = question.feedback_true if question.answer else question.feedback_false
+            wrong = question.feedback_false if question.answer else question.feedback_true
+            lines.append(f"{head}{{{word}#{_escape(wrong)}#{_escape(right)}")
+            lines += [general, "}"]
+        case Numeric():
+            lines += [head + "{#", *_numeric_lines(question), general, "}"]
+        case SingleChoice() | MultipleChoice():
+            lines += [head + "{", *_choice_lines(question), general, "}"]
+        case _:
+            assert_never(question)
     return "\n".join(lines)
 
 

@@ -25,12 +25,13 @@ import tempfile
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import assert_never
 from xml.etree import ElementTree as ET
 
 from ketatraining.quiz.model import (
+    AnyQuestion,
     MultipleChoice,
     Numeric,
-    Question,
     Quiz,
     SingleChoice,
     TrueFalse,
@@ -140,7 +141,7 @@ def _variable(identifier: str) -> ET.Element:
     return ET.Element("qti-variable", {"identifier": identifier})
 
 
-def _outcomes(item: ET.Element, question: Question, feedback_cardinality: str) -> None:
+def _outcomes(item: ET.Element, question: AnyQuestion, feedback_cardinality: str) -> None:
     score = _el(item, "qti-outcome-declaration", identifier="SCORE", cardinality="single",
                 base_type="float")
     _value(_el(score, "qti-default-value"), "qti-value", "0")
@@ -314,19 +315,22 @@ def _root(tag: str, namespace: str, schema: str, **attributes: str) -> ET.Elemen
     return root
 
 
-def item_identifier(question: Question) -> str:
+def item_identifier(question: AnyQuestion) -> str:
     return _identifier(question.id, "item-")
 
 
-def item_xml(question: Question) -> ET.Element:
+def item_xml(question: AnyQuestion) -> ET.Element:
     """One question as a ``qti-assessment-item`` element."""
     item = _root("qti-assessment-item", QTI_NS, QTI_XSD, identifier=item_identifier(question),
                  title=question.id, adaptive="false", time_dependent="false")
     item.set(XML_LANG, "en")
-    if isinstance(question, Numeric):
-        _numeric_item(item, question)
-    else:
-        _choice_item(item, question)
+    match question:
+        case Numeric():
+            _numeric_item(item, question)
+        case SingleChoice() | MultipleChoice() | TrueFalse():
+            _choice_item(item, question)
+        case _:
+            assert_never(question)
     modal = _el(item, "qti-modal-feedback", outcome_identifier="EXPLANATION", identifier="shown",
                 show_hide="show", title="Explanation")
     _content(_el(modal, "qti-content-body"), question.explanation, inline=False)

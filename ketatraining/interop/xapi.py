@@ -22,9 +22,11 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ketatraining.quiz.types import TYPES, get_type
+
 if TYPE_CHECKING:
     from ketatraining.progress.records import AttemptRecord, Submission
-    from ketatraining.quiz.model import Quiz
+    from ketatraining.quiz.model import AnyQuestion, Quiz
 
 XAPI_VERSION = "1.0.3"
 DEFAULT_HOME_PAGE = "https://ketatraining.invalid"
@@ -42,18 +44,10 @@ ACTIVITY_TYPES = {
     "assessment": "http://adlnet.gov/expapi/activities/assessment",
     "interaction": "http://adlnet.gov/expapi/activities/cmi.interaction",
 }
-INTERACTION_TYPES = {
-    "single_choice": "choice",
-    "multiple_choice": "choice",
-    "true_false": "true-false",
-    "numeric": "numeric",
-}
+INTERACTION_TYPES = {name: kind.xapi_interaction for name, kind in TYPES.items()}
+"""Question type -> xAPI interactionType (each type's ``xapi_interaction``)."""
 NAMESPACE = uuid.UUID("0b6f6c7e-3f0e-5a55-9c4e-6b1f1e9a7d42")
 """Namespace of the version-5 statement and registration ids."""
-
-
-def _number(value: float) -> str:
-    return f"{value:.15g}"
 
 
 @lru_cache(maxsize=1)
@@ -84,18 +78,13 @@ def _plain(markdown: str) -> str:
     return html.unescape(plain_text(markdown))
 
 
-def _response(question: Any, response: object) -> str | None:
-    if response is None:
+def _response(question: AnyQuestion | None, response: object) -> str | None:
+    """``result.response`` through the type's codec; None when it fits no question."""
+    if question is None or response is None:
         return None
-    if isinstance(response, bool):
-        return "true" if response else "false"
-    if isinstance(response, (int, float)):
-        return _number(float(response))
-    if isinstance(response, str):
-        return response
-    if isinstance(response, list):
-        return "[,]".join(str(r) for r in response)
-    return None
+    definition = get_type(question)
+    decoded = definition.decode(question, response)
+    return None if decoded is None else definition.xapi_response(question, decoded)
 
 
 class StatementBuilder:
@@ -158,37 +147,23 @@ class StatementBuilder:
         definition: dict[str, Any] = {"name": {LANGUAGE: f"{quiz_id}: {question_id}"},
                                       "type": ACTIVITY_TYPES["interaction"]}
         try:
-            question: Any = quiz.question(question_id) if quiz else None
+            question = quiz.question(question_id) if quiz else None
         except KeyError:
             question = None
         if question is None:
             definition["interactionType"] = "other"
             return definition
         definition["description"] = {LANGUAGE: _plain(question.prompt)}
-        definition["interactionType"] = INTERACTION_TYPES[question.type]
-        if question.type in ("single_choice", "multiple_choice"):
-            definition["choices"] = [
-                {"id": o.id, "description": {LANGUAGE: _plain(o.text)}}
-                for o in question.options]
-            right = [o.id for o in question.options if o.correct]
-            definition["correctResponsesPattern"] = ["[,]".join(right)] if right else None
-        elif question.type == "true_false":
-            definition["correctResponsesPattern"] = ["true" if question.answer else "false"]
-        else:
-            spread = max(question.tolerance or 0.0,
-                         (question.relative_tolerance or 0.0) * abs(question.value))
-            pattern = (f"{_number(question.value - spread)}[:]{_number(question.value + spread)}"
-                       if spread else _number(question.value))
-            definition["correctResponsesPattern"] = [pattern]
-        if definition.get("correctResponsesPattern") is None:
-            definition.pop("correctResponsesPattern", None)
+        kind = get_type(question)
+        definition["interactionType"] = kind.xapi_interaction
+        definition.update(kind.xapi_definition(question))
         return definition
 
     # -- statements --------------------------------------------------------------------------
     def answered(self, answer: Submission) -> dict[str, Any]:
         """The ``answered`` statement of one saved answer."""
         quiz = self.quizzes.get(answer.quiz_id)
-        question: Any = None
+        question: AnyQuestion | None = None
         if quiz is not None:
             try:
                 question = quiz.question(answer.question_id)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ketatraining.quiz.model import ID_PATTERN, Text, _Strict
+from ketatraining.quiz.types.base import ID_PATTERN, Strict, Text
 
 
-class Reference(_Strict):
+class Reference(Strict):
     """A primary reference: who, what, where, when, and a DOI or PMID."""
 
     authors: list[str] = Field(description="As 'Surname AB'; end with 'et al' when cut short.")
@@ -56,12 +56,12 @@ class Reference(_Strict):
         return text
 
 
-class Bibliography(_Strict):
+class Bibliography(Strict):
     schema_version: int
     references: dict[str, Reference]
 
 
-class Objective(_Strict):
+class Objective(Strict):
     """A measurable learning objective (one action verb)."""
 
     text: Text
@@ -69,6 +69,6 @@ class Objective(_Strict):
     notebook: str | None = Field(default=None, description="Notebook that teaches it.")
 
 
-class Objectives(_Strict):
+class Objectives(Strict):
     schema_version: int
     objectives: dict[str, Objective]

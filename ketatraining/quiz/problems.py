@@ -1,7 +1,8 @@
 """Problems found in a quiz file, each with a stable code, a place and a fix.
 
 Codes are stable so trainers and docs can refer to them; quizzes/README.md lists
-them all (a test checks that every code here is documented there).
+them all (a test checks that every code here is documented there). Codes of one
+question type's rules are defined with that type (``quiz/types/``).
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ketatraining.quiz.types import type_codes
+
 Severity = Literal["error", "warning"]
 
 MAX_PROBLEMS = 200
 """Problems listed per file; beyond this a hostile or garbled file would take minutes."""
 
-CODES: dict[str, str] = {
+_GENERAL: dict[str, str] = {
     # Reading the file
     "KQ001": "The file cannot be read.",
     "KQ002": "The file is larger than the size limit.",
@@ -38,24 +41,17 @@ CODES: dict[str, str] = {
     "KQ110": "Unknown schema_version.",
     # Content rules
     "KQ201": "Two questions share an id.",
-    "KQ202": "Two options of a question share an id.",
-    "KQ203": "A single_choice question must have exactly one correct option.",
-    "KQ204": "A multiple_choice question has no correct option.",
-    "KQ205": "A tolerance is negative.",
     "KQ206": "Unknown reference key.",
     "KQ207": "Unknown learning objective key.",
-    "KQ208": "A choice question needs at least two options.",
     "KQ209": "A quiz needs at least one question.",
     "KQ210": "pass_mark must be between 0 and 100.",
     "KQ211": "points must be greater than 0.",
     "KQ212": "max_attempts must be at least 1.",
-    "KQ213": "Option weights of a multiple_choice question are inconsistent.",
     "KQ214": "The quiz id does not match the file name.",
     "KQ215": "The bibliography or objectives file has a problem.",
     # Warnings
     "KQ301": "A TODO marker is left in the quiz.",
     "KQ302": "A question has no reference.",
-    "KQ303": "Option weights are given on a single_choice question and are ignored.",
     # Item-writing review (ketatraining review, validate --review): warnings
     "KQ401": "The right option is the longest one.",
     "KQ402": "Across the quiz, the right option is the longest far more often than chance.",
@@ -66,6 +62,8 @@ CODES: dict[str, str] = {
     "KQ407": "Two options are the same or nearly the same.",
     "KQ408": "Across the quiz, the right option sits in one position far more often than chance.",
 }
+CODES: dict[str, str] = dict(sorted({**_GENERAL, **type_codes()}.items()))
+"""Every code: the general ones above and each question type's own (quiz/types/)."""
 
 
 @dataclass(frozen=True, slots=True)

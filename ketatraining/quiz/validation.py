@@ -8,33 +8,18 @@ the structure is broken elsewhere. Every problem carries a code, a line and a fi
 from __future__ import annotations
 
 import difflib
-import math
+import typing
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ketatraining.quiz.catalog import Objective, Reference
-from ketatraining.quiz.model import (
-    QUESTION_TYPES,
-    SCHEMA_VERSION,
-    MultipleChoice,
-    Numeric,
-    NumericAlternative,
-    Option,
-    Quiz,
-    SingleChoice,
-    TrueFalse,
-)
+from ketatraining.quiz.model import SCHEMA_VERSION, Quiz
 from ketatraining.quiz.problems import MAX_PROBLEMS, Problem
+from ketatraining.quiz.types import QUESTION_TYPES, type_named
 from ketatraining.quiz.yamlsource import Document
 
-_QUESTION_MODELS: dict[str, type[BaseModel]] = {
-    "single_choice": SingleChoice,
-    "multiple_choice": MultipleChoice,
-    "true_false": TrueFalse,
-    "numeric": Numeric,
-}
 _TYPE_NAMES = {
     "bool_type": "true or false",
     "bool_parsing": "true or false",
@@ -124,7 +109,8 @@ def _model_at(loc: tuple[Any, ...], data: Any) -> tuple[type[BaseModel] | None, 
     """The model that owns the last element of a pydantic ``loc``, and the data path.
 
     pydantic puts the discriminator value into ``loc`` for tagged unions; the data
-    path leaves it out.
+    path leaves it out. Nested models (options, alternatives, ...) are found from the
+    owning model's field annotations, so no question type is named here.
     """
     model: type[BaseModel] | None = Quiz
     path: list[Any] = []
@@ -137,19 +123,14 @@ def _model_at(loc: tuple[Any, ...], data: Any) -> tuple[type[BaseModel] | None, 
             index = parts[i + 1]
             path.append(index)
             i += 2
-            if i < len(parts) and parts[i] in _QUESTION_MODELS:
-                model = _QUESTION_MODELS[parts[i]]
+            definition = type_named(parts[i]) if i < len(parts) else None
+            model = definition.model if definition is not None else None
+            if definition is not None:
                 i += 1
-            else:
-                model = None
             continue
-        if part == "options":
-            model = Option
-            if i + 1 < len(parts) and isinstance(parts[i + 1], int):
-                path.append(parts[i + 1])
-                i += 1
-        elif part == "alternatives":
-            model = NumericAlternative
+        inner = _nested_model(model, part)
+        if inner is not None:
+            model = inner
             if i + 1 < len(parts) and isinstance(parts[i + 1], int):
                 path.append(parts[i + 1])
                 i += 1
@@ -157,6 +138,17 @@ def _model_at(loc: tuple[Any, ...], data: Any) -> tuple[type[BaseModel] | None, 
     if i < len(parts):
         path.append(parts[i])
     return model, tuple(path)
+
+
+def _nested_model(model: type[BaseModel] | None, name: object) -> type[BaseModel] | None:
+    """The model of a ``list[Model]`` or ``Model`` field, else None."""
+    if model is None or not isinstance(name, str) or name not in model.model_fields:
+        return None
+    annotation = model.model_fields[name].annotation
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
 
 
 def _structure(checker: _Checker) -> Quiz | None:
@@ -285,83 +277,11 @@ def _content(
         if points is not None and not points > 0:
             add("KQ211", f"points is {question['points']}.", (*loc, "points"),
                 hint="Give a number greater than 0, e.g. 1.")
-        _check_options(checker, loc, question)
-        _check_numeric(checker, loc, question)
+        definition = type_named(question.get("type"))
+        if definition is not None:
+            definition.check(question, loc, checker)
         _check_keys(checker, loc, question, references, objectives)
         _check_todo(checker, loc, question)
-
-
-def _check_options(checker: _Checker, loc: tuple[Any, ...], question: dict[str, Any]) -> None:
-    kind = question.get("type")
-    options = question.get("options")
-    if kind not in ("single_choice", "multiple_choice") or not isinstance(options, list):
-        return
-    add = checker.add
-    if len(options) < 2:
-        add("KQ208", f"The question has {len(options)} option(s).", (*loc, "options"),
-            hint="Give at least two options.")
-    seen: set[str] = set()
-    correct = 0
-    weights: list[float | None] = []
-    for index, option in enumerate(options):
-        if not isinstance(option, dict):
-            continue
-        oid = option.get("id")
-        if isinstance(oid, str):
-            if oid in seen:
-                add("KQ202", f"Option id '{oid}' is used twice.", (*loc, "options", index, "id"),
-                    hint="Give each option its own id (a, b, c, ...).")
-            seen.add(oid)
-        if option.get("correct") is True:
-            correct += 1
-        weights.append(_number(option.get("weight")))
-    if kind == "single_choice" and correct != 1:
-        add("KQ203", f"single_choice needs exactly one correct option; this one has {correct}.",
-            (*loc, "options"),
-            hint="Mark exactly one option 'correct: true', or use type multiple_choice.")
-    if kind == "multiple_choice" and correct == 0:
-        add("KQ204", "No option is marked correct.", (*loc, "options"),
-            hint="Mark the right options with 'correct: true'.")
-    given = [w for w in weights if w is not None]
-    if kind == "single_choice" and given:
-        add("KQ303", "Option weights are ignored on single_choice questions.", (*loc, "options"),
-            hint="Remove the weights, or use type multiple_choice.", severity="warning")
-    if kind == "multiple_choice" and given:
-        positive = sum(w for w in given if w > 0)
-        if len(given) != len(weights):
-            add("KQ213", "Some options have a weight and others do not.", (*loc, "options"),
-                hint="Give every option a weight, or none (then the default rule applies).")
-        elif abs(positive - 100) > 0.01:
-            add("KQ213", f"The positive weights add up to {positive:g}%, not 100%.",
-                (*loc, "options"), hint="Make the weights of the correct options add up to 100.")
-        elif any(w < -100 or w > 100 for w in given):
-            add("KQ213", "A weight is outside -100..100.", (*loc, "options"),
-                hint="Weights are percentages between -100 and 100.")
-
-
-def _check_numeric(checker: _Checker, loc: tuple[Any, ...], question: dict[str, Any]) -> None:
-    if question.get("type") != "numeric":
-        return
-    for key in ("tolerance", "relative_tolerance"):
-        value = _number(question.get(key))
-        if value is not None and (value < 0 or math.isnan(value)):
-            checker.add("KQ205", f"{key} is {question[key]}; it cannot be negative.", (*loc, key),
-                        hint="Give the allowed distance from the value as a positive number.")
-    alternatives = question.get("alternatives")
-    if isinstance(alternatives, list):
-        for index, alternative in enumerate(alternatives):
-            if not isinstance(alternative, dict):
-                continue
-            tolerance = _number(alternative.get("tolerance"))
-            if tolerance is not None and tolerance < 0:
-                checker.add("KQ205", f"tolerance is {alternative['tolerance']}; it cannot be "
-                            "negative.", (*loc, "alternatives", index, "tolerance"),
-                            hint="Give a positive number.")
-            credit = _number(alternative.get("credit"))
-            if credit is not None and not 0 <= credit <= 100:
-                checker.add("KQ105", f"credit is {alternative['credit']}.",
-                            (*loc, "alternatives", index, "credit"),
-                            hint="Give a percentage between 0 and 100.")
 
 
 def _is_todo(value: Any) -> bool:

@@ -27,6 +27,8 @@ from ketatraining.assessment.wording import (  # noqa: F401  (re-exported for re
 CHECK = "Check answer"
 RETRY = "Try the quiz again"
 NUMBER_PLACEHOLDER = "Type a number"
+TYPE_NOT_SHOWN = ("This kind of question is not shown on this page yet; open the quiz in the "
+                  "course app to answer it.")
 UNEXPECTED = (
     "Something went wrong while checking this answer (code {code}). "
     "Please tell your trainer; the rest of the notebook still works."

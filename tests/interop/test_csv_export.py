@@ -38,7 +38,7 @@ def test_one_row_per_answer_with_its_attempt() -> None:
 def test_responses_and_options_per_type() -> None:
     rows = {r["question_id"]: r for r in export() if r["learner_id"] == "ann"}
     assert (rows["mc"]["response"], rows["mc"]["options"]) == ("a;b", "a=1;b=1;c=0")
-    assert (rows["tf"]["response"], rows["tf"]["options"]) == ("true", "")
+    assert (rows["tf"]["response"], rows["tf"]["options"]) == ("true", "true=1;false=0")
     assert (rows["num"]["response"], rows["num"]["fraction"]) == ("40.5", "1")
     assert rows["num"]["max_score"] == "2"
 

@@ -56,28 +56,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _answers(question: Any) -> list[tuple[bool, str, str]]:
     """(right, answer text, feedback) per answer a learner can give, in Markdown."""
-    if question.type in ("single_choice", "multiple_choice"):
-        return [(o.correct, o.text, o.feedback) for o in question.options]
-    if question.type == "true_false":
-        return [(question.answer, "True", question.feedback_true),
-                (not question.answer, "False", question.feedback_false)]
-    rule = f"{question.value:g}"
-    if question.tolerance:
-        rule += f" ± {question.tolerance:g}"
-    if question.relative_tolerance:
-        rule += f" (± {100 * question.relative_tolerance:g} %)"
-    if question.units:
-        rule += f" {question.units}"
-    answers = [(True, rule, question.feedback_correct)]
-    answers += [(False, f"{a.value:g} ± {a.tolerance:g} ({a.credit:g} % credit)",
-                 a.feedback or question.feedback_incorrect) for a in question.alternatives]
-    answers.append((False, "any other number", question.feedback_incorrect))
-    return answers
+    from ketatraining.quiz.types import get_type
+
+    return [(a.right, a.text, a.feedback) for a in get_type(question).answers(question)]
 
 
 def _kind(question: Any) -> str:
-    return {"single_choice": "single choice", "multiple_choice": "select all that apply",
-            "true_false": "true or false", "numeric": "number"}[question.type]
+    from ketatraining.quiz.types import get_type
+
+    return get_type(question).kind
 
 
 def render_text(quiz: Any) -> str:

@@ -1,0 +1,256 @@
+"""What every question type must define, and the fields every question shares.
+
+A question type is one object (a :class:`QuestionType`) that knows its pydantic model,
+its content rules, how to mark a response, how a response is stored (the codec), what
+the front-end may see before the learner answers (``public_data``: never a key) and how
+the type reads in a preview, a CSV cell, an xAPI statement and item analysis. Consumers
+call these methods through :func:`ketatraining.quiz.types.get_type`, so adding a type is
+adding one module; file formats that need whole documents (GIFT, QTI, Moodle XML) match
+on the ``Question`` union and end in ``assert_never``, so mypy names a missing branch.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Generic, Literal, Protocol, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "ID_PATTERN",
+    "JSON",
+    "Answer",
+    "Choice",
+    "Grade",
+    "Id",
+    "QuestionBase",
+    "QuestionType",
+    "Reporter",
+    "Strict",
+    "Text",
+    "clamp",
+    "is_number",
+    "number",
+]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+"""Ids are stable keys stored with every attempt: letters, digits, '-', '_', '.'."""
+
+JSON = None | bool | int | float | str | list[Any] | dict[str, Any]
+"""A stored response: whatever ``json.dumps`` accepts."""
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        kind, message = "empty_text", "this text is empty"
+        raise PydanticCustomError(kind, message)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+class Strict(BaseModel):
+    # allow_inf_nan=False: ".inf" points or a ".nan" value would break every score.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+class QuestionBase(Strict):
+    """The fields every question type has."""
+
+    id: Id = Field(description="Stable id, unique within the quiz.")
+    prompt: Text = Field(description="The question (Markdown).")
+    explanation: Text = Field(description="Shown after answering: why the answer is right.")
+    references: list[str] = Field(
+        default_factory=list,
+        description="Keys into quizzes/references.yaml (the one bibliography).",
+    )
+    objective: str = Field(description="Key into quizzes/objectives.yaml.")
+    difficulty: Literal["easy", "medium", "hard"] | None = None
+    tags: list[str] = Field(default_factory=list)
+    points: float = Field(default=1.0, description="Marks for a fully correct answer (> 0).")
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """The mark for one answer and the feedback that goes with it."""
+
+    score: float
+    max_score: float
+    feedback: tuple[tuple[str, str], ...] = ()
+    """(option id or 'answer', feedback Markdown) pairs, in the question's order."""
+
+    @property
+    def fraction(self) -> float:
+        return self.score / self.max_score if self.max_score else 0.0
+
+    @property
+    def correct(self) -> bool:
+        return math.isclose(self.score, self.max_score, rel_tol=0, abs_tol=1e-12)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Something a learner can choose, counted by item analysis (distractor table)."""
+
+    id: str
+    label: str
+    """Markdown, as the trainer wrote it."""
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One line of a review copy (preview): an answer, whether it is right, its feedback."""
+
+    right: bool
+    text: str
+    feedback: str
+
+
+class Reporter(Protocol):
+    """Where content rules report a problem (``validation._Checker``)."""
+
+    def add(self, code: str, message: str, loc: tuple[Any, ...], hint: str | None = None,
+            severity: str = "error") -> None: ...
+
+
+def clamp(value: float) -> float:
+    """Into [0, 1]: no rule may give more than the points or take marks away."""
+    return min(1.0, max(0.0, value)) if math.isfinite(value) else 0.0
+
+
+def number(value: object) -> float | None:
+    """A raw YAML or JSON number (not a bool), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def is_number(value: object) -> bool:
+    return number(value) is not None
+
+
+Q = TypeVar("Q", bound=QuestionBase)
+R = TypeVar("R")
+
+
+class QuestionType(ABC, Generic[Q, R]):
+    """Everything the package knows about one question type.
+
+    ``R`` is the decoded response: what :meth:`decode` makes of the stored JSON (the
+    shapes are fixed: see ``quizzes/README.md``). Readers never interpret stored JSON
+    themselves; a value of the wrong shape decodes to ``None`` (no answer), so a response
+    meant for another type scores 0 and never raises.
+    """
+
+    name: ClassVar[str]
+    """The ``type:`` value in quiz files."""
+    model: type[Q]
+    kind: ClassVar[str]
+    """Plain words for trainers, e.g. 'select all that apply'."""
+    codes: ClassVar[dict[str, str]] = {}
+    """Problem codes of this type's content rules (merged into problems.CODES)."""
+    xapi_interaction: ClassVar[str]
+    """xAPI ``interactionType``."""
+
+    # -- content rules on the raw mapping (so they report even when the structure fails)
+    def check(self, question: Mapping[str, Any], loc: tuple[Any, ...],
+              report: Reporter) -> None:
+        """Report problems that relate several fields of ``question`` (raw YAML data)."""
+
+    # -- codec ----------------------------------------------------------------------------
+    @abstractmethod
+    def decode(self, question: Q, raw: object) -> R | None:
+        """The typed response stored as ``raw``; None if it is blank or of another shape."""
+
+    @abstractmethod
+    def encode(self, question: Q, response: R) -> JSON:
+        """The JSON kept in the store and sent over the seam."""
+
+    # -- marking --------------------------------------------------------------------------
+    @abstractmethod
+    def mark(self, question: Q, response: R | None) -> Grade:
+        """Mark a decoded response (None = no usable answer: 0 points)."""
+
+    def grade(self, question: Q, raw: object) -> Grade:
+        """Mark any value; never raises, and the score stays in [0, points]."""
+        result = self.mark(question, self.decode(question, raw))
+        score = result.score if math.isfinite(result.score) else 0.0
+        return Grade(min(question.points, max(0.0, score)), question.points, result.feedback)
+
+    @abstractmethod
+    def key(self, question: Q) -> R:
+        """A response that earns full marks (tests, demo data, review copies)."""
+
+    # -- what the front-end may see -------------------------------------------------------
+    @abstractmethod
+    def public_data(self, question: Q, rng: random.Random | None = None) -> dict[str, Any]:
+        """``QuestionView.data``: JSON, no key; ``rng`` shuffles options (quiz.shuffle)."""
+
+    # -- reports ----------------------------------------------------------------------------
+    def choices(self, question: Q) -> list[Choice]:
+        """What item analysis counts per question (empty: no distractor table)."""
+        return []
+
+    def chosen(self, question: Q, response: R) -> set[str]:
+        """Ids of :meth:`choices` this response picked."""
+        return set()
+
+    @abstractmethod
+    def answers(self, question: Q) -> list[Answer]:
+        """The review copy's lines (``ketatraining preview``), Markdown."""
+
+    @abstractmethod
+    def response_text(self, question: Q, response: R) -> str:
+        """The response in one CSV cell (no formula guard: the CSV writer adds it)."""
+
+    @abstractmethod
+    def xapi_definition(self, question: Q) -> dict[str, Any]:
+        """The interaction's fields besides type: choices/source/target/steps and
+        ``correctResponsesPattern`` (xAPI 1.0.3, section 'Interaction Activities')."""
+
+    @abstractmethod
+    def xapi_response(self, question: Q, response: R) -> str:
+        """``result.response`` in the interaction type's response format."""
+
+    @abstractmethod
+    def simulate(self, question: Q, rng: random.Random, p_right: Callable[[float], float],
+                 attractive: str | None) -> R:
+        """A synthetic learner's answer (demo cohort): ``p_right(guess)`` is the chance
+        of a right answer given the guessing rate; ``attractive`` a favoured distractor."""
+
+
+def option_order(ids: list[str], rng: random.Random | None) -> list[str]:
+    """``ids`` shuffled by ``rng``, or as written when there is none."""
+    order = list(ids)
+    if rng is not None:
+        rng.shuffle(order)
+    return order
+
+
+def plain(markdown: str) -> str:
+    """Markdown as plain text (xAPI descriptions, labels)."""
+    import html
+
+    from ketatraining.text import plain_text
+
+    return html.unescape(plain_text(markdown))
+
+
+def inline_html(markdown: str) -> str:
+    """Markdown as sanitized inline HTML (public data for the front-end)."""
+    from ketatraining.text import markdown_to_html
+
+    return markdown_to_html(markdown, inline=True)
+
+
+def decimal(value: float) -> str:
+    """A number as CSV and xAPI write it: up to 15 significant digits."""
+    return f"{value:.15g}"

@@ -1,0 +1,108 @@
+"""What single_choice and multiple_choice share: options, their rules and views."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from pydantic import Field
+
+from ketatraining.quiz.types.base import (
+    Answer,
+    Choice,
+    Id,
+    QuestionBase,
+    QuestionType,
+    Reporter,
+    Strict,
+    Text,
+    inline_html,
+    number,
+    option_order,
+    plain,
+)
+
+
+class Option(Strict):
+    """One answer option of a choice question."""
+
+    id: Id = Field(description="Stable id, unique within the question (e.g. 'a').")
+    text: Text = Field(description="The option as the learner sees it (Markdown).")
+    correct: bool = Field(default=False, description="Whether ticking this option is right.")
+    feedback: Text = Field(description="Shown next to this option after the learner checks.")
+    weight: float | None = Field(
+        default=None,
+        description=(
+            "multiple_choice only, optional: percent of the question's points this option "
+            "is worth when ticked (negative for a penalty). Without weights the default "
+            "rule applies (see quizzes/README.md)."
+        ),
+    )
+
+
+class ChoiceBase(QuestionBase):
+    # Declared for the type checker only: each subclass declares ``options`` after
+    # ``type``, which keeps the field order (and the JSON Schema) as it was.
+    if TYPE_CHECKING:
+        options: list[Option]
+
+
+CODES = {
+    "KQ202": "Two options of a question share an id.",
+    "KQ208": "A choice question needs at least two options.",
+}
+
+C = TypeVar("C", bound=ChoiceBase)
+R = TypeVar("R")
+
+
+def check_options(question: Mapping[str, Any], loc: tuple[Any, ...],
+                  report: Reporter) -> tuple[int, list[float | None]] | None:
+    """KQ208 and KQ202; returns (number marked correct, weights) for the type's rules."""
+    options = question.get("options")
+    if not isinstance(options, list):
+        return None
+    if len(options) < 2:
+        report.add("KQ208", f"The question has {len(options)} option(s).", (*loc, "options"),
+                   hint="Give at least two options.")
+    seen: set[str] = set()
+    correct = 0
+    weights: list[float | None] = []
+    for index, option in enumerate(options):
+        if not isinstance(option, dict):
+            continue
+        oid = option.get("id")
+        if isinstance(oid, str):
+            if oid in seen:
+                report.add("KQ202", f"Option id '{oid}' is used twice.",
+                           (*loc, "options", index, "id"),
+                           hint="Give each option its own id (a, b, c, ...).")
+            seen.add(oid)
+        if option.get("correct") is True:
+            correct += 1
+        weights.append(number(option.get("weight")))
+    return correct, weights
+
+
+class ChoiceType(QuestionType[C, R], Generic[C, R]):
+    """Views shared by both choice types."""
+
+    def public_data(self, question: C, rng: random.Random | None = None) -> dict[str, Any]:
+        by_id = {o.id: o for o in question.options}
+        order = option_order(list(by_id), rng)
+        return {"options": [{"id": i, "html": inline_html(by_id[i].text)} for i in order]}
+
+    def choices(self, question: C) -> list[Choice]:
+        return [Choice(o.id, o.text, o.correct) for o in question.options]
+
+    def answers(self, question: C) -> list[Answer]:
+        return [Answer(o.correct, o.text, o.feedback) for o in question.options]
+
+    def xapi_definition(self, question: C) -> dict[str, Any]:
+        definition: dict[str, Any] = {"choices": [
+            {"id": o.id, "description": {"en-US": plain(o.text)}} for o in question.options]}
+        right = [o.id for o in question.options if o.correct]
+        if right:
+            definition["correctResponsesPattern"] = ["[,]".join(right)]
+        return definition

@@ -1,0 +1,108 @@
+"""multiple_choice: select all that apply; partial credit with penalties, clamped at 0.
+
+Without weights: fraction = right ticks / right options - wrong ticks / wrong options,
+so ticking everything scores 0. With weights (percent per option, negative for a
+penalty, as Moodle's GIFT): fraction = sum of ticked weights / 100. Both clamped to [0, 1].
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from ketatraining.quiz.types.base import JSON, Grade, Reporter, clamp
+from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option, check_options
+
+Ticks = tuple[str, ...]
+"""The ticked option ids, in the order the learner saw them, each once."""
+
+
+class MultipleChoice(ChoiceBase):
+    """Select all that apply; partial credit with penalties, clamped at 0."""
+
+    type: Literal["multiple_choice"]
+    options: list[Option] = Field(description="At least two options, one or more correct.")
+
+
+class MultipleChoiceType(ChoiceType[MultipleChoice, Ticks]):
+    name = "multiple_choice"
+    model = MultipleChoice
+    kind = "select all that apply"
+    xapi_interaction = "choice"
+    codes: ClassVar[dict[str, str]] = {
+        "KQ204": "A multiple_choice question has no correct option.",
+        "KQ213": "Option weights of a multiple_choice question are inconsistent.",
+    }
+
+    def check(self, question: Mapping[str, Any], loc: tuple[Any, ...],
+              report: Reporter) -> None:
+        found = check_options(question, loc, report)
+        if found is None:
+            return
+        correct, weights = found
+        where = (*loc, "options")
+        if correct == 0:
+            report.add("KQ204", "No option is marked correct.", where,
+                       hint="Mark the right options with 'correct: true'.")
+        given = [w for w in weights if w is not None]
+        if not given:
+            return
+        positive = sum(w for w in given if w > 0)
+        if len(given) != len(weights):
+            report.add("KQ213", "Some options have a weight and others do not.", where,
+                       hint="Give every option a weight, or none (then the default rule "
+                       "applies).")
+        elif abs(positive - 100) > 0.01:
+            report.add("KQ213", f"The positive weights add up to {positive:g}%, not 100%.",
+                       where, hint="Make the weights of the correct options add up to 100.")
+        elif any(w < -100 or w > 100 for w in given):
+            report.add("KQ213", "A weight is outside -100..100.", where,
+                       hint="Weights are percentages between -100 and 100.")
+
+    def decode(self, question: MultipleChoice, raw: object) -> Ticks | None:
+        if not isinstance(raw, (list, tuple, set, frozenset)):
+            return None
+        return tuple(dict.fromkeys(r for r in raw if isinstance(r, str)))
+
+    def encode(self, question: MultipleChoice, response: Ticks) -> JSON:
+        return list(response)
+
+    def mark(self, question: MultipleChoice, response: Ticks | None) -> Grade:
+        ticked = set(response or ())
+        options = question.options
+        if any(o.weight is not None for o in options):
+            fraction = sum((o.weight or 0.0) for o in options if o.id in ticked) / 100.0
+        else:
+            right = [o for o in options if o.correct]
+            wrong = [o for o in options if not o.correct]
+            fraction = sum(o.id in ticked for o in right) / len(right) if right else 0.0
+            if wrong:
+                fraction -= sum(o.id in ticked for o in wrong) / len(wrong)
+        feedback = tuple((o.id, o.feedback) for o in options if o.id in ticked)
+        return Grade(question.points * clamp(fraction), question.points, feedback)
+
+    def key(self, question: MultipleChoice) -> Ticks:
+        return tuple(o.id for o in question.options if o.correct)
+
+    def chosen(self, question: MultipleChoice, response: Ticks) -> set[str]:
+        return set(response)
+
+    def response_text(self, question: MultipleChoice, response: Ticks) -> str:
+        return ";".join(response)
+
+    def xapi_response(self, question: MultipleChoice, response: Ticks) -> str:
+        return "[,]".join(response)
+
+    def simulate(self, question: MultipleChoice, rng: random.Random,
+                 p_right: Callable[[float], float], attractive: str | None) -> Ticks:
+        if rng.random() < p_right(0.0):
+            return tuple(sorted(self.key(question)))
+        return tuple(sorted(o.id for o in question.options
+                            if rng.random() < (0.6 if o.correct or o.id == attractive
+                                               else 0.12)))
+
+
+TYPE = MultipleChoiceType()
