@@ -189,6 +189,19 @@ class QuestionType(ABC, Generic[Q, R]):
     def key(self, question: Q) -> R:
         """A response that earns full marks (tests, demo data, review copies)."""
 
+    def valid(self, question: Q, response: R) -> bool:
+        """Whether a learner may submit this: not blank, and only ids of this question.
+
+        The seam refuses an invalid answer with a sentence instead of marking it 0;
+        :meth:`grade` still marks anything (stored data from an older quiz version).
+        """
+        return True
+
+    def solution(self, question: Q) -> str | None:
+        """Markdown that tells the right answer after a wrong one (None: the per-option
+        feedback already says it)."""
+        return None
+
     # -- what the front-end may see -------------------------------------------------------
     @abstractmethod
     def public_data(self, question: Q, rng: random.Random | None = None) -> dict[str, Any]:

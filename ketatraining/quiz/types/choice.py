@@ -93,6 +93,9 @@ class ChoiceType(QuestionType[C, R], Generic[C, R]):
         order = option_order(list(by_id), rng)
         return {"options": [{"id": i, "html": inline_html(by_id[i].text)} for i in order]}
 
+    def ids(self, question: C) -> set[str]:
+        return {o.id for o in question.options}
+
     def choices(self, question: C) -> list[Choice]:
         return [Choice(o.id, o.text, o.correct) for o in question.options]
 

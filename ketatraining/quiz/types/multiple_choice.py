@@ -87,6 +87,9 @@ class MultipleChoiceType(ChoiceType[MultipleChoice, Ticks]):
     def key(self, question: MultipleChoice) -> Ticks:
         return tuple(o.id for o in question.options if o.correct)
 
+    def valid(self, question: MultipleChoice, response: Ticks) -> bool:
+        return bool(response) and set(response) <= self.ids(question)
+
     def chosen(self, question: MultipleChoice, response: Ticks) -> set[str]:
         return set(response)
 

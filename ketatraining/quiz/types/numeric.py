@@ -132,6 +132,13 @@ class NumericType(QuestionType[Numeric, float]):
     def key(self, question: Numeric) -> float:
         return question.value
 
+    def valid(self, question: Numeric, response: float) -> bool:
+        return math.isfinite(response)
+
+    def solution(self, question: Numeric) -> str:
+        units = f" {question.units}" if question.units else ""
+        return f"Expected: {question.value:g}{units}."
+
     def public_data(self, question: Numeric, rng: random.Random | None = None) -> dict[str, Any]:
         return {"units": question.units}
 

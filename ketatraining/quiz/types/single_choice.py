@@ -59,6 +59,9 @@ class SingleChoiceType(ChoiceType[SingleChoice, str]):
     def key(self, question: SingleChoice) -> str:
         return next(o.id for o in question.options if o.correct)
 
+    def valid(self, question: SingleChoice, response: str) -> bool:
+        return response in self.ids(question)
+
     def chosen(self, question: SingleChoice, response: str) -> set[str]:
         return {response}
 

@@ -54,6 +54,9 @@ class TrueFalseType(QuestionType[TrueFalse, bool]):
     def key(self, question: TrueFalse) -> bool:
         return question.answer
 
+    def solution(self, question: TrueFalse) -> str:
+        return f"The statement is {_word(question.answer)}."
+
     def public_data(self, question: TrueFalse,
                     rng: random.Random | None = None) -> dict[str, Any]:
         return {"options": [{"id": "true", "html": "True"}, {"id": "false", "html": "False"}]}
