@@ -22,7 +22,8 @@ class EffectSize:
     """One standardized effect of ketamine against a control, as the source reports it.
 
     ``ci_low``/``ci_high`` are the 95% confidence interval; both are ``None`` when the
-    source gives no usable interval, so a figure can show the point without inventing one.
+    source gives no interval on the effect-size scale, so a figure can show the point
+    without inventing one.
     """
 
     key: str
@@ -120,8 +121,8 @@ EFFECT_SIZES: tuple[EffectSize, ...] = (
             0.25,
             "standardized effect size",
             "almeida2024",
-            "10 studies incl. 3 non-randomized; high heterogeneity; no CI for the effect "
-            "size in the source",
+            "10 studies incl. 3 non-randomized; high heterogeneity; the only interval the "
+            "source reports is not on the effect-size scale",
         ),
         None,
         None,
@@ -195,6 +196,12 @@ class OnsetSpan:
     source: SourcedValue | None
     reference: str
     placement_note: str = ""
+    also: tuple[str, ...] = ()
+    """Further reference keys when one span rests on several sources."""
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return (self.reference, *(key for key in self.also if key != self.reference))
 
 
 KETAMINE_24H_EFFECT = SourcedValue(
@@ -206,13 +213,15 @@ KETAMINE_COURSE = SourcedValue(
 LOSS_OF_RESPONSE_MEDIAN = SourcedValue(
     27.5, "days", "feder2021", "median time to loss of response among ketamine responders"
 )
-SSRI_LABEL_TRIAL_LENGTH = SourcedValue(
+SSRI_TRIAL_LENGTH = SourcedValue(
     12,
     "weeks",
-    "davidson2001",
-    "length of the placebo-controlled trials that established sertraline and paroxetine "
-    "for PTSD (label text, secondary source)",
+    "brady2000",
+    "length of each large placebo-controlled trial of sertraline (Brady 2000, Davidson 2001) "
+    "and of paroxetine (Marshall 2001, Tucker 2001) in PTSD",
 )
+SSRI_TRIAL_REFERENCES = ("brady2000", "davidson2001", "marshall2001", "tucker2001")
+"""The four 12-week placebo-controlled trials: two of sertraline, two of paroxetine."""
 SSRI_RESPONSE = SourcedValue(60, "%", "feder2021", "about 60% respond to SSRIs")
 
 ONSET_SPANS: tuple[OnsetSpan, ...] = (
@@ -246,12 +255,13 @@ ONSET_SPANS: tuple[OnsetSpan, ...] = (
     ),
     OnsetSpan(
         "ssri-trials",
-        "SSRIs: 12-week trials behind the PTSD approvals",
+        "SSRIs: 12-week placebo-controlled trials (sertraline, paroxetine)",
         "ssri",
         0.0,
-        SSRI_LABEL_TRIAL_LENGTH.value * 7.0,
-        SSRI_LABEL_TRIAL_LENGTH,
-        "davidson2001",
+        SSRI_TRIAL_LENGTH.value * 7.0,
+        SSRI_TRIAL_LENGTH,
+        "brady2000",
+        also=SSRI_TRIAL_REFERENCES,
     ),
     OnsetSpan(
         "ssri-maximal",
@@ -465,3 +475,84 @@ SHORT_CITATIONS: dict[str, str] = {
 
 def short_citation(key: str) -> str:
     return SHORT_CITATIONS.get(key, key)
+
+
+# ---------------------------------------------------------------------------
+# Words for the notebook 04 figures, generated from the numbers above
+# ---------------------------------------------------------------------------
+
+_MEASURE = {"Hedges g": "g", "Cohen d": "d"}
+
+
+def _effect_text(item: EffectSize) -> str:
+    measure = _MEASURE.get(item.estimate.unit, item.estimate.unit)
+    text = f"{item.label}: {measure} {item.value:.2f}"
+    if item.ci_low is None or item.ci_high is None:
+        return text + (
+            ", drawn as an open diamond without an interval because the only interval the "
+            "source reports is not on the effect-size scale"
+        )
+    text += f" ({item.ci_low:.2f} to {item.ci_high:.2f})"
+    if item.ci_low == 0.0 or item.ci_high == 0.0:
+        text += ", touches zero"
+    elif item.ci_crosses_zero:
+        text += ", crosses zero"
+    return text
+
+
+def forest_alt() -> str:
+    crossing = sum(1 for e in EFFECT_SIZES if e.ci_crosses_zero)
+    return (
+        f"Forest plot of {len(EFFECT_SIZES)} effect sizes of ketamine versus control in PTSD, "
+        f"most small, {crossing} with intervals that include zero."
+    )
+
+
+def forest_caption() -> str:
+    return (
+        "Effect sizes (Hedges g or Cohen d) with 95% CIs. Sources: Borgogna et al. 2024; "
+        "Feder et al. 2021; Almeida et al. 2024 (no interval on the effect-size scale)."
+    )
+
+
+def forest_description() -> str:
+    rows = "; ".join(_effect_text(e) for e in EFFECT_SIZES)
+    return (
+        f"{len(EFFECT_SIZES)} rows, top to bottom. {rows}. Most pooled effects are small, and "
+        "the fairest comparisons (active control, bias-corrected) are not significant."
+    )
+
+
+def onset_alt() -> str:
+    return (
+        f"Timeline in days: ketamine effect at {KETAMINE_24H_EFFECT.value:g} hours, a "
+        f"{KETAMINE_COURSE.value:g}-week course, then a {LOSS_OF_RESPONSE_MEDIAN.value:g}-day "
+        f"median response; SSRI trials {SSRI_TRIAL_LENGTH.value:g} weeks; SSRI maximal "
+        "improvement open-ended."
+    )
+
+
+def onset_caption() -> str:
+    return (
+        "Onset and duration from the sourced figures. Sources: Feder et al. 2014 and 2021; the "
+        f"{SSRI_TRIAL_LENGTH.value:g}-week placebo-controlled trials of sertraline (Brady et al. "
+        "2000; Davidson et al. 2001) and paroxetine (Marshall et al. 2001; Tucker et al. 2001). "
+        f"The {LOSS_OF_RESPONSE_MEDIAN.value:g}-day bar is drawn from the end of the course; "
+        "only its length is sourced."
+    )
+
+
+def onset_description() -> str:
+    parts = []
+    for span in ONSET_SPANS:
+        if span.end is None:
+            parts.append(
+                f"{span.label}, drawn as an open dotted arrow because the source gives no number"
+            )
+        else:
+            parts.append(f"{span.label} (day {span.start:g} to {span.end:g})")
+    return (
+        f"{len(ONSET_SPANS)} rows on an axis of days from the first dose, 0 to 110. "
+        + "; ".join(parts)
+        + "."
+    )

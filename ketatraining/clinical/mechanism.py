@@ -31,7 +31,7 @@ PATHWAY: tuple[Step, ...] = (
         "disinhibition model it blocks NMDA receptors on inhibitory (GABAergic) interneurons.",
         "Pharmacology (human and animal); the interneuron site is one of several candidate "
         "mechanisms that are not mutually exclusive.",
-        ("feder2021", "zanos2018"),
+        ("feder2021", "molpsych2018"),
     ),
     Step(
         "glutamate",
@@ -46,7 +46,7 @@ PATHWAY: tuple[Step, ...] = (
         "AMPA receptors activated",
         "The released glutamate stimulates AMPA receptors on the receiving neurons.",
         "Esketamine label wording ('evidence within the literature suggests'); animal research.",
-        ("spravato_pi", "zanos2018"),
+        ("spravato_pi", "molpsych2018"),
     ),
     Step(
         "bdnf",

@@ -187,9 +187,9 @@ SESSION: tuple[Step, ...] = (
                 "discharge",
                 "Let Alex go, as the effects have worn off",
                 Expected.WRONG,
-                "Leaving at 1 hour breaks the 2-hour minimum. In the sources, blood "
-                "pressure and dissociative effects typically settled within about 2 hours, "
-                "not 1.",
+                "Leaving at 1 hour breaks the 2-hour minimum. The label says esketamine's "
+                "blood-pressure rise peaks at about 40 minutes and lasts about 4 hours, so "
+                "feeling well at 1 hour says little.",
                 "spravato_pi",
             ),
         ),

@@ -53,6 +53,11 @@ CONDITIONS: dict[str, str] = {
     "pregnancy": "current pregnancy",
     "breastfeeding": "breastfeeding",
     "pre_eclampsia": "eclampsia or pre-eclampsia",
+    "raised_intracranial_pressure": "raised intracranial pressure or an intracranial mass",
+    "psychostimulant": "current treatment with a psychostimulant",
+    "maoi": "current treatment with a monoamine oxidase inhibitor (MAOI)",
+    "hypertensive_encephalopathy_history": "a history of hypertensive encephalopathy",
+    "other_cardio_cerebrovascular": "another cardiovascular or cerebrovascular condition",
 }
 """Condition codes a vignette may carry, with the plain words shown to learners."""
 
@@ -156,12 +161,15 @@ RULES: tuple[Rule, ...] = (
             "untreated or poorly controlled."
         ),
         why=(
-            "Ketamine transiently raises blood pressure and heart rate. The US Ketalar label contraindicates it where a significant rise in blood "
-            "pressure would be a serious hazard; a Swiss ketamine label names uncontrolled "
-            "or untreated hypertension and defines it as a resting pressure above 180/100 mmHg."
+            "Ketamine transiently raises blood pressure and heart rate. The US Ketalar label "
+            "contraindicates it where a significant rise in blood pressure would be a serious "
+            "hazard, and the SPRAVATO label contraindicates esketamine where a rise in blood "
+            "pressure or intracranial pressure poses a serious risk (section 5.6). A Swiss "
+            "ketamine label names uncontrolled or untreated hypertension and defines it as a "
+            "resting pressure above 180/100 mmHg."
         ),
-        source="US Ketalar label; Swiss ketamine label (contraindications)",
-        references=("ketalar_pi", "ketamine_ch_label"),
+        source="US Ketalar label; SPRAVATO label (section 5.6); Swiss ketamine label",
+        references=("ketalar_pi", "spravato_pi", "ketamine_ch_label"),
         in_guide=True,
         guide_note="Listed in the guide as uncontrolled high blood pressure; consistent with the labels.",
         trigger=_uncontrolled_bp,
@@ -261,6 +269,24 @@ RULES: tuple[Rule, ...] = (
         trigger=_condition("ketamine_hypersensitivity"),
     ),
     Rule(
+        id="raised-icp",
+        name="Raised intracranial pressure",
+        level=Level.ABSOLUTE,
+        criterion=(
+            "A condition in which a rise in intracranial pressure poses a serious risk, such as "
+            "raised intracranial pressure or an intracranial mass."
+        ),
+        why=(
+            "The SPRAVATO label contraindicates esketamine in patients for whom an increase in "
+            "blood pressure or intracranial pressure poses a serious risk (section 5.6)."
+        ),
+        source="SPRAVATO prescribing information (section 5.6)",
+        references=("spravato_pi",),
+        in_guide=False,
+        guide_note="Omitted by the guide.",
+        trigger=_condition("raised_intracranial_pressure"),
+    ),
+    Rule(
         id="pre-eclampsia",
         name="Eclampsia or pre-eclampsia",
         level=Level.ABSOLUTE,
@@ -274,6 +300,56 @@ RULES: tuple[Rule, ...] = (
         in_guide=False,
         guide_note="Omitted by the guide.",
         trigger=_condition("pre_eclampsia"),
+    ),
+    Rule(
+        id="other-cardiovascular",
+        name="Other cardiovascular or cerebrovascular disease",
+        level=Level.CAUTION,
+        criterion=(
+            "A cardiovascular or cerebrovascular condition that is not itself a listed "
+            "contraindication."
+        ),
+        why=(
+            "The SPRAVATO label asks that patients with other cardiovascular and "
+            "cerebrovascular conditions be carefully assessed, to decide whether the potential "
+            "benefit of esketamine outweighs its risks (section 5.6)."
+        ),
+        source="SPRAVATO prescribing information (section 5.6)",
+        references=("spravato_pi",),
+        in_guide=False,
+        guide_note="The guide says only 'heart disease'; the label asks for careful assessment.",
+        trigger=_condition("other_cardio_cerebrovascular"),
+    ),
+    Rule(
+        id="hypertensive-encephalopathy",
+        name="History of hypertensive encephalopathy",
+        level=Level.CAUTION,
+        criterion="Any previous hypertensive encephalopathy.",
+        why=(
+            "The SPRAVATO label asks for more intensive monitoring, with more frequent "
+            "blood-pressure and symptom checks, because these patients can develop "
+            "encephalopathy with even small rises in blood pressure (section 5.6)."
+        ),
+        source="SPRAVATO prescribing information (section 5.6)",
+        references=("spravato_pi",),
+        in_guide=False,
+        guide_note="Omitted by the guide.",
+        trigger=_condition("hypertensive_encephalopathy_history"),
+    ),
+    Rule(
+        id="stimulant-or-maoi",
+        name="Psychostimulant or MAOI treatment",
+        level=Level.CAUTION,
+        criterion="Current treatment with a psychostimulant or a monoamine oxidase inhibitor (MAOI).",
+        why=(
+            "The SPRAVATO label asks for close blood-pressure monitoring when esketamine is "
+            "used together with psychostimulants or MAOIs (sections 5.6 and 7)."
+        ),
+        source="SPRAVATO prescribing information (sections 5.6 and 7)",
+        references=("spravato_pi",),
+        in_guide=False,
+        guide_note="Omitted by the guide.",
+        trigger=_condition("psychostimulant", "maoi"),
     ),
     Rule(
         id="psychosis",
@@ -502,6 +578,22 @@ VIGNETTES: tuple[Vignette, ...] = (
             "allergies. Blood pressure 124/78 mmHg."
         ),
         patient=Patient(age=26, systolic=124, diastolic=78),
+    ),
+    Vignette(
+        id="patient-h",
+        title="Fictional patient H: 42-year-old taking a stimulant",
+        story=(
+            "*Fictional case.* A 42-year-old woman with PTSD after a house fire takes "
+            "methylphenidate, a psychostimulant, for ADHD. Three years ago she was admitted "
+            "with hypertensive encephalopathy; her blood pressure has been treated since. "
+            "Blood pressure 134/86 mmHg. No other medical or psychiatric history."
+        ),
+        patient=Patient(
+            age=42,
+            systolic=134,
+            diastolic=86,
+            conditions=frozenset({"psychostimulant", "hypertensive_encephalopathy_history"}),
+        ),
     ),
 )
 """Fictional vignettes, each built to raise a different set of flags."""

@@ -48,10 +48,10 @@ def plot_forest(ax: Any, data: Sequence[EffectSize] = EFFECT_SIZES) -> list[Any]
                 color=_NO_CI["color"],
                 markerfacecolor="white",
                 markersize=8,
-                label="Estimate, no CI given in source",
+                label="Estimate, no interval on this scale in the source",
             )[0]
             artists.append(point)
-            labels.append(f"{item.label}\n{item.value:.2f} (no CI in source)")
+            labels.append(f"{item.label}\n{item.value:.2f} (no interval on this scale)")
     artists.append(
         ax.axvline(0.0, color="black", linewidth=1, linestyle="--", label="No difference (0)")
     )

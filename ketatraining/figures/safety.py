@@ -6,6 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ketatraining.clinical.hemodynamics import (
+    LABEL_LARGE_RISE_DIASTOLIC,
+    LABEL_LARGE_RISE_ESKETAMINE,
+    LABEL_LARGE_RISE_SYSTOLIC,
+    LABEL_PEAK_MINUTES,
     POOLED_RISES,
     RETURN_WITHIN_IV,
     TIME_COURSE,
@@ -32,8 +36,8 @@ def new_bp_figure(width: float = 10.0, height: float = 5.2) -> tuple[Any, Any, A
 def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> list[Any]:
     """Sourced mean changes from baseline as markers; a dashed schematic line joins them.
 
-    Measured means are filled markers, the baseline and "back to baseline by" bounds
-    are open markers, and the joining line is labelled as schematic.
+    Measured means are filled markers, the baseline and the label's "the rise lasts
+    about ..." bound are open markers, and the joining line is labelled as schematic.
     """
     artists: list[Any] = []
     minutes = [p.minutes for p in data]
@@ -75,7 +79,7 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
                 color=style["color"],
                 markerfacecolor="white",
                 markersize=8,
-                label=f"{name}: baseline / back-to-baseline bound",
+                label=f"{name}: baseline / end-of-rise bound",
             )[0]
         )
     for p in data:
@@ -91,27 +95,40 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
                 )
             )
         elif p.kind == "bound":
-            text = f"back to baseline\nwithin {p.minutes / 60:g} h [{p.reference}]"
+            text = f"esketamine label: rise\nlasts about {p.minutes / 60:g} h [{p.reference}]"
             artists.append(
-                ax.annotate(text, xy=(p.minutes, 0), xytext=(p.minutes - 25, 1.0), fontsize=8)
+                ax.annotate(text, xy=(p.minutes, 0), xytext=(p.minutes - 70, 1.0), fontsize=8)
             )
     artists.append(
         ax.axvspan(0, 40, color="grey", alpha=0.12, label="IV infusion, 0.5 mg/kg over 40 min")
     )
     artists.append(
+        ax.annotate(
+            f"esketamine label: peak about {LABEL_PEAK_MINUTES.value:g} min "
+            f"[{LABEL_PEAK_MINUTES.reference}]",
+            xy=(LABEL_PEAK_MINUTES.value, 4.0),
+            xytext=(LABEL_PEAK_MINUTES.value + 8, 4.0),
+            fontsize=7,
+            arrowprops={"arrowstyle": "-", "color": "grey"},
+        )
+    )
+    low, high = LABEL_LARGE_RISE_ESKETAMINE
+    artists.append(
         ax.text(
             45,
             -0.75,
             f"IV series: back to baseline within {RETURN_WITHIN_IV.value:g} h after the "
-            f"infusion ended [{RETURN_WITHIN_IV.reference}]",
+            f"infusion ended [{RETURN_WITHIN_IV.reference}]. Esketamine label: {low}-{high}% had "
+            f"a rise of >= {LABEL_LARGE_RISE_SYSTOLIC.value:g}/{LABEL_LARGE_RISE_DIASTOLIC.value:g}"
+            f" mmHg [{LABEL_LARGE_RISE_SYSTOLIC.reference}]",
             fontsize=7,
         )
     )
-    ax.set_xlim(-5, 135)
+    ax.set_xlim(-5, 255)
     ax.set_ylim(-1.0, 4.5)
     ax.set_xlabel("Minutes from the start of dosing")
     ax.set_ylabel("Mean change from baseline (mmHg)")
-    ax.set_title("Time course: small mean rise, peak at 30 min")
+    ax.set_title("Time course: sourced points only")
     artists.append(ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=7))
     return artists
 

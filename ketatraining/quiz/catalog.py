@@ -14,7 +14,10 @@ from ketatraining.quiz.types.base import ID_PATTERN, Strict, Text
 class Reference(Strict):
     """A primary reference: who, what, where, when, and a DOI or PMID."""
 
-    authors: list[str] = Field(description="As 'Surname AB'; end with 'et al' when cut short.")
+    authors: list[str] = Field(
+        description="As 'Surname AB'; end with 'et al' when cut short; empty only when the "
+        "authors could not be verified (then list 'authors' under unverified)."
+    )
     title: Text
     journal: Text = Field(description="Journal, or issuing body for a label or statement.")
     year: int
@@ -24,6 +27,21 @@ class Reference(Strict):
     doi: str | None = None
     pmid: str | None = None
     note: str | None = Field(default=None, description="e.g. 'Prescribing information'.")
+    url: str | None = Field(default=None, description="The primary record (label, rule, page).")
+    manufacturer: str | None = Field(default=None, description="A label's manufacturer.")
+    revised: str | None = Field(
+        default=None, description="Revision or version date of a label, REMS or page (ISO)."
+    )
+    identifier: str | None = Field(
+        default=None,
+        description="SPL set id, authorisation number or Federal Register citation.",
+    )
+    erratum: str | None = Field(default=None, description="A published correction.")
+    unverified: list[str] = Field(
+        default_factory=list,
+        description="Fields that could not be checked against the publisher's or PubMed's "
+        "record, so they are left out rather than guessed (e.g. ['issue', 'pmid']).",
+    )
 
     @model_validator(mode="after")
     def _has_identifier(self) -> Reference:
@@ -39,7 +57,8 @@ class Reference(Strict):
         authors = ", ".join(self.authors[:6])
         if len(self.authors) > 6 and not authors.endswith("et al"):
             authors += ", et al"
-        parts = [f"{authors}. {self.title.rstrip('.')}. {self.journal}. {self.year}"]
+        lead = f"{authors}. " if authors else ""
+        parts = [f"{lead}{self.title.rstrip('.')}. {self.journal}. {self.year}"]
         if self.volume:
             parts[-1] += f";{self.volume}"
             if self.issue:

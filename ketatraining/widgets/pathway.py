@@ -88,7 +88,7 @@ class PathwayStepper(widgets.VBox):
             alt=f"Pathway diagram with {len(self.steps)} steps; step {self.index + 1}, "
             f"{self.step.label}, is marked 'You are here'.",
             caption="Proposed pathway, based mostly on rodent and depression research "
-            "[duman2014; li2010; spravato_pi; zanos2018; krediet2020].",
+            "[duman2014; li2010; spravato_pi; molpsych2018; krediet2020].",
             description="Boxes from top to bottom: "
             + "; ".join(f"{i}. {s.label}" for i, s in enumerate(self.steps, start=1))
             + ". The last box is dashed because it is a hypothesis.",

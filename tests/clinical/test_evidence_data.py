@@ -63,7 +63,7 @@ def test_almeida_has_no_invented_interval() -> None:
     assert item.value == 0.25
     assert not item.has_ci
     assert item.ci_crosses_zero is None
-    assert "no CI" in item.estimate.note
+    assert "not on the effect-size scale" in item.estimate.note
 
 
 def test_which_intervals_cross_zero() -> None:
@@ -84,6 +84,10 @@ def test_onset_spans_use_the_sourced_numbers() -> None:
     assert loss.end - loss.start == 27.5
     assert "drawn from" in loss.placement_note
     assert spans["ssri-trials"].end == 84.0
+    # Each drug's own pivotal trials, not one sertraline trial for both approvals.
+    assert spans["ssri-trials"].references == (
+        "brady2000", "davidson2001", "marshall2001", "tucker2001"
+    )
     assert spans["ssri-maximal"].end is None
     assert spans["ssri-maximal"].source is None
 

@@ -33,7 +33,7 @@ def test_time_course_has_only_sourced_points() -> None:
     assert points == [
         (0.0, 0.0, 0.0, "baseline"),
         (30, 3.28, 3.17, "measured"),
-        (120.0, 0.0, 0.0, "bound"),
+        (240.0, 0.0, 0.0, "bound"),
     ]
     assert [p.reference for p in hd.TIME_COURSE] == [
         "rivaposse2018",
@@ -49,7 +49,26 @@ def test_time_course_is_in_time_order() -> None:
 
 def test_return_to_baseline_values() -> None:
     assert hd.RETURN_WITHIN_IV.value == 1.5
-    assert hd.RETURN_WITHIN_LABEL.value == 2
+
+
+def test_label_timing_is_the_label_s_own() -> None:
+    # SPRAVATO PI section 5.6: peak about 40 minutes, lasts about 4 hours; 8-19% (placebo
+    # 1-4%) rose by >= 40 systolic and/or 25 diastolic in the first 1.5 hours.
+    assert (hd.LABEL_PEAK_MINUTES.value, hd.LABEL_RISE_LASTS.value) == (40, 4)
+    assert (hd.LABEL_LARGE_RISE_SYSTOLIC.value, hd.LABEL_LARGE_RISE_DIASTOLIC.value) == (40, 25)
+    assert hd.LABEL_LARGE_RISE_WINDOW.value == 1.5
+    assert hd.LABEL_LARGE_RISE_ESKETAMINE == (8, 19)
+    assert hd.LABEL_LARGE_RISE_PLACEBO == (1, 4)
+    assert not hasattr(hd, "RETURN_WITHIN_LABEL")
+
+
+def test_figure_words_come_from_the_numbers() -> None:
+    caption, description = hd.figure_caption(), hd.figure_description()
+    assert "last about 4 hours" in caption and "2 h)" not in caption
+    assert "at 240 minutes" in description and "lasts about 4 hours" in description
+    assert "8% to 19%" in description
+    assert "+12.61 mmHg (10.40 to 14.82)" in description
+    assert "within 2 hours" not in caption + description + hd.figure_alt()
 
 
 @pytest.mark.parametrize(

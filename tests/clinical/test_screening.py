@@ -95,9 +95,35 @@ def test_levels_follow_the_labels() -> None:
         "cerebrovascular-event",
         "hypersensitivity",
         "pre-eclampsia",
+        "raised-icp",
     }
     # Substance use is "careful consideration" in the label, not a contraindication.
-    assert caution == {"elevated-bp", "psychosis", "substance-use", "pregnancy", "breastfeeding"}
+    assert caution == {
+        "elevated-bp",
+        "other-cardiovascular",
+        "hypertensive-encephalopathy",
+        "stimulant-or-maoi",
+        "psychosis",
+        "substance-use",
+        "pregnancy",
+        "breastfeeding",
+    }
+
+
+def test_screening_includes_what_the_spravato_label_lists() -> None:
+    # SPRAVATO PI section 5.6: contraindicated where a rise in BP *or intracranial pressure*
+    # poses a serious risk; close BP monitoring with psychostimulants or MAOIs; more
+    # intensive monitoring after hypertensive encephalopathy; careful assessment in other
+    # cardiovascular or cerebrovascular conditions.
+    assert "intracranial pressure" in rule("raised-icp").why
+    assert "intracranial pressure" in rule("uncontrolled-hypertension").why
+    assert "psychostimulants or MAOIs" in rule("stimulant-or-maoi").why
+    assert "more intensive monitoring" in rule("hypertensive-encephalopathy").why
+    assert "carefully assessed" in rule("other-cardiovascular").why
+    for rule_id in ("raised-icp", "stimulant-or-maoi", "hypertensive-encephalopathy",
+                    "other-cardiovascular"):
+        assert "spravato_pi" in rule(rule_id).references
+        assert "5.6" in rule(rule_id).source
 
 
 def test_the_guide_lists_three_and_omits_the_rest() -> None:
@@ -165,6 +191,7 @@ EXPECTED = {
     "patient-e": ["intracerebral-haemorrhage"],
     "patient-f": ["hypersensitivity", "breastfeeding"],
     "patient-g": [],
+    "patient-h": ["hypertensive-encephalopathy", "stimulant-or-maoi"],
 }
 
 

@@ -41,12 +41,12 @@ def test_forest_shows_almeida_without_an_interval(ax) -> None:
     no_ci = [
         a
         for a in artists
-        if isinstance(a, Line2D) and a.get_label() == "Estimate, no CI given in source"
+        if isinstance(a, Line2D) and a.get_label() == "Estimate, no interval on this scale in the source"
     ]
     assert len(no_ci) == 1
     assert list(no_ci[0].get_xdata()) == [0.25]
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert any("Almeida" in t and "no CI in source" in t for t in labels)
+    assert any("Almeida" in t and "no interval on this scale" in t for t in labels)
 
 
 def test_forest_labels_title_legend_and_zero_line(ax) -> None:

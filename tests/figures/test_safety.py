@@ -38,8 +38,8 @@ def test_measured_markers_are_the_riva_posse_means(axes) -> None:
 def test_baseline_and_bound_points(axes) -> None:
     ax, _ = axes
     plot_bp_time_course(ax)
-    bounds = _line(ax, "Systolic: baseline / back-to-baseline bound")
-    assert list(bounds.get_xdata()) == [0.0, 120.0]
+    bounds = _line(ax, "Systolic: baseline / end-of-rise bound")
+    assert list(bounds.get_xdata()) == [0.0, 240.0]
     assert list(bounds.get_ydata()) == [0.0, 0.0]
 
 

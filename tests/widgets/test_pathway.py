@@ -18,7 +18,7 @@ def test_starts_at_step_1(widget: PathwayStepper) -> None:
     assert "Step 1 of 7: NMDA receptors blocked" in widget.text.value
     assert widget.previous_button.disabled
     assert not widget.next_button.disabled
-    assert "Sources:</strong> feder2021, zanos2018" in widget.text.value
+    assert "Sources:</strong> feder2021, molpsych2018" in widget.text.value
     assert "step 1, NMDA receptors blocked, is marked" in widget.diagram.value
 
 
