@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lock lab test unit notebooks-test quiz-check lint notebooks app bench clean
+.PHONY: help venv lock fuzz lab test unit notebooks-test quiz-check lint notebooks app bench clean
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets everything up first)"
@@ -16,6 +16,7 @@ help:
 	@echo "make notebooks  re-execute the notebooks and save their outputs"
 	@echo "make bench      run the benchmarks in benchmarks/"
 	@echo "make lock       update requirements.lock after changing a dependency in pyproject.toml"
+	@echo "make fuzz       mutation-fuzz the quiz validator for FUZZ_SECONDS (default 60)"
 
 # The whole environment is installed from requirements.lock (every package, exact version
 # and sha256 hash), so a fresh machine next month gets what CI tested today. uv installs it;
@@ -80,6 +81,13 @@ notebooks-test: $(STAMP)
 	  $(BIN)/python -m pytest -q --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:xdist notebooks; \
 	  status=$$?; rm -rf "$$tmp"; exit $$status
+
+# Mutation fuzzer over the shipped quizzes (tests/quiz/test_fuzz.py); make test runs a short
+# fixed run of it. Fails on any unexpected exception; prints cases, slowest case, peak memory.
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	KETATRAINING_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -q -s -p no:nbval \
+	  tests/quiz/test_fuzz.py
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py notebooks

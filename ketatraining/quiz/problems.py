@@ -32,6 +32,7 @@ _GENERAL: dict[str, str] = {
     "KQ014": "The file is nested too deeply.",
     "KQ015": "The file is empty or is not a mapping of keys to values.",
     "KQ016": "A mapping or list holds too many entries.",
+    "KQ017": "A number is too large (more than 10^15 in size, in any YAML form).",
     # Structure
     "KQ101": "Unknown key.",
     "KQ102": "A required field is missing.",

@@ -28,6 +28,11 @@ MAX_ENTRIES = 10_000
 """Most keys in one mapping or items in one list: stops key floods in a few milliseconds."""
 MAX_DEPTH = 32
 """Deepest nesting of mappings and sequences; quiz files need 5."""
+MAX_NUMBER = 10**15
+"""Largest number a quiz file may hold (points, pass marks, numeric answers need far less).
+Bigger literals in any YAML form (a 309-digit integer, ``0x`` and 4,000 ``f``, ``1e999``)
+are refused as KQ017 where they stand, so no later step converts, sums or prints them."""
+_MAX_DIGITS = len(str(MAX_NUMBER)) + 1  # longer digit strings are too large without parsing
 
 Path_ = tuple[Any, ...]
 
@@ -65,8 +70,25 @@ class Document:
             path = path[:-1]
 
 
+class TooLarge(str):
+    """The text of a number literal beyond MAX_NUMBER, kept as text (reported as KQ017)."""
+
+    __slots__ = ()
+
+    def shown(self) -> str:
+        """The literal shortened for a message: a 4,000-digit number is not worth printing."""
+        if len(self) <= 24:
+            return str(self)
+        return f"{self[:12]}…{self[-4:]} ({len(self):,} characters)"
+
+
 def resolve_plain(value: str) -> Any:
-    """YAML 1.2 core-schema resolution of an unquoted scalar."""
+    """YAML 1.2 core-schema resolution of an unquoted scalar.
+
+    Numbers beyond MAX_NUMBER come back as TooLarge text, whatever their form: decimal,
+    ``0x`` hex or ``0o`` octal integers, or floats whose exponent overflows. Forms that
+    YAML 1.2 does not read as numbers (``0b101``, ``1:30``, ``1_000``) stay text.
+    """
     first = value[:1]
     if first.isalpha() and first not in "tTfFnN":
         return value  # the common case: ordinary text
@@ -76,17 +98,17 @@ def resolve_plain(value: str) -> Any:
         return True
     if value in _FALSES:
         return False
-    try:
-        if _INT.match(value):
-            return int(value)
-        if _HEX.match(value):
-            return int(value, 16)
-        if _OCT.match(value):
-            return int(value, 0)
-    except ValueError:  # more digits than Python converts: leave it as text
-        return value
+    if _INT.match(value):
+        digits = value.lstrip("+-").lstrip("0")
+        if len(digits) > _MAX_DIGITS:
+            return TooLarge(value)
+        return _bounded(int(value), value)
+    if _HEX.match(value):
+        return _bounded(int(value, 16), value) if len(value) <= _MAX_DIGITS + 2 else TooLarge(value)
+    if _OCT.match(value):
+        return _bounded(int(value, 0), value) if len(value) <= _MAX_DIGITS + 4 else TooLarge(value)
     if _FLOAT.match(value):
-        return float(value)
+        return _bounded(float(value), value)
     if value in _INFS:
         return float("inf")
     if value in _NEG_INFS:
@@ -94,6 +116,13 @@ def resolve_plain(value: str) -> Any:
     if value in _NANS:
         return float("nan")
     return value
+
+
+def _bounded(number: float, text: str) -> Any:
+    """The number, or TooLarge text when its magnitude passes MAX_NUMBER (or overflows)."""
+    if abs(number) > MAX_NUMBER:  # float('inf') from 1e999 is caught here too
+        return TooLarge(text)
+    return number
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
@@ -226,6 +255,17 @@ class _Builder:
         container[key] = value
         return (*parent, key)
 
+    def too_large(self, value: TooLarge, mark: Any, path: Path_ | None) -> None:
+        """KQ017 where the key of the value stands, the place later checks report too."""
+        line, column = self.positions.get(path, (mark.line + 1, mark.column + 1)) if (
+            path is not None) else (mark.line + 1, mark.column + 1)
+        self.problems.append(Problem(
+            "KQ017",
+            f"The number {value.shown()} is too large: numbers in a quiz file lie "
+            f"between -{MAX_NUMBER:,} and {MAX_NUMBER:,}.",
+            self.path, line, column,
+            hint="Give a smaller number, or put the value in quotes if it is text."))
+
     def refuse_decorations(self, event: Any) -> bool:
         if getattr(event, "anchor", None):
             self.fail(
@@ -258,7 +298,9 @@ class _Builder:
                 if self.refuse_decorations(event):
                     return None
                 value = resolve_plain(event.value) if event.implicit[0] else event.value
-                self.attach(value, event.start_mark)
+                where = self.attach(value, event.start_mark)
+                if isinstance(value, TooLarge):
+                    self.too_large(value, event.start_mark, where)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if self.refuse_decorations(event):
                     return None

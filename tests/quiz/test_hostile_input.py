@@ -84,7 +84,7 @@ EXPECTED: dict[str, set[str]] = {
     "questions-is-text.yaml": {"KQ103"},
     "question-is-a-list.yaml": {"KQ103"},
     "options-is-a-mapping.yaml": {"KQ103"},
-    "huge-integer.yaml": {"KQ103"},
+    "huge-integer.yaml": {"KQ017"},
     "nan-pass-mark.yaml": {"KQ103", "KQ210"},
     "infinite-points.yaml": {"KQ103"},
     "id-is-true.yaml": {"KQ103"},

@@ -35,6 +35,8 @@ def read_and_check(raw: bytes) -> tuple[Quiz | None, list[Any]]:
         return None, problems
     quiz, found = check_quiz(document, "prop.yaml", references=CATALOG.references,
                              objectives=CATALOG.objectives)
+    if any(p.severity == "error" for p in problems):  # e.g. KQ017: no quiz, as check_file
+        quiz = None
     return quiz, problems + found
 
 

@@ -40,6 +40,10 @@ EXPECTED: dict[str, list[tuple[str, int | None, int | None, str | None, str | No
     "kq015-a-list-not-a-quiz.yaml": [("KQ015", 1, 1, None, None, "error")],
     "kq015-two-documents.yaml": [("KQ015", 21, 1, None, None, "error")],
     "kq016-too-many-entries.yaml": [("KQ016", 15, 3, None, None, "error")],
+    "kq017-number-too-large.yaml": [  # 1 and 309 zeros; 0x and 4,000 f: no traceback
+        ("KQ017", 5, 1, None, None, "error"),
+        ("KQ017", 21, 5, None, None, "error"),
+    ],
     "kq101-misspelled-key.yaml": [
         ("KQ102", 7, 5, "q1", "explanation", "error"),
         ("KQ101", 18, 5, "q1", "explenation", "error"),
