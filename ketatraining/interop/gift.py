@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NoReturn, assert_never
 
+from ketatraining.interop.common import category_tag, single_choice_keeps_weights
 from ketatraining.interop.yaml_writer import (
     TODO_EXPLANATION,
     TODO_FEEDBACK,
@@ -67,7 +68,6 @@ UNSUPPORTED = {
     "essay": "an essay question ({} with nothing inside)",
     "match": "a matching question",
     "shortanswer": "a short-answer question",
-    "missingword": "a missing-word question (text after the answer block)",
 }
 META_PREFIX = "// ketatraining:"
 QUIZ_META_PREFIX = "// ketatraining-quiz:"
@@ -82,6 +82,9 @@ _NUMBER_RE = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 _WS = " \t\n\r\0\x0b"  # what PHP's trim() removes
 _FORMAT_PREFIX = re.compile(r"\[(moodle|html|plain|markdown)\]")
 _TAG_UNSAFE = re.compile(r"[<>\\\]\x00-\x1f\x7f]")
+BLANK = "_____"
+"""The blank of a missing-word question, as Moodle shows it."""
+_BLANK_MARK = "\ue010"
 
 
 # --- the parse, as Moodle sees it ---------------------------------------------------------
@@ -122,6 +125,8 @@ class GiftQuestion:
     wrong_feedback: str | None = None
     """Numerical: the '~#...' feedback for any other answer."""
     tags: list[str] = field(default_factory=list)
+    missing_word: bool = False
+    """Text follows the answer block: the prompt holds a visible blank (_____)."""
     idnumber: str | None = None
     category: str | None = None
     meta: dict[str, Any] | None = None
@@ -194,6 +199,34 @@ def _blocks(text: str) -> Iterator[tuple[int, list[str]]]:
             current.append(line)
     if current:
         yield start, current
+
+
+def _has_answer_block(lines: list[str]) -> bool:
+    text = _escape_pre("\n".join(line for line in lines if not _trim(line).startswith("//")))
+    start = text.find("{")
+    return start >= 0 and text.find("}", start) > start
+
+
+def _starts_question(line: str) -> bool:
+    stripped = _trim(line)
+    return (stripped.startswith(("::", "//", "$CATEGORY:"))
+            or "{" in _escape_pre(stripped))
+
+
+def _split_block(start: int, lines: list[str]) -> list[tuple[int, list[str]]]:
+    """A block split where a new question starts after a complete answer block.
+
+    Moodle needs a blank line between questions and would read the rest of such a
+    block into the first question's text; we split it and say so (KI014).
+    """
+    parts: list[tuple[int, list[str]]] = [(start, [])]
+    for offset, line in enumerate(lines):
+        current = parts[-1][1]
+        if current and _has_answer_block(current) and _starts_question(line):
+            parts.append((start + offset, [line]))
+        else:
+            current.append(line)
+    return parts
 
 
 def _meta(comments: list[str], prefix: str) -> dict[str, Any] | None:
@@ -276,9 +309,9 @@ def _read_block(lines: list[str], line_no: int) -> GiftQuestion | None:
     answer_text = _trim(text[start + 1:finish])
     if text.endswith("}"):
         question_text = text[:start] + text[finish + 1:]
-    else:
-        question_text = text[:start] + "_____" + text[finish + 1:]
-        question.kind = "missingword"
+    else:  # Moodle's missing-word question: the blank goes where the braces were
+        question_text = text[:start] + _BLANK_MARK + text[finish + 1:]
+        question.missing_word = True
 
     separator = answer_text.rfind("####")
     general = ""
@@ -287,12 +320,13 @@ def _read_block(lines: list[str], line_no: int) -> GiftQuestion | None:
         answer_text = _trim(answer_text[:separator])
 
     question.text, question.format = _with_format(_trim(question_text), "moodle")
+    question.text = question.text.replace(_BLANK_MARK, BLANK)
     question.general_feedback = _with_format(general, question.format)[0]
     default = question.format
 
     if not question.kind:
         question.kind = _infer_kind(answer_text)
-    if question.kind in ("missingword", "essay", "match", "shortanswer"):
+    if question.kind in ("essay", "match", "shortanswer"):
         if question.kind == "shortanswer" and answer_text.split("#", 1)[0].strip().upper() in (
                 "T", "TRUE", "F", "FALSE"):
             question.answers = [GiftAnswer(answer_text, 100)]  # for the hint
@@ -414,7 +448,17 @@ def parse_gift(text: str, path: str = "<gift>") -> GiftParse:
     problems: list[Problem] = []
     text = text.removeprefix("\ufeff")
     category: str | None = None
+    pieces: list[tuple[int, list[str]]] = []
     for line_no, lines in _blocks(text):
+        parts = _split_block(line_no, lines)
+        if len(parts) > 1:
+            problems.append(Problem(
+                "KI014", f"{len(parts)} questions are not separated by blank lines; they "
+                "were read as separate questions (Moodle would merge them into one).", path,
+                _text_line(lines, line_no), hint="Put a blank line between questions.",
+                severity="warning"))
+        pieces += parts
+    for line_no, lines in pieces:
         try:
             question = _read_block(lines, line_no)
         except _Failure as failure:
@@ -451,6 +495,7 @@ class _Mapper:
         self.problems: list[Problem] = []
         self.taken: set[str] = set()
         self.skipped = 0
+        self.own_export = False
 
     def problem(self, code: str, message: str, question: GiftQuestion, hint: str,
                 severity: str = "error") -> None:
@@ -512,7 +557,9 @@ class _Mapper:
         question["objective"] = objective if isinstance(objective, str) else TODO_OBJECTIVE
         if meta.get("difficulty") in ("easy", "medium", "hard"):
             question["difficulty"] = meta["difficulty"]
-        tags = meta.get("tags") if isinstance(meta.get("tags"), list) else gift.tags
+        tags = meta.get("tags") if isinstance(meta.get("tags"), list) else list(gift.tags)
+        if gift.category and not self.own_export and not isinstance(meta.get("tags"), list):
+            tags.append(category_tag(gift.category))
         if tags:
             question["tags"] = [str(t) for t in tags]
         points = meta.get("points")
@@ -543,12 +590,16 @@ class _Mapper:
             partial = [a for a in gift.answers if a.weight not in (0, 100)]
             for option, answer in zip(options, gift.answers, strict=True):
                 option["correct"] = answer.weight == 100
-            if partial:
-                self.problem("KI021", f"{len(partial)} answer(s) give partial credit or a "
-                             "penalty, which single-choice questions do not have; they now "
-                             "score 0.", gift, "Check the question; for partial credit write "
-                             "it with ~%n% weights and no '=' (select all that apply).",
-                             "warning")
+            if partial and single_choice_keeps_weights():
+                for option, answer in zip(options, gift.answers, strict=True):
+                    option["weight"] = answer.weight
+            elif partial:
+                self.problem("KI021", f"{'Refused (--strict): ' if self.strict else ''}"
+                             f"{len(partial)} answer(s) give partial credit or a penalty, "
+                             "which this version's single-choice questions cannot grade; "
+                             "they would score 0.", gift, "Check the question; for partial "
+                             "credit write it with ~%n% weights and no '=' (select all that "
+                             "apply).", "error" if self.strict else "warning")
             return {"type": "single_choice", "options": options}
         positive = sum(a.weight for a in gift.answers if a.weight > 0)
         if positive == 0:
@@ -633,6 +684,7 @@ def import_gift(
     questions = []
     categories: list[str] = []
     quiz_meta: dict[str, Any] = {}
+    mapper.own_export = any(g.quiz_meta for g in parsed.questions)
     for gift in parsed.questions:
         if gift.quiz_meta and not quiz_meta:
             quiz_meta = gift.quiz_meta
@@ -650,13 +702,18 @@ def import_gift(
     problems = sorted(mapper.problems, key=lambda p: (p.line or 0, p.code))
     if any(p.severity == "error" for p in problems):
         return ImportResult(None, problems, mapper.skipped)
-    if len(set(categories)) > 1:
-        problems.append(Problem("KI021", f"The file has {len(set(categories))} categories; "
-                                "their questions are merged into one quiz.", path,
-                                hint="Split the file per category to get one quiz each.",
+    unique = list(dict.fromkeys(categories))
+    data = _quiz(quiz_id, title, questions, unique, quiz_meta, path)
+    if unique and not mapper.own_export:
+        named = ", ".join(unique[:3]) + (", ..." if len(unique) > 3 else "")
+        became = (f" and the quiz title '{data['title']}'" if len(unique) == 1 and not title
+                  else "")
+        problems.append(Problem("KI023", f"{len(unique)} $CATEGORY line(s) ({named}) became "
+                                f"tags 'category:NAME' on their questions{became}.", path,
+                                hint="Keep the tags or remove them; split the file per "
+                                "category to get one quiz each; --title sets the title.",
                                 severity="warning"))
-    return ImportResult(_quiz(quiz_id, title, questions, categories, quiz_meta, path),
-                        problems, mapper.skipped)
+    return ImportResult(data, problems, mapper.skipped)
 
 
 def _quiz(quiz_id: str, title: str | None, questions: list[dict[str, Any]],

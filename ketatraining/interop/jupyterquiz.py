@@ -157,7 +157,14 @@ def significant_interval(value: float, digits: int) -> tuple[float, float]:
     return centre, step / 2
 
 
-def _numeric(item: dict[str, Any], where: str) -> dict[str, Any]:
+def _shown(value: float) -> str:
+    return f"{value:.12g}"
+
+
+def _numeric(item: dict[str, Any], where: str,
+             losses: list[tuple[str, str]]) -> dict[str, Any]:
+    """The numeric question; what inclusive ``value +/- tolerance`` cannot say exactly
+    (jupyterquiz's rounding and half-open ranges) is added to ``losses``."""
     answers = _answers(item, where)
     precision = item.get("precision")
     if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int)
@@ -174,6 +181,14 @@ def _numeric(item: dict[str, Any], where: str) -> dict[str, Any]:
             if precision:
                 centre, tolerance = significant_interval(value, precision)
                 accepted.append((centre, tolerance, _flag(answer, at), feedback))
+                changed = (f"; the value {_shown(value)} becomes {_shown(centre)}, what "
+                           "jupyterquiz compares with" if centre != value else "")
+                losses.append((at, (f"'precision': {precision} accepts numbers that round to "
+                               f"{_shown(centre)} at {precision} significant digits, "
+                               f"{_shown(centre - tolerance)} <= x < "
+                               f"{_shown(centre + tolerance)}; imported as {_shown(centre)} "
+                               f"+/- {_shown(tolerance)}, which also accepts "
+                               f"{_shown(centre + tolerance)}{changed}.")))
             else:
                 accepted.append((value, None, _flag(answer, at), feedback))
         elif "range" in answer:
@@ -187,6 +202,10 @@ def _numeric(item: dict[str, Any], where: str) -> dict[str, Any]:
                 _fail("KI031", f"The range [{bounds[0]}, {bounds[1]}] runs backwards.",
                            f"{at}.range", "Put the smaller number first.")
             accepted.append(((low + high) / 2, (high - low) / 2, _flag(answer, at), feedback))
+            if low < high:
+                losses.append((f"{at}.range", (f"The range [{_shown(low)}, {_shown(high)}) "
+                               f"excludes {_shown(high)}; imported as {_shown((low + high) / 2)}"
+                               f" +/- {_shown((high - low) / 2)}, which includes it.")))
         elif answer.get("type") == "default":
             default_feedback = feedback
         else:
@@ -264,7 +283,14 @@ def import_jupyterquiz(
             code = _text(item, "code", where, required=False)
             if code:
                 prompt = f"{prompt}\n\n{_code_block(code)}"
-            body = _numeric(item, where) if kind == "numeric" else _choice(item, where)
+            losses: list[tuple[str, str]] = []
+            body = _numeric(item, where, losses) if kind == "numeric" else _choice(item, where)
+            for at, message in losses:
+                problems.append(Problem(
+                    "KI021", ("Refused (--strict): " if strict else "") + message, path,
+                    question=label, field=at, hint="Check the accepted answers; the course's "
+                    "tolerances include both bounds.",
+                    severity="error" if strict else "warning"))
         except _Bad as bad:
             problems.append(Problem(bad.code, bad.message, path, question=label,
                                     field=bad.where, hint=bad.hint))

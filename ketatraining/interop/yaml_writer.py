@@ -33,11 +33,16 @@ IMPORT_CODES: dict[str, str] = {
     "KI011": "A question has too few answers for its type.",
     "KI012": "A numeric answer is not a number.",
     "KI013": "A question cannot be expressed in the course's quiz format.",
+    "KI014": "Questions are not separated by a blank line (split; Moodle would merge them).",
     "KI020": "A question type the course does not support (skipped).",
     "KI021": "Information the course's format cannot keep was dropped.",
     "KI022": "The file has no question the course can use.",
+    "KI023": "Something was kept in another form (e.g. a category became a tag).",
     "KI030": "The JSON file has a syntax error.",
     "KI031": "A JSON value has the wrong type or is missing.",
+    "KI040": "The XML file is not well-formed, not safe, or not the expected format.",
+    "KI041": "A QTI interaction or element the course cannot import.",
+    "KI042": "A QTI item's response processing cannot be read as a score rule.",
 }
 """Problem codes of the importers (the quiz codes KQnnn are in quizzes/README.md)."""
 

@@ -1,4 +1,4 @@
-"""``ketatraining import gift|jupyterquiz``: files written, problems with lines, exit codes,
+"""``ketatraining import gift|moodle-xml|qti|jupyterquiz``: files written, problems with lines, exit codes,
 and never a traceback."""
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ def test_gift_import_writes_a_quiz_that_validates(capsys: pytest.CaptureFixture[
                                "--out", str(out))
     assert code == 0, stderr
     assert stderr == []
-    assert stdout[0] == f"Wrote {out}: 6 question(s), 25 TODO marker(s) to replace."
-    assert "validate" in stdout[1]
+    assert " warning KI023 " in stdout[0]  # $CATEGORY became a tag and the title
+    assert stdout[1] == f"Wrote {out}: 6 question(s), 25 TODO marker(s) to replace."
+    assert "validate" in stdout[2]
     quiz, problems = check_file(out)
     assert quiz is not None and quiz.id == "numbers-bank" and quiz.title == "Numbers"
     assert {p.code for p in problems} == {"KQ301"}  # TODOs are warnings, not errors
@@ -48,8 +49,8 @@ def test_unsupported_types_are_listed_and_skipped(capsys: pytest.CaptureFixture[
     assert (code, stderr) == (0, [])
     warnings = [line for line in stdout if " warning KI020 " in line]
     assert [w.split(": warning")[0] for w in warnings] == [
-        f"{source}:{n}" for n in (2, 4, 9, 11, 13, 17)]
-    assert "1 question(s) (6 skipped)" in stdout[-2]
+        f"{source}:{n}" for n in (2, 4, 9, 13, 17)]
+    assert "2 question(s) (5 skipped)" in stdout[-2]
     assert check_file(out)[0] is not None
 
 
@@ -60,8 +61,8 @@ def test_strict_refuses_and_writes_nothing(capsys: pytest.CaptureFixture[str],
                                "--out", str(out), "--strict")
     assert code == 1
     assert stdout == []
-    assert sum(" error KI020 " in line for line in stderr) == 6
-    assert stderr[-1].endswith("6 problem(s) in "
+    assert sum(" error KI020 " in line for line in stderr) == 5
+    assert stderr[-1].endswith("5 problem(s) in "
                                f"'{DATA / 'gift' / 'unsupported.gift'}'; nothing was written.")
     assert not out.exists()
 
@@ -152,8 +153,9 @@ def test_jupyterquiz_import(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     code, stdout, stderr = run(capsys, "import", "jupyterquiz", str(source), "--out", str(out),
                                "--title", "Notebook basics")
     assert code == 0, stderr
-    assert stdout[0].startswith(f"{source}: warning KI020 [question #5, field $[4].type]")
-    assert stdout[1].startswith(f"Wrote {out}: 5 question(s) (1 skipped), ")
+    assert stdout[0].startswith(f"{source}: warning KI021 [question #3, field $[2].answers[0]]")
+    assert stdout[3].startswith(f"{source}: warning KI020 [question #5, field $[4].type]")
+    assert stdout[4].startswith(f"Wrote {out}: 5 question(s) (1 skipped), ")
     quiz, _ = check_file(out)
     assert quiz is not None and quiz.title == "Notebook basics"
 
@@ -168,9 +170,41 @@ def test_broken_json_gives_line_and_column(capsys: pytest.CaptureFixture[str],
     assert "KI030" in stderr[0]
 
 
-@pytest.mark.parametrize("source_format", ["gift", "jupyterquiz"])
+@pytest.mark.parametrize("source_format", ["gift", "moodle-xml", "qti", "jupyterquiz"])
 def test_help_has_examples(capsys: pytest.CaptureFixture[str], source_format: str) -> None:
     code, stdout, _ = run(capsys, "import", source_format, "--help")
     assert code == 0
     assert "examples:" in stdout
     assert any(f"ketatraining import {source_format} " in line for line in stdout)
+
+
+def test_moodle_xml_import_reports_losses_and_strict_refuses(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "types.yaml"
+    source = DATA / "moodle_xml" / "types.xml"
+    code, stdout, stderr = run(capsys, "import", "moodle-xml", str(source), "--out", str(out))
+    assert (code, stderr) == (0, [])
+    assert [line.split(" ")[2] for line in stdout[:6]] == [
+        "KI023", "KI020", "KI020", "KI020", "KI021", "KI021"]
+    assert stdout[6].startswith(f"Wrote {out}: 4 question(s) (3 skipped), ")
+    assert check_file(out)[0] is not None
+    strict = tmp_path / "strict.yaml"
+    code, _, stderr = run(capsys, "import", "moodle-xml", str(source), "--out", str(strict),
+                          "--strict")
+    assert code == 1 and not strict.exists()
+    assert stderr[-1].endswith("5 problem(s) in "
+                               f"'{source}'; nothing was written.")
+
+
+def test_qti_import_of_an_exported_package(capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    package = tmp_path / "risks.zip"
+    code, _, stderr = run(capsys, "export", "qti", "risks", "--out", str(package))
+    assert code == 0, stderr
+    out = tmp_path / "risks.yaml"
+    code, _stdout, stderr = run(capsys, "import", "qti", str(package), "--out", str(out))
+    assert (code, stderr) == (0, []), stderr
+    quiz, problems = check_file(out)
+    assert quiz is not None and [q.id for q in quiz.questions] == [
+        q.id for q in load_quiz("risks").questions]
+    assert not [p for p in problems if p.severity == "error"]

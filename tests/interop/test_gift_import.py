@@ -114,6 +114,7 @@ def test_numerical_exact_tolerance_range_and_graded_answers() -> None:
         "feedback_correct": TODO_FEEDBACK_CORRECT,
         "feedback_incorrect": TODO_FEEDBACK_INCORRECT,
         "explanation": TODO_EXPLANATION, **FILLED,
+        "tags": ["category:Numbers"],  # from $CATEGORY, reported as KI023
     }
     assert (tolerance["value"], tolerance["tolerance"]) == (3.1415, 0.0005)
     # {#3.141..3.142} is stored as midpoint +/- half-width, as Moodle does
@@ -126,7 +127,7 @@ def test_numerical_exact_tolerance_range_and_graded_answers() -> None:
         "feedback_incorrect": "Completely wrong.",  # the ~# catch-all
         "alternatives": [{"value": 1822.0, "tolerance": 2.0, "credit": 50.0,
                           "feedback": "Within two years."}],
-        "explanation": TODO_EXPLANATION, **FILLED,
+        "explanation": TODO_EXPLANATION, **FILLED, "tags": ["category:Numbers"],
     }
     assert (negative["value"], negative["tolerance"]) == (-18.0, 0.5)
     assert negative["explanation"] == "Adding zero changes nothing."
@@ -165,22 +166,23 @@ def test_unsupported_types_are_reported_with_lines_and_skipped() -> None:
         ("KI020", "warning", 2, "Essay"),
         ("KI020", "warning", 4, "Matching"),
         ("KI020", "warning", 9, "Short"),
-        ("KI020", "warning", 11, "Missing"),
         ("KI020", "warning", 13, "Description"),
         ("KI020", "warning", 17, "Lowercase"),
     ]
     messages = [p.message for p in result.problems]
-    for word in ("essay", "matching", "short-answer", "missing-word", "description"):
+    for word in ("essay", "matching", "short-answer", "description"):
         assert any(word in m for m in messages), word
     assert "capitals" in (result.problems[-1].hint or "")
-    assert result.skipped == 6
-    assert [q["id"] for q in result.data["questions"]] == ["Kept"]
+    assert result.skipped == 5
+    # a missing-word question of a supported type is imported with a visible blank
+    assert [q["id"] for q in result.data["questions"]] == ["Missing", "Kept"]
+    assert result.data["questions"][0]["prompt"] == "Ketamine is _____ at clinical doses."
 
 
 def test_strict_turns_unsupported_types_into_errors() -> None:
     result = load("unsupported", strict=True)
     assert result.data is None
-    assert len(result.errors) == 6
+    assert len(result.errors) == 5
     assert all(p.code == "KI020" for p in result.errors)
 
 
@@ -209,7 +211,7 @@ def test_malformed_blocks_give_line_and_reason() -> None:
         ("Q {T}", "truefalse"),
         ("Q {FALSE#fb}", "truefalse"),
         ("Just text", "description"),
-        ("Q {~a =b} more text", "missingword"),
+        ("Q {~a =b} more text", "multichoice"),
         ("$CATEGORY: a/b", "category"),
     ],
 )

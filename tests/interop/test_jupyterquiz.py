@@ -38,6 +38,9 @@ def convert(questions: list[dict[str, Any]], **kwargs: Any) -> Any:
 def test_example_file_expected_quiz() -> None:
     result = load("questions.json")
     assert [(p.code, p.severity, p.field) for p in result.problems] == [
+        ("KI021", "warning", "$[2].answers[0]"),  # precision: bounds and value reported
+        ("KI021", "warning", "$[2].answers[1].range"),  # half-open ranges reported
+        ("KI021", "warning", "$[2].answers[2].range"),
         ("KI020", "warning", "$[4].type")]
     quiz = Quiz.model_validate(result.data)
     assert quiz.id == "basics"
@@ -169,3 +172,30 @@ def test_questions_wrapped_in_an_object_are_read_too() -> None:
                                "answers": [{"value": 2, "correct": True}]}]}
     result = import_jupyterquiz(json.dumps(document), quiz_id="q")
     assert result.data["questions"][0]["value"] == 2.0
+
+
+def test_precision_that_changes_the_value_is_reported_with_the_exact_interval() -> None:
+    question = {"question": "Q", "type": "numeric", "precision": 3,
+                "answers": [{"value": 90.49, "correct": True}]}
+    result = convert([question])
+    (problem,) = result.problems
+    assert (problem.code, problem.severity, problem.field) == (
+        "KI021", "warning", "$[0].answers[0]")
+    assert "90.45 <= x < 90.55" in problem.message
+    assert "the value 90.49 becomes 90.5" in problem.message
+    assert "also accepts 90.55" in problem.message
+    strict = convert([question], strict=True)
+    assert strict.data is None and strict.errors[0].code == "KI021"
+
+
+def test_half_open_range_is_reported_not_silently_closed() -> None:
+    question = {"question": "Q", "type": "numeric",
+                "answers": [{"range": [94, 95], "correct": True}]}
+    result = convert([question])
+    (problem,) = result.problems
+    assert problem.field == "$[0].answers[0].range"
+    assert "[94, 95) excludes 95" in problem.message
+    assert convert([question], strict=True).data is None
+    exact = convert([{"question": "Q", "type": "numeric",
+                      "answers": [{"value": 3, "correct": True}]}])
+    assert exact.problems == []  # an exact value loses nothing

@@ -1,4 +1,4 @@
-"""``ketatraining import gift|jupyterquiz FILE --out quizzes/NAME.yaml``: bring in a bank."""
+"""``ketatraining import gift|moodle-xml|qti|jupyterquiz FILE --out quizzes/NAME.yaml``."""
 
 from __future__ import annotations
 
@@ -26,6 +26,34 @@ _FORMATS = {
             "ketatraining import gift bank.gift --out quizzes/safety.yaml --title 'Safety'",
         ),
     ),
+    "moodle-xml": (
+        "a Moodle XML question bank",
+        ("Read a Moodle XML export (question bank > Export > Moodle XML format) as Moodle's "
+        "own importer does and write it as a course quiz. Multiple choice (single and "
+        "multiple answer, with fractions), true/false, numerical (tolerance, units, graded "
+        "answers), matching, short answer and one-gap drag-and-drop/select-missing-words "
+        "questions are imported with their marks, feedback, tags and idnumbers; categories "
+        "become tags 'category:NAME'. Description, essay, Cloze and calculated questions "
+        "are listed with their line and skipped; whatever the course cannot keep (images, "
+        "hints, combined feedback, extra units) is listed too, and --strict refuses the "
+        "file if anything would be lost."),
+        (
+            "ketatraining import moodle-xml questions-safety.xml --out quizzes/safety.yaml",
+            "ketatraining import moodle-xml bank.xml --out quizzes/safety.yaml --strict",
+        ),
+    ),
+    "qti": (
+        "a QTI 3.0 package (.zip) or item (.xml)",
+        ("Read a QTI 3.0 content package or one qti-assessment-item file and write it as a "
+        "course quiz: choice (single and multiple), text entry (numeric with tolerance, or "
+        "text), match and order interactions, with their feedback; a qti-assessment-test "
+        "gives the order, shuffle and pass mark. Other interactions are listed with the "
+        "file, line and element and skipped (--strict refuses them)."),
+        (
+            "ketatraining import qti safety-qti.zip --out quizzes/safety.yaml",
+            "ketatraining import qti item-0042.xml --out quizzes/one-item.yaml",
+        ),
+    ),
     "jupyterquiz": (
         "a jupyterquiz JSON question list",
         ("Read a jupyterquiz JSON file (multiple_choice, many_choice and numeric questions, "
@@ -42,7 +70,7 @@ _FORMATS = {
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="turn a GIFT or jupyterquiz question bank into a quiz file",
+        help="turn a GIFT, Moodle XML, QTI 3.0 or jupyterquiz bank into a quiz file",
         description="Turn another system's question bank into a quiz file in quizzes/. "
         "The result passes 'ketatraining validate'; what the source lacks is marked "
         "'TODO: ...' (reported as warnings) for you to fill in.",
@@ -59,7 +87,8 @@ def register(subparsers: Any) -> None:
                          help="the quiz file to write; NAME becomes the quiz id")
         sub.add_argument("--title", help="the quiz title (default: from the file)")
         sub.add_argument("--strict", action="store_true",
-                         help="refuse the file if any question type is unsupported")
+                         help="refuse the file if anything in it would be lost (an "
+                         "unsupported question, or a part the course cannot keep)")
         sub.add_argument("--force", action="store_true",
                          help="replace the output file if it exists")
         sub.set_defaults(func=run)
@@ -82,6 +111,24 @@ def _write(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _importer(name: str) -> Any:
+    if name == "gift":
+        from ketatraining.interop.gift import import_gift
+
+        return import_gift
+    if name == "moodle-xml":
+        from ketatraining.interop.moodle_xml import import_moodle_xml
+
+        return import_moodle_xml
+    if name == "qti":
+        from ketatraining.interop.qti_import import import_qti
+
+        return import_qti
+    from ketatraining.interop.jupyterquiz import import_jupyterquiz
+
+    return import_jupyterquiz
 
 
 def run(args: argparse.Namespace) -> int:
@@ -113,17 +160,19 @@ def run(args: argparse.Namespace) -> int:
               "another --out.", file=sys.stderr)
         return EXIT_PROBLEMS
 
-    text, problems = decode(args.file.read_bytes(), str(args.file))
-    if text is None:
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
-        return EXIT_PROBLEMS
-    if args.source_format == "gift":
-        from ketatraining.interop.gift import import_gift as importer
+    raw = args.file.read_bytes()
+    source: str | bytes
+    if args.source_format == "qti":
+        source = raw
     else:
-        from ketatraining.interop.jupyterquiz import import_jupyterquiz as importer
-    result = importer(text, quiz_id=out.stem, path=str(args.file), strict=args.strict,
-                      title=args.title)
+        text, problems = decode(raw, str(args.file))
+        if text is None:
+            for problem in problems:
+                print(problem.format(), file=sys.stderr)
+            return EXIT_PROBLEMS
+        source = text
+    result = _importer(args.source_format)(source, quiz_id=out.stem, path=str(args.file),
+                                           strict=args.strict, title=args.title)
     for problem in result.problems:
         print(problem.format(), file=sys.stderr if problem.severity == "error" else sys.stdout)
     if result.data is None:

@@ -1,0 +1,159 @@
+"""What every importer shares: coded problems, --strict, Markdown from other formats.
+
+Importers never raise on bad input: a problem in one question is a :class:`Problem`
+with the file, line or path, a stable code and a fix, and the rest of the file is
+still read. Anything the course cannot keep is reported (KI020 skipped question,
+KI021 information left out), and ``strict`` turns those reports into errors so a
+file that would lose anything is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from ketatraining.interop.yaml_writer import (
+    TODO_EXPLANATION,
+    TODO_OBJECTIVE,
+    TODO_REFERENCE,
+    ImportResult,
+)
+from ketatraining.quiz.problems import Problem
+
+__all__ = ["Collector", "Refusal", "markdown_from", "prose", "question_tail", "refuse"]
+
+LOSS_CODES = ("KI020", "KI021")
+"""Codes that mean something in the source will not be in the quiz (refused by --strict)."""
+
+
+class Refusal(Exception):
+    """One question (or value) cannot be imported: a code, a sentence and a fix."""
+
+    def __init__(self, code: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint = code, message, hint
+
+
+def refuse(code: str, message: str, hint: str) -> NoReturn:
+    raise Refusal(code, message, hint)
+
+
+def prose(text: str, todo: str) -> str:
+    """``text``, or the TODO marker when it is empty (validate lists every TODO)."""
+    return text if text.strip() else todo
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text as Markdown that shows exactly the same characters."""
+    escaped = re.sub(r"([\\`*_\[\]<>#|~&])", r"\\\1", text)
+    return re.sub(r"(?m)^(\s*)([-+=]|\d+[.)])(\s|$)", r"\1\\\2\3", escaped)
+
+
+def markdown_from(text: str, fmt: str) -> str:
+    """Text in another system's format as the course's Markdown.
+
+    HTML is valid Markdown (it is rendered, then sanitized, when shown); Moodle's
+    auto-format and Markdown are read as Markdown; plain text is escaped.
+    """
+    if fmt in ("plain_text", "plain"):
+        return escape_markdown(text)
+    return text
+
+
+class Collector:
+    """The problems of one import, and the rule that turns them into a result."""
+
+    def __init__(self, path: str, strict: bool) -> None:
+        self.path, self.strict = path, strict
+        self.problems: list[Problem] = []
+        self.skipped = 0
+
+    def _add(self, code: str, message: str, line: int | None, question: str | None,
+             hint: str, severity: str, field: str | None = None) -> None:
+        self.problems.append(Problem(code, message, self.path, line, question=question,
+                                     field=field, hint=hint,
+                                     severity="error" if severity == "error" else "warning"))
+
+    def fail(self, code: str, message: str, line: int | None, question: str | None,
+             hint: str, field: str | None = None) -> None:
+        """An error: this question (or the file) cannot be imported."""
+        self._add(code, message, line, question, hint, "error", field)
+
+    def skip(self, message: str, line: int | None, question: str | None, hint: str,
+             field: str | None = None) -> None:
+        """A question left out because the course has no such type (KI020)."""
+        self.skipped += 1
+        action = "Refused (--strict)" if self.strict else "Skipped"
+        self._add("KI020", f"{action}: {message}", line, question, hint,
+                  "error" if self.strict else "warning", field)
+
+    def lost(self, message: str, line: int | None, question: str | None, hint: str,
+             field: str | None = None) -> None:
+        """Something in a question the course cannot keep (KI021)."""
+        prefix = "Refused (--strict): " if self.strict else ""
+        self._add("KI021", prefix + message, line, question, hint,
+                  "error" if self.strict else "warning", field)
+
+    def note(self, message: str, line: int | None, hint: str,
+             question: str | None = None) -> None:
+        """Something kept in another form, or a guess (KI023): reported, never refused."""
+        self._add("KI023", message, line, question, hint, "warning")
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def result(self, questions: list[dict[str, Any]],
+               build: Callable[[list[dict[str, Any]]], dict[str, Any]]) -> ImportResult:
+        if not questions and not self.has_errors:
+            self._add("KI022", "The file has no question the course can import.", None, None,
+                      "Check that this is the right file and format.", "error")
+        data = None if self.has_errors else build(questions)
+        if data is not None and self.has_errors:  # build() may report (strict notes)
+            data = None
+        problems = sorted(self.problems, key=lambda p: (p.line or 0, p.code))
+        return ImportResult(data, problems, self.skipped)
+
+
+def question_tail(question: dict[str, Any], explanation: str, meta: dict[str, Any],
+                  tags: list[str], points: float) -> None:
+    """The fields after the type's own: explanation, references, objective, tags, points.
+
+    ``meta`` is what our own exports carry in comments; it wins over the TODO markers.
+    """
+    question["explanation"] = prose(explanation, TODO_EXPLANATION)
+    references = meta.get("references")
+    question["references"] = ([str(r) for r in references] if isinstance(references, list)
+                              else [TODO_REFERENCE])
+    objective = meta.get("objective")
+    question["objective"] = objective if isinstance(objective, str) else TODO_OBJECTIVE
+    if meta.get("difficulty") in ("easy", "medium", "hard"):
+        question["difficulty"] = meta["difficulty"]
+    meta_tags = meta.get("tags")
+    chosen = [str(t) for t in meta_tags] if isinstance(meta_tags, list) else tags
+    if chosen:
+        question["tags"] = chosen
+    meta_points = meta.get("points")
+    if isinstance(meta_points, (int, float)) and not isinstance(meta_points, bool):
+        points = float(meta_points)
+    question["points"] = points
+
+
+def category_tag(category: str) -> str:
+    """Moodle's category path as a tag: '$course$/top/Safety basics' -> 'category:Safety
+    basics' (the last part; '//' is an escaped '/')."""
+    parts = [p for p in re.split(r"(?<!/)/(?!/)", category) if p and not p.startswith("$")]
+    parts = [p for p in parts if p != "top"] or ["top"]
+    return "category:" + parts[-1].replace("//", "/").strip()[:60]
+
+
+def single_choice_keeps_weights() -> bool:
+    """Whether the single_choice type grades option weights (Moodle's partial credit).
+
+    Until it does, importers report partial credit on single-answer questions (KI021)
+    instead of writing weights that would be ignored.
+    """
+    from ketatraining.quiz import model
+
+    return bool(getattr(model, "SINGLE_CHOICE_WEIGHTS", False))

@@ -1,0 +1,584 @@
+"""Read QTI 3.0 items and tests (a content package zip, or one item's XML) as a quiz.
+
+Supported, as other QTI 3.0 tools commonly write them:
+
+- ``qti-choice-interaction``: ``max-choices="1"`` is a single-choice question (our own
+  True/False choices come back as true/false); more is select-all-that-apply, with the
+  ``qti-mapping`` as option weights;
+- ``qti-text-entry-interaction``: a ``float``/``integer`` response is numeric (tolerance
+  from ``qti-equal``, partial-credit branches as alternatives); a ``string`` response is
+  short answer (``qti-correct-response`` and ``qti-mapping`` entries);
+- ``qti-match-interaction`` (directed pairs) is matching; ``qti-order-interaction`` is
+  ordering.
+
+Per-choice ``qti-feedback-inline``, ``qti-feedback-block`` (numeric) and the modal
+feedback become feedback and the explanation. Any other interaction, or an item with
+more than one, is reported with the file, line and element and skipped. Content is
+XHTML, which the course reads as Markdown (HTML is valid Markdown). Our own export
+carries what QTI lacks (objective, references, Markdown sources) in an XML comment
+``<!-- ketatraining: {...} -->`` that is read back, so a round trip is exact.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import posixpath
+import re
+import zipfile
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from ketatraining.interop.common import Collector, Refusal, prose, question_tail, refuse
+from ketatraining.interop.safe_xml import XmlDocument, XmlError, children, local, parse_xml
+from ketatraining.interop.yaml_writer import (
+    TODO_FEEDBACK,
+    TODO_FEEDBACK_CORRECT,
+    TODO_FEEDBACK_INCORRECT,
+    ImportResult,
+    is_id,
+    quiz_data,
+    slug,
+    unique_id,
+)
+from ketatraining.quiz.model import QUESTION_TYPES
+from ketatraining.quiz.problems import Problem
+
+__all__ = ["import_qti", "read_qti_files"]
+
+META_COMMENT = "ketatraining:"
+MAX_FILES = 20_000
+MAX_TOTAL_BYTES = 64 * 1024 * 1024
+_FEEDBACK = {"qti-feedback-inline", "qti-feedback-block", "qti-modal-feedback"}
+_NUMERIC = {"float", "integer"}
+
+
+def read_qti_files(data: bytes, path: str) -> tuple[dict[str, str], list[Problem]]:
+    """The XML files of a package (name -> text), or of one XML file ({'': text})."""
+    if not data.startswith(b"PK"):
+        try:
+            return {"": data.decode("utf-8-sig")}, []
+        except UnicodeDecodeError as error:
+            return {}, [Problem("KI040", f"The file is neither a zip package nor UTF-8 XML "
+                                f"(byte {error.start}).", path,
+                                hint="Give a QTI 3.0 package (.zip) or an item's .xml file.")]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+        if len(infos) > MAX_FILES or sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+            return {}, [Problem("KI040", "The package holds too many or too large files "
+                                f"(limits: {MAX_FILES} files, "
+                                f"{MAX_TOTAL_BYTES // 2**20} MiB unpacked).", path,
+                                hint="Export fewer items per package.")]
+        files = {}
+        for info in infos:
+            if info.filename.lower().endswith(".xml") and not info.is_dir():
+                files[info.filename] = archive.read(info).decode("utf-8-sig")
+        return files, []
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
+            EOFError, ValueError) as error:
+        return {}, [Problem("KI040", f"The zip package cannot be read "
+                            f"({type(error).__name__}).", path,
+                            hint="Export the package again; check the download finished.")]
+    except UnicodeDecodeError as error:
+        return {}, [Problem("KI040", f"An XML file in the package is not UTF-8 (byte "
+                            f"{error.start}).", path, hint="Save the XML files as UTF-8.")]
+
+
+def _one(element: ET.Element, name: str) -> ET.Element | None:
+    found = [e for e in element.iter() if local(e) == name]
+    return found[0] if found else None
+
+
+def _meta(element: ET.Element) -> dict[str, Any]:
+    for child in element:
+        is_comment = child.tag is ET.Comment  # type: ignore[comparison-overlap]
+        text = (child.text or "").strip() if is_comment else ""
+        if text.startswith(META_COMMENT):
+            try:
+                value = json.loads(text[len(META_COMMENT):])
+            except json.JSONDecodeError as error:
+                refuse("KI010", f"The '{META_COMMENT}' comment is not valid JSON "
+                       f"({error.msg}).", "Fix or delete the comment.")
+            return value if isinstance(value, dict) else {}
+    return {}
+
+
+def _strip(element: ET.Element) -> ET.Element:
+    """A copy without namespaces, comments or feedback, for serialising as HTML."""
+    copy = ET.Element(local(element), {k: v for k, v in element.attrib.items()
+                                       if "}" not in k})
+    copy.text = element.text
+    for child in element:
+        name = local(child)
+        if not name or name in _FEEDBACK or name.endswith("-interaction"):
+            tail = child.tail or ""
+            if len(copy):
+                copy[-1].tail = (copy[-1].tail or "") + tail
+            else:
+                copy.text = (copy.text or "") + tail
+            continue
+        inner = _strip(child)
+        inner.tail = child.tail
+        copy.append(inner)
+    return copy
+
+
+def _html(element: ET.Element | None) -> str:
+    """The XHTML content inside ``element`` as an HTML string (Markdown-compatible)."""
+    if element is None:
+        return ""
+    clean = _strip(element)
+    parts = [clean.text or ""]
+    for child in clean:
+        parts.append(ET.tostring(child, encoding="unicode", short_empty_elements=False))
+    text = "".join(parts).strip()
+    text = re.sub(r"<(br|hr)></\1>", r"<\1>", text)
+    return re.sub(r"\n\s*\n", "\n", text)
+
+
+def _float(text: str | None, what: str) -> float:
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        refuse("KI012", f"The {what} '{(text or '').strip()}' is not a number.",
+               f"Write the {what} as a number.")
+    if not math.isfinite(value):
+        refuse("KI012", f"The {what} is not a finite number.", f"Write the {what} as a number.")
+    return value
+
+
+class _Declaration:
+    def __init__(self, element: ET.Element) -> None:
+        self.identifier = element.get("identifier", "")
+        self.cardinality = element.get("cardinality", "single")
+        self.base_type = element.get("base-type", "identifier")
+        correct = _one(element, "qti-correct-response")
+        self.correct = [(v.text or "").strip() for v in children(correct, "qti-value")] if (
+            correct is not None) else []
+        mapping = _one(element, "qti-mapping")
+        self.mapping: dict[str, float] = {}
+        self.case_sensitive = True
+        self.default = 0.0
+        self.upper: float | None = None
+        if mapping is not None:
+            self.default = _float(mapping.get("default-value", "0"), "default value")
+            if mapping.get("upper-bound"):
+                self.upper = _float(mapping.get("upper-bound"), "upper bound")
+            for entry in children(mapping, "qti-map-entry"):
+                key = entry.get("map-key", "")
+                self.mapping[key] = _float(entry.get("mapped-value", "0"), "mapped value")
+                if entry.get("case-sensitive", "true") == "false":
+                    self.case_sensitive = False
+
+
+class _Item:
+    """One qti-assessment-item read into the course's question data."""
+
+    def __init__(self, doc: XmlDocument, name: str, out: Collector) -> None:
+        self.doc, self.root, self.name, self.out = doc, doc.root, name, out
+        self.label = self.root.get("title") or self.root.get("identifier") or name
+        self.declarations: dict[str, _Declaration] = {}
+        self.meta: dict[str, Any] = {}
+
+    def where(self, element: ET.Element) -> int | None:
+        return self.doc.line(element)
+
+    def points(self) -> float:
+        for declaration in children(self.root, "qti-outcome-declaration"):
+            if declaration.get("identifier") == "MAXSCORE":
+                value = _one(declaration, "qti-value")
+                if value is not None:
+                    return _float(value.text, "MAXSCORE")
+        return 1.0
+
+    def read(self) -> dict[str, Any] | None:
+        self.meta = _meta(self.root)
+        self.declarations = {d.identifier: d for d in
+                             (_Declaration(e) for e in children(self.root,
+                                                                "qti-response-declaration"))}
+        body = _one(self.root, "qti-item-body")
+        if body is None:
+            refuse("KI040", "The item has no <qti-item-body>.", "Check the item file.")
+        interactions = [e for e in body.iter() if local(e).endswith("-interaction")]
+        if len(interactions) != 1:
+            what = ("no interaction" if not interactions else
+                    f"{len(interactions)} interactions ("
+                    + ", ".join(sorted({f'<{local(e)}>' for e in interactions})) + ")")
+            self.out.skip(f"the item has {what}; the course imports items with exactly one.",
+                          self.where(interactions[0] if interactions else body), self.label,
+                          "Split the item into one item per interaction.",
+                          field=self.name or None)
+            return None
+        interaction = interactions[0]
+        kind = local(interaction)
+        reader = {"qti-choice-interaction": self._choice,
+                  "qti-text-entry-interaction": self._text_entry,
+                  "qti-match-interaction": self._match,
+                  "qti-order-interaction": self._order}.get(kind)
+        if reader is None:
+            self.out.skip(f"<{kind}> is an interaction the course cannot import.",
+                          self.where(interaction), self.label,
+                          "Rewrite it as a choice, text-entry, match or order interaction.",
+                          field=self.name or None)
+            return None
+        declaration = self.declarations.get(interaction.get("response-identifier", ""))
+        if declaration is None:
+            refuse("KI042", f"<{kind}> names response "
+                   f"'{interaction.get('response-identifier', '')}', which is not declared.",
+                   "Declare it with <qti-response-declaration>.")
+        data = reader(interaction, declaration, body)
+        if data is None:
+            return None
+        return self._assemble(data)
+
+    def _assemble(self, body: dict[str, Any]) -> dict[str, Any]:
+        prompt = body.pop("prompt")
+        kind = body.pop("type")
+        question: dict[str, Any] = {"id": "", "type": kind,
+                                    "prompt": prose(prompt, "TODO: write the question.")}
+        question.update(body)
+        modal = [m for m in children(self.root, "qti-modal-feedback")]
+        explanation = ""
+        if modal:
+            content = _one(modal[0], "qti-content-body")
+            explanation = _html(content if content is not None else modal[0])
+        meta = self.meta
+        for key in ("prompt", "explanation"):
+            if isinstance(meta.get(key), str):
+                question[key] = meta[key]
+                if key == "explanation":
+                    explanation = meta[key]
+        question_tail(question, explanation, meta, [], self.points())
+        return question
+
+    def _prompt(self, interaction: ET.Element, body: ET.Element) -> str:
+        prompt = _one(interaction, "qti-prompt")
+        outside = _html(body)
+        inside = _html(prompt)
+        return "\n".join(p for p in (outside, inside) if p.strip())
+
+    def _feedback(self, element: ET.Element, identifier: str) -> str:
+        for feedback in element.iter():
+            if local(feedback) in ("qti-feedback-inline", "qti-feedback-block") and (
+                    feedback.get("identifier") == identifier):
+                content = _one(feedback, "qti-content-body")
+                return _html(content if content is not None else feedback)
+        return ""
+
+    # -- interactions -----------------------------------------------------------------
+    def _choice(self, interaction: ET.Element, declaration: _Declaration,
+                body: ET.Element) -> dict[str, Any] | None:
+        choices = children(interaction, "qti-simple-choice")
+        if len(choices) < 2:
+            refuse("KI011", f"The choice interaction has {len(choices)} choice(s).",
+                   "Give at least two qti-simple-choice elements.")
+        ids = [c.get("identifier", "") for c in choices]
+        texts = [_html(c) for c in choices]
+        feedback = [self._feedback(body, i) for i in ids]
+        multiple = declaration.cardinality != "single" or interaction.get("max-choices") != "1"
+        prompt = self._prompt(interaction, body)
+        meta_options = self.meta.get("options")
+        if isinstance(meta_options, list) and len(meta_options) == len(choices):
+            texts = [str(o.get("text", t)) if isinstance(o, dict) else t
+                     for o, t in zip(meta_options, texts, strict=True)]
+            feedback = [str(o.get("feedback", f)) if isinstance(o, dict) else f
+                        for o, f in zip(meta_options, feedback, strict=True)]
+            ids = [str(o.get("id", i)) if isinstance(o, dict) else i
+                   for o, i in zip(meta_options, ids, strict=True)]
+        if not multiple and sorted(ids) == ["false", "true"] and self.meta.get(
+                "type", "true_false") == "true_false" and [re.sub("<[^>]+>", "", t).strip()
+                                                           for t in texts] in (
+                ["True", "False"], ["False", "True"]):
+            by_id = dict(zip(ids, feedback, strict=True))
+            return {"type": "true_false", "prompt": prompt,
+                    "answer": declaration.correct == ["true"],
+                    "feedback_true": prose(by_id["true"], TODO_FEEDBACK),
+                    "feedback_false": prose(by_id["false"], TODO_FEEDBACK)}
+        raw_ids = [c.get("identifier", "") for c in choices]
+        options: list[dict[str, Any]] = []
+        for oid, raw, text, note in zip(ids, raw_ids, texts, feedback, strict=True):
+            option_id = oid if is_id(oid) else slug(oid, f"o{len(options) + 1}")
+            options.append({"id": option_id, "text": prose(text, "TODO: write this option."),
+                            "correct": raw in declaration.correct,
+                            "feedback": prose(note, TODO_FEEDBACK)})
+        if not multiple:
+            if sum(o["correct"] for o in options) != 1:
+                refuse("KI013", "The single-choice item does not have exactly one correct "
+                       "choice.", "Give one qti-value in qti-correct-response.")
+            return {"type": "single_choice", "prompt": prompt, "options": options}
+        if declaration.mapping:
+            points = self.points()
+            weights = [declaration.mapping.get(r, declaration.default) / points * 100
+                       for r in raw_ids]
+            if self.meta.get("default_weights") is not True:
+                for option, weight in zip(options, weights, strict=True):
+                    option["weight"] = round(weight, 9)
+            if not declaration.correct:
+                for option, weight in zip(options, weights, strict=True):
+                    option["correct"] = weight > 0
+        if not any(o["correct"] for o in options):
+            refuse("KI013", "No choice of the multiple-choice item is correct.",
+                   "List the correct choices in qti-correct-response.")
+        return {"type": "multiple_choice", "prompt": prompt, "options": options}
+
+    def _text_entry(self, interaction: ET.Element, declaration: _Declaration,
+                    body: ET.Element) -> dict[str, Any] | None:
+        prompt = self._prompt(interaction, body)
+        if declaration.base_type in _NUMERIC:
+            return self._numeric(declaration, body, prompt)
+        if declaration.base_type != "string":
+            refuse("KI041", f"A text entry with base-type '{declaration.base_type}' cannot "
+                   "be imported.", "Use base-type float, integer or string.")
+        if "short_answer" not in QUESTION_TYPES:
+            self.out.skip("a text-entry item with a text answer; this version of the course "
+                          "has no short answer type yet.", self.where(interaction),
+                          self.label, "Rewrite it as a choice question, or remove it.")
+            return None
+        points = self.points()
+        answers: dict[str, float] = {c: 100.0 for c in declaration.correct}
+        for key, value in declaration.mapping.items():
+            answers[key] = max(0.0, min(100.0, value / points * 100))
+        if not any(v >= 100 for v in answers.values()):
+            refuse("KI013", "No text answer earns full marks.",
+                   "Give the right answer in qti-correct-response.")
+        return {"type": "short_answer", "prompt": prompt,
+                "answers": [{"text": k, "credit": v} for k, v in answers.items() if v > 0],
+                "case_sensitive": declaration.case_sensitive,
+                "feedback_incorrect": TODO_FEEDBACK_INCORRECT}
+
+    def _numeric(self, declaration: _Declaration, body: ET.Element,
+                 prompt: str) -> dict[str, Any]:
+        if not declaration.correct:
+            refuse("KI013", "The numeric item has no correct value.",
+                   "Give the value in qti-correct-response.")
+        value = _float(declaration.correct[0], "correct value")
+        points = self.points()
+        branches = self._branches()
+        tolerance: float | None = None
+        relative: float | None = None
+        alternatives: list[dict[str, Any]] = []
+        main_feedback, wrong_feedback = "correct", "incorrect"
+        for target, absolute, rel, score, feedback_id in branches:
+            if target is None:  # compared with the correct value
+                tolerance, relative = absolute, rel
+                main_feedback = feedback_id or main_feedback
+            elif score is not None and score > 0:
+                alternative: dict[str, Any] = {"value": target, "tolerance": absolute or 0.0,
+                                               "credit": round(score / points * 100, 9)}
+                text = self._feedback(body, feedback_id or "")
+                if text:
+                    alternative["feedback"] = text
+                alternatives.append(alternative)
+        data: dict[str, Any] = {"type": "numeric", "prompt": prompt, "value": value}
+        units = self.meta.get("units")
+        if isinstance(units, str):
+            data["units"] = units
+        if tolerance is not None:
+            data["tolerance"] = tolerance
+        if relative is not None:
+            data["relative_tolerance"] = relative
+        data["feedback_correct"] = prose(self._feedback(body, main_feedback),
+                                         TODO_FEEDBACK_CORRECT)
+        data["feedback_incorrect"] = prose(self._feedback(body, wrong_feedback),
+                                           TODO_FEEDBACK_INCORRECT)
+        if alternatives:
+            data["alternatives"] = alternatives
+        return data
+
+    def _branches(self) -> list[tuple[float | None, float | None, float | None, float | None,
+                                      str | None]]:
+        """(target or None for the correct value, abs tol, rel tol, score, feedback id)."""
+        processing = _one(self.root, "qti-response-processing")
+        found: list[tuple[float | None, float | None, float | None, float | None,
+                          str | None]] = []
+        if processing is None:
+            return found
+        for branch in processing.iter():
+            if local(branch) not in ("qti-response-if", "qti-response-else-if"):
+                continue
+            tests = [e for e in branch if local(e) in ("qti-equal", "qti-or", "qti-match")]
+            if not tests:
+                continue
+            equals = [e for e in tests[0].iter() if local(e) in ("qti-equal", "qti-match")]
+            target: float | None = None
+            absolute: float | None = None
+            relative: float | None = None
+            for equal in equals:
+                base = [e for e in equal if local(e) == "qti-base-value"]
+                if base:
+                    target = _float(base[0].text, "compared value")
+                mode = equal.get("tolerance-mode", "exact")
+                first = (equal.get("tolerance") or "0").split()[0] if mode != "exact" else "0"
+                if mode == "absolute":
+                    absolute = _float(first, "tolerance")
+                elif mode == "relative":
+                    relative = _float(first, "tolerance") / 100
+            score: float | None = None
+            feedback_id: str | None = None
+            for setter in branch:
+                if local(setter) != "qti-set-outcome-value":
+                    continue
+                value = [e for e in setter if local(e) == "qti-base-value"]
+                if setter.get("identifier") == "SCORE" and value:
+                    score = _float(value[0].text, "score")
+                if setter.get("identifier") == "FEEDBACK" and value:
+                    feedback_id = (value[0].text or "").strip()
+            found.append((target, absolute, relative, score, feedback_id))
+        return found
+
+    def _match(self, interaction: ET.Element, declaration: _Declaration,
+               body: ET.Element) -> dict[str, Any] | None:
+        if "matching" not in QUESTION_TYPES:
+            self.out.skip("a match interaction; this version of the course has no matching "
+                          "type yet.", self.where(interaction), self.label,
+                          "Rewrite it as a choice question, or remove it.")
+            return None
+        sets = children(interaction, "qti-simple-match-set")
+        if len(sets) != 2:
+            refuse("KI041", f"The match interaction has {len(sets)} match sets, not 2.",
+                   "Give one set of items and one of answers.")
+        first, second = (children(s, "qti-simple-associable-choice") for s in sets)
+        items = [{"id": c.get("identifier", ""), "text": _html(c)} for c in first]
+        answers = [{"id": c.get("identifier", ""), "text": _html(c)} for c in second]
+        pairs: dict[str, str] = {}
+        for value in declaration.correct:
+            bits = value.split()
+            if len(bits) == 2:
+                pairs[bits[0]] = bits[1]
+        if not pairs:
+            refuse("KI013", "The match interaction has no correct pairs.",
+                   "List the pairs in qti-correct-response, e.g. <qti-value>A R1</qti-value>.")
+        return {"type": "matching", "prompt": self._prompt(interaction, body),
+                "items": items, "answers": answers, "pairs": pairs,
+                "feedback_correct": TODO_FEEDBACK_CORRECT,
+                "feedback_incorrect": TODO_FEEDBACK_INCORRECT}
+
+    def _order(self, interaction: ET.Element, declaration: _Declaration,
+               body: ET.Element) -> dict[str, Any] | None:
+        if "ordering" not in QUESTION_TYPES:
+            self.out.skip("an order interaction; this version of the course has no ordering "
+                          "type yet.", self.where(interaction), self.label,
+                          "Rewrite it as a choice question, or remove it.")
+            return None
+        choices = {c.get("identifier", ""): _html(c)
+                   for c in children(interaction, "qti-simple-choice")}
+        if sorted(declaration.correct) != sorted(choices):
+            refuse("KI013", "The correct order does not list every choice once.",
+                   "List each choice identifier once in qti-correct-response.")
+        return {"type": "ordering", "prompt": self._prompt(interaction, body),
+                "steps": [{"id": i, "text": choices[i]} for i in declaration.correct],
+                "feedback_correct": TODO_FEEDBACK_CORRECT,
+                "feedback_incorrect": TODO_FEEDBACK_INCORRECT}
+
+
+def _test_order(files: dict[str, str], docs: dict[str, XmlDocument],
+                ) -> tuple[list[str], XmlDocument | None]:
+    """Item file names in the test's order (or the files' order), and the test."""
+    tests = [n for n, d in docs.items() if local(d.root) == "qti-assessment-test"]
+    items = [n for n, d in docs.items() if local(d.root) == "qti-assessment-item"]
+    if not tests:
+        return items, None
+    test_name = tests[0]
+    test = docs[test_name]
+    ordered = []
+    base = posixpath.dirname(test_name)
+    for ref in test.root.iter():
+        if local(ref) == "qti-assessment-item-ref":
+            href = posixpath.normpath(posixpath.join(base, ref.get("href", "")))
+            if href in docs:
+                ordered.append(href)
+    ordered += [n for n in items if n not in ordered]
+    return ordered, test
+
+
+def import_qti(
+    data: bytes | str,
+    *,
+    quiz_id: str,
+    path: str = "<qti>",
+    strict: bool = False,
+    title: str | None = None,
+) -> ImportResult:
+    """A QTI 3.0 package (zip bytes) or one item's XML to quiz data."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    files, problems = read_qti_files(raw, path)
+    if problems:
+        return ImportResult(None, problems)
+    out = Collector(path, strict)
+    docs: dict[str, XmlDocument] = {}
+    for name, text in files.items():
+        if posixpath.basename(name) == "imsmanifest.xml":
+            continue
+        where = f"{path}!{name}" if name else path
+        try:
+            doc = parse_xml(text)
+        except XmlError as error:
+            out.problems.append(Problem("KI040", error.message, where, error.line,
+                                        error.column, hint="Check the XML file."))
+            continue
+        if local(doc.root) in ("qti-assessment-item", "qti-assessment-test"):
+            docs[name] = doc
+        elif local(doc.root) in ("assessmentItem", "assessmentTest"):
+            out.problems.append(Problem("KI040", f"<{local(doc.root)}> is QTI 2.x; this "
+                                        "importer reads QTI 3.0.", where, doc.line(doc.root),
+                                        hint="Export as QTI 3.0."))
+    order, test = _test_order(files, docs)
+    taken: set[str] = set()
+    questions = []
+    for name in order:
+        doc = docs[name]
+        item_out = Collector(f"{path}!{name}" if name else path, strict)
+        item = _Item(doc, name, item_out)
+        try:
+            question = item.read()
+        except Refusal as refusal:
+            item_out.fail(refusal.code, refusal.message, doc.line(doc.root), item.label,
+                          refusal.hint)
+            question = None
+        out.problems.extend(item_out.problems)
+        out.skipped += item_out.skipped
+        if question is None:
+            continue
+        wanted = item.meta.get("id") if isinstance(item.meta.get("id"), str) else None
+        identifier = doc.root.get("identifier", "")
+        wanted = wanted or doc.root.get("title")
+        if not wanted or not is_id(wanted):
+            wanted = identifier if is_id(identifier) else slug(identifier or "",
+                                                              f"{quiz_id}-{len(taken) + 1}")
+        question["id"] = unique_id(wanted, taken)
+        questions.append(question)
+    return out.result(questions, lambda qs: _quiz(quiz_id, title, qs, test, path))
+
+
+def _quiz(quiz_id: str, title: str | None, questions: list[dict[str, Any]],
+          test: XmlDocument | None, path: str) -> dict[str, Any]:
+    meta = _meta(test.root) if test is not None else {}
+    shuffle = False
+    pass_mark: float = 70
+    if test is not None:
+        title = title or test.root.get("title")
+        shuffle = any(local(e) == "qti-ordering" and e.get("shuffle") == "true"
+                      for e in test.root.iter())
+        total = sum(q["points"] for q in questions)
+        threshold = [e for e in test.root.iter() if local(e) == "qti-gte"]
+        values = [e for e in threshold[0] if local(e) == "qti-base-value"] if threshold else []
+        if values and total:
+            pass_mark = round(_float(values[0].text, "pass score") / total * 100, 6)
+    if isinstance(meta.get("pass_mark"), (int, float)):
+        pass_mark = meta["pass_mark"]
+    attempts = meta.get("max_attempts")
+    description = meta.get("description") if meta else (
+        f"Imported from {path.rsplit('/', 1)[-1]}. Check the title, topic and pass mark, "
+        "and replace every TODO.")
+    return quiz_data(
+        quiz_id,
+        title or quiz_id.replace("-", " ").replace("_", " ").capitalize(),
+        questions,
+        description=description if isinstance(description, str) else None,
+        topic=str(meta["topic"]) if isinstance(meta.get("topic"), str) else "imported",
+        pass_mark=pass_mark,
+        max_attempts=attempts if isinstance(attempts, int) else None,
+        shuffle=meta.get("shuffle") is True if "shuffle" in meta else shuffle,
+    )

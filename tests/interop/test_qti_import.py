@@ -1,0 +1,157 @@
+"""QTI 3.0 import: the item kinds other tools write, our own packages, and bad input.
+
+Items in tests/data/qti/ were written for these tests in the style of common QTI 3.0
+exports (choice with match_correct or map_response, numeric text entry with qti-equal,
+match and order interactions, an unsupported interaction).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ketatraining.interop.qti import write_qti_package
+from ketatraining.interop.qti_import import import_qti
+from ketatraining.quiz.loading import CATALOG_FILES, check_file
+from ketatraining.quiz.model import QUESTION_TYPES, Quiz
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "qti"
+QUIZ_DIR = Path(__file__).resolve().parents[2] / "quizzes"
+BANKS = sorted(p for p in QUIZ_DIR.glob("*.yaml") if p.name not in CATALOG_FILES)
+
+
+def item(name: str, **kwargs: Any) -> Any:
+    path = DATA / f"{name}.xml"
+    return import_qti(path.read_bytes(), quiz_id="q", path=str(path), **kwargs)
+
+
+def package(*names: str, test: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(f"items/{name}.xml", (DATA / f"{name}.xml").read_bytes())
+        if test is not None:
+            archive.writestr("test.xml", test)
+    return buffer.getvalue()
+
+
+def test_single_choice_with_prompt_outside_and_inside_and_inline_feedback() -> None:
+    result = item("choice-single")
+    assert result.problems == []
+    (question,) = result.data["questions"]
+    assert question["id"] == "Capital" or question["id"] == "capital-1"
+    assert question["type"] == "single_choice"
+    assert question["prompt"] == "<p>Look at the map.</p>\nWhich city is the capital of <em>France</em>?"
+    assert [(o["id"], o["text"], o["correct"]) for o in question["options"]] == [
+        ("A", "Lyon", False), ("B", "Paris", True), ("C", "Marseille", False)]
+    assert question["options"][0]["feedback"] == "No, that is a regional capital."
+    Quiz.model_validate(result.data)
+
+
+def test_multiple_choice_mapping_becomes_weights_and_maxscore_points() -> None:
+    (question,) = item("choice-multiple").data["questions"]
+    assert question["type"] == "multiple_choice" and question["points"] == 2
+    assert [(o["correct"], o["weight"]) for o in question["options"]] == [
+        (True, 50), (True, 50), (False, -100)]
+
+
+def test_numeric_text_entry_with_absolute_tolerance() -> None:
+    (question,) = item("text-entry-numeric").data["questions"]
+    assert (question["type"], question["value"], question["tolerance"]) == ("numeric", 40, 0.5)
+    assert "Give the dose in mg" in question["prompt"]
+
+
+@pytest.mark.parametrize(("name", "kind"), [("match", "matching"), ("order", "ordering")])
+def test_match_and_order_interactions(name: str, kind: str) -> None:
+    result = item(name)
+    if kind not in QUESTION_TYPES:  # until the type exists, reported with its line
+        assert sorted((p.code, p.line or 0) for p in result.problems) == [
+            ("KI020", 8), ("KI022", 0)]
+        return
+    (question,) = result.data["questions"]
+    assert question["type"] == kind
+
+
+def test_unsupported_interaction_is_reported_with_file_line_and_element() -> None:
+    result = item("unsupported")
+    (problem,) = [p for p in result.problems if p.code != "KI022"]
+    assert (problem.code, problem.line) == ("KI020", 6)
+    assert "<qti-extended-text-interaction>" in problem.message
+    assert problem.path.endswith("unsupported.xml")
+
+
+def test_package_with_a_test_keeps_order_shuffle_pass_mark_and_reports_per_file() -> None:
+    test = """<qti-assessment-test xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
+      identifier="t" title="Geography"><qti-test-part identifier="p" navigation-mode="linear"
+      submission-mode="individual"><qti-assessment-section identifier="s" title="s"
+      visible="true"><qti-ordering shuffle="true"/>
+      <qti-assessment-item-ref identifier="b" href="items/choice-multiple.xml"/>
+      <qti-assessment-item-ref identifier="a" href="items/choice-single.xml"/>
+      <qti-assessment-item-ref identifier="c" href="items/unsupported.xml"/>
+      </qti-assessment-section></qti-test-part>
+      <qti-outcome-processing><qti-set-outcome-value identifier="PASS"><qti-gte>
+      <qti-variable identifier="SCORE"/><qti-base-value base-type="float">1.5</qti-base-value>
+      </qti-gte></qti-set-outcome-value></qti-outcome-processing></qti-assessment-test>"""
+    data = package("choice-single", "choice-multiple", "unsupported", test=test)
+    result = import_qti(data, quiz_id="geo", path="geo.zip")
+    assert [q["type"] for q in result.data["questions"]] == ["multiple_choice",
+                                                             "single_choice"]
+    assert (result.data["title"], result.data["shuffle"], result.data["pass_mark"]) == (
+        "Geography", True, 50)
+    (problem,) = result.problems
+    assert problem.path == "geo.zip!items/unsupported.xml" and problem.code == "KI020"
+    assert import_qti(data, quiz_id="geo", strict=True).data is None
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"PK\x03\x04 broken", "cannot be read"),
+        (b"\xff\xfe<x/>", "neither a zip"),
+        (b"<assessmentItem/>", "QTI 2.x"),
+        (b"<qti-assessment-item><qti-item-body><p>x</p></qti-item-body></qti-assessment-item>",
+         "no interaction"),
+        (b'<!DOCTYPE x [<!ENTITY a "b">]><qti-assessment-item/>', "refused for safety"),
+        ((b"<qti-assessment-item><qti-item-body><qti-choice-interaction "
+         b"response-identifier='R'/></qti-item-body></qti-assessment-item>"), "not declared"),
+    ],
+)
+def test_bad_input_gives_coded_problems(data: bytes, words: str) -> None:
+    result = import_qti(data, quiz_id="x", path="in.xml")
+    assert result.data is None
+    assert any(words in p.message for p in result.problems), [p.message for p in
+                                                             result.problems]
+    assert all(p.code.startswith("KI") for p in result.problems)
+
+
+def test_a_package_with_too_many_files_is_refused_before_reading() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(20_001):
+            archive.writestr(f"f{n}", b"")
+    result = import_qti(buffer.getvalue(), quiz_id="x")
+    assert result.data is None and "too many" in result.problems[0].message
+
+
+@pytest.mark.parametrize("path", BANKS, ids=[p.stem for p in BANKS])
+def test_our_own_package_imports_with_the_same_questions_and_keys(path: Path,
+                                                                  tmp_path: Path) -> None:
+    quiz, _ = check_file(path)
+    assert quiz is not None
+    out = tmp_path / "q.zip"
+    write_qti_package(quiz, out)
+    result = import_qti(out.read_bytes(), quiz_id=quiz.id, path=str(out))
+    assert result.errors == [], [p.format() for p in result.problems]
+    imported = Quiz.model_validate(result.data)
+    assert (imported.title, imported.pass_mark, imported.shuffle) == (
+        quiz.title, quiz.pass_mark, quiz.shuffle)
+    for before, after in zip(quiz.questions, imported.questions, strict=True):
+        assert (after.type, after.points) == (before.type, before.points)
+        if hasattr(before, "options"):
+            assert [o.correct for o in after.options] == [o.correct for o in before.options]
+        if hasattr(before, "value"):
+            assert (after.value, after.tolerance) == (before.value, before.tolerance)
