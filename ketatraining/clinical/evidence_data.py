@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ketatraining.clinical.sourced import SourcedValue
+from ketatraining.quiz.loading import load_references
 
 # ---------------------------------------------------------------------------
 # Effect sizes (forest plot)
@@ -446,35 +447,14 @@ def check_verdict(claim_key: str, guess: Verdict | str) -> tuple[bool, str]:
     )
 
 
-SHORT_CITATIONS: dict[str, str] = {
-    "feder2014": "Feder et al., JAMA Psychiatry 2014",
-    "feder2021": "Feder et al., Am J Psychiatry 2021",
-    "feder2025": "Feder et al., J Clin Psychiatry 2025 (open-label, ketamine + WET)",
-    "abdallah2022": "Abdallah et al., Neuropsychopharmacology 2022",
-    "borgogna2024": "Borgogna et al., Eur J Psychotraumatol 2024",
-    "almeida2024": "Almeida et al., Clin Neuropsychiatry 2024",
-    "varker2021": "Varker et al., J Psychoactive Drugs 2021",
-    "letter2015": "Letter, JAMA Psychiatry 2015;72(1):94-95",
-    "sanacora2017": "Sanacora et al., JAMA Psychiatry 2017",
-    "li2010": "Li et al., Science 2010",
-    "davidson2001": "Davidson et al., Arch Gen Psychiatry 2001",
-    "spravato_pi": "SPRAVATO prescribing information (FDA label)",
-    "spravato_rems": "SPRAVATO REMS program",
-    "vankawala2021": "Vankawala et al., Front Psychiatry 2021",
-    "rivaposse2018": "Riva-Posse et al., J Affect Disord 2018",
-    "szarmach2020": "Szarmach et al., Neuropsychiatr Dis Treat 2020",
-    "lahti2001": "Lahti et al., Neuropsychopharmacology 2001",
-    "winstock2012": "Winstock et al., BJU Int 2012",
-    "chan2022": "Chan et al., Hong Kong Med J 2022",
-    "ketalar_pi": "Ketalar (ketamine) prescribing information",
-    "fda2023": "FDA warning on compounded ketamine, 10 October 2023",
-}
-"""Short in-text labels for the references notebooks 04 and 05 cite (full entries in
-``quizzes/references.yaml``)."""
-
-
 def short_citation(key: str) -> str:
-    return SHORT_CITATIONS.get(key, key)
+    """The in-text label for a reference key, derived from ``quizzes/references.yaml``.
+
+    There is one bibliography; a key it does not hold is returned as it is, so a typo
+    shows up on the page instead of disappearing.
+    """
+    reference = load_references().get(key)
+    return reference.short_citation() if reference else key
 
 
 # ---------------------------------------------------------------------------

@@ -29,6 +29,9 @@ FDA_APPROVAL_YEAR = SourcedValue(1970, "", "feder2021", "FDA approval as an anes
 SCHEDULE_III_PROPOSED_YEAR = SourcedValue(
     1999, "", "dea1999", "DEA proposed Schedule III on 9 April 1999 (64 FR 17299)"
 )
+SCHEDULE_III_FINAL_YEAR = SourcedValue(
+    1999, "", "dea1999final", "final rule of 13 July 1999 (64 FR 37673), effective 12 August 1999"
+)
 ESKETAMINE_APPROVAL_YEAR = SourcedValue(
     2019, "", "spravato_pi", "nasal spray, with an oral antidepressant, for treatment-resistant "
     "depression (5 March 2019)"

@@ -52,6 +52,32 @@ class Reference(Strict):
             raise ValueError(msg)
         return self
 
+    short: str | None = Field(
+        default=None,
+        description="In-text label when it cannot be derived from the authors (labels, "
+        "agency statements, works without verified authors).",
+    )
+
+    def short_citation(self) -> str:
+        """The in-text label, derived from this entry (the one bibliography).
+
+        'Feder et al., JAMA Psychiatry 2014' for three or more authors, 'A and B, ...' for
+        two, 'A, ...' for one; ``short`` overrides it for labels and agency documents.
+        """
+        if self.short:
+            return self.short
+        names = [a for a in self.authors if a.strip().lower() not in {"et al", "et al."}]
+        if not names:
+            return f"{self.title.rstrip('.')}, {self.journal} {self.year}"
+        surnames = [name.split()[0] if _is_person(name) else name for name in names]
+        if len(self.authors) > 2 or (len(self.authors) == 2 and len(names) == 1):
+            who = f"{surnames[0]} et al."
+        elif len(names) == 2:
+            who = f"{surnames[0]} and {surnames[1]}"
+        else:
+            who = surnames[0]
+        return f"{who}, {self.journal} {self.year}"
+
     def format(self) -> str:
         """AMA-style citation as plain text."""
         authors = ", ".join(self.authors[:6])
@@ -66,13 +92,29 @@ class Reference(Strict):
             if self.pages:
                 parts[-1] += f":{self.pages}"
         text = parts[0] + "."
+        if self.manufacturer and not self.authors:
+            text += f" {self.manufacturer}."
+        if self.identifier:
+            text += f" {self.identifier}."
+        if self.revised:
+            text += f" Version of {self.revised}."
         if self.note:
-            text += f" {self.note}."
+            text += f" {self.note.rstrip('.')}."
+        if self.erratum:
+            text += f" Erratum: {self.erratum.rstrip('.')}."
         if self.doi:
             text += f" doi:{self.doi}"
         if self.pmid:
             text += f" PMID: {self.pmid}"
-        return text
+        if self.url and not (self.doi or self.pmid):
+            text += f" {self.url}"
+        return text.rstrip()
+
+
+def _is_person(name: str) -> bool:
+    """'Feder A' or "D'Souza DC" is a person; 'National Center for PTSD' is not."""
+    parts = name.split()
+    return len(parts) == 2 and parts[1].isupper() and len(parts[1]) <= 3
 
 
 class Bibliography(Strict):

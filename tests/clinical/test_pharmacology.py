@@ -26,6 +26,7 @@ def test_sourced_values_match_the_evidence_file():
     assert pk.SYNTHESIS_YEAR.value == 1962
     assert pk.FDA_APPROVAL_YEAR.value == 1970
     assert pk.SCHEDULE_III_PROPOSED_YEAR.value == 1999
+    assert pk.SCHEDULE_III_FINAL_YEAR.reference == "dea1999final"
     assert pk.HALF_LIFE_MIN.value == 120
     assert pk.SUBANESTHETIC_MAX.value == 0.5
     assert pk.PTSD_TRIAL_DOSE.value == 0.5
