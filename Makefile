@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lock fuzz lab test unit notebooks-test quiz-check lint notebooks app bench clean
+.PHONY: help venv lock fuzz lab test unit notebooks-test quiz-check lint mypy notebooks app bench clean
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets everything up first)"
 	@echo "make app        open the course as a code-free web app (Voila, this computer only)"
-	@echo "make test       run every test: unit, quiz validation, lint, notebooks (nbval)"
+	@echo "make test       run every test: lint, mypy, quiz validation, unit, notebooks (nbval)"
+	@echo "make mypy       type-check the package (strict on the data and report layers)"
 	@echo "make notebooks  re-execute the notebooks and save their outputs"
 	@echo "make bench      run the benchmarks in benchmarks/"
 	@echo "make lock       update requirements.lock after changing a dependency in pyproject.toml"
@@ -64,11 +65,15 @@ app: $(STAMP)
 
 # Each part gets its own fresh progress store so tests never touch a learner's data.
 test: $(STAMP)
-	$(MAKE) --no-print-directory lint quiz-check unit notebooks-test
+	$(MAKE) --no-print-directory lint mypy quiz-check unit notebooks-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+# Types: strict on quiz/, progress/, analysis/, interop/, certificate/ (pyproject.toml).
+mypy: $(STAMP)
+	$(BIN)/mypy
 
 quiz-check: $(STAMP)
 	$(BIN)/ketatraining validate quizzes/

@@ -235,7 +235,8 @@ def _quiz_level(total: np.ndarray, tc: np.ndarray, sum_var_x: float,
     if s < 2:
         return values
     k2 = s * m2 / (s - 1)
-    values["sd"] = math.sqrt(k2)
+    sd = math.sqrt(k2)
+    values["sd"] = sd
     if k2 <= tiny:
         return values
     if s > 2:
@@ -247,8 +248,9 @@ def _quiz_level(total: np.ndarray, tc: np.ndarray, sum_var_x: float,
     if p > 1 and math.isfinite(sum_var_x):
         cic = 100.0 * p / (p - 1) * (1.0 - sum_var_x / k2)
         values["cic"] = cic
-        values["error_ratio"] = 100.0 * math.sqrt(max(0.0, 1.0 - cic / 100.0))
-        values["standard_error"] = values["error_ratio"] * values["sd"] / 100.0
+        error_ratio = 100.0 * math.sqrt(max(0.0, 1.0 - cic / 100.0))
+        values["error_ratio"] = error_ratio
+        values["standard_error"] = error_ratio * sd / 100.0
     return values
 
 

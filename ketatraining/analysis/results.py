@@ -165,8 +165,8 @@ def objective_mastery(responses: Iterable[Submission], quizzes: Mapping[str, Qui
         if key not in latest or answer.submitted_at >= latest[key][0]:
             latest[key] = (answer.submitted_at, fraction)
     per_learner: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for (learner, quiz, question), (_, fraction) in latest.items():
-        per_learner[objective_of[(quiz, question)]][learner].append(fraction)
+    for (learner, quiz_id, question_id), (_, fraction) in latest.items():
+        per_learner[objective_of[(quiz_id, question_id)]][learner].append(fraction)
     rows = []
     for objective in sorted(questions_per):
         means = [statistics.fmean(v) for v in per_learner.get(objective, {}).values()]

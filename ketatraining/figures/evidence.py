@@ -23,7 +23,7 @@ def plot_forest(ax: Any, data: Sequence[EffectSize] = EFFECT_SIZES) -> list[Any]
     labels = []
     for row, item in enumerate(data):
         y = n - 1 - row
-        if item.has_ci:
+        if item.ci_low is not None and item.ci_high is not None:  # item.has_ci
             line = ax.errorbar(
                 [item.value],
                 [y],

@@ -93,7 +93,7 @@ def plot_item_map(ax: Any, stats: QuizStats, *, facility_band: tuple[float, floa
             artists.append(ax.annotate(q.id, (q.facility, q.discrimination_index),
                                        xytext=(5, 4), textcoords="offset points", fontsize=8))
     artists.append(ax.axhline(0, color=_BLACK, linewidth=0.8))
-    low = min(-10.0, min(q.discrimination_index for q in points) - 10)  # type: ignore[type-var]
+    low = min(-10.0, min(q.discrimination_index or 0.0 for q in points) - 10)
     ax.set_xlim(0, 1.05)
     ax.set_ylim(low, 100)
     ax.set_xlabel("Facility (share of marks earned)")

@@ -730,7 +730,8 @@ def _quiz(quiz_id: str, title: str | None, questions: list[dict[str, Any]],
     else:
         description = (f"Imported from {path.rsplit('/', 1)[-1]}. Check the title, topic and "
                        "pass mark, and replace every TODO.")
-    topic = meta.get("topic") if isinstance(meta.get("topic"), str) else "imported"
+    given_topic = meta.get("topic")
+    topic = given_topic if isinstance(given_topic, str) else "imported"
     pass_mark = meta.get("pass_mark")
     attempts = meta.get("max_attempts")
     return quiz_data(

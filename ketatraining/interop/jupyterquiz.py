@@ -117,16 +117,17 @@ def _choice(item: dict[str, Any], where: str) -> dict[str, Any]:
     if len(answers) < 2:
         _fail("KI011", "A choice question needs at least two answers.", f"{where}.answers",
                    "Add another answer.")
-    options = []
+    options: list[dict[str, Any]] = []
+    flags: list[bool] = []
     for oid, (index, answer) in zip(option_ids(len(answers)), enumerate(answers), strict=True):
         at = f"{where}.answers[{index}]"
         text = _text(answer, "answer", at, required="code" not in answer)
         if text is None:
             text = _code_span(_text(answer, "code", at, required=True) or "")
         feedback = _text(answer, "feedback", at, required=False) or TODO_FEEDBACK
-        options.append({"id": oid, "text": text, "correct": _flag(answer, at),
-                        "feedback": feedback})
-    right = sum(o["correct"] for o in options)
+        flags.append(_flag(answer, at))
+        options.append({"id": oid, "text": text, "correct": flags[-1], "feedback": feedback})
+    right = sum(flags)
     if right == 0:
         _fail("KI013", "No answer is marked correct.", f"{where}.answers",
                    "Set \"correct\": true on the right answer(s).")
@@ -222,13 +223,14 @@ def _numeric(item: dict[str, Any], where: str,
     body["feedback_correct"] = main[3] or TODO_FEEDBACK_CORRECT
     body["feedback_incorrect"] = default_feedback or TODO_FEEDBACK_INCORRECT
     alternatives = []
-    for value, tolerance, correct, feedback in accepted:
-        if (value, tolerance, correct, feedback) == main:
+    for entry in accepted:
+        if entry == main:
             continue
-        alternative: dict[str, Any] = {"value": value, "tolerance": tolerance or 0.0,
-                                       "credit": 100 if correct else 0}
-        if feedback:
-            alternative["feedback"] = feedback
+        alt_value, alt_tolerance, alt_correct, alt_feedback = entry
+        alternative: dict[str, Any] = {"value": alt_value, "tolerance": alt_tolerance or 0.0,
+                                       "credit": 100 if alt_correct else 0}
+        if alt_feedback:
+            alternative["feedback"] = alt_feedback
         alternatives.append(alternative)
     if alternatives:
         body["alternatives"] = alternatives

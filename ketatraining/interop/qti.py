@@ -207,11 +207,11 @@ def _choice_item(item: ET.Element, question: SingleChoice | MultipleChoice | Tru
         _set(otherwise, "SCORE", ET.Element("qti-map-response", {"identifier": "RESPONSE"}))
     else:
         inner = _el(otherwise, "qti-response-condition")
-        right = _el(inner, "qti-response-if")
-        match = _el(right, "qti-match")
-        match.append(_variable("RESPONSE"))
-        _el(match, "qti-correct", identifier="RESPONSE")
-        _set(right, "SCORE", number=question.points)
+        right_branch = _el(inner, "qti-response-if")
+        matches = _el(right_branch, "qti-match")
+        matches.append(_variable("RESPONSE"))
+        _el(matches, "qti-correct", identifier="RESPONSE")
+        _set(right_branch, "SCORE", number=question.points)
         _set(_el(inner, "qti-response-else"), "SCORE", number=0)
     _set(processing, "FEEDBACK", _variable("RESPONSE"))
     _set(processing, "EXPLANATION", identifier="shown")
@@ -415,7 +415,8 @@ def _indent(element: ET.Element, level: int = 0) -> None:
 
 def _bytes(element: ET.Element) -> bytes:
     _indent(element)
-    return ET.tostring(element, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def write_qti_package(quiz: Quiz, path: str | os.PathLike[str]) -> None:

@@ -99,7 +99,7 @@ def load_catalog(folder: Path) -> Catalog:
     """Read references.yaml and objectives.yaml of a folder (cached until they change)."""
     paths = [folder / name for name in CATALOG_FILES]
     stamps = tuple(p.stat().st_mtime if p.exists() else -1.0 for p in paths)
-    key = (str(folder.resolve()), *stamps)
+    key: tuple[str, float, float] = (str(folder.resolve()), stamps[0], stamps[1])
     if key in _catalog_cache:
         return _catalog_cache[key]
     bibliography, ref_problems = _load_catalog_file(paths[0], Bibliography)

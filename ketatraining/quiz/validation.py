@@ -91,8 +91,9 @@ class _Checker:
             questions = self.document.data.get("questions")
             if isinstance(questions, list) and loc[1] < len(questions):
                 item = questions[loc[1]]
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    return item["id"]
+                identifier = item.get("id") if isinstance(item, dict) else None
+                if isinstance(identifier, str):
+                    return identifier
             return f"#{loc[1] + 1}"
         return None
 

@@ -104,3 +104,27 @@ def test_no_consumer_switches_on_the_question_classes() -> None:
     )
     offenders = [line for line in found.splitlines() if not line.startswith(allowed)]
     assert offenders == []
+
+
+def test_mypy_names_a_missing_branch_in_a_match_over_question_types(tmp_path: Path) -> None:
+    """The promise behind 'match ... case _: assert_never(question)': adding a type to
+    AnyQuestion makes every such match that lacks its branch a type error."""
+    api = pytest.importorskip("mypy.api")
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from typing import assert_never\n"
+        "from ketatraining.quiz.types import AnyQuestion, MultipleChoice, SingleChoice\n"
+        "from ketatraining.quiz.types import TrueFalse\n\n"
+        "def kind(question: AnyQuestion) -> str:\n"
+        "    match question:\n"
+        "        case SingleChoice() | MultipleChoice():\n"
+        "            return 'choice'\n"
+        "        case TrueFalse():\n"
+        "            return 'tf'\n"
+        "        case _:\n"
+        "            assert_never(question)\n", encoding="utf-8")
+    # make mypy has filled the project's cache, so this takes a second there.
+    out, _, status = api.run([str(probe), "--follow-imports=silent", "--config-file=/dev/null",
+                              f"--cache-dir={ROOT / '.mypy_cache'}"])
+    assert status == 1
+    assert 'Argument 1 to "assert_never" has incompatible type "Numeric"' in out

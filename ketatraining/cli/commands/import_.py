@@ -176,8 +176,8 @@ def run(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(problem.format(), file=sys.stderr if problem.severity == "error" else sys.stdout)
     if result.data is None:
-        errors = len(result.errors)
-        print(f"{command}: {errors} problem(s) in '{args.file}'; nothing was written.",
+        count = len(result.errors)
+        print(f"{command}: {count} problem(s) in '{args.file}'; nothing was written.",
               file=sys.stderr)
         return EXIT_PROBLEMS
 
