@@ -557,8 +557,9 @@ class _Mapper:
         question["objective"] = objective if isinstance(objective, str) else TODO_OBJECTIVE
         if meta.get("difficulty") in ("easy", "medium", "hard"):
             question["difficulty"] = meta["difficulty"]
-        tags = meta.get("tags") if isinstance(meta.get("tags"), list) else list(gift.tags)
-        if gift.category and not self.own_export and not isinstance(meta.get("tags"), list):
+        given_tags = meta.get("tags")
+        tags: list[Any] = given_tags if isinstance(given_tags, list) else list(gift.tags)
+        if gift.category and not self.own_export and not isinstance(given_tags, list):
             tags.append(category_tag(gift.category))
         if tags:
             question["tags"] = [str(t) for t in tags]
