@@ -66,6 +66,51 @@ class Completion(_Strict):
     required_quizzes: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(min_length=1)
 
 
+class CourseObjective(_Strict):
+    """A course-level learning objective; module objectives in objectives.yaml sit under it."""
+
+    id: str = Field(pattern=r"^co[0-9]{2}$")
+    text: Annotated[str, AfterValidator(_not_placeholder)]
+
+
+Required = Annotated[str, AfterValidator(_not_placeholder)]
+
+
+class FrontMatter(_Strict):
+    """What an accreditation reviewer reads first, written for the open course itself.
+
+    These describe the course as published. The provider's own statements (accreditation,
+    credit, the provider's disclosures) stay in their own fields and placeholders.
+    """
+
+    target_audience: Required
+    purpose: Required
+    course_disclosure: Required
+    funding: Required
+    commercial_support: Required
+    off_label_statement: Required
+    credit_process: Required
+    content_reviewed: Annotated[str, AfterValidator(_iso_date)]
+    next_review: Annotated[str, AfterValidator(_iso_date)]
+
+    def _review_text(self) -> str:
+        return (f"Clinical content last reviewed {self.content_reviewed}; next review due "
+                f"{self.next_review}.")
+
+    def sections(self) -> list[tuple[str, str]]:
+        """(heading, Markdown paragraph) in reading order, for every place that shows it."""
+        return [
+            ("Target audience", self.target_audience),
+            ("Purpose", self.purpose),
+            ("Disclosure of financial relationships", self.course_disclosure),
+            ("Funding", self.funding),
+            ("Commercial support", self.commercial_support),
+            ("Off-label use", self.off_label_statement),
+            ("How credit can be awarded", self.credit_process),
+            ("Content review", self._review_text()),
+        ]
+
+
 class Course(_Strict):
     """One course.yaml."""
 
@@ -81,6 +126,8 @@ class Course(_Strict):
     review_date: IsoDate = None
     disclaimer: Annotated[str, AfterValidator(_not_placeholder)]
     completion: Completion
+    front_matter: FrontMatter | None = None
+    course_objectives: list[CourseObjective] = []
 
     @property
     def accredited(self) -> bool:

@@ -64,8 +64,16 @@ def _statements(course: Course) -> list[tuple[str, list[str]]]:
         ("Credit", list(course.credit_statements) or [NO_CREDIT]),
         ("Disclosures", [course.disclosures or NO_DISCLOSURES]),
         ("Dates", dates or [f"Release and review dates: {NOT_SUPPLIED}"]),
+        *_front_matter(course),
         ("Disclaimer", [course.disclaimer]),
     ]
+
+
+def _front_matter(course: Course) -> list[tuple[str, list[str]]]:
+    """The open course's own front matter, headed so it is not read as the provider's."""
+    if course.front_matter is None:
+        return []
+    return [(f"Course: {heading.lower()}", [text]) for heading, text in course.front_matter.sections()]
 
 
 _CSS = """

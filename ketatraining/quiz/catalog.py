@@ -128,6 +128,11 @@ class Objective(Strict):
     text: Text
     topic: str = Field(pattern=ID_PATTERN)
     notebook: str | None = Field(default=None, description="Notebook that teaches it.")
+    course_objective: str | None = Field(
+        default=None,
+        pattern=r"^co[0-9]{2}$",
+        description="The course-level objective in course.yaml that this module objective serves.",
+    )
 
 
 class Objectives(Strict):
