@@ -14,10 +14,12 @@ find the database locked retry with backoff for a bounded time, then say so plai
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -36,6 +38,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -55,6 +59,11 @@ APP_NAME = "ketatraining"
 BUSY_TIMEOUT_MS = 2000
 RETRY_BUDGET_SECONDS = 30.0
 """How long a write keeps retrying a locked database before giving up."""
+SYNC_CHECK_BYTES = 16 * 1024 * 1024
+"""Stores up to this size are integrity-checked before open returns (about 0.1 s at
+16 MiB; a learner's file after the whole course is about 0.1 MiB). Bigger ones are checked
+on a background thread, and every write waits for the verdict: reads start at once, and
+a damaged store still never gets a byte (benchmarks/bench_store.py measures both)."""
 
 
 def default_url() -> str:
@@ -81,13 +90,42 @@ def _unavailable_reason(error: BaseException) -> str | None:
     if "unable to open" in text:
         return ("its file, or the folder it is in, cannot be opened or written "
                 "(is the folder missing or read-only?)")
-    if "disk" in text and ("full" in text or "i/o" in text):
-        return "the disk is full or failing"
+    if "disk" in text and "full" in text:
+        return "the disk is full (free some space on it)"
+    if "disk" in text and "i/o" in text:
+        return "the disk is failing (a disk I/O error)"
     if "connect" in text or "could not translate host" in text or "refused" in text:
         return "the database server cannot be reached"
     if "authentication" in text or "password" in text:
         return "the database refused the login"
     return None
+
+
+class _NothingToCommit(Exception):
+    """Raised inside a transaction to roll it back on purpose (the open-time probe)."""
+
+
+def _damaged_message(path: Path) -> str:
+    return (f"The progress store {path} is damaged (SQLite's integrity check failed), so "
+            "nothing was written to it and answers are not being saved: keep the file, "
+            f"rename it (for example to {path.stem}-damaged{path.suffix}) so that a new store "
+            "is started next time, and ask your trainer to recover your earlier answers from "
+            "it with 'sqlite3 FILE .recover'.")
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    """The first database error in the chain that says what went wrong.
+
+    When SQLite rolls a transaction back by itself (a full disk, SQLITE_FULL), the
+    savepoint or transaction SQLAlchemy then tries to roll back no longer exists, and
+    *that* error ("no such savepoint") would hide the real one in ``__context__``.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, DBAPIError) and (_is_locked(seen) or _unavailable_reason(seen)):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return error
 
 
 class ProgressStore:
@@ -121,8 +159,13 @@ class ProgressStore:
             msg = (f"The progress store {self.display_url} needs a database driver that is "
                    "not installed (for PostgreSQL: pip install 'psycopg[binary]').")
             raise StoreUnavailableError(msg) from error
+        self._check_done = threading.Event()
+        self._check_done.set()
+        self._damage: str | None = None
         try:
-            self._run(self._migrate)
+            self._start_integrity_check()
+            with contextlib.suppress(_NothingToCommit):
+                self._run(self._migrate)
         except BaseException:
             self.engine.dispose()  # a refused store keeps no pooled connection open
             raise
@@ -145,6 +188,57 @@ class ProgressStore:
                    "Ask your administrator to make it writable.")
             raise StoreUnavailableError(msg)
         self.sqlite_path = path
+
+    # -- integrity on open --------------------------------------------------------------
+    def _start_integrity_check(self) -> None:
+        """PRAGMA quick_check before the first write: a store damaged in the middle (which
+        opens and accepts answers, and fails only when read in full) is refused untouched."""
+        path = getattr(self, "sqlite_path", None)
+        if not self.writable or path is None:
+            return
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return  # a new store: SQLite creates it
+        if size == 0:
+            return
+        if size <= SYNC_CHECK_BYTES:
+            self._integrity_check()
+            if self._damage:
+                raise StoreUnavailableError(self._damage)
+            return
+        self._check_done.clear()
+        threading.Thread(target=self._integrity_check, name="ketatraining-store-check",
+                         daemon=True).start()
+
+    def _integrity_check(self) -> None:
+        path = self.sqlite_path
+        deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+        try:
+            while True:
+                try:
+                    with self.engine.connect() as connection:
+                        rows = [r[0] for r in connection.exec_driver_sql("PRAGMA quick_check")]
+                except DBAPIError as error:
+                    if _is_locked(error) and time.monotonic() < deadline:
+                        time.sleep(0.05 * (1 + random.random()))  # another kernel writes
+                        continue
+                    if "damaged" in (_unavailable_reason(error) or ""):
+                        self._damage = _damaged_message(path)
+                    # locked for too long, unreadable and the like: the open or the write
+                    # reports them in its own words
+                    return
+                if rows != ["ok"]:
+                    self._damage = _damaged_message(path)
+                return
+        finally:
+            self._check_done.set()
+
+    def _writable_now(self) -> None:
+        """Wait for a background integrity check; refuse every write to a damaged store."""
+        self._check_done.wait()
+        if self._damage:
+            raise StoreUnavailableError(self._damage)
 
     def _create_engine(self) -> Engine:
         if not self.is_sqlite:
@@ -169,18 +263,26 @@ class ProgressStore:
         return engine
 
     def _migrate(self, connection: Connection) -> None:
-        self._upgrade(connection)
+        migrated = self._upgrade(connection)
         if not self.writable:
             return
         # A trial write, rolled back: a read-only file, folder, URI (mode=ro) or database
         # role is reported now, in one sentence, rather than at the learner's first answer.
         # (SQLite skips a no-op UPDATE without touching the disk, so insert a row.)
-        probe = connection.begin_nested()
+        if migrated:
+            probe = connection.begin_nested()
+            connection.execute(insert(schema.meta).values(key=f"probe-{uuid.uuid4().hex}",
+                                                          value=""))
+            probe.rollback()
+            return
         connection.execute(insert(schema.meta).values(key=f"probe-{uuid.uuid4().hex}",
                                                       value=""))
-        probe.rollback()
+        # Nothing to keep: roll the whole transaction back, so opening a store that needs
+        # no migration changes not one byte of it (not even SQLite's change counter).
+        raise _NothingToCommit
 
-    def _upgrade(self, connection: Connection) -> None:
+    def _upgrade(self, connection: Connection) -> bool:
+        """Create or migrate the tables; whether anything was changed."""
         if connection.dialect.name == "postgresql":
             # Kernels starting together on a fresh server would race to CREATE TABLE;
             # one at a time (SQLite's BEGIN IMMEDIATE does the same).
@@ -198,6 +300,9 @@ class ProgressStore:
                        "store, so nothing was written. Point KETATRAINING_DB elsewhere.")
                 raise StoreUnavailableError(msg)
             schema.meta.create(connection, checkfirst=True)
+            created = True
+        else:
+            created = False
         row = connection.execute(
             select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
         ).first()
@@ -212,6 +317,8 @@ class ProgressStore:
             msg = (f"The progress store {self.display_url} uses an older layout (version "
                    f"{version}); open it once with write access to upgrade it.")
             raise StoreUnavailableError(msg)
+        if version < schema.SCHEMA_VERSION:
+            self._writable_now()
         for number in range(version, schema.SCHEMA_VERSION):
             schema.MIGRATIONS[number](connection)
         if version < schema.SCHEMA_VERSION:
@@ -221,6 +328,7 @@ class ProgressStore:
                     schema.meta.c.key == "schema_version").values(value=values["value"]))
             else:
                 connection.execute(insert(schema.meta).values(**values))
+        return created or version < schema.SCHEMA_VERSION
 
     # -- transactions with bounded retry ----------------------------------------------
     def _run(self, work: Callable[[Connection], _T]) -> _T:
@@ -234,7 +342,8 @@ class ProgressStore:
                 raise
             except IntegrityError:
                 raise
-            except DBAPIError as error:
+            except DBAPIError as raised:
+                error = _root_cause(raised)
                 if _is_locked(error) and time.monotonic() < deadline:
                     time.sleep(delay * (1 + random.random()))
                     delay = min(delay * 2, 0.5)
@@ -252,22 +361,31 @@ class ProgressStore:
                 raise StoreUnavailableError(msg) from error
 
     # -- writes -----------------------------------------------------------------------
+    # One statement per row and no savepoints: a savepoint costs round trips under
+    # contention, and when SQLite rolls back by itself (a full disk) rolling back to a
+    # savepoint that is gone would replace the real error with "no such savepoint".
+    @staticmethod
+    def _insert_new(connection: Connection, table: Any, conflict: list[str],
+                    **values: Any) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING; whether the row was new."""
+        maker = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        statement = maker(table).values(**values).on_conflict_do_nothing(
+            index_elements=conflict).returning(table.c[conflict[0]])
+        return connection.execute(statement).first() is not None
+
     def _ensure_learner(self, connection: Connection, learner_id: str) -> None:
         exists = connection.execute(
             select(schema.learners.c.learner_id).where(
                 schema.learners.c.learner_id == learner_id)
         ).first()
-        if not exists:
-            try:
-                with connection.begin_nested():
-                    connection.execute(insert(schema.learners).values(
-                        learner_id=learner_id, display_name=None, created_at=utcnow()))
-            except IntegrityError:
-                pass  # another kernel added the learner meanwhile
+        if not exists:  # another kernel may add the learner meanwhile: nothing to do then
+            self._insert_new(connection, schema.learners, ["learner_id"],
+                             learner_id=learner_id, display_name=None, created_at=utcnow())
 
     def start_attempt(self, learner_id: str, quiz_id: str, *, max_score: float,
                       pass_mark: float) -> int:
         """Open a new attempt and return its number (1, 2, ...)."""
+        self._writable_now()
 
         def work(connection: Connection) -> int:
             self._ensure_learner(connection, learner_id)
@@ -278,42 +396,38 @@ class ProgressStore:
                         table.c.learner_id == learner_id, table.c.quiz_id == quiz_id)
                 ).scalar()
                 number = (current or 0) + 1
-                try:
-                    with connection.begin_nested():
-                        connection.execute(insert(table).values(
-                            learner_id=learner_id, quiz_id=quiz_id, attempt=number,
-                            started_at=utcnow(), max_score=max_score, pass_mark=pass_mark))
+                if self._insert_new(connection, table, ["learner_id", "quiz_id", "attempt"],
+                                    learner_id=learner_id, quiz_id=quiz_id, attempt=number,
+                                    started_at=utcnow(), max_score=max_score,
+                                    pass_mark=pass_mark):
                     return number
-                except IntegrityError:
-                    continue  # another kernel took this number; take the next
-            msg = "Could not open a new attempt (too many at once). Please try again."
+                # another kernel took this number; take the next
+            msg = "Could not open a new attempt (too many at once)."
             raise StoreBusyError(msg)
 
         return self._run(work)
 
     def record(self, submission: Submission) -> None:
-        """Save one answer; returns only once it is committed. Safe to call twice."""
+        """Save one answer; returns only once it is committed. Safe to call twice
+        (the same ``submission_id`` is stored once)."""
+        self._writable_now()
 
         def work(connection: Connection) -> None:
             self._ensure_learner(connection, submission.learner_id)
-            try:
-                with connection.begin_nested():
-                    connection.execute(insert(schema.responses).values(
-                        submission_id=submission.submission_id,
-                        learner_id=submission.learner_id,
-                        quiz_id=submission.quiz_id,
-                        question_id=submission.question_id,
-                        attempt=submission.attempt,
-                        response=json.dumps(submission.response),
-                        score=submission.score,
-                        max_score=submission.max_score,
-                        correct=submission.correct,
-                        duration_seconds=submission.duration_seconds,
-                        submitted_at=submission.submitted_at,
-                    ))
-            except IntegrityError:
-                # Same submission_id already stored: an earlier try committed.
-                pass
+            self._insert_new(
+                connection, schema.responses, ["submission_id"],
+                submission_id=submission.submission_id,
+                learner_id=submission.learner_id,
+                quiz_id=submission.quiz_id,
+                question_id=submission.question_id,
+                attempt=submission.attempt,
+                response=json.dumps(submission.response),
+                score=submission.score,
+                max_score=submission.max_score,
+                correct=submission.correct,
+                duration_seconds=submission.duration_seconds,
+                submitted_at=submission.submitted_at,
+            )
 
         self._run(work)
 
@@ -331,6 +445,7 @@ class ProgressStore:
                                   "finished_at": finished_at or utcnow()}
         if started_at is not None:
             values["started_at"] = started_at
+        self._writable_now()
 
         def work(connection: Connection) -> None:
             connection.execute(update(table).where(
@@ -342,6 +457,7 @@ class ProgressStore:
 
     def set_display_name(self, learner_id: str, name: str) -> None:
         """The learner's name as it should appear on a completion record."""
+        self._writable_now()
 
         def work(connection: Connection) -> None:
             self._ensure_learner(connection, learner_id)
@@ -354,6 +470,7 @@ class ProgressStore:
                        submissions: list[Submission]) -> None:
         """Write complete attempts and their answers in one transaction (demo data,
         imports): all or nothing, and thousands of rows without one commit per answer."""
+        self._writable_now()
 
         def work(connection: Connection) -> None:
             for learner_id in sorted({a.learner_id for a in attempts}
