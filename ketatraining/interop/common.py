@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from ketatraining.errors import KetaTrainingError
 from ketatraining.interop.yaml_writer import (
     TODO_EXPLANATION,
     TODO_OBJECTIVE,
@@ -157,3 +158,61 @@ def single_choice_keeps_weights() -> bool:
     from ketatraining.quiz import model
 
     return bool(getattr(model, "SINGLE_CHOICE_WEIGHTS", False))
+
+
+EXPORT_CODES: dict[str, str] = {
+    "KE001": "A weight or credit the target format cannot express (refused, or rounded "
+             "with --round-weights).",
+    "KE002": "Something the target format cannot carry (it travels only in our metadata).",
+    "KE003": "The output cannot be written (e.g. its folder does not exist).",
+}
+"""Problem codes of the exporters."""
+
+
+class ExportRefused(KetaTrainingError):
+    """The export would change the quiz's meaning; ``problems`` say where and how to fix."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(f"the export was refused ({len(errors)} problem(s)): "
+                         + " ".join(p.format() for p in errors))
+        self.problems = problems
+
+
+def check_output_folder(path: str) -> None:
+    """A KetaTrainingError naming the folder when it does not exist (before any temp file)."""
+    from pathlib import Path
+
+    folder = Path(path).parent
+    if not folder.is_dir():
+        msg = (f"cannot write '{path}': the folder '{folder}' does not exist (KE003); "
+               "create it or choose another --out.")
+        raise KetaTrainingError(msg)
+
+
+def words(text: str) -> str:
+    """Text as a reader sees it: markup, entities and spacing ignored."""
+    import html
+
+    from ketatraining.text import plain_text
+
+    return " ".join(html.unescape(plain_text(text)).split())
+
+
+def restore(markdown: object, shown: str) -> str:
+    """Our export's Markdown source for ``shown`` while it still reads the same.
+
+    Exports render Markdown to HTML for the other system and keep the source in a
+    comment; if someone edited the text there, the edit (``shown``) wins.
+    """
+    if isinstance(markdown, str) and markdown.strip() and words(markdown) == words(shown):
+        return markdown
+    return shown
+
+
+def meta_comment_text(meta: dict[str, Any], prefix: str) -> str:
+    """JSON for an XML comment: '--' (not allowed there) escaped inside strings."""
+    import json
+
+    text = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+    return f" {prefix} {text.replace('--', '-' + chr(92) + 'u002d')} "

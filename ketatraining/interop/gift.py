@@ -29,7 +29,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NoReturn, assert_never
 
-from ketatraining.interop.common import category_tag, single_choice_keeps_weights
+from ketatraining.interop.common import (
+    ExportRefused,
+    category_tag,
+    single_choice_keeps_weights,
+)
+from ketatraining.interop.moodle_grades import GradeChecker
 from ketatraining.interop.yaml_writer import (
     TODO_EXPLANATION,
     TODO_FEEDBACK,
@@ -750,17 +755,18 @@ def _quiz(quiz_id: str, title: str | None, questions: list[dict[str, Any]],
 # --- export --------------------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
+def _escape(text: str, *, prefixed: bool = False) -> str:
     """Moodle's repchar(): escape GIFT's control characters; newlines become \\n.
 
     Text that itself starts like a format prefix ('[html]...') gets an explicit
-    '[markdown]' in front, so the prefix is read as text.
+    '[markdown]' in front, so the prefix is read as text; ``prefixed`` text already
+    has one (the question text), and Moodle strips only one.
     """
     text = text.strip().replace("\\", "\\\\")
     for char in "#=~{}:":
         text = text.replace(char, "\\" + char)
     text = text.replace("\r", "").replace("\n", "\\n")
-    if _FORMAT_PREFIX.match(text):
+    if _FORMAT_PREFIX.match(text) and not prefixed:
         text = "[markdown]" + text
     return text
 
@@ -784,11 +790,25 @@ def _tag(text: str) -> str:
     return text.replace("]", "\\]")
 
 
-def _default_weights(question: MultipleChoice) -> list[float]:
+def default_weights(question: MultipleChoice) -> list[float]:
+    """The course's default rule as percentages: +100/right, -100/wrong."""
     right = sum(o.correct for o in question.options)
     wrong = len(question.options) - right
-    return [round(100 / right, 5) if o.correct else round(-100 / wrong, 5)
-            for o in question.options]
+    return [100 / right if o.correct else -100 / wrong for o in question.options]
+
+
+def _checked_weights(question: MultipleChoice, grades: GradeChecker) -> list[float]:
+    """The weights to write: each one Moodle accepts, else refused or rounded (KE001)."""
+    rule = all(o.weight is None for o in question.options)
+    weights = default_weights(question) if rule else [o.weight or 0.0 for o in question.options]
+    return [round(grades.grade(w, question.id, f"option '{o.id}'", default_rule=rule), 5)
+            if rule else grades.grade(w, question.id, f"option '{o.id}'")
+            for o, w in zip(question.options, weights, strict=True)]
+
+
+def _exact(value: float) -> str:
+    """A computed number without binary noise (0.02 * 35 is 0.7, not 0.7000000000000001)."""
+    return _num(float(f"{value:.15g}"))
 
 
 def _question_meta(question: AnyQuestion) -> dict[str, Any]:
@@ -826,12 +846,11 @@ def _question_meta(question: AnyQuestion) -> dict[str, Any]:
     return meta
 
 
-def _choice_lines(question: SingleChoice | MultipleChoice) -> list[str]:
+def _choice_lines(question: SingleChoice | MultipleChoice,
+                  grades: GradeChecker) -> list[str]:
     lines = []
     if isinstance(question, MultipleChoice):
-        weights = ([o.weight or 0.0 for o in question.options]
-                   if any(o.weight is not None for o in question.options)
-                   else _default_weights(question))
+        weights = _checked_weights(question, grades)
     for index, option in enumerate(question.options):
         text = _escape(option.text)
         if isinstance(question, SingleChoice):
@@ -843,52 +862,79 @@ def _choice_lines(question: SingleChoice | MultipleChoice) -> list[str]:
     return lines
 
 
-def _numeric_lines(question: Numeric) -> list[str]:
+def _numeric_lines(question: Numeric, grades: GradeChecker) -> list[str]:
     tolerance = question.tolerance
+    value = _num(question.value)
     if question.relative_tolerance is not None:
         relative = question.relative_tolerance * abs(question.value)
-        tolerance = max(tolerance or 0.0, relative)
-    value = _num(question.value)
-    if tolerance is not None:
+        value += f":{_exact(max(tolerance or 0.0, relative))}"
+    elif tolerance is not None:
         value += f":{_num(tolerance)}"
     lines = [f"\t={value}#{_escape(question.feedback_correct)}"]
-    for alternative in question.alternatives:
+    for index, alternative in enumerate(question.alternatives, start=1):
         feedback = f"#{_escape(alternative.feedback)}" if alternative.feedback else ""
-        lines.append(f"\t=%{_plain(alternative.credit)}%{_num(alternative.value)}:"
+        credit = grades.grade(alternative.credit, question.id, f"alternative {index}",
+                              limit_0_100=True)
+        lines.append(f"\t=%{_plain(credit)}%{_num(alternative.value)}:"
                      f"{_num(alternative.tolerance)}{feedback}")
     lines.append(f"\t~#{_escape(question.feedback_incorrect)}")
     return lines
 
 
-def _export_question(question: AnyQuestion) -> str:
+def _split_blank(prompt: str) -> tuple[str, str]:
+    """(text before, text after) the answer block: a prompt with one _____ blank that
+    is not at the end is written back as a missing-word question."""
+    escaped = _escape(prompt, prefixed=True)
+    if escaped.count(BLANK) == 1:
+        before, after = escaped.split(BLANK)
+        if after.strip():
+            return before, after
+    return escaped, ""
+
+
+def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
     lines = [f"// [id:{_tag(question.id)}]"]
     lines += [f"// [tag:{_tag(tag)}]" for tag in question.tags if not _TAG_UNSAFE.search(tag)]
     lines.append(META_PREFIX + " " + _json(_question_meta(question)))
-    head = f"::{_escape(question.id)}::[markdown]{_escape(question.prompt)}"
+    before, after = _split_blank(question.prompt)
+    head = f"::{_escape(question.id)}::[markdown]{before}"
     general = f"\t####{_escape(question.explanation)}"
+    close = "}" + after
     match question:
         case TrueFalse():
             word = "TRUE" if question.answer else "FALSE"
             right = question.feedback_true if question.answer else question.feedback_false
             wrong = question.feedback_false if question.answer else question.feedback_true
             lines.append(f"{head}{{{word}#{_escape(wrong)}#{_escape(right)}")
-            lines += [general, "}"]
+            lines += [general, close]
         case Numeric():
-            lines += [head + "{#", *_numeric_lines(question), general, "}"]
+            lines += [head + "{#", *_numeric_lines(question, grades), general, close]
         case SingleChoice() | MultipleChoice():
-            lines += [head + "{", *_choice_lines(question), general, "}"]
+            lines += [head + "{", *_choice_lines(question, grades), general, close]
         case _:
             assert_never(question)
     return "\n".join(lines)
 
 
-def export_gift(quiz: Quiz) -> str:
+def export_gift(quiz: Quiz, *, round_weights: bool = False) -> str:
     """The quiz as GIFT text for Moodle; importing it gives back the same quiz.
 
     Moodle reads every question (multiple choice, true/false, numerical) with its
     feedback and explanation; fields GIFT has no syntax for travel in
-    ``// ketatraining:`` comments that Moodle ignores.
+    ``// ketatraining:`` comments that Moodle ignores. A weight Moodle cannot express
+    raises :class:`ExportRefused` (KE001 per weight); use :func:`gift_export` to get
+    the text and the report, and ``round_weights`` to write the nearest grades.
     """
+    text, problems = gift_export(quiz, round_weights=round_weights)
+    if any(p.severity == "error" for p in problems):
+        raise ExportRefused(problems)
+    return text
+
+
+def gift_export(quiz: Quiz, *, round_weights: bool = False,
+                path: str = "<gift>") -> tuple[str, list[Problem]]:
+    """The GIFT text and every problem (KE001 errors, or warnings when rounding)."""
+    grades = GradeChecker(path, round_weights)
     quiz_meta: dict[str, Any] = {"title": quiz.title}
     if quiz.description is not None:
         quiz_meta["description"] = quiz.description
@@ -904,6 +950,6 @@ def export_gift(quiz: Quiz) -> str:
         f"{QUIZ_META_PREFIX} {_json(quiz_meta)}\n"
         f"$CATEGORY: $course$/top/{category}")
     ]
-    blocks += [_export_question(q) for q in quiz.questions]
-    return "\n\n".join(blocks) + "\n"
+    blocks += [_export_question(q, grades) for q in quiz.questions]
+    return "\n\n".join(blocks) + "\n", grades.problems
 

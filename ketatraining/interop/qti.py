@@ -25,9 +25,10 @@ import tempfile
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import assert_never
+from typing import Any, assert_never
 from xml.etree import ElementTree as ET
 
+from ketatraining.interop.common import check_output_folder, meta_comment_text
 from ketatraining.quiz.model import (
     AnyQuestion,
     MultipleChoice,
@@ -48,6 +49,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ITEM_TYPE = "imsqti_item_xmlv3p0"
 TEST_TYPE = "imsqti_test_xmlv3p0"
 
+META_COMMENT = "ketatraining:"
 _VOID = {"br", "hr"}
 _KEEP_ATTRIBUTES = {"a": ("href", "title"), "abbr": ("title",)}
 _NCNAME_START = re.compile(r"^[A-Za-z_]")
@@ -164,7 +166,8 @@ def _choices(question: SingleChoice | MultipleChoice | TrueFalse) -> list[tuple[
             for o in question.options]
 
 
-def _choice_item(item: ET.Element, question: SingleChoice | MultipleChoice | TrueFalse) -> None:
+def _choice_item(item: ET.Element, question: SingleChoice | MultipleChoice | TrueFalse,
+                 shuffle: bool) -> None:
     multiple = isinstance(question, MultipleChoice)
     choices = _choices(question)
     declaration = _el(item, "qti-response-declaration", identifier="RESPONSE",
@@ -183,7 +186,8 @@ def _choice_item(item: ET.Element, question: SingleChoice | MultipleChoice | Tru
 
     body = _el(item, "qti-item-body")
     interaction = _el(body, "qti-choice-interaction", response_identifier="RESPONSE",
-                      shuffle="false", max_choices=str(len(choices)) if multiple else "1",
+                      shuffle="true" if shuffle and not isinstance(question, TrueFalse)
+                      else "false", max_choices=str(len(choices)) if multiple else "1",
                       min_choices="0")
     _content(_el(interaction, "qti-prompt"), question.prompt, inline=False)
     for identifier, text, _, feedback in choices:
@@ -265,8 +269,9 @@ def _numeric_item(item: ET.Element, question: Numeric) -> None:
     _content(_el(body, "div"), question.prompt, inline=False)
     line = _el(body, "p")
     _el(line, "qti-text-entry-interaction", response_identifier="RESPONSE", expected_length="12")
-    if question.units:
-        line[-1].tail = f" {question.units}"
+    if question.units:  # marked, so an importer can tell the unit from the question
+        line[-1].tail = " "
+        _value(line, "span", question.units, **{"class": "units"})
     feedbacks = [("correct", question.feedback_correct), ("incorrect", question.feedback_incorrect)]
     order = sorted(range(len(question.alternatives)),
                    key=lambda i: -question.alternatives[i].credit)
@@ -319,16 +324,59 @@ def item_identifier(question: AnyQuestion) -> str:
     return _identifier(question.id, "item-")
 
 
-def item_xml(question: AnyQuestion) -> ET.Element:
-    """One question as a ``qti-assessment-item`` element."""
+def _comment(meta: dict[str, Any]) -> ET.Element:
+    """``<!-- ketatraining: {...} -->``: JSON, with '--' (not allowed in a comment) escaped."""
+    return ET.Comment(meta_comment_text(meta, META_COMMENT))
+
+
+def _item_meta(question: AnyQuestion) -> dict[str, Any]:
+    """What QTI has no place for, and the Markdown behind each rendered text.
+
+    The importer takes a Markdown source only while it still reads like the item's
+    XHTML, so an item edited in another tool keeps the edit.
+    """
+    meta: dict[str, Any] = {"id": question.id, "prompt": question.prompt,
+                            "explanation": question.explanation,
+                            "objective": question.objective,
+                            "references": list(question.references)}
+    if question.difficulty:
+        meta["difficulty"] = question.difficulty
+    if question.tags:
+        meta["tags"] = list(question.tags)
+    match question:
+        case SingleChoice() | MultipleChoice():
+            meta["options"] = [{"id": o.id, "text": o.text, "feedback": o.feedback}
+                               for o in question.options]
+            if isinstance(question, MultipleChoice) and all(o.weight is None
+                                                            for o in question.options):
+                meta["default_weights"] = True
+        case TrueFalse():
+            meta["feedback_true"] = question.feedback_true
+            meta["feedback_false"] = question.feedback_false
+        case Numeric():
+            meta["feedback_correct"] = question.feedback_correct
+            meta["feedback_incorrect"] = question.feedback_incorrect
+            meta["alternatives_feedback"] = [a.feedback for a in question.alternatives]
+            if question.units is not None:
+                meta["units"] = question.units
+            meta["tolerance"] = question.tolerance
+            meta["relative_tolerance"] = question.relative_tolerance
+        case _:
+            assert_never(question)
+    return meta
+
+
+def item_xml(question: AnyQuestion, *, shuffle: bool = False) -> ET.Element:
+    """One question as a ``qti-assessment-item``; ``shuffle`` follows the quiz's."""
     item = _root("qti-assessment-item", QTI_NS, QTI_XSD, identifier=item_identifier(question),
                  title=question.id, adaptive="false", time_dependent="false")
     item.set(XML_LANG, "en")
+    item.append(_comment(_item_meta(question)))
     match question:
         case Numeric():
             _numeric_item(item, question)
         case SingleChoice() | MultipleChoice() | TrueFalse():
-            _choice_item(item, question)
+            _choice_item(item, question, shuffle)
         case _:
             assert_never(question)
     modal = _el(item, "qti-modal-feedback", outcome_identifier="EXPLANATION", identifier="shown",
@@ -345,6 +393,13 @@ def test_xml(quiz: Quiz) -> ET.Element:
     """The quiz as a ``qti-assessment-test``: order, shuffle, attempts and pass mark."""
     test = _root("qti-assessment-test", QTI_NS, QTI_XSD, identifier=test_identifier(quiz),
                  title=quiz.title)
+    meta: dict[str, Any] = {"id": quiz.id, "title": quiz.title, "topic": quiz.topic,
+                            "pass_mark": quiz.pass_mark, "shuffle": quiz.shuffle}
+    if quiz.description is not None:
+        meta["description"] = quiz.description
+    if quiz.max_attempts is not None:
+        meta["max_attempts"] = quiz.max_attempts
+    test.append(_comment(meta))
     score = _el(test, "qti-outcome-declaration", identifier="SCORE", cardinality="single",
                 base_type="float")
     _value(_el(score, "qti-default-value"), "qti-value", "0")
@@ -352,7 +407,10 @@ def test_xml(quiz: Quiz) -> ET.Element:
         base_type="boolean")
     part = _el(test, "qti-test-part", identifier="part-1", navigation_mode="nonlinear",
                submission_mode="individual")
-    _el(part, "qti-item-session-control", max_attempts=str(quiz.max_attempts or 0),
+    # One response per item in each attempt, as the course checks it. The quiz's
+    # max_attempts counts retakes of the whole quiz, which a QTI test cannot say (the
+    # delivery system sets it): it travels in the test's comment only.
+    _el(part, "qti-item-session-control", max_attempts="1",
         show_feedback="true", allow_review="true", show_solution="false")
     section = _el(part, "qti-assessment-section", identifier="section-1", title=quiz.title,
                   visible="true")
@@ -428,7 +486,9 @@ def write_qti_package(quiz: Quiz, path: str | os.PathLike[str]) -> None:
     target = Path(path)
     files = [("imsmanifest.xml", manifest_xml(quiz)),
              (f"{test_identifier(quiz)}.xml", test_xml(quiz))]
-    files += [(f"items/{item_identifier(q)}.xml", item_xml(q)) for q in quiz.questions]
+    files += [(f"items/{item_identifier(q)}.xml", item_xml(q, shuffle=quiz.shuffle))
+              for q in quiz.questions]
+    check_output_folder(str(target))
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                          suffix=".tmp")
     os.close(handle)

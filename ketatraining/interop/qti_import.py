@@ -30,7 +30,14 @@ import zipfile
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from ketatraining.interop.common import Collector, Refusal, prose, question_tail, refuse
+from ketatraining.interop.common import (
+    Collector,
+    Refusal,
+    prose,
+    question_tail,
+    refuse,
+    restore,
+)
 from ketatraining.interop.safe_xml import XmlDocument, XmlError, children, local, parse_xml
 from ketatraining.interop.yaml_writer import (
     TODO_FEEDBACK,
@@ -105,13 +112,15 @@ def _meta(element: ET.Element) -> dict[str, Any]:
     return {}
 
 
-def _strip(element: ET.Element) -> ET.Element:
+def _strip(element: ET.Element, skip: frozenset[int] = frozenset()) -> ET.Element:
     """A copy without namespaces, comments or feedback, for serialising as HTML."""
     copy = ET.Element(local(element), {k: v for k, v in element.attrib.items()
                                        if "}" not in k})
     copy.text = element.text
     for child in element:
         name = local(child)
+        if id(child) in skip:
+            continue
         if not name or name in _FEEDBACK or name.endswith("-interaction"):
             tail = child.tail or ""
             if len(copy):
@@ -119,17 +128,17 @@ def _strip(element: ET.Element) -> ET.Element:
             else:
                 copy.text = (copy.text or "") + tail
             continue
-        inner = _strip(child)
+        inner = _strip(child, skip)
         inner.tail = child.tail
         copy.append(inner)
     return copy
 
 
-def _html(element: ET.Element | None) -> str:
+def _html(element: ET.Element | None, skip: frozenset[int] = frozenset()) -> str:
     """The XHTML content inside ``element`` as an HTML string (Markdown-compatible)."""
     if element is None:
         return ""
-    clean = _strip(element)
+    clean = _strip(element, skip)
     parts = [clean.text or ""]
     for child in clean:
         parts.append(ET.tostring(child, encoding="unicode", short_empty_elements=False))
@@ -181,6 +190,10 @@ class _Item:
         self.label = self.root.get("title") or self.root.get("identifier") or name
         self.declarations: dict[str, _Declaration] = {}
         self.meta: dict[str, Any] = {}
+
+    def source(self, markdown: object, shown: str) -> str:
+        """Our export's Markdown for ``shown`` if it still reads the same, else ``shown``."""
+        return restore(markdown, shown)
 
     def where(self, element: ET.Element) -> int | None:
         return self.doc.line(element)
@@ -245,17 +258,15 @@ class _Item:
             content = _one(modal[0], "qti-content-body")
             explanation = _html(content if content is not None else modal[0])
         meta = self.meta
-        for key in ("prompt", "explanation"):
-            if isinstance(meta.get(key), str):
-                question[key] = meta[key]
-                if key == "explanation":
-                    explanation = meta[key]
+        question["prompt"] = self.source(meta.get("prompt"), question["prompt"])
+        explanation = self.source(meta.get("explanation"), explanation)
         question_tail(question, explanation, meta, [], self.points())
         return question
 
-    def _prompt(self, interaction: ET.Element, body: ET.Element) -> str:
+    def _prompt(self, interaction: ET.Element, body: ET.Element,
+                skip: frozenset[int] = frozenset()) -> str:
         prompt = _one(interaction, "qti-prompt")
-        outside = _html(body)
+        outside = _html(body, skip)
         inside = _html(prompt)
         return "\n".join(p for p in (outside, inside) if p.strip())
 
@@ -280,13 +291,14 @@ class _Item:
         multiple = declaration.cardinality != "single" or interaction.get("max-choices") != "1"
         prompt = self._prompt(interaction, body)
         meta_options = self.meta.get("options")
-        if isinstance(meta_options, list) and len(meta_options) == len(choices):
-            texts = [str(o.get("text", t)) if isinstance(o, dict) else t
-                     for o, t in zip(meta_options, texts, strict=True)]
-            feedback = [str(o.get("feedback", f)) if isinstance(o, dict) else f
+        if isinstance(meta_options, list) and len(meta_options) == len(choices) and all(
+                isinstance(o, dict) for o in meta_options):
+            texts = [self.source(o.get("text"), t) for o, t in zip(meta_options, texts,
+                                                                   strict=True)]
+            feedback = [self.source(o.get("feedback"), f)
                         for o, f in zip(meta_options, feedback, strict=True)]
-            ids = [str(o.get("id", i)) if isinstance(o, dict) else i
-                   for o, i in zip(meta_options, ids, strict=True)]
+            ids = [str(o["id"]) if isinstance(o.get("id"), str) and raw.endswith(o["id"])
+                   else raw for o, raw in zip(meta_options, ids, strict=True)]
         if not multiple and sorted(ids) == ["false", "true"] and self.meta.get(
                 "type", "true_false") == "true_false" and [re.sub("<[^>]+>", "", t).strip()
                                                            for t in texts] in (
@@ -294,8 +306,10 @@ class _Item:
             by_id = dict(zip(ids, feedback, strict=True))
             return {"type": "true_false", "prompt": prompt,
                     "answer": declaration.correct == ["true"],
-                    "feedback_true": prose(by_id["true"], TODO_FEEDBACK),
-                    "feedback_false": prose(by_id["false"], TODO_FEEDBACK)}
+                    "feedback_true": prose(self.source(self.meta.get("feedback_true"),
+                                                       by_id["true"]), TODO_FEEDBACK),
+                    "feedback_false": prose(self.source(self.meta.get("feedback_false"),
+                                                        by_id["false"]), TODO_FEEDBACK)}
         raw_ids = [c.get("identifier", "") for c in choices]
         options: list[dict[str, Any]] = []
         for oid, raw, text, note in zip(ids, raw_ids, texts, feedback, strict=True):
@@ -325,9 +339,19 @@ class _Item:
 
     def _text_entry(self, interaction: ET.Element, declaration: _Declaration,
                     body: ET.Element) -> dict[str, Any] | None:
-        prompt = self._prompt(interaction, body)
+        line, units = _units_line(interaction, body, self.meta.get("units"))
+        prompt = self._prompt(interaction, body, frozenset({id(line)}) if line is not None
+                              else frozenset())
         if declaration.base_type in _NUMERIC:
-            return self._numeric(declaration, body, prompt)
+            data = self._numeric(declaration, body, prompt)
+            units = self.meta["units"] if isinstance(self.meta.get("units"), str) else units
+            if units:
+                data = {k: v for k, v in data.items() if k != "feedback_correct"} | {
+                    "units": units, "feedback_correct": data["feedback_correct"]}
+                data = _ordered(data)
+            return data
+        if line is not None:  # a text answer: the line is part of the question
+            prompt = self._prompt(interaction, body)
         if declaration.base_type != "string":
             refuse("KI041", f"A text entry with base-type '{declaration.base_type}' cannot "
                    "be imported.", "Use base-type float, integer or string.")
@@ -364,25 +388,41 @@ class _Item:
             if target is None:  # compared with the correct value
                 tolerance, relative = absolute, rel
                 main_feedback = feedback_id or main_feedback
-            elif score is not None and score > 0:
+            elif score is not None and (score > 0 or (feedback_id or "").startswith(
+                    "alternative-")):
+                order = len(alternatives)
+                if (feedback_id or "").startswith("alternative-"):
+                    digits = (feedback_id or "")[len("alternative-"):]
+                    order = int(digits) if digits.isdigit() else order
                 alternative: dict[str, Any] = {"value": target, "tolerance": absolute or 0.0,
-                                               "credit": round(score / points * 100, 9)}
+                                               "credit": round(score / points * 100, 9),
+                                               "order": order}
                 text = self._feedback(body, feedback_id or "")
                 if text:
                     alternative["feedback"] = text
                 alternatives.append(alternative)
         data: dict[str, Any] = {"type": "numeric", "prompt": prompt, "value": value}
-        units = self.meta.get("units")
-        if isinstance(units, str):
-            data["units"] = units
-        if tolerance is not None:
-            data["tolerance"] = tolerance
-        if relative is not None:
-            data["relative_tolerance"] = relative
-        data["feedback_correct"] = prose(self._feedback(body, main_feedback),
+        meta = self.meta
+        for key, found in (("tolerance", tolerance), ("relative_tolerance", relative)):
+            written = meta.get(key) if key in meta else found
+            if isinstance(written, (int, float)) and found is not None and math.isclose(
+                    written, found, rel_tol=1e-9, abs_tol=1e-12):
+                found = float(written)  # our export's exact value, not the percent's
+            if found is not None:
+                data[key] = found
+        data["feedback_correct"] = prose(self.source(meta.get("feedback_correct"),
+                                                     self._feedback(body, main_feedback)),
                                          TODO_FEEDBACK_CORRECT)
-        data["feedback_incorrect"] = prose(self._feedback(body, wrong_feedback),
+        data["feedback_incorrect"] = prose(self.source(meta.get("feedback_incorrect"),
+                                                       self._feedback(body, wrong_feedback)),
                                            TODO_FEEDBACK_INCORRECT)
+        alternatives.sort(key=lambda a: a.pop("order"))
+        notes = meta.get("alternatives_feedback")
+        if isinstance(notes, list) and len(notes) == len(alternatives):
+            for alternative, note in zip(alternatives, notes, strict=True):
+                shown = alternative.pop("feedback", "")
+                if isinstance(note, str):
+                    alternative["feedback"] = self.source(note, shown)
         if alternatives:
             data["alternatives"] = alternatives
         return data
@@ -471,6 +511,32 @@ class _Item:
                 "steps": [{"id": i, "text": choices[i]} for i in declaration.correct],
                 "feedback_correct": TODO_FEEDBACK_CORRECT,
                 "feedback_incorrect": TODO_FEEDBACK_INCORRECT}
+
+
+_NUMERIC_ORDER = ("type", "prompt", "value", "units", "tolerance", "relative_tolerance",
+                  "feedback_correct", "feedback_incorrect", "alternatives")
+
+
+def _ordered(data: dict[str, Any]) -> dict[str, Any]:
+    """Numeric fields in the order of the quiz files (so written YAML reads as usual)."""
+    return {k: data[k] for k in _NUMERIC_ORDER if k in data}
+
+
+def _units_line(interaction: ET.Element, body: ET.Element, known: object = None,
+                ) -> tuple[ET.Element | None, str | None]:
+    """The paragraph that holds only the entry box and a unit after it ('[ ] mg')."""
+    for parent in body.iter():
+        if interaction in list(parent):
+            others = [c for c in parent if c is not interaction and local(c)]
+            tail = (interaction.tail or "").strip()
+            marked = [c for c in others if local(c) == "span" and c.get("class") == "units"]
+            if marked and len(others) == 1 and not tail and not (marked[0].tail or "").strip():
+                return parent, "".join(marked[0].itertext()).strip() or None
+            if (local(parent) == "p" and not others and not (parent.text or "").strip()
+                    and (len(tail) <= 20 or tail == known)):
+                return parent, tail or None
+            return None, None
+    return None, None
 
 
 def _test_order(files: dict[str, str], docs: dict[str, XmlDocument],

@@ -342,7 +342,7 @@ def test_export_empty_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
 
 
 @pytest.mark.parametrize(("target", "module", "function", "label"), [
-    ("gift", "ketatraining.interop.gift", "export_gift", "GIFT (Moodle)"),
+    ("gift", "ketatraining.interop.gift", "gift_export", "GIFT (Moodle)"),
     ("qti", "ketatraining.interop.qti", "write_qti_package", "QTI 3.0 package"),
 ])
 def test_export_quiz_formats_dispatch(capsys: pytest.CaptureFixture[str], tmp_path: Path,

@@ -19,6 +19,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from ketatraining.errors import KetaTrainingError
 from ketatraining.interop.qti import CP_NS, ITEM_TYPE, QTI_NS, TEST_TYPE, write_qti_package
 from ketatraining.quiz.grading import grade
 from ketatraining.quiz.loading import CATALOG_FILES, check_file
@@ -129,10 +130,14 @@ def check_element(element: ET.Element, path: str = "") -> None:
     name = local(element.tag)
     where = f"{path}/{name}"
     if name in HTML:
-        allowed = {"a": {"href", "title"}, "abbr": {"title"}}.get(name, set())
+        # class is one of the XSD's global HTML attributes; the exporter marks units
+        allowed = {"a": {"href", "title"}, "abbr": {"title"}, "span": {"class"}}.get(name,
+                                                                                 set())
         assert set(element.attrib) <= allowed, (where, element.attrib)
         for child in element:
             assert local(child.tag) in HTML | {"qti-text-entry-interaction"}, (where, child.tag)
+            if local(child.tag) == "span" and "class" in child.attrib:
+                assert child.get("class") == "units", (where, child.attrib)
             check_element(child, where)
         return
     assert name in RULES, f"{where}: element not expected"
@@ -414,7 +419,9 @@ def test_numeric_with_relative_tolerance_units_and_alternatives(tmp_path: Path) 
     equal = item.find(f".//{Q}qti-equal")
     assert (equal.get("tolerance-mode"), equal.get("tolerance")) == ("relative", "5 5")
     entry = item.find(f".//{Q}qti-text-entry-interaction")
-    assert entry.tail == " mg"
+    assert entry.tail == " "
+    unit = item.find(f".//{Q}span[@class='units']")
+    assert unit.text == "mg"  # shown after the box, marked so an importer finds it
     check_scores(quiz.questions[0], item)
     assert score(item, 4.05)[1] == "alternative-1"
     assert score(item, 39.0) == (1, "correct")
@@ -438,13 +445,16 @@ def test_untrusted_text_is_escaped_never_pasted(tmp_path: Path) -> None:
     assert test.get("title") == "T & <b>"
 
 
-def test_test_carries_attempts_shuffle_and_pass_mark(tmp_path: Path) -> None:
+def test_test_carries_shuffle_and_pass_mark_not_retakes_as_item_tries(tmp_path: Path) -> None:
     quiz = quiz_of({"type": "true_false", "answer": True, "feedback_true": "Y",
                     "feedback_false": "N", "points": 2})
     files = package(quiz, tmp_path)
     test = next(r for r in files.values() if local(r.tag) == "qti-assessment-test")
     control = test.find(f".//{Q}qti-item-session-control")
-    assert control.get("max-attempts") == "2"
+    # max-attempts counts tries per item in QTI; the quiz's max_attempts (2) counts
+    # retakes of the whole quiz, so it must not become item tries
+    assert quiz.max_attempts == 2
+    assert control.get("max-attempts") == "1"
     assert test.find(f".//{Q}qti-ordering").get("shuffle") == "true"
     threshold = test.find(f".//{Q}qti-gte/{Q}qti-base-value")
     assert float(threshold.text) == pytest.approx(1.2)  # 60 % of 2 points
@@ -457,3 +467,25 @@ def test_package_is_reproducible_and_replaces_atomically(tmp_path: Path) -> None
     write_qti_package(quiz, second)
     assert first.read_bytes() == second.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.zip", "b.zip"]  # no temp left
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_choice_interactions_shuffle_as_the_quiz_does(tmp_path: Path, shuffle: bool) -> None:
+    quiz = Quiz.model_validate({**quiz_of({
+        "type": "single_choice", "options": [
+            {"id": "a", "text": "A", "correct": True, "feedback": "y"},
+            {"id": "b", "text": "B", "feedback": "n"}]}).model_dump(), "shuffle": shuffle})
+    files = package(quiz, tmp_path)
+    (interaction,) = [e for root in files.values()
+                      for e in root.iter(f"{Q}qti-choice-interaction")]
+    assert interaction.get("shuffle") == ("true" if shuffle else "false")
+
+
+def test_writing_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    quiz = load_bank(BANKS[0])
+    target = tmp_path / "missing" / "quiz.zip"
+    with pytest.raises(KetaTrainingError) as error:
+        write_qti_package(quiz, target)
+    message = str(error.value)
+    assert f"the folder '{target.parent}' does not exist" in message
+    assert ".tmp" not in message

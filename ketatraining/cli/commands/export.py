@@ -13,7 +13,7 @@ from ketatraining.cli.commands._trainer import DB_HELP
 from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
 
 _QUIZ_FORMATS = {
-    "gift": ("ketatraining.interop.gift", "export_gift", "GIFT (Moodle)"),
+    "gift": ("ketatraining.interop.gift", "gift_export", "GIFT (Moodle)"),
     "qti": ("ketatraining.interop.qti", "write_qti_package", "QTI 3.0 package"),
 }
 
@@ -45,6 +45,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("quiz_name", nargs="?", metavar="QUIZ",
                         help="with gift or qti: the quiz id or file")
     parser.add_argument("--format", choices=("csv", "xapi"), help="results format")
+    parser.add_argument("--round-weights", action="store_true",
+                        help="gift/moodle-xml: write the nearest grade Moodle accepts for a "
+                        "weight it cannot express, and list each change (default: refuse)")
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="file to write (results: default the terminal)")
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
@@ -67,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"ketatraining export: write 'export {args.target} QUIZ --out FILE'.",
                   file=sys.stderr)
             return EXIT_USAGE
-        return _export_quiz(args.target, args.quiz_name, args.out)
+        return _export_quiz(args.target, args.quiz_name, args.out, args.round_weights)
     if args.quiz_name is not None:
         print(f"ketatraining export: unexpected '{args.quiz_name}'; to export a quiz write "
               "'export gift QUIZ --out FILE' or 'export qti QUIZ --out FILE'.",
@@ -86,8 +89,10 @@ def run(args: argparse.Namespace) -> int:
     return _export_results(args)
 
 
-def _export_quiz(target: str, name: str, out: Path) -> int:
+def _export_quiz(target: str, name: str, out: Path, round_weights: bool) -> int:
     from ketatraining.cli import EXIT_OK, EXIT_PROBLEMS
+    from ketatraining.cli.commands import _trainer as t
+    from ketatraining.interop.common import ExportRefused, check_output_folder
     from ketatraining.quiz.loading import load_quiz
 
     module_name, function_name, label = _QUIZ_FORMATS[target]
@@ -98,10 +103,23 @@ def _export_quiz(target: str, name: str, out: Path) -> int:
               f"({module_name}.{function_name} is missing).", file=sys.stderr)
         return EXIT_PROBLEMS
     quiz = load_quiz(name)
-    if target == "gift":
-        out.write_text(function(quiz), encoding="utf-8")
-    else:
-        function(quiz, out)
+    check_output_folder(str(out))
+    try:
+        if target == "qti":
+            problems = function(quiz, out) or []
+        else:
+            text, problems = function(quiz, round_weights=round_weights, path=str(out))
+            if not any(p.severity == "error" for p in problems):
+                t.write_output(text, out)
+    except ExportRefused as refused:
+        problems = refused.problems
+    for problem in problems:
+        print(problem.format(), file=sys.stderr if problem.severity == "error" else sys.stdout)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        print(f"ketatraining export {target}: {len(errors)} problem(s) in quiz '{quiz.id}'; "
+              "nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEMS
     print(f"Wrote {out}: quiz '{quiz.id}' as {label}.")
     return EXIT_OK
 
