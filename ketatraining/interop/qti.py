@@ -324,7 +324,7 @@ def item_identifier(question: AnyQuestion) -> str:
     return _identifier(question.id, "item-")
 
 
-def _comment(meta: dict[str, Any]) -> ET.Element:
+def _comment(meta: dict[str, Any]) -> ET.Element[Any]:
     """``<!-- ketatraining: {...} -->``: JSON, with '--' (not allowed in a comment) escaped."""
     return ET.Comment(meta_comment_text(meta, META_COMMENT))
 
