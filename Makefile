@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lock fuzz lab test unit notebooks-test quiz-check lint mypy notebooks app bench clean
+.PHONY: help venv lock fuzz lab test unit notebooks-test quiz-check lint mypy notebooks app bench clean proxy
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets everything up first)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench      run the benchmarks in benchmarks/"
 	@echo "make lock       update requirements.lock after changing a dependency in pyproject.toml"
 	@echo "make fuzz       mutation-fuzz the quiz validator for FUZZ_SECONDS (default 60)"
+	@echo "make proxy      install the hub tests' proxy (configurable-http-proxy, from npm)"
 
 # The whole environment is installed from requirements.lock (every package, exact version
 # and sha256 hash), so a fresh machine next month gets what CI tested today. uv installs it;
@@ -63,8 +64,18 @@ lab: $(STAMP)
 app: $(STAMP)
 	$(BIN)/python -m ketatraining.app
 
+# The hub tests' proxy: configurable-http-proxy from the npm registry, pinned by
+# tools/chp/package-lock.json, installed into tools/chp/node_modules (never globally).
+CHP := tools/chp/node_modules/.bin/configurable-http-proxy
+$(CHP): tools/chp/package.json tools/chp/package-lock.json
+	@command -v npm >/dev/null || { echo "make proxy: npm is missing (Debian: apt-get install npm); the hub tests will be skipped"; exit 0; }
+	cd tools/chp && npm ci --no-audit --no-fund --silent
+	@touch $(CHP) 2>/dev/null || true
+
+proxy: $(CHP)
+
 # Each part gets its own fresh progress store so tests never touch a learner's data.
-test: $(STAMP)
+test: $(STAMP) $(CHP)
 	$(MAKE) --no-print-directory lint mypy quiz-check unit notebooks-test
 
 lint: $(STAMP)
@@ -101,4 +112,4 @@ bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python "$$script" || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info tools/chp/node_modules

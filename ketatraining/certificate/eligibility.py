@@ -24,6 +24,10 @@ NAME_MISSING = (
     "'ketatraining certificate --name \"Your Name\"'); it is stored with your progress."
 )
 MAX_NAME_LENGTH = 120
+SELF_REPORTED = ("Self-reported and unsigned: made on the learner's own computer, not issued "
+                 "by a course server. Nobody can verify it.")
+ISSUED = ("Issued and signed by the course server; anyone can check it with "
+          "'ketatraining verify' or the course server's verification page.")
 
 
 class NotEligible(KetaTrainingError):
@@ -59,6 +63,12 @@ class CompletionRecord:
     quizzes: list[QuizResult]
     objectives: list[tuple[str, str]] = field(default_factory=list)
     time_spent_seconds: float = 0.0
+    verification_code: str | None = None
+    """Set only on records a course server issued and signed (see ``signed.py``)."""
+
+    @property
+    def status(self) -> str:
+        return ISSUED if self.verification_code else SELF_REPORTED
 
     @property
     def record_id(self) -> str:

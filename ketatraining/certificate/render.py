@@ -43,8 +43,10 @@ def _facts(record: CompletionRecord, course: Course) -> list[tuple[str, str]]:
         ("Learning format", course.learning_format or NOT_SUPPLIED),
         ("Completed on", record.completed_at.date().isoformat()),
         ("Time recorded", duration_text(record.time_spent_seconds)),
-        ("Record reference", record.record_id),
+        (("Verification code", record.verification_code) if record.verification_code
+         else ("Record reference", record.record_id)),
         ("Issued", record.issued_at.date().isoformat()),
+        ("Status", record.status),
     ]
 
 

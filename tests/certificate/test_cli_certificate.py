@@ -36,7 +36,16 @@ def test_name_is_stored_once_and_files_are_written(
     # A second run needs no --name: it was stored.
     assert main(["certificate", "--learner", "ann", "--out", str(out)]) == 0
     files = sorted(p.suffix for p in out.iterdir())
-    assert files == [".html", ".pdf"]
+    assert files == [".html", ".json", ".pdf"]
+    # Made on a laptop: the record says plainly that it is self-reported and unsigned,
+    # and it never verifies.
+    record = next(out.glob("*.json"))
+    assert '"signed":false' in record.read_text()
+    assert "Self-reported and unsigned" in next(out.glob("*.html")).read_text()
+    from ketatraining.certificate.signed import RecordError, verify
+
+    with pytest.raises(RecordError, match="Self-reported"):
+        verify(record.read_bytes(), [])
 
 
 def test_db_option_points_at_another_store(course_dir: Path, tmp_path: Path,

@@ -24,6 +24,7 @@ def register(subparsers: Any) -> None:
             "ketatraining certificate --learner jdoe --out records/",
             "ketatraining certificate --db postgresql+psycopg://kt@db/course --learner jdoe",
             "ketatraining certificate --check-course",
+            "ketatraining certificate --service https://hub.example.org/services/ketatraining/",
         ),
         formatter_class=EXAMPLES_FORMATTER,
     )
@@ -37,6 +38,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--db", metavar="URL",
                         help="progress store URL (default: $KETATRAINING_DB or the learner's "
                         "own store)")
+    parser.add_argument("--service", metavar="URL",
+                        help="have the course server issue and sign the record (on a hub; "
+                        "trainers may name any --learner) with your hub token")
     parser.add_argument("--course", metavar="FILE", type=Path,
                         help="course description (default: the course's course.yaml)")
     parser.add_argument("--check-course", action="store_true",
@@ -64,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from ketatraining.certificate import NotEligible, completion_record, load_course
     from ketatraining.certificate.eligibility import clean_name
     from ketatraining.certificate.render import write_record
+    from ketatraining.certificate.signed import write_record_file
     from ketatraining.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
     from ketatraining.progress.records import current_learner
     from ketatraining.progress.store import open_store
@@ -71,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
     course = load_course(args.course)
     if args.check_course:
         return _check_course(course)
+    if args.service:
+        return _from_service(args, course)
     learner = args.learner or current_learner()
     with open_store(args.db) as store:
         if args.name is not None:
@@ -88,10 +95,41 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  - {item}", file=sys.stderr)
             return EXIT_PROBLEMS
     html_path, pdf_path = write_record(record, course, args.out)
+    json_path = write_record_file(record, args.out)
     print(f"Completion record for {record.learner_name} ({learner}) written:")
     print(f"  {html_path}")
     print(f"  {pdf_path}")
+    print(f"  {json_path} (self-reported and unsigned: made on this computer, not issued by "
+          "a course server)")
     if not course.accredited:
         print("Note: course.yaml supplies no accreditation statement, so the record claims no "
               "continuing-education credit.")
+    return EXIT_OK
+
+
+def _from_service(args: argparse.Namespace, course: Any) -> int:
+    """Ask the course server to issue and sign the record; write it beside HTML and PDF."""
+    from ketatraining.assessment.protocol import AssessmentError
+    from ketatraining.certificate.render import write_record
+    from ketatraining.certificate.signed import parse, record_from_data
+    from ketatraining.cli import EXIT_OK, EXIT_PROBLEMS
+    from ketatraining.cli.commands import _remote
+
+    with _remote.client(args.service) as service:
+        try:
+            if args.name is not None:
+                service.set_display_name(args.name)
+            raw = service.completion_record(args.learner)
+        except AssessmentError as error:
+            print(f"ketatraining certificate: {error}", file=sys.stderr)
+            return EXIT_PROBLEMS
+    data = parse(raw)["record"]
+    record = record_from_data(data)
+    html_path, pdf_path = write_record(record, course, args.out)
+    json_path = args.out / (html_path.stem + ".json")
+    json_path.write_bytes(raw)
+    print(f"Completion record {data['verification_code']} for {record.learner_name} "
+          f"({record.learner_id}), issued and signed by the course server:")
+    for path in (json_path, html_path, pdf_path):
+        print(f"  {path}")
     return EXIT_OK

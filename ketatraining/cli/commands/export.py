@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ketatraining.cli.commands._remote import SERVICE_HELP
 from ketatraining.cli.commands._trainer import DB_HELP
 from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
 
@@ -51,6 +52,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="file to write (results: default the terminal)")
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
+    parser.add_argument("--service", metavar="URL", help=SERVICE_HELP)
     parser.add_argument("--learner", metavar="L", help="only this learner's records")
     parser.add_argument("--quiz", metavar="Q", help="only this quiz's records")
     parser.add_argument("--home-page", metavar="URL", default=None,
@@ -128,6 +130,14 @@ def _export_results(args: argparse.Namespace) -> int:
     from ketatraining.cli import EXIT_OK
     from ketatraining.cli.commands import _trainer as t
     from ketatraining.errors import KetaTrainingError
+
+    if args.service:
+        from ketatraining.cli.commands import _remote
+
+        text = _remote.report(args.service, "export", {
+            "learner": args.learner, "quiz": args.quiz, "format": args.format})
+        _remote.write(text, args.out, f"{args.format} export")
+        return EXIT_OK
 
     with t.open_existing_store(args.db) as store:
         quizzes = t.course_quizzes()

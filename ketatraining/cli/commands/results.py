@@ -8,6 +8,7 @@ import io
 import json
 from typing import Any
 
+from ketatraining.cli.commands._remote import SERVICE_HELP
 from ketatraining.cli.commands._trainer import DB_HELP
 from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
 
@@ -25,12 +26,14 @@ def register(subparsers: Any) -> None:
             "ketatraining results --quiz contraindications",
             "ketatraining results --learner u123 --db sqlite:///hub-progress.db",
             "ketatraining results --format csv > results.csv",
+            "ketatraining results --service https://hub.example.org/services/ketatraining/",
         ),
         formatter_class=EXAMPLES_FORMATTER,
     )
     parser.add_argument("--learner", metavar="L", help="only this learner")
     parser.add_argument("--quiz", metavar="Q", help="only this quiz (its id)")
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
+    parser.add_argument("--service", metavar="URL", help=SERVICE_HELP)
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.set_defaults(func=run)
 
@@ -41,6 +44,12 @@ def run(args: argparse.Namespace) -> int:
     from ketatraining.cli.commands import _trainer as t
     from ketatraining.errors import KetaTrainingError
 
+    if args.service:
+        from ketatraining.cli.commands import _remote
+
+        _remote.write(_remote.report(args.service, "results", {
+            "learner": args.learner, "quiz": args.quiz, "format": args.format}), None, "")
+        return EXIT_OK
     with t.open_existing_store(args.db) as store:
         quizzes = t.course_quizzes()
         t.check_learner(store, args.learner)

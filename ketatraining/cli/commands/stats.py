@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ketatraining.cli.commands._remote import SERVICE_HELP
 from ketatraining.cli.commands._trainer import DB_HELP
 from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
 
@@ -44,6 +45,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--marks", type=Path, metavar="FILE.csv",
                         help="analyse this marks CSV instead of the progress store")
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
+    parser.add_argument("--service", metavar="URL", help=SERVICE_HELP)
     parser.add_argument("--attempts", choices=("first", "last", "best", "all"),
                         default="first",
                         help="which attempts count (default: first, as these statistics "
@@ -60,6 +62,13 @@ def run(args: argparse.Namespace) -> int:
         print("ketatraining stats: give either a QUIZ or --marks FILE.csv (not both).",
               file=sys.stderr)
         return EXIT_USAGE
+    if args.service and args.quiz is not None:
+        from ketatraining.cli.commands import _remote
+
+        _remote.write(_remote.report(args.service, "stats", {
+            "quiz": args.quiz, "attempts": args.attempts,
+            "format": "json" if args.json else None}), None, "")
+        return EXIT_OK
     if args.marks is not None:
         from ketatraining.analysis.marks import read_marks_csv
 

@@ -1,0 +1,152 @@
+"""The hub implementation of the seam: HTTP calls to ``ketatraining serve``.
+
+Authenticated with the token JupyterHub puts in every single-user server's environment
+(``JUPYTERHUB_API_TOKEN``); the service asks the hub who that token belongs to, so the
+learner id is the hub's, whatever ``KETATRAINING_LEARNER`` says. Each answer carries a
+fresh submission id, so a retry after a dropped connection or a restarted service stores
+it once. Every network or HTTP failure becomes an :class:`AssessmentError` sentence.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from typing import Any, Self
+
+import httpx
+
+from ketatraining.assessment import wire
+from ketatraining.assessment.protocol import (
+    JSON,
+    AssessmentError,
+    AttemptState,
+    Checked,
+    Outcome,
+    QuizView,
+    SaveState,
+    SaveStatus,
+)
+
+SERVICE_URL_VARIABLE = "KETATRAINING_SERVICE_URL"
+UNREACHABLE = ("The course server cannot be reached just now, so this was not saved. Check "
+               "your connection and press the button again in a moment.")
+RETRY_SECONDS = 20.0
+"""How long a request keeps retrying a service that is restarting before giving up."""
+
+
+class HubAssessment:
+    """One learner's assessment on a hub, as the service sees them."""
+
+    def __init__(self, service_url: str | None = None, token: str | None = None, *,
+                 timeout: float = 10.0, retry_seconds: float = RETRY_SECONDS,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        url = service_url or os.environ.get(SERVICE_URL_VARIABLE, "")
+        token = token or os.environ.get("JUPYTERHUB_API_TOKEN", "")
+        if not url or not token:
+            msg = ("Hub mode needs the course server's address (KETATRAINING_SERVICE_URL) and "
+                   "a hub token (JUPYTERHUB_API_TOKEN); ask your hub's administrator.")
+            raise AssessmentError(msg)
+        self.service_url = url.rstrip("/") + "/"
+        self.retry_seconds = retry_seconds
+        self._client = httpx.Client(base_url=self.service_url, timeout=timeout,
+                                    headers={"Authorization": f"token {token}"},
+                                    transport=transport)
+        self._learner: str | None = None
+        self._save = SaveStatus(SaveState.SAVED, "Saved on the course server.")
+
+    # -- HTTP ------------------------------------------------------------------------------
+    def request(self, method: str, path: str, *, json: Any = None,
+                params: dict[str, str] | None = None, retry: bool = True) -> httpx.Response:
+        """One call to the service; retries connection failures (and 502-504) for a while."""
+        deadline = time.monotonic() + (self.retry_seconds if retry else 0.0)
+        delay = 0.2
+        while True:
+            try:
+                response = self._client.request(method, path, json=json, params=params)
+            except httpx.HTTPError:
+                if time.monotonic() < deadline:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 2.0)
+                    continue
+                self._save = SaveStatus(SaveState.OFF, UNREACHABLE)
+                raise AssessmentError(UNREACHABLE) from None
+            if response.status_code in (502, 503, 504) and time.monotonic() < deadline:
+                time.sleep(delay)
+                delay = min(delay * 2, 2.0)
+                continue
+            break
+        if response.status_code >= 400:
+            raise AssessmentError(self._message(response))
+        self._save = SaveStatus(SaveState.SAVED, "Saved on the course server.")
+        return response
+
+    def _message(self, response: httpx.Response) -> str:
+        try:
+            text = str(response.json().get("error") or "")
+        except ValueError:
+            text = ""
+        if response.status_code in (401, 403) and not text:
+            text = ("The course server did not accept your hub sign-in; stop and start "
+                    "your server from the hub's control panel.")
+        if response.status_code >= 500:
+            self._save = SaveStatus(SaveState.OFF, text or UNREACHABLE)
+        return text or f"The course server refused the request (HTTP {response.status_code})."
+
+    def _json(self, method: str, path: str, body: Any = None) -> Any:
+        response = self.request(method, path, json=body)
+        try:
+            return response.json()
+        except ValueError:
+            msg = "The course server sent an answer this notebook cannot read; please reload."
+            raise AssessmentError(msg) from None
+
+    # -- the seam ------------------------------------------------------------------------
+    @property
+    def learner_id(self) -> str:
+        if self._learner is None:
+            self._learner = str(self._json("GET", "api/me")["name"])
+        return self._learner
+
+    def quiz_view(self, quiz_id: str) -> QuizView:
+        return wire.quiz_view(self._json("GET", f"api/quizzes/{quiz_id}"))
+
+    def start(self, quiz_id: str, *, seed: int | None = None) -> AttemptState:
+        return wire.attempt_state(self._json("POST", f"api/quizzes/{quiz_id}/start",
+                                             {"seed": seed}))
+
+    def submit(self, quiz_id: str, attempt_id: str | None, question_id: str,
+               response: JSON, *, seconds: float | None = None) -> Checked:
+        body = {"attempt_id": attempt_id, "question_id": question_id, "response": response,
+                "seconds": seconds, "submission_id": uuid.uuid4().hex}
+        return wire.checked(self._json("POST", f"api/quizzes/{quiz_id}/submit", body))
+
+    def finish(self, quiz_id: str, attempt_id: str | None) -> Outcome:
+        return wire.outcome(self._json("POST", f"api/quizzes/{quiz_id}/finish",
+                                       {"attempt_id": attempt_id}))
+
+    def save_status(self) -> SaveStatus:
+        return self._save
+
+    def my_results(self) -> list[Any]:
+        from ketatraining.progress.summary import QuizSummary
+
+        return [QuizSummary(**row) for row in self._json("GET", "api/me/results")]
+
+    # -- beyond the seam: names and signed records ------------------------------------------
+    def set_display_name(self, name: str) -> str:
+        return str(self._json("PUT", "api/me/name", {"name": name})["name"])
+
+    def completion_record(self, learner: str | None = None) -> bytes:
+        """The signed record file issued by the service (trainers may name a learner)."""
+        body = {"learner": learner} if learner else {}
+        return self.request("POST", "api/records", json=body).content
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

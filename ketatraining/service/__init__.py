@@ -1,0 +1,1 @@
+"""The course server: ``ketatraining serve``, a JupyterHub service (see docs/deployment.md)."""

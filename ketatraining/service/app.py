@@ -1,0 +1,434 @@
+"""``ketatraining serve``: the JupyterHub service that grades, stores and signs.
+
+Identity comes from the hub for every request (``jupyterhub.services.auth.HubAuth``: the
+caller's hub token, checked against the hub, with the ``access:services`` scope the hub
+grants for this service); nothing the client sends names the learner. Trainers are the
+members of one hub group. The process keeps no state of its own but caches (token
+checks, group membership, rate buckets): PostgreSQL holds everything, so replicas can
+run side by side behind the hub's proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from jupyterhub.services.auth import HubAuth
+from jupyterhub.utils import url_path_join
+from tornado import web
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+
+from ketatraining.assessment.protocol import AssessmentError
+from ketatraining.certificate.signed import (
+    RecordError,
+    key_id,
+    public_key_text,
+    record_data,
+    sign,
+    verify,
+)
+from ketatraining.service.engine import Engine, Unavailable
+from ketatraining.service.ratelimit import RateLimiter
+
+log = logging.getLogger("ketatraining.service")
+_T = TypeVar("_T")
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,254}$")
+MAX_BODY = 64 * 1024
+
+
+@dataclass
+class Settings:
+    """Everything the service is told at start (by ``ketatraining serve``)."""
+
+    db_url: str
+    quiz_dir: str
+    signing_key: Any
+    course_path: str | None = None
+    trainers_group: str = "ketatraining-trainers"
+    rate: float = 10.0
+    burst: int = 40
+    threads: int = 8
+    issuer: str = "ketatraining course server"
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+class Trainers:
+    """Who is in the trainers' hub group, asked with the service's own token (cached 30 s)."""
+
+    def __init__(self, hub_auth: HubAuth, group: str, max_age: float = 30.0) -> None:
+        self.hub_auth, self.group, self.max_age = hub_auth, group, max_age
+        self._members: set[str] = set()
+        self._fetched = -1e9
+
+    async def members(self) -> set[str]:
+        if time.monotonic() - self._fetched < self.max_age:
+            return self._members
+        url = url_path_join(self.hub_auth.api_url, "groups", self.group)
+        try:
+            reply = await AsyncHTTPClient().fetch(
+                url, headers={"Authorization": f"token {self.hub_auth.api_token}"})
+            self._members = set(json.loads(reply.body).get("users", []))
+        except HTTPClientError as error:
+            if error.code != 404:
+                log.warning("cannot read hub group %s: %s", self.group, error)
+                raise
+            self._members = set()
+        self._fetched = time.monotonic()
+        return self._members
+
+
+class Base(web.RequestHandler):
+    """JSON in and out; one plain sentence in every error."""
+
+    def initialize(self, **context: Any) -> None:
+        self.ctx: dict[str, Any] = context
+        self.user: str | None = None
+        self.is_trainer = False
+
+    @property
+    def engine(self) -> Engine:
+        return self.ctx["engine"]
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        message = getattr(self, "_message", None)
+        if message is None:
+            error = kwargs.get("exc_info", (None, None))[1]
+            message = getattr(error, "log_message", None) or self._reason
+        self.finish(json.dumps({"error": message}))
+
+    def fail(self, status: int, message: str) -> None:
+        self._message = message
+        raise web.HTTPError(status, message)
+
+    def body(self) -> dict[str, Any]:
+        if not self.request.body:
+            return {}
+        if len(self.request.body) > MAX_BODY:
+            self.fail(413, "The request is too large.")
+        try:
+            data = json.loads(self.request.body)
+        except ValueError:
+            self.fail(400, "The request is not valid JSON.")
+        if not isinstance(data, dict):
+            self.fail(400, "The request must be a JSON object.")
+        return data
+
+    async def blocking(self, work: Callable[[], _T]) -> _T:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.ctx["executor"], work)
+        except Unavailable as error:
+            self.fail(503, str(error))
+        except AssessmentError as error:
+            self.fail(409, str(error))
+        msg = "unreachable"
+        raise AssertionError(msg)  # fail() always raises
+
+    def reply(self, data: Any) -> None:
+        self.finish(json.dumps(data))
+
+
+class Authenticated(Base):
+    """Every request: who is calling, according to the hub (never the client)."""
+
+    async def prepare(self) -> None:
+        hub_auth: HubAuth = self.ctx["hub_auth"]
+        token = hub_auth.get_token(self, in_cookie=False)
+        if not token:
+            self.fail(401, "Sign in to the hub first: this request carried no hub token.")
+        try:
+            model = await hub_auth.user_for_token(token, sync=False)
+        except (HTTPClientError, OSError, web.HTTPError) as error:  # the hub itself failed
+            log.warning("hub token check failed: %s", error)
+            self.fail(503, "The hub cannot confirm who you are just now; try again shortly.")
+        if not model or model.get("kind", "user") != "user":
+            self.fail(403, "The hub did not accept this token.")
+        if not hub_auth.check_scopes(hub_auth.access_scopes, model):
+            self.fail(403, "Your hub token may not use the course server (missing scope).")
+        self.user = str(model["name"])
+        if not self.ctx["limiter"].allow(self.user):
+            self.fail(429, "Too many requests at once; wait a few seconds and try again.")
+        self.is_trainer = self.user in await self.ctx["trainers"].members()
+
+    def require_trainer(self, action: str) -> None:
+        if not self.is_trainer:
+            self.engine.log_action(str(self.user), "denied", detail={"action": action})
+            self.fail(403, "Only trainers may see other learners' results.")
+
+    def learner_filter(self, action: str) -> str | None:
+        """Trainers may name any learner (or none: everyone); learners only themselves."""
+        learner = self.get_argument("learner", None)
+        if learner is not None and not SAFE_ID.match(learner):
+            self.fail(400, "That learner id is not valid.")
+        if self.is_trainer:
+            return learner
+        if learner not in (None, self.user):
+            self.require_trainer(action)
+        return self.user
+
+
+class Health(Base):
+    def get(self) -> None:
+        self.reply({"status": "ok"})
+
+
+class PublicKey(Base):
+    def get(self) -> None:
+        key = self.ctx["settings"].signing_key.public_key()
+        self.reply({"alg": "Ed25519", "key_id": key_id(key), "public_key": public_key_text(key)})
+
+
+class QuizHandler(Authenticated):
+    async def get(self, quiz_id: str) -> None:
+        view = await self.blocking(lambda: self.engine.quiz_view(quiz_id))
+        self.reply(view.to_dict())
+
+
+class StartHandler(Authenticated):
+    async def post(self, quiz_id: str) -> None:
+        seed = self.body().get("seed")
+        seed = seed if isinstance(seed, int) else None
+        state = await self.blocking(lambda: self.engine.start(str(self.user), quiz_id, seed))
+        self.reply(state.to_dict())
+
+
+class SubmitHandler(Authenticated):
+    async def post(self, quiz_id: str) -> None:
+        data = self.body()
+        question_id = data.get("question_id")
+        if not isinstance(question_id, str):
+            self.fail(400, "The answer names no question.")
+        attempt_id = data.get("attempt_id")
+        submission_id = data.get("submission_id")
+        if submission_id is not None and not (isinstance(submission_id, str)
+                                              and re.fullmatch(r"[0-9a-f]{32}", submission_id)):
+            self.fail(400, "The answer id is not valid.")
+        checked = await self.blocking(lambda: self.engine.submit(
+            str(self.user), quiz_id, None if attempt_id is None else str(attempt_id),
+            question_id, data.get("response"), seconds=data.get("seconds"),
+            submission_id=submission_id))
+        self.reply(checked.to_dict())
+
+
+class FinishHandler(Authenticated):
+    async def post(self, quiz_id: str) -> None:
+        attempt_id = self.body().get("attempt_id")
+        outcome = await self.blocking(lambda: self.engine.finish(
+            str(self.user), quiz_id, None if attempt_id is None else str(attempt_id)))
+        self.reply(outcome.to_dict())
+
+
+class MeHandler(Authenticated):
+    def get(self) -> None:
+        self.reply({"name": self.user, "trainer": self.is_trainer})
+
+
+class MyResults(Authenticated):
+    async def get(self) -> None:
+        rows = await self.blocking(lambda: self.engine.my_results(str(self.user)))
+        self.reply(rows)
+
+
+class MyName(Authenticated):
+    async def put(self) -> None:
+        from ketatraining.certificate.eligibility import clean_name
+
+        try:
+            name = clean_name(str(self.body().get("name", "")))
+        except ValueError as error:
+            self.fail(400, str(error))
+        user = str(self.user)
+
+        def work() -> None:
+            self.engine.store.set_display_name(user, name)
+            self.engine.log_action(user, "set-name", learner=user)
+
+        await self.blocking(work)
+        self.reply({"name": name})
+
+
+class Records(Authenticated):
+    """POST: issue and sign the caller's record (trainers: anyone's, with ``learner``)."""
+
+    async def post(self) -> None:
+        data = self.body()
+        learner = data.get("learner") or self.user
+        if not isinstance(learner, str) or not SAFE_ID.match(learner):
+            self.fail(400, "That learner id is not valid.")
+        if learner != self.user:
+            self.require_trainer("record")
+        settings: Settings = self.ctx["settings"]
+        actor = str(self.user)
+
+        def work() -> bytes:
+            from pathlib import Path
+
+            from ketatraining.certificate import NotEligible, completion_record, load_course
+            from ketatraining.service import schema
+
+            course = load_course(Path(settings.course_path) if settings.course_path else None)
+            try:
+                record = completion_record(self.engine.store, learner, course,
+                                           quizzes=self.engine.quizzes)
+            except NotEligible as missing:
+                raise AssessmentError(str(missing)) from None
+            facts = record_data(record, signed=True, issuer=settings.issuer)
+            raw = sign(facts, settings.signing_key)
+
+            def store(connection: Any) -> None:
+                from sqlalchemy import insert
+
+                connection.execute(insert(schema.records).values(
+                    code=facts["verification_code"], learner_id=learner,
+                    issued_at=record.issued_at, record=raw.decode()))
+                self.engine.audit(connection, actor, "record", learner=learner,
+                                  detail={"code": facts["verification_code"]})
+
+            self.engine._run(store)
+            return raw
+
+        raw = await self.blocking(work)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(raw)
+
+
+class VerifyCode(Base):
+    """Anyone: what the course server issued under a verification code."""
+
+    async def get(self, code: str) -> None:
+        from sqlalchemy import select
+
+        from ketatraining.service import schema
+
+        def work() -> Any:
+            def read(connection: Any) -> Any:
+                return connection.execute(select(schema.records.c.record).where(
+                    schema.records.c.code == code.upper())).scalar()
+            return self.engine._run(read)
+
+        raw = await self.blocking(work)
+        if raw is None:
+            self.fail(404, f"No completion record with the code {code} was issued here.")
+        self.reply({"valid": True, "record": json.loads(raw)["record"]})
+
+
+class VerifyFile(Base):
+    """Anyone: POST a record file; valid only if signed here and issued under its code."""
+
+    async def post(self) -> None:
+        from sqlalchemy import select
+
+        from ketatraining.service import schema
+
+        settings: Settings = self.ctx["settings"]
+        try:
+            verified = verify(self.request.body, [settings.signing_key.public_key()])
+        except RecordError as error:
+            self.reply({"valid": False, "reason": str(error)})
+            return
+        code = verified.record["verification_code"]
+
+        def read(connection: Any) -> Any:
+            return connection.execute(select(schema.records.c.record).where(
+                schema.records.c.code == code)).scalar()
+
+        issued = await self.blocking(lambda: self.engine._run(read))
+        if issued is None or issued.encode() != self.request.body:
+            self.reply({"valid": False,
+                        "reason": f"The course server issued no record {code} like this one."})
+            return
+        self.reply({"valid": True, "record": verified.record, "summary": verified.summary()})
+
+
+class TrainerCommand(Authenticated):
+    """results, stats and export: the CLI's own code, run against the service's database."""
+
+    COMMANDS: ClassVar[set[str]] = {"results", "stats", "export"}
+
+    async def get(self, command: str) -> None:
+        if command not in self.COMMANDS:
+            self.fail(404, "No such report.")
+        if command == "stats":
+            self.require_trainer(command)
+        learner = self.learner_filter(command)
+        argv = [command]
+        quiz = self.get_argument("quiz", None)
+        for name in ("quiz", "attempts", "format"):
+            value = self.get_argument(name, None)
+            if value is not None and not SAFE_ID.match(value):
+                self.fail(400, f"The {name} given is not valid.")
+        if command == "stats":
+            if quiz is None:
+                self.fail(400, "Name the quiz to analyse.")
+            argv += [quiz, "--attempts", self.get_argument("attempts", "first")]
+            if self.get_argument("format", "table") == "json":
+                argv.append("--json")
+        else:
+            if quiz is not None:
+                argv += ["--quiz", quiz]
+            if learner is not None:
+                argv += ["--learner", learner]
+            argv += ["--format", self.get_argument("format", "table" if command == "results"
+                                                   else "csv")]
+        self.engine.log_action(str(self.user), command, learner=learner, quiz_id=quiz,
+                               detail={"argv": argv})
+        code, out, err = await run_cli(self.ctx["settings"], argv)
+        if code != 0:
+            self.fail(400 if code == 1 else 500,
+                      err.strip().removeprefix("ketatraining: ") or "The report failed.")
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(out)
+
+
+async def run_cli(settings: Settings, argv: list[str]) -> tuple[int, str, str]:
+    """Run a trainer command in a child process that alone gets the database URL."""
+    env = {**os.environ, **settings.extra_env, "KETATRAINING_DB": settings.db_url,
+           "KETATRAINING_QUIZ_DIR": settings.quiz_dir}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "ketatraining.cli", *argv, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    except TimeoutError:
+        process.kill()
+        return 2, "", "The report took too long."
+    return int(process.returncode or 0), out.decode(), err.decode()
+
+
+def make_app(settings: Settings, engine: Engine, prefix: str) -> web.Application:
+    """The tornado application serving under the hub's service prefix."""
+    hub_auth = HubAuth()
+    if not hub_auth.access_scopes:
+        name = os.environ.get("JUPYTERHUB_SERVICE_NAME", "ketatraining")
+        hub_auth.access_scopes = {f"access:services!service={name}"}
+    context = {
+        "engine": engine, "settings": settings, "hub_auth": hub_auth,
+        "trainers": Trainers(hub_auth, settings.trainers_group),
+        "limiter": RateLimiter(settings.rate, settings.burst),
+        "executor": ThreadPoolExecutor(settings.threads, thread_name_prefix="kt-db"),
+    }
+    quiz = r"([A-Za-z0-9][A-Za-z0-9_.-]{0,63})"
+    routes: list[tuple[str, type[web.RequestHandler]]] = [
+        ("api/health", Health), ("api/key", PublicKey),
+        (f"api/quizzes/{quiz}", QuizHandler), (f"api/quizzes/{quiz}/start", StartHandler),
+        (f"api/quizzes/{quiz}/submit", SubmitHandler),
+        (f"api/quizzes/{quiz}/finish", FinishHandler),
+        ("api/me", MeHandler), ("api/me/results", MyResults), ("api/me/name", MyName),
+        ("api/records", Records), (r"api/verify/([A-Za-z0-9-]{4,32})", VerifyCode),
+        ("api/verify", VerifyFile), (r"api/reports/(\w+)", TrainerCommand),
+    ]
+    return web.Application([(url_path_join(prefix, path), handler, context)
+                            for path, handler in routes])

@@ -1,0 +1,309 @@
+"""The service's grading core: the seam's operations for a learner named by the hub.
+
+Every operation is one database transaction, serialised per learner and quiz (a
+PostgreSQL advisory lock; SQLite's BEGIN IMMEDIATE), so any number of stateless replicas
+can serve the same learner: the rules live in the transaction and in unique indexes, not
+in memory. Feedback is built only after the transaction that stored the answer commits.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+import zlib
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, create_engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from ketatraining.assessment import public
+from ketatraining.assessment.protocol import (
+    JSON,
+    AssessmentError,
+    AttemptState,
+    Checked,
+    Outcome,
+    QuizView,
+    SaveState,
+    SaveStatus,
+)
+from ketatraining.errors import StoreError
+from ketatraining.progress import schema as store_schema
+from ketatraining.progress.records import AttemptRecord, utcnow
+from ketatraining.progress.store import ProgressStore
+from ketatraining.progress.summary import summarise
+from ketatraining.quiz.grading import QuizResult
+from ketatraining.quiz.model import Quiz
+from ketatraining.service import schema
+
+log = logging.getLogger("ketatraining.service")
+_T = TypeVar("_T")
+
+SAVED = SaveStatus(SaveState.SAVED, "Saved on the course server.")
+UNAVAILABLE = ("The course server cannot reach its results database just now, so nothing was "
+               "saved. Please try again in a minute; your earlier answers are safe.")
+MAX_RESPONSE_BYTES = 4096
+
+
+class Unavailable(AssessmentError):
+    """The database could not be used; nothing was stored."""
+
+
+class Engine:
+    """Grade and store answers for learners whose names the caller took from the hub."""
+
+    def __init__(self, url: str, quizzes: dict[str, Quiz], *, pool_size: int = 8) -> None:
+        self.quizzes = quizzes
+        store = ProgressStore(url)  # creates or migrates the progress tables
+        self.store = store
+        self.url = url
+        if store.is_sqlite:
+            self.engine = store.engine
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                                        max_overflow=pool_size)
+        with self.engine.begin() as connection:
+            schema.install(connection)
+
+    def close(self) -> None:
+        if self.engine is not self.store.engine:
+            self.engine.dispose()
+        self.store.close()
+
+    # -- plumbing ------------------------------------------------------------------------
+    def _run(self, work: Callable[[Connection], _T]) -> _T:
+        for attempt in range(5):
+            try:
+                with self.engine.begin() as connection:
+                    return work(connection)
+            except AssessmentError:
+                raise
+            except IntegrityError:
+                # A concurrent writer got there first (e.g. the same answer retried on
+                # another replica); run again and find its row.
+                if attempt == 4:
+                    raise Unavailable(UNAVAILABLE) from None
+                time.sleep(0.01 * (attempt + 1))
+            except (SQLAlchemyError, StoreError) as error:
+                log.warning("database error: %s", error)
+                raise Unavailable(UNAVAILABLE) from None
+        raise Unavailable(UNAVAILABLE)
+
+    @staticmethod
+    def _lock(connection: Connection, learner: str, quiz_id: str) -> None:
+        if connection.dialect.name == "postgresql":
+            key = zlib.crc32(f"{learner}\x1f{quiz_id}".encode())
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock(7401, {key - 2**31:d})")
+
+    def quiz(self, quiz_id: str) -> Quiz:
+        try:
+            return self.quizzes[quiz_id]
+        except KeyError:
+            msg = f"There is no quiz called '{quiz_id}' on this course server."
+            raise AssessmentError(msg) from None
+
+    @staticmethod
+    def audit(connection: Connection, actor: str, action: str, *, learner: str | None = None,
+              quiz_id: str | None = None, detail: dict[str, Any] | None = None) -> None:
+        connection.execute(insert(schema.audit).values(
+            at=utcnow(), actor=actor, action=action, learner_id=learner, quiz_id=quiz_id,
+            detail=json.dumps(detail or {}, sort_keys=True, default=str)))
+
+    def log_action(self, actor: str, action: str, **kwargs: Any) -> None:
+        """Record a read or an administrative action in the audit trail."""
+        self._run(lambda c: self.audit(c, actor, action, **kwargs))
+
+    @staticmethod
+    def _open_attempt(connection: Connection, learner: str, quiz_id: str) -> Any:
+        table = store_schema.attempts
+        return connection.execute(select(table).where(
+            table.c.learner_id == learner, table.c.quiz_id == quiz_id,
+            table.c.finished_at.is_(None))).first()
+
+    @staticmethod
+    def _attempts_used(connection: Connection, learner: str, quiz_id: str) -> int:
+        table = store_schema.attempts
+        return int(connection.execute(select(func.count()).select_from(table).where(
+            table.c.learner_id == learner, table.c.quiz_id == quiz_id)).scalar() or 0)
+
+    @staticmethod
+    def _answers(connection: Connection, learner: str, quiz_id: str, attempt: int) -> list[Any]:
+        table = store_schema.responses
+        return list(connection.execute(select(table).where(
+            table.c.learner_id == learner, table.c.quiz_id == quiz_id,
+            table.c.attempt == attempt).order_by(table.c.id)))
+
+    def _checked_from_row(self, quiz: Quiz, row: Any) -> Checked:
+        question = quiz.question(row.question_id)
+        response = json.loads(row.response)
+        result = public.grade_response(question, response)
+        stored = type(result)(row.score, row.max_score, result.feedback)  # the stored mark rules
+        return public.checked(question, response, stored, SAVED, str(row.attempt))
+
+    def _blocked(self, quiz: Quiz, used: int) -> str | None:
+        if quiz.max_attempts is not None and used >= quiz.max_attempts:
+            return (f"You have used all {quiz.max_attempts} attempt(s) at \"{quiz.title}\"; "
+                    "ask your trainer if you need another.")
+        return None
+
+    # -- the seam --------------------------------------------------------------------------
+    def quiz_view(self, quiz_id: str) -> QuizView:
+        return public.quiz_view(self.quiz(quiz_id))
+
+    def start(self, learner: str, quiz_id: str, seed: int | None = None) -> AttemptState:
+        quiz = self.quiz(quiz_id)
+
+        def work(connection: Connection) -> AttemptState:
+            self._lock(connection, learner, quiz_id)
+            used = self._attempts_used(connection, learner, quiz_id)
+            row = self._open_attempt(connection, learner, quiz_id)
+            if row is not None:
+                answered = tuple(self._checked_from_row(quiz, r) for r in
+                                 self._answers(connection, learner, quiz_id, row.attempt))
+                number, attempt_id = row.attempt, str(row.attempt)
+            else:
+                answered, number, attempt_id = (), used + 1, None
+            blocked = None if row is not None else self._blocked(quiz, used)
+            rng = public.attempt_rng(learner, quiz_id, number)
+            return AttemptState(
+                quiz=public.quiz_view(quiz), attempt_id=attempt_id,
+                questions=() if blocked else public.question_views(quiz, rng),
+                answered=answered, attempts_used=used, blocked=blocked, save=SAVED)
+
+        return self._run(work)
+
+    def submit(self, learner: str, quiz_id: str, attempt_id: str | None, question_id: str,
+               response: JSON, *, seconds: float | None = None,
+               submission_id: str | None = None) -> Checked:
+        quiz = self.quiz(quiz_id)
+        try:
+            question = quiz.question(question_id)
+        except KeyError:
+            msg = f"The quiz \"{quiz.title}\" has no question '{question_id}'."
+            raise AssessmentError(msg) from None
+        if len(json.dumps(response)) > MAX_RESPONSE_BYTES:
+            msg = "This answer is too long to store; please shorten it."
+            raise AssessmentError(msg)
+        duration = seconds if isinstance(seconds, (int, float)) and 0 <= seconds < 86400 else 0.0
+        submission_id = submission_id or uuid.uuid4().hex
+
+        def work(connection: Connection) -> tuple[Any, Any]:
+            self._lock(connection, learner, quiz_id)
+            responses = store_schema.responses
+            same = connection.execute(select(responses).where(
+                responses.c.submission_id == submission_id)).first()
+            if same is not None:  # a retry of an answer already stored
+                if same.learner_id != learner:
+                    msg_0 = "This answer id belongs to someone else."
+                    raise AssessmentError(msg_0)
+                return same, None
+            row = self._open_attempt(connection, learner, quiz_id)
+            if attempt_id is not None and (row is None or str(row.attempt) != str(attempt_id)):
+                msg = ("This attempt is already finished or was replaced; reload the quiz to "
+                       "see where you are.")
+                raise AssessmentError(msg)
+            if row is None:
+                used = self._attempts_used(connection, learner, quiz_id)
+                blocked = self._blocked(quiz, used)
+                if blocked:
+                    raise AssessmentError(blocked)
+                store_schema_ensure_learner(connection, learner)
+                number = used + 1
+                connection.execute(insert(store_schema.attempts).values(
+                    learner_id=learner, quiz_id=quiz_id, attempt=number, started_at=utcnow(),
+                    max_score=quiz.max_score, pass_mark=quiz.pass_mark))
+                self.audit(connection, learner, "start", learner=learner, quiz_id=quiz_id,
+                           detail={"attempt": number})
+            else:
+                number = row.attempt
+            earlier = connection.execute(select(responses).where(
+                responses.c.learner_id == learner, responses.c.quiz_id == quiz_id,
+                responses.c.attempt == number,
+                responses.c.question_id == question_id)).first()
+            if earlier is not None:  # one answer per question: the first one stands
+                return earlier, None
+            result = public.grade_response(question, response)
+            connection.execute(insert(responses).values(
+                submission_id=submission_id, learner_id=learner, quiz_id=quiz_id,
+                question_id=question_id, attempt=number, response=json.dumps(response),
+                score=result.score, max_score=result.max_score, correct=result.correct,
+                duration_seconds=float(duration), submitted_at=utcnow()))
+            self.audit(connection, learner, "submit", learner=learner, quiz_id=quiz_id,
+                       detail={"attempt": number, "question": question_id,
+                               "submission": submission_id, "score": result.score})
+            return None, (number, result)
+
+        stored, fresh = self._run(work)  # committed: only now may feedback leave the server
+        if stored is not None:
+            return self._checked_from_row(quiz, stored)
+        number, result = fresh
+        return public.checked(question, response, result, SAVED, str(number))
+
+    def finish(self, learner: str, quiz_id: str, attempt_id: str | None) -> Outcome:
+        quiz = self.quiz(quiz_id)
+        attempts = store_schema.attempts
+
+        def work(connection: Connection) -> Outcome:
+            self._lock(connection, learner, quiz_id)
+            row = self._open_attempt(connection, learner, quiz_id)
+            if row is None or (attempt_id is not None and str(row.attempt) != str(attempt_id)):
+                done = connection.execute(select(attempts).where(
+                    attempts.c.learner_id == learner, attempts.c.quiz_id == quiz_id,
+                    attempts.c.attempt == _int(attempt_id),
+                    attempts.c.finished_at.is_not(None))).first() if attempt_id else None
+                if done is not None:  # finishing twice returns the same outcome
+                    return _outcome(done)
+                msg = "There is no open attempt at this quiz to finish; reload the quiz."
+                raise AssessmentError(msg)
+            answers = self._answers(connection, learner, quiz_id, row.attempt)
+            missing = [q.id for q in quiz.questions if q.id not in {a.question_id for a in answers}]
+            if missing:
+                msg = (f"Answer every question before finishing: {len(missing)} of "
+                       f"{len(quiz.questions)} still unanswered.")
+                raise AssessmentError(msg)
+            total = QuizResult(sum(a.score for a in answers), quiz.max_score, quiz.pass_mark)
+            connection.execute(update(attempts).where(attempts.c.id == row.id).values(
+                score=total.score, passed=total.passed, finished_at=utcnow()))
+            self.audit(connection, learner, "finish", learner=learner, quiz_id=quiz_id,
+                       detail={"attempt": row.attempt, "score": total.score,
+                               "passed": total.passed})
+            done = connection.execute(select(attempts).where(attempts.c.id == row.id)).one()
+            return _outcome(done)
+
+        return self._run(work)
+
+    def attempts(self, learner: str | None = None) -> list[AttemptRecord]:
+        try:
+            return self.store.attempts(learner)
+        except StoreError as error:
+            raise Unavailable(UNAVAILABLE) from error
+
+    def my_results(self, learner: str) -> list[dict[str, Any]]:
+        titles = {q.id: (q.title, q.topic) for q in self.quizzes.values()}
+        return [asdict(row) for row in summarise(self.attempts(learner), titles)]
+
+
+def store_schema_ensure_learner(connection: Connection, learner: str) -> None:
+    table = store_schema.learners
+    if connection.execute(select(table.c.learner_id).where(
+            table.c.learner_id == learner)).first() is None:
+        connection.execute(insert(table).values(learner_id=learner, display_name=None,
+                                                created_at=utcnow()))
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return -1
+
+
+def _outcome(row: Any) -> Outcome:
+    percent = 100.0 * row.score / row.max_score if row.max_score else 0.0
+    return Outcome(attempt_id=str(row.attempt), score=row.score, max_score=row.max_score,
+                   percent=percent, pass_mark=row.pass_mark, passed=bool(row.passed),
+                   save=SAVED)
