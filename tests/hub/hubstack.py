@@ -115,7 +115,7 @@ http = httpx.Client(timeout=120)
 """For the tests' own requests: generous timeouts, as the shared test machine is slow."""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -149,6 +149,7 @@ class ServiceProcess:
     env: dict[str, str]
     port: int
     log: Path
+    args: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -158,7 +159,7 @@ class ServiceProcess:
     def start(self) -> None:
         with self.log.open("ab") as handle:
             self.process = subprocess.Popen(
-                [str(VENV_BIN / "ketatraining"), "serve", "--port", str(self.port)],
+                [str(VENV_BIN / "ketatraining"), "serve", "--port", str(self.port), *self.args],
                 env=self.env, stdout=handle, stderr=subprocess.STDOUT)
         _wait_http(self.url + "api/health", self.process, self.log)
 
@@ -191,6 +192,7 @@ class HubStack:
     homes: Path
     tokens: dict[str, str] = field(default_factory=dict)
     alice_env: dict[str, str] = field(default_factory=dict)
+    clients: list[object] = field(default_factory=list)
 
     @property
     def service_url(self) -> str:
@@ -215,13 +217,16 @@ class HubStack:
     def assessment(self, user: str) -> object:
         from ketatraining.assessment.hub import HubAssessment
 
-        return HubAssessment(self.service_url, self.token_for(user))
+        client = HubAssessment(self.service_url, self.token_for(user))
+        self.clients.append(client)  # closed when the stack stops (no stray sockets)
+        return client
 
 
-def _write_course(base: Path) -> tuple[Path, Path]:
+def _write_course(base: Path, quiz_files: dict[str, str]) -> tuple[Path, Path]:
     quiz_dir = base / "service" / "quizzes"
     quiz_dir.mkdir(parents=True)
-    (quiz_dir / "final-check.yaml").write_text(QUIZ)
+    for name, text in quiz_files.items():
+        (quiz_dir / name).write_text(text)
     (quiz_dir / "references.yaml").write_text(REFERENCES)
     (quiz_dir / "objectives.yaml").write_text(OBJECTIVES)
     course = base / "service" / "course.yaml"
@@ -230,16 +235,14 @@ def _write_course(base: Path) -> tuple[Path, Path]:
 
 
 def _service_database(server: PostgresServer) -> tuple[str, str]:
-    """A database owned by the service's own role, as docs/deployment.md creates it."""
-    owner_url = server.new_database()
-    name = owner_url.rsplit("/", 1)[1]
-    server.admin("DO $$ BEGIN CREATE ROLE kt_service LOGIN PASSWORD "
-                 f"'{SERVICE_PASSWORD}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-    server.admin(f'ALTER DATABASE "{name}" OWNER TO kt_service')
-    server.admin(f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC')
+    """The service's role and database, created with the guide's own SQL."""
+    from deployment_sql import setup_as_documented
+
+    name = f"ketatraining_{secrets.token_hex(4)}"
+    setup_as_documented(server, name, SERVICE_PASSWORD)
     url = (f"postgresql+psycopg://kt_service:{SERVICE_PASSWORD}@{server.host}:{server.port}/"
            f"{name}")
-    return url, owner_url
+    return url, server.url(name)
 
 
 def _hub_config(base: Path, stack: dict[str, object]) -> Path:
@@ -276,24 +279,46 @@ def _hub_config(base: Path, stack: dict[str, object]) -> Path:
     return config
 
 
+class HubMissing(RuntimeError):
+    """A component of the stack is not installed; the message says how to get it."""
+
+
+def missing_components() -> str | None:
+    if not CHP.exists():
+        return ("the hub tests need configurable-http-proxy from the npm registry; run "
+                "'make proxy' (npm ci in tools/chp)")
+    if not (VENV_BIN / "jupyterhub").exists():
+        return "the hub tests need JupyterHub (pip install -e '.[test]')"
+    return None
+
+
 @pytest.fixture(scope="session")
 def hub_stack(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory
               ) -> Iterator[HubStack]:
-    if not CHP.exists() and not shutil.which("configurable-http-proxy"):
-        _missing("the hub tests need configurable-http-proxy from the npm registry; run "
-                 "'make proxy' (npm ci in tools/chp)")
-    if not (VENV_BIN / "jupyterhub").exists():
-        _missing("the hub tests need JupyterHub (pip install -e '.[test]')")
-    base = tmp_path_factory.mktemp("hub")
+    missing = missing_components()
+    if missing:
+        _missing(missing)
+    with running_hub(postgres_server, tmp_path_factory.mktemp("hub")) as stack:
+        yield stack
+
+
+@contextlib.contextmanager
+def running_hub(postgres_server: PostgresServer, base: Path, *, spawn_alice: bool = True,
+                quiz_files: dict[str, str] | None = None, rate: float | None = None
+                ) -> Iterator[HubStack]:
+    """The whole stack for as long as the block runs (the tests' fixture, the benchmark)."""
+    missing = missing_components()
+    if missing:
+        raise HubMissing(missing)
     if os.geteuid() == 0:
         base.chmod(0o755)
-    quiz_dir, course = _write_course(base)
+    quiz_dir, course = _write_course(base, quiz_files or {"final-check.yaml": QUIZ})
     keyfree_dir = base / "image" / "quizzes"
     subprocess.run([str(VENV_BIN / "ketatraining"), "keyfree", str(quiz_dir), "--out",
                     str(keyfree_dir)], check=True, capture_output=True)
     db_url, owner_url = _service_database(postgres_server)
-    ports = {"public_port": _free_port(), "hub_port": _free_port(),
-             "proxy_api_port": _free_port(), "service_port": _free_port()}
+    ports = {"public_port": free_port(), "hub_port": free_port(),
+             "proxy_api_port": free_port(), "service_port": free_port()}
     admin_token, service_token = secrets.token_hex(24), secrets.token_hex(24)
     service_bind = f"http://127.0.0.1:{ports['service_port']}"
     public_url = f"http://127.0.0.1:{ports['public_port']}/"
@@ -320,7 +345,8 @@ def hub_stack(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPath
         "KETATRAINING_COURSE": str(course),
         "KETATRAINING_SIGNING_KEY": str(base / "service" / "signing-key.pem"),
     }
-    service = ServiceProcess(service_env, ports["service_port"], base / "service.log")
+    service = ServiceProcess(service_env, ports["service_port"], base / "service.log",
+                             args=["--rate", str(rate)] if rate else [])
     stack = HubStack(base=base, hub_url=public_url, admin_token=admin_token, service=service,
                      db_url=db_url, owner_url=owner_url, quiz_dir=quiz_dir,
                      keyfree_dir=keyfree_dir, homes=base / "homes")
@@ -328,9 +354,13 @@ def hub_stack(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPath
         _wait_http(public_url + "hub/api/", hub, hub_log)
         service.start()
         _wait_http(stack.service_url + "api/health", hub, hub_log)  # routed by the proxy
-        _spawn_alice(stack)
+        if spawn_alice:
+            _spawn_alice(stack)
         yield stack
     finally:
+        for client in stack.clients:
+            client.close()  # type: ignore[attr-defined]
+        http.close()
         service.stop()
         with contextlib.suppress(Exception):
             stack.api("DELETE", "users/alice/server")

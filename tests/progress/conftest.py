@@ -73,15 +73,18 @@ def _as_server_user(command: list[str]) -> list[str]:
     return command
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+class PostgresMissing(RuntimeError):
+    """initdb/pg_ctl are not installed; the message says how to get them."""
+
+
+@contextlib.contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL on 127.0.0.1 for as long as the block runs (tests, benchmarks)."""
     folder = _pg_bin()
     if folder is None:
         message = ("PostgreSQL tests need initdb and pg_ctl (Debian: apt-get install "
                    "postgresql); they were not found on PATH or in /usr/lib/postgresql/*/bin.")
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but {message}")
-        pytest.skip(message)
+        raise PostgresMissing(message)
     base = Path(tempfile.mkdtemp(prefix="kt-pg-"))
     if os.geteuid() == 0:
         shutil.chown(base, user="postgres")
@@ -97,7 +100,8 @@ def postgres_server() -> Iterator[PostgresServer]:
                                         "-o", options, "-w", "start"]), check=True, **run)
     except subprocess.CalledProcessError as error:
         shutil.rmtree(base, ignore_errors=True)
-        pytest.fail(f"could not start a throwaway PostgreSQL: {error.stderr or error.stdout}")
+        msg = f"could not start a throwaway PostgreSQL: {error.stderr or error.stdout}"
+        raise RuntimeError(msg) from error
     try:
         yield PostgresServer("127.0.0.1", port, PG_USER)
     finally:
@@ -106,6 +110,21 @@ def postgres_server() -> Iterator[PostgresServer]:
                                             "immediate", "-w", "stop"]),
                            check=False, capture_output=True, timeout=60)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    try:
+        with running_postgres() as server:
+            yield server
+    except PostgresMissing as missing:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {missing}")
+        pytest.skip(str(missing))
+    except RuntimeError as error:
+        if "throwaway PostgreSQL" not in str(error):
+            raise
+        pytest.fail(str(error))
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

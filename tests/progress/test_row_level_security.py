@@ -1,70 +1,90 @@
-"""The per-learner roles and row-level security of docs/deployment.md really work.
+"""Every database attack of issue 12 fails against the set-up docs/deployment.md gives.
 
-The SQL is taken from the guide itself, so the guide cannot drift from what is tested.
+The per-learner row-level-security recipe is withdrawn (a learner who may write their own
+rows may also set their own score); the guide now gives the course server its own role
+and database, and learners no credential at all. The SQL is taken from the guide itself,
+so the guide cannot drift from what is tested. The attacker is a learner who has a login
+on the same PostgreSQL server anyway (the strongest case): every attack is refused.
 """
 
 from __future__ import annotations
 
-import re
+import secrets
 from pathlib import Path
 
 import pytest
-
-from ketatraining.errors import StoreUnavailableError
-from ketatraining.progress.records import Submission, utcnow
-from ketatraining.progress.store import ProgressStore, new_submission_id
-
-GUIDE = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
+from deployment_sql import GUIDE, setup_as_documented
 
 pytestmark = pytest.mark.postgres
 
 
-def guide_sql() -> str:
-    text = GUIDE.read_text()
-    block = re.search(r"```sql\n(.*?)```", text, re.DOTALL)
-    assert block, "docs/deployment.md lost its SQL block"
-    return block.group(1).replace("PASSWORD '...'", "PASSWORD 'x'")
+@pytest.fixture(scope="module")
+def course_database(postgres_server: object) -> dict[str, str]:
+    """The service's database as documented, with tables the service itself created."""
+    from ketatraining.quiz.loading import load_quiz
+    from ketatraining.service.engine import Engine
 
-
-def answer(learner: str) -> Submission:
-    return Submission(new_submission_id(), learner, "practice", "q1", 1, "a", 1.0, 1.0, True,
-                      1.0, utcnow())
-
-
-def test_a_learner_can_write_only_their_own_answers(postgres_server: object) -> None:
     server = postgres_server
-    owner_url = server.new_database()  # type: ignore[attr-defined]
-    database = owner_url.rsplit("/", 1)[1]
-    with ProgressStore(owner_url) as owner:  # the operator creates the tables
-        owner.record(answer("bo"))
+    database = f"ketatraining_{secrets.token_hex(4)}"
+    password = secrets.token_hex(8)
+    setup_as_documented(server, database, password)
+    url = (f"postgresql+psycopg://kt_service:{password}@{server.host}:{server.port}/"  # type: ignore[attr-defined]
+           f"{database}")
+    quiz = load_quiz(Path(__file__).resolve().parents[2] / "quizzes" / "welcome.yaml")
+    engine = Engine(url, {quiz.id: quiz})
+    engine.submit("bob", quiz.id, None, quiz.questions[0].id, "x")
+    engine.close()
+    for role in ("alice", "kt_learners"):
+        server.admin(f"DO $$ BEGIN CREATE ROLE {role} LOGIN; EXCEPTION WHEN "  # type: ignore[attr-defined]
+                     "duplicate_object THEN NULL; END $$")
+    return {"database": database, "host": server.host, "port": str(server.port)}  # type: ignore[attr-defined]
+
+
+def test_a_learner_login_cannot_even_connect(course_database: dict[str, str]) -> None:
     import psycopg
 
-    with psycopg.connect(host=server.host, port=server.port, user=server.user,  # type: ignore[attr-defined]
-                         dbname=database, autocommit=True) as connection:
-        for statement in guide_sql().split(";"):
-            if statement.strip():
-                connection.execute(statement)
-        for role in ("ada", "cy"):
-            connection.execute(f"DO $$ BEGIN CREATE ROLE {role} LOGIN; "
-                               f"EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-            connection.execute(f"GRANT kt_learners TO {role}")
-            connection.execute(f'GRANT CONNECT ON DATABASE "{database}" TO {role}')
-    base = f"postgresql+psycopg://{{}}@{server.host}:{server.port}/{database}"  # type: ignore[attr-defined]
+    with pytest.raises(psycopg.OperationalError, match="permission denied"):
+        psycopg.connect(host=course_database["host"], port=course_database["port"],
+                        user="alice", dbname=course_database["database"])
 
-    with ProgressStore(base.format("ada")) as ada:
-        ada.record(answer("ada"))  # her own answer: saved
-        attempt = ada.start_attempt("ada", "practice", max_score=1, pass_mark=50)
-        ada.finish_attempt("ada", "practice", attempt, score=1, passed=True)
-        assert {s.learner_id for s in ada.responses()} == {"ada"}  # bo's are invisible
-        with pytest.raises(StoreUnavailableError):
-            ada.record(answer("bo"))  # writing as someone else is refused
-    with pytest.raises(StoreUnavailableError):
-        ProgressStore(base.format("kt_trainer"))  # a learner's (writing) open is refused
-    with ProgressStore(base.format("kt_trainer"), writable=False) as trainer:
-        assert sorted(s.learner_id for s in trainer.responses()) == ["ada", "bo"]
-        assert len(trainer.attempts()) == 1
-        with pytest.raises(StoreUnavailableError):
-            trainer.record(answer("kt_trainer"))
-    with ProgressStore(owner_url) as owner:
-        assert sorted(s.learner_id for s in owner.responses()) == ["ada", "bo"]
-        assert owner.learners() == ["ada", "bo"]
+
+ATTACKS = {
+    "read everyone's answers": "SELECT * FROM kt_responses",
+    "set own score and pass": "UPDATE kt_attempts SET score = max_score, passed = true",
+    "insert an invented correct answer": (
+        "INSERT INTO kt_responses (submission_id, learner_id, quiz_id, question_id, attempt, "
+        "response, score, max_score, correct, duration_seconds, submitted_at) VALUES "
+        "('x', 'alice', 'welcome', 'q', 1, '1', 1, 1, true, 1, now())"),
+    "write as someone else": "INSERT INTO kt_learners VALUES ('bob2', NULL, now())",
+    "fill kt_meta with probe rows": "INSERT INTO kt_meta VALUES ('probe-1', '')",
+    "act under the service's identity": "SET ROLE kt_service",
+    "exhaust the shared id sequence": "SELECT nextval('kt_responses_id_seq')",
+    "rewrite the audit trail": "DELETE FROM kt_audit",
+}
+
+
+@pytest.mark.parametrize("attack", list(ATTACKS))
+def test_every_attack_fails_even_if_connect_were_granted(course_database: dict[str, str],
+                                                         postgres_server: object,
+                                                         attack: str) -> None:
+    """Defence in depth: with CONNECT granted by mistake, the schema still refuses."""
+    import psycopg
+
+    postgres_server.admin(  # type: ignore[attr-defined]
+        f'GRANT CONNECT ON DATABASE "{course_database["database"]}" TO alice')
+    try:
+        with psycopg.connect(host=course_database["host"], port=course_database["port"],
+                             user="alice", dbname=course_database["database"],
+                             autocommit=True) as c, \
+                pytest.raises((psycopg.errors.InsufficientPrivilege,
+                               psycopg.errors.UndefinedTable)):  # no USAGE: not even visible
+            c.execute(ATTACKS[attack])
+    finally:
+        postgres_server.admin(  # type: ignore[attr-defined]
+            f'REVOKE CONNECT ON DATABASE "{course_database["database"]}" FROM alice')
+
+
+def test_the_guide_withdraws_the_row_level_security_recipe() -> None:
+    text = GUIDE.read_text()
+    assert "CREATE POLICY" not in text
+    assert "withdrawn" in text.lower()
