@@ -34,12 +34,12 @@ def assessment_mode(environ: Mapping[str, str] | None = None) -> str:
 
 
 def open_assessment(**local_options: Any) -> Assessment:
-    """The learner's assessment. ``local_options`` go to the local implementation only
-    (e.g. the learner id or store URL); on a hub the learner is whoever the hub says."""
+    """The learner's assessment. ``local_options`` (``store``, ``learner_id``) go to the
+    local implementation only; on a hub the learner is whoever the hub says."""
     if assessment_mode() == "hub":
         from ketatraining.assessment.hub import HubAssessment
 
         return HubAssessment()
-    from ketatraining.assessment.local import LocalAssessment  # type: ignore[import-not-found]
+    from ketatraining.assessment.local import open_assessment as open_local
 
-    return LocalAssessment(**local_options)  # type: ignore[no-any-return]
+    return open_local(**local_options)

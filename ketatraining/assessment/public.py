@@ -98,4 +98,4 @@ def grade_response(question: Question, response: JSON) -> Grade:
     """The mark for a JSON response (malformed responses score 0, never raise)."""
     if isinstance(question, TrueFalse) and isinstance(response, str):
         response = {"true": True, "false": False}.get(response, response)
-    return grade(question, response)  # type: ignore[arg-type]
+    return grade(question, response)

@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-from jupyterhub.services.auth import HubAuth
-from jupyterhub.utils import url_path_join
+from jupyterhub.services.auth import HubAuth  # type: ignore[import-untyped]
+from jupyterhub.utils import url_path_join  # type: ignore[import-untyped]
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
@@ -211,6 +211,7 @@ class SubmitHandler(Authenticated):
         question_id = data.get("question_id")
         if not isinstance(question_id, str):
             self.fail(400, "The answer names no question.")
+            return
         attempt_id = data.get("attempt_id")
         submission_id = data.get("submission_id")
         if submission_id is not None and not (isinstance(submission_id, str)
@@ -268,6 +269,7 @@ class Records(Authenticated):
         learner = data.get("learner") or self.user
         if not isinstance(learner, str) or not SAFE_ID.match(learner):
             self.fail(400, "That learner id is not valid.")
+            return
         if learner != self.user:
             self.require_trainer("record")
         settings: Settings = self.ctx["settings"]
@@ -373,7 +375,7 @@ class TrainerCommand(Authenticated):
         if command == "stats":
             if quiz is None:
                 self.fail(400, "Name the quiz to analyse.")
-            argv += [quiz, "--attempts", self.get_argument("attempts", "first")]
+            argv += [str(quiz), "--attempts", self.get_argument("attempts", "first")]
             if self.get_argument("format", "table") == "json":
                 argv.append("--json")
         else:
