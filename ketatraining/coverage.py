@@ -70,7 +70,7 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
         quiz_items=(
             "welcome/welcome-off-label",
             "treatments/treat-guide-omissions",
-            "final/fin-first-step",
+            "final/fin-new-diagnosis",
         ),
     ),
     GuideSection(
@@ -111,8 +111,8 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "ptsd/ptsd-clusters-classify",
             "ptsd/ptsd-criterion-a",
             "ptsd/ptsd-duration",
-            "final/fin-dsm5-duration",
-            "final/fin-pcl5-total",
+            "final/fin-dsm5-two-weeks",
+            "final/fin-pcl5-next-step",
         ),
     ),
     GuideSection(
@@ -135,8 +135,8 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "treatments/treat-fda-approved",
             "treatments/treat-vadod-first-line",
             "treatments/treat-guide-omissions",
-            "final/fin-first-step",
-            "final/fin-fda-approved-drugs",
+            "final/fin-new-diagnosis",
+            "final/fin-both-guidelines",
         ),
     ),
     GuideSection(
@@ -157,7 +157,7 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
         quiz_items=(
             "mechanism/mech-nmda-antagonist",
             "mechanism/mech-ssri-contrast",
-            "final/fin-mech-not-an-ssri",
+            "final/fin-rewire-brain",
         ),
     ),
     GuideSection(
@@ -179,7 +179,7 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "benefits/benefits-active-control",
             "benefits/benefits-midazolam-response",
             "benefits/benefits-onset-vs-ssri",
-            "final/fin-claim-rapid-relief",
+            "final/fin-rapid-relief-question",
         ),
     ),
     GuideSection(
@@ -210,7 +210,7 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
         quiz_items=(
             "benefits/benefits-treatment-resistant",
             "benefits/benefits-abdallah-design",
-            "final/fin-claim-treatment-resistant",
+            "final/fin-veteran-resistant",
         ),
     ),
     GuideSection(
@@ -223,7 +223,7 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "benefits/benefits-neuroplasticity",
             "mechanism/mech-neuroplasticity-claim",
             "mechanism/mech-evidence-source",
-            "final/fin-mech-neuroplasticity-shown",
+            "final/fin-rewire-brain",
         ),
     ),
     GuideSection(
@@ -263,7 +263,7 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
             "risks/risks-bp-pooled",
             "risks/risks-bp-time-course",
             "risks/risks-predose-bp",
-            "final/fin-esketamine-session",
+            "final/fin-leave-at-one-hour",
         ),
     ),
     GuideSection(
@@ -292,12 +292,12 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
         quiz_items=(
             "contraindications/ci-omitted-by-guide",
             "contraindications/ci-substance-use-level",
-            "contraindications/ci-guide-count-absolute",
+            "contraindications/ci-guide-substance-level",
             "contraindications/ci-bp-176-104",
             "contraindications/ci-aneurysm-case",
             "contraindications/ci-guide-list-complete",
-            "final/fin-screen-flags",
-            "final/fin-screen-substance-use",
+            "final/fin-aneurysm-decision",
+            "final/fin-substance-use-history",
         ),
     ),
     GuideSection(
@@ -309,7 +309,7 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
         markers=("Ketamine for PTSD treatment is a promising alternative",),
         notebooks=_nb(NB07, "The guide's conclusion, checked"),
         quiz_items=(
-            "final/fin-claim-rapid-relief",
+            "final/fin-rapid-relief-question",
             "final/fin-claim-durability",
         ),
     ),
@@ -323,8 +323,7 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
         notebooks=_nb(NB07, "The closing advertisement: an example of promotion")
         + _nb(NB05, "At-home oral compounded ketamine"),
         quiz_items=(
-            "final/fin-promotional-closing",
-            "final/fin-home-compounded",
+            "final/fin-home-oral-offer",
             "risks/risks-fda-warning",
         ),
         promotional=True,
