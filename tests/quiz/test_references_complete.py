@@ -19,7 +19,7 @@ REFERENCES = load_references(ROOT / "quizzes")
 LABELS = {"spravato_pi", "ketalar_pi", "ketalar_smpc_uk", "ketamine_ch_label"}
 NOT_ARTICLES = LABELS | {
     "spravato_rems", "fda2023", "dea1999", "dea1999final", "miller2005", "dsm5",
-    "weathers2013", "weathers2015", "ncptsd_current", "ncptsd2020",
+    "weathers2013", "weathers2015", "ncptsd_current", "ncptsd2020", "asa2025", "aana_ketamine",
 }
 FIELDS = set(Reference.model_fields)
 

@@ -40,6 +40,8 @@ def take_final(*, correct: bool) -> QuizWidget:
                 answer = not answer
             elif not correct and isinstance(view.question, Numeric):
                 answer = view.question.value * 10 + 1000
+            elif not correct and getattr(view.question, "type", "") == "single_choice":
+                answer = next(o.id for o in view.question.options if not o.correct)
             widget.answer(view.question.id, answer)
     return widget
 
