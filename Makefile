@@ -94,6 +94,7 @@ unit: $(STAMP)
 
 notebooks-test: $(STAMP)
 	tmp=$$(mktemp -d) && KETATRAINING_DB="sqlite:///$$tmp/progress.db" KETATRAINING_LEARNER=nbval \
+	  KETATRAINING_OUTBOX_DIR="$$tmp/outbox" \
 	  $(BIN)/python -m pytest -q --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:xdist notebooks; \
 	  status=$$?; rm -rf "$$tmp"; exit $$status

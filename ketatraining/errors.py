@@ -57,7 +57,13 @@ class QuizInvalidError(QuizError):
 
 
 class StoreError(KetaTrainingError):
-    """The progress store cannot be used."""
+    """The progress store cannot be used.
+
+    ``temporary`` says whether the fault may clear by itself (locked, busy, a server
+    restarting, a full disk): then answers wait in the outbox and are retried.
+    """
+
+    temporary: bool = False
 
 
 class StoreUnavailableError(StoreError):
@@ -70,3 +76,5 @@ class StoreVersionError(StoreError):
 
 class StoreBusyError(StoreError):
     """The store stayed locked by other writers after every retry."""
+
+    temporary = True

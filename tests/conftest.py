@@ -17,6 +17,7 @@ def isolated_store(tmp_path_factory: pytest.TempPathFactory,
     folder = tmp_path_factory.mktemp("store")
     url = f"sqlite:///{folder / 'progress.db'}"
     monkeypatch.setenv("KETATRAINING_DB", url)
+    monkeypatch.setenv("KETATRAINING_OUTBOX_DIR", str(folder / "outbox"))
     monkeypatch.setenv("KETATRAINING_LEARNER", "test-learner")
     monkeypatch.delenv("KETATRAINING_QUIZ_DIR", raising=False)
     return url

@@ -5,8 +5,14 @@ This is today's behaviour on a laptop, behind the :class:`Assessment` seam:
 - the quiz (with its key) stays in this object; the front-end gets only
   :class:`QuestionView` (the public view) until an answer is checked;
 - a new attempt is stored with its first answer, so opening a page never uses one up;
-- :meth:`LocalAssessment.submit` returns :class:`Checked` (with the feedback) only after
-  the answer was committed, or says plainly that it was not saved;
+- :meth:`LocalAssessment.submit` keeps the graded answer in the outbox
+  (``progress/outbox.py``, a small fsynced file in the learner's data folder) before it
+  returns the feedback, then writes it to the store: ``save`` is ``saved`` only once the
+  store committed it, ``pending`` while a temporary fault (locked, server restarting,
+  "too many at once", disk full) keeps it in the outbox, where a background thread
+  retries until the store has it; a fault that clears heals by itself;
+- an attempt left open (a kernel killed mid-quiz) is resumed by :meth:`start`, with its
+  answers, rather than using up one of ``max_attempts``;
 - without a usable store it runs in practice mode (``SaveState.OFF`` and the reason):
   answers are graded and explained, nothing is recorded.
 """
@@ -14,10 +20,13 @@ This is today's behaviour on a laptop, behind the :class:`Assessment` seam:
 from __future__ import annotations
 
 import html
+import logging
 import random
 import re
+import threading
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -36,6 +45,7 @@ from ketatraining.assessment.protocol import (
     SaveStatus,
 )
 from ketatraining.errors import QuizError, StoreError
+from ketatraining.progress.outbox import Outbox, Pending, answer_item, finish_item, outbox_path
 from ketatraining.progress.records import Submission, current_learner, utcnow
 from ketatraining.progress.store import ProgressStore, new_submission_id
 from ketatraining.progress.summary import QuizSummary, summarise
@@ -46,7 +56,17 @@ from ketatraining.text import markdown_to_html, plain_text
 
 __all__ = ["LocalAssessment", "open_assessment", "public_data", "question_label"]
 
+
+def _fields(item: Pending) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in item.__dataclass_fields__}
+
 _LABEL_LIMIT = 200
+FOREGROUND_BUDGET_SECONDS = 5.0
+"""How long a Check waits for a locked store before it shows the feedback with "not saved
+yet" (the answer is already in the outbox; the background retry takes over)."""
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+"""Seconds between background retries of the outbox (the last one repeats)."""
+_log = logging.getLogger(__name__)
 
 
 def question_label(question: Question, number: int, total: int) -> str:
@@ -135,6 +155,8 @@ class _Round:
     grades: dict[str, Grade] = field(default_factory=dict)
     last_check: float = field(default_factory=time.monotonic)
     finished: bool = False
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """Names the attempt in the outbox before the store has given it a number."""
 
 
 class LocalAssessment:
@@ -142,17 +164,36 @@ class LocalAssessment:
 
     def __init__(self, store: ProgressStore | None = None, *, learner_id: str | None = None,
                  not_saved_reason: str | None = None,
-                 references: Mapping[str, Reference] | None = None) -> None:
+                 references: Mapping[str, Reference] | None = None,
+                 outbox: Outbox | None = None) -> None:
+        """``outbox``: where graded answers wait for the store (default: one file per store
+        and learner in the learner's data folder, or $KETATRAINING_OUTBOX_DIR)."""
         self._store = store
         self._learner = learner_id or current_learner()
         self._references = references
         self._quizzes: dict[str, Quiz] = {}
         self._rounds: dict[str, _Round] = {}
         self._save = SaveStatus(SaveState.SAVED)
+        self._lock = threading.RLock()
+        self._listeners: list[Callable[[SaveStatus], None]] = []
+        self._retrying: threading.Thread | None = None
+        self._closed = threading.Event()
+        self._outbox: Outbox | None = None
+        self._pending_count = 0
         if store is None:
             self._store = None
             self._save = SaveStatus(SaveState.OFF, wording.NOT_SAVED.format(
                 reason=not_saved_reason) if not_saved_reason else wording.PRACTICE)
+            return
+        if store.retry_budget is None:
+            store.retry_budget = FOREGROUND_BUDGET_SECONDS
+        self._outbox = outbox or Outbox(outbox_path(store.display_url, self._learner))
+        try:
+            if self._outbox.items():  # left by a kernel that was killed or lost its store
+                self._retry_in_background()
+        except OSError as error:
+            _log.warning("outbox %s cannot be used: %s", self._outbox.path, error)
+            self._outbox = None
 
     # -- set-up ---------------------------------------------------------------------
     @property
@@ -209,20 +250,28 @@ class LocalAssessment:
             pass_mark=quiz.pass_mark, max_attempts=quiz.max_attempts,
             question_count=len(quiz.questions), max_score=quiz.max_score)
 
-    def _attempts_used(self, quiz_id: str) -> int:
+    def _stored_attempts(self, quiz_id: str) -> list[Any]:
         if self._store is None:
-            return 0
+            return []
         try:
-            return len(self._store.attempts(self._learner, quiz_id))
+            return self._store.attempts(self._learner, quiz_id)
         except StoreError as error:
-            self._practice(str(error))
-            return 0
+            if error.temporary and self._outbox is not None:
+                self._set_status(self._pending_status(str(error), 0))
+            else:
+                self._practice(str(error))
+            return []
 
     def start(self, quiz_id: str, *, seed: int | None = None) -> AttemptState:
         quiz = self._quiz(quiz_id)
         view = self.quiz_view(quiz_id)
-        used = self._attempts_used(quiz.id)
-        if quiz.max_attempts is not None and self._store is not None \
+        if self._store is not None and self._outbox is not None:
+            with self._lock:
+                self._set_status(self._status(self._flush()))
+        attempts = self._stored_attempts(quiz.id)
+        used = len(attempts)
+        resumed = self._open_round(quiz, attempts)
+        if resumed is None and quiz.max_attempts is not None and self._store is not None \
                 and used >= quiz.max_attempts:
             self._rounds.pop(quiz.id, None)
             return AttemptState(quiz=view, attempt_id=None, questions=(), attempts_used=used,
@@ -240,9 +289,76 @@ class LocalAssessment:
                 label=question_label(question, number, len(questions)),
                 points=question.points,
                 data=public_data(question, _shuffled_ids(question, rng, quiz.shuffle))))
-        self._rounds[quiz.id] = _Round(quiz=quiz, order=[q.id for q in questions])
-        return AttemptState(quiz=view, attempt_id=None, questions=tuple(views),
-                            attempts_used=used, save=self._save)
+        order = [q.id for q in questions]
+        if resumed is None:
+            self._rounds[quiz.id] = _Round(quiz=quiz, order=order)
+            return AttemptState(quiz=view, attempt_id=None, questions=tuple(views),
+                                attempts_used=used, save=self._save)
+        current, answered = resumed
+        current.order = order
+        self._rounds[quiz.id] = current
+        return AttemptState(
+            quiz=view, attempt_id=None if current.attempt is None else str(current.attempt),
+            questions=tuple(views), answered=tuple(answered), attempts_used=used,
+            save=self._save)
+
+    def _open_round(self, quiz: Quiz, attempts: list[Any]) -> tuple[_Round, list[Checked]] | None:
+        """The attempt a killed kernel left open, with its answers, to resume.
+
+        It is the newest unfinished attempt in the store, or one the outbox still holds
+        (its answers not yet written); an attempt whose finish is pending stays closed.
+        """
+        pending = self._outbox.items() if self._outbox is not None else []
+        pending = [p for p in pending if p.quiz_id == quiz.id and p.learner_id == self._learner]
+        finished_rounds = {p.round for p in pending if p.kind == "finish"}
+        finished_numbers = {p.attempt for p in pending if p.kind == "finish"}
+        current: _Round | None = None
+        open_rounds = [p.round for p in pending if p.round not in finished_rounds]
+        if open_rounds:
+            key = open_rounds[-1]
+            number = next((p.attempt for p in pending if p.round == key and p.attempt), None)
+            current = _Round(quiz=quiz, order=[], attempt=number, key=key)
+        else:
+            unfinished = [a for a in attempts
+                          if a.finished_at is None and a.attempt not in finished_numbers]
+            if unfinished:
+                current = _Round(quiz=quiz, order=[], attempt=unfinished[-1].attempt)
+        if current is None:
+            return None
+        responses: dict[str, tuple[Any, SaveStatus]] = {}
+        if current.attempt is not None and self._store is not None:
+            try:
+                for saved in self._store.responses(self._learner, quiz.id):
+                    if saved.attempt == current.attempt:
+                        responses.setdefault(saved.question_id, (
+                            saved.response, SaveStatus(SaveState.SAVED, wording.SAVED)))
+            except StoreError:
+                pass  # the answers in the outbox are still shown
+        for item in pending:
+            if item.kind == "answer" and (item.round == current.key or (
+                    current.attempt is not None and item.attempt == current.attempt)):
+                responses.setdefault(item.data["question_id"], (
+                    item.data["response"], self._save))
+        answered = []
+        for question_id, (response, save) in responses.items():
+            try:
+                question = quiz.question(question_id)
+            except KeyError:
+                continue  # the quiz changed since: that question is gone
+            result = grade(question, response)
+            current.grades[question_id] = result
+            answered.append(self._checked(question, response, result, save, current))
+        return current, answered
+
+    def _checked(self, question: Question, value: Any, result: Grade, save: SaveStatus,
+                 current: _Round) -> Checked:
+        kind, _ = verdict(result)
+        return Checked(
+            question_id=question.id, response=value,
+            score=result.score, max_score=result.max_score, verdict=kind,
+            feedback_html=feedback_html(question, result, value),
+            explanation_html=explanation_html(question, self._refs()), save=save,
+            attempt_id=None if current.attempt is None else str(current.attempt))
 
     def submit(self, quiz_id: str, attempt_id: str | None, question_id: str,
                response: JSON, *, seconds: float | None = None) -> Checked:
@@ -261,33 +377,169 @@ class LocalAssessment:
         current.last_check = now
         save = self._store_answer(current, question_id, value, result, spent)
         current.grades[question_id] = result
-        kind, _ = verdict(result)
-        return Checked(
-            question_id=question_id, response=value,
-            score=result.score, max_score=result.max_score, verdict=kind,
-            feedback_html=feedback_html(question, result, value),
-            explanation_html=explanation_html(question, self._refs()), save=save,
-            attempt_id=None if current.attempt is None else str(current.attempt))
+        return self._checked(question, value, result, save, current)
 
     def _store_answer(self, current: _Round, question_id: str, value: Any, result: Grade,
                       seconds: float) -> SaveStatus:
         if self._store is None:
             return self._save
         quiz = current.quiz
+        submission = Submission(
+            submission_id=new_submission_id(), learner_id=self._learner, quiz_id=quiz.id,
+            question_id=question_id, attempt=current.attempt or 0, response=value,
+            score=result.score, max_score=result.max_score, correct=result.correct,
+            duration_seconds=round(seconds, 3), submitted_at=utcnow())
+        item = answer_item(submission, round_key=current.key, attempt=current.attempt,
+                           max_score=quiz.max_score, pass_mark=quiz.pass_mark)
+        return self._write(item, current)
+
+    def _write(self, item: Pending, current: _Round) -> SaveStatus:
+        """Keep ``item`` in the outbox, then write everything pending; this item's state."""
+        with self._lock:
+            if not self._keep(item):
+                return self._write_directly(item, current)
+            error = self._flush()
+            status = self._status(error)
+            self._set_status(status)
+        if status.state is SaveState.SAVED:
+            return SaveStatus(SaveState.SAVED, wording.SAVED)
+        if status.state is SaveState.OFF and error is not None:
+            return SaveStatus(SaveState.OFF, wording.SAVE_FAILED.format(reason=str(error))
+                              + wording.KEPT)
+        return status
+
+    def _keep(self, item: Pending) -> bool:
+        if self._outbox is None:
+            return False
+        try:
+            self._outbox.add(item)
+        except OSError as error:  # e.g. the data folder's disk is full too
+            _log.warning("outbox %s cannot be written: %s", self._outbox.path, error)
+            return False
+        return True
+
+    def _write_directly(self, item: Pending, current: _Round) -> SaveStatus:
+        """Without an outbox: the store's answer is the only one (saved, or not saved)."""
+        assert self._store is not None
         try:
             if current.attempt is None:
                 current.attempt = self._store.start_attempt(
-                    self._learner, quiz.id, max_score=quiz.max_score, pass_mark=quiz.pass_mark)
-            self._store.record(Submission(
-                submission_id=new_submission_id(), learner_id=self._learner, quiz_id=quiz.id,
-                question_id=question_id, attempt=current.attempt, response=value,
-                score=result.score, max_score=result.max_score, correct=result.correct,
-                duration_seconds=round(seconds, 3), submitted_at=utcnow()))
+                    self._learner, item.quiz_id, max_score=item.max_score,
+                    pass_mark=item.pass_mark)
+            self._apply(item, current.attempt)
         except StoreError as error:
             self._practice(str(error))
             return SaveStatus(SaveState.OFF, wording.SAVE_FAILED.format(reason=str(error)))
         self._save = SaveStatus(SaveState.SAVED, wording.SAVED)
         return self._save
+
+    def _apply(self, item: Pending, attempt: int) -> None:
+        assert self._store is not None
+        if item.kind == "answer":
+            self._store.record(Pending(**{**_fields(item), "attempt": attempt}).submission())
+            return
+        data = item.data
+        from datetime import datetime
+
+        self._store.finish_attempt(
+            item.learner_id, item.quiz_id, attempt, score=float(data["score"]),
+            passed=bool(data["passed"]), finished_at=datetime.fromisoformat(data["finished_at"]),
+            started_at=datetime.fromisoformat(data["started_at"]) if data["started_at"] else None)
+
+    # -- the outbox: write what is pending, retry in the background ---------------------
+    def _flush(self) -> StoreError | None:
+        """Write every pending item, oldest first; the error that stopped it, if any."""
+        if self._store is None or self._outbox is None:
+            return None
+        done: set[str] = set()
+        attempts: dict[str, int] = {}
+        error: StoreError | None = None
+        try:
+            for item in self._outbox.items():
+                number = item.attempt or attempts.get(item.round)
+                if number is None:
+                    number = self._store.start_attempt(
+                        item.learner_id, item.quiz_id, max_score=item.max_score,
+                        pass_mark=item.pass_mark)
+                    attempts[item.round] = number
+                    self._outbox.update(done, attempts)  # never open a round's attempt twice
+                    done = set()
+                self._apply(item, number)
+                done.add(item.id)
+        except StoreError as caught:
+            error = caught
+        except OSError as caught:  # the outbox file itself: keep what the store has
+            _log.warning("outbox %s: %s", self._outbox.path, caught)
+        finally:
+            try:
+                left = self._outbox.update(done, attempts)
+            except OSError:
+                left = []
+            self._pending_count = len(left)
+            for current in self._rounds.values():
+                if current.attempt is None and current.key in attempts:
+                    current.attempt = attempts[current.key]
+        if error is not None and not error.temporary:
+            self._practice(str(error))
+        return error
+
+    def _status(self, error: StoreError | None) -> SaveStatus:
+        """The state after a flush: saved, pending (retrying) or off."""
+        count = self._pending_count
+        if self._store is None:
+            return self._save  # practice: _practice() said why
+        if count == 0:
+            return SaveStatus(SaveState.SAVED, wording.ALL_SAVED)
+        self._retry_in_background()
+        reason = str(error) if error is not None else "it is busy"
+        return self._pending_status(reason, count)
+
+    def _pending_status(self, reason: str, count: int) -> SaveStatus:
+        answers = "your answer is" if count <= 1 else f"{count} answers are"
+        text = reason.rstrip(".")
+        return SaveStatus(SaveState.PENDING, wording.PENDING.format(
+            count=answers, reason=text[:1].lower() + text[1:]))
+
+    def _set_status(self, status: SaveStatus) -> None:
+        changed = status != self._save
+        self._save = status
+        if changed:
+            for listener in list(self._listeners):
+                try:
+                    listener(status)
+                except Exception:  # noqa: BLE001 - a front-end's callback must not stop the retry
+                    _log.exception("save-status listener failed")
+
+    def _retry_in_background(self) -> None:
+        if self._retrying is not None and self._retrying.is_alive():
+            return
+        self._retrying = threading.Thread(target=self._retry_loop, daemon=True,
+                                          name="ketatraining-outbox")
+        self._retrying.start()
+
+    def _retry_loop(self) -> None:
+        for attempt in range(10**9):
+            if self._closed.wait(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]):
+                return
+            with self._lock:
+                if self._store is None or self._outbox is None:
+                    return
+                error = self._flush()
+                count = self._pending_count
+                if count == 0 or self._store is None:
+                    self._set_status(self._status(error))
+                    return
+                reason = str(error) if error is not None else "it is busy"
+                self._set_status(self._pending_status(reason, count))
+
+    def on_save_status(self, callback: Callable[[SaveStatus], None]) -> None:
+        """Call ``callback(status)`` whenever the save state changes (it may run on the
+        background retry thread): e.g. "not saved yet" turning into "saved"."""
+        self._listeners.append(callback)
+
+    def close(self) -> None:
+        """Stop the background retry (what is pending stays in the outbox for next time)."""
+        self._closed.set()
 
     def finish(self, quiz_id: str, attempt_id: str | None, *,
                seconds: float | None = None) -> Outcome:
@@ -299,15 +551,15 @@ class LocalAssessment:
             raise AssessmentError(wording.NOT_FINISHED.format(missing=len(missing)))
         result = score_quiz(quiz, [current.grades[q] for q in current.order])
         current.finished = True
-        if self._store is not None and current.attempt is not None:
+        if self._store is not None and (current.attempt is not None or current.grades):
             finished = utcnow()
             started = finished - timedelta(seconds=seconds) if seconds else None
-            try:
-                self._store.finish_attempt(self._learner, quiz.id, current.attempt,
-                                           score=result.score, passed=result.passed,
-                                           finished_at=finished, started_at=started)
-            except StoreError as error:
-                self._practice(str(error))
+            item = finish_item(round_key=current.key, learner_id=self._learner,
+                               quiz_id=quiz.id, attempt=current.attempt,
+                               max_score=quiz.max_score, pass_mark=quiz.pass_mark,
+                               score=result.score, passed=result.passed,
+                               finished_at=finished, started_at=started)
+            self._write(item, current)
         return Outcome(attempt_id=None if current.attempt is None else str(current.attempt),
                        score=result.score, max_score=result.max_score, percent=result.percent,
                        pass_mark=result.pass_mark, passed=result.passed, save=self._save)

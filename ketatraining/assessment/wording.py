@@ -30,6 +30,15 @@ NOT_SAVED = (
 PRACTICE = "Practice mode: your answers are checked but not recorded."
 SAVE_FAILED = "Your answer was checked but could not be saved: {reason}"
 SAVED = "Your answer is saved."
+ALL_SAVED = "All your answers are saved."
+PENDING = (
+    "Not saved yet: {count} kept safely on this computer and saved automatically as soon "
+    "as the progress store responds again ({reason}). You can carry on."
+)
+KEPT = (
+    " It is kept on this computer and will be saved when the progress store can be used "
+    "again."
+)
 NOT_SAVED_YET = "Not saved yet: nothing has been answered in this attempt."
 QUIZ_LOAD_FAILED = (
     "This quiz could not be loaded. The rest of the notebook still works. "

@@ -76,6 +76,12 @@ def default_url() -> str:
     return f"sqlite:///{Path(user_data_dir(APP_NAME, appauthor=False)) / 'progress.db'}"
 
 
+_UNREACHABLE = "the database server cannot be reached"
+_DISK_FULL = "the disk is full (free some space on it)"
+_TEMPORARY_REASONS = frozenset({_UNREACHABLE, _DISK_FULL})
+"""Faults that may clear by themselves: the quiz keeps answers in the outbox and retries."""
+
+
 def _is_locked(error: BaseException) -> bool:
     text = str(error).lower()
     return "database is locked" in text or "database is busy" in text or "deadlock" in text
@@ -91,11 +97,12 @@ def _unavailable_reason(error: BaseException) -> str | None:
         return ("its file, or the folder it is in, cannot be opened or written "
                 "(is the folder missing or read-only?)")
     if "disk" in text and "full" in text:
-        return "the disk is full (free some space on it)"
+        return _DISK_FULL
     if "disk" in text and "i/o" in text:
         return "the disk is failing (a disk I/O error)"
-    if "connect" in text or "could not translate host" in text or "refused" in text:
-        return "the database server cannot be reached"
+    if ("connect" in text or "could not translate host" in text or "refused" in text
+            or "starting up" in text or "shutting down" in text):
+        return _UNREACHABLE
     if "authentication" in text or "password" in text:
         return "the database refused the login"
     return None
@@ -136,6 +143,9 @@ class ProgressStore:
         """``writable=False``: only read (a trainer's read-only role or file); no migration."""
         self.url = url or default_url()
         self.writable = writable
+        self.retry_budget: float | None = None
+        """Seconds a locked write is retried; None: RETRY_BUDGET_SECONDS. The quiz sets a
+        shorter one: its answers wait in the outbox and are retried in the background."""
         try:
             parsed = make_url(self.url)
         except Exception as error:  # ArgumentError and friends: a malformed URL
@@ -332,7 +342,8 @@ class ProgressStore:
 
     # -- transactions with bounded retry ----------------------------------------------
     def _run(self, work: Callable[[Connection], _T]) -> _T:
-        deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+        budget = RETRY_BUDGET_SECONDS if self.retry_budget is None else self.retry_budget
+        deadline = time.monotonic() + budget
         delay = 0.02
         while True:
             try:
@@ -349,13 +360,15 @@ class ProgressStore:
                     delay = min(delay * 2, 0.5)
                     continue
                 if _is_locked(error):
-                    msg = (f"The progress store {self.display_url} stayed busy for "
-                           f"{RETRY_BUDGET_SECONDS:.0f} s, so this answer was not saved. "
-                           "Please press the button again in a moment.")
+                    msg = (f"The progress store {self.display_url} stayed busy (other "
+                           f"programs were writing to it) for {budget:.0f} s.")
                     raise StoreBusyError(msg) from error
                 reason = _unavailable_reason(error) or "the database reported an error"
                 msg = f"The progress store {self.display_url} cannot be used: {reason}."
-                raise StoreUnavailableError(msg) from error
+                unavailable = StoreUnavailableError(msg)
+                unavailable.temporary = reason in _TEMPORARY_REASONS or bool(
+                    getattr(raised, "connection_invalidated", False))
+                raise unavailable from error
             except SQLAlchemyError as error:
                 msg = f"The progress store {self.display_url} cannot be used: {error}."
                 raise StoreUnavailableError(msg) from error

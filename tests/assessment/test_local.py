@@ -147,7 +147,10 @@ def test_max_attempts_blocks_a_new_attempt(store: ProgressStore, tmp_path: Path)
     assessment.add_quiz(load_quiz(tmp_path / "welcome.yaml"))
     state = assessment.start("welcome")
     assert state.blocked is None
-    assessment.submit("welcome", None, "welcome-dose", 40)
+    for qid, response in (("welcome-off-label", False), ("welcome-dose", 40),
+                          ("welcome-largest-trial", "b"), ("welcome-how-to", ["a"])):
+        assessment.submit("welcome", None, qid, response)
+    assessment.finish("welcome", None)
     blocked = assessment.start("welcome")
     assert blocked.blocked == "You have used all 1 attempts at this quiz."
     assert blocked.questions == ()

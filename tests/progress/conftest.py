@@ -31,6 +31,16 @@ class PostgresServer:
     host: str
     port: int
     user: str
+    start_command: tuple[str, ...] = ()
+    """pg_ctl command lines, for a test that stops and starts the server (a restart)."""
+    stop_command: tuple[str, ...] = ()
+
+    def stop(self) -> None:
+        """An immediate stop: what a crash or a restart looks like to the clients."""
+        subprocess.run(self.stop_command, check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        subprocess.run(self.start_command, check=True, capture_output=True, timeout=120)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
@@ -91,29 +101,29 @@ def running_postgres() -> Iterator[PostgresServer]:
     data, log = base / "data", base / "server.log"
     port = _free_port()
     run = {"capture_output": True, "text": True, "timeout": 120}
+    options = (f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=on "
+               "-c max_connections=100")
+    start = tuple(_as_server_user([str(folder / "pg_ctl"), "-D", str(data), "-l", str(log),
+                                   "-o", options, "-w", "start"]))
+    stop = tuple(_as_server_user([str(folder / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                                  "-w", "stop"]))
     try:
         subprocess.run(_as_server_user([str(folder / "initdb"), "-D", str(data), "-A", "trust",
                                         "-U", PG_USER, "--no-sync"]), check=True, **run)
-        options = (f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=on "
-                   "-c max_connections=100")
-        subprocess.run(_as_server_user([str(folder / "pg_ctl"), "-D", str(data), "-l", str(log),
-                                        "-o", options, "-w", "start"]), check=True, **run)
+        subprocess.run(start, check=True, **run)
     except subprocess.CalledProcessError as error:
         shutil.rmtree(base, ignore_errors=True)
         msg = f"could not start a throwaway PostgreSQL: {error.stderr or error.stdout}"
         raise RuntimeError(msg) from error
     try:
-        yield PostgresServer("127.0.0.1", port, PG_USER)
+        yield PostgresServer("127.0.0.1", port, PG_USER, start, stop)
     finally:
         with contextlib.suppress(Exception):
-            subprocess.run(_as_server_user([str(folder / "pg_ctl"), "-D", str(data), "-m",
-                                            "immediate", "-w", "stop"]),
-                           check=False, capture_output=True, timeout=60)
+            subprocess.run(stop, check=False, capture_output=True, timeout=60)
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+def _serve() -> Iterator[PostgresServer]:
     try:
         with running_postgres() as server:
             yield server
@@ -125,6 +135,17 @@ def postgres_server() -> Iterator[PostgresServer]:
         if "throwaway PostgreSQL" not in str(error):
             raise
         pytest.fail(str(error))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    yield from _serve()
+
+
+@pytest.fixture
+def own_postgres_server() -> Iterator[PostgresServer]:
+    """A server for this test alone: it may stop and start it (a restart, a crash)."""
+    yield from _serve()
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
