@@ -15,6 +15,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NoReturn
 
+from ketatraining.interop.common import words
 from ketatraining.interop.yaml_writer import (
     TODO_EXPLANATION,
     TODO_FEEDBACK,
@@ -23,6 +24,7 @@ from ketatraining.interop.yaml_writer import (
     TODO_OBJECTIVE,
     TODO_REFERENCE,
     ImportResult,
+    is_id,
     option_ids,
     quiz_data,
     unique_id,
@@ -237,6 +239,58 @@ def _numeric(item: dict[str, Any], where: str,
     return body
 
 
+META_KEY = "ketatraining"
+
+
+def _own_export(item: dict[str, Any], body: dict[str, Any], prompt: str) -> dict[str, Any] | None:
+    """The question our export kept in the 'ketatraining' key, if what jupyterquiz shows
+    still says the same (texts and which answers are right); else None."""
+    meta = item.get(META_KEY)
+    if not isinstance(meta, dict) or not isinstance(meta.get("type"), str):
+        return None
+    question = {k: v for k, v in meta.items() if k != "quiz"}
+    if not isinstance(question.get("prompt"), str) or words(question["prompt"]) != words(prompt):
+        return None
+    kind = question["type"]
+    if kind in ("single_choice", "multiple_choice"):
+        options = question.get("options")
+        if not isinstance(options, list) or len(options) != len(body.get("options", [])):
+            return None
+        for mine, shown in zip(options, body["options"], strict=True):
+            if not isinstance(mine, dict) or bool(mine.get("correct")) != shown["correct"] or (
+                    words(str(mine.get("text", ""))) != words(shown["text"])):
+                return None
+    elif kind == "true_false":
+        shown = [o["correct"] for o in body.get("options", [])]
+        if shown != [bool(question.get("answer")), not question.get("answer")]:
+            return None
+    elif kind == "numeric":
+        value = question.get("value")
+        low = body.get("value", 0.0) - (body.get("tolerance") or 0.0)
+        high = body.get("value", 0.0) + (body.get("tolerance") or 0.0)
+        if not isinstance(value, (int, float)) or not low - 1e-9 <= value <= high + 1e-9:
+            return None
+    else:
+        return None
+    return question
+
+
+def _own_quiz(quiz_id: str, title: str | None, questions: list[dict[str, Any]],
+              settings: dict[str, Any]) -> dict[str, Any]:
+    def text(key: str) -> str | None:
+        value = settings.get(key)
+        return value if isinstance(value, str) else None
+
+    pass_mark = settings.get("pass_mark")
+    attempts = settings.get("max_attempts")
+    return quiz_data(
+        quiz_id, title or text("title") or quiz_id, questions,
+        description=text("description"), topic=text("topic") or "imported",
+        pass_mark=pass_mark if isinstance(pass_mark, (int, float)) else 70,
+        max_attempts=attempts if isinstance(attempts, int) else None,
+        shuffle=settings.get("shuffle") is True)
+
+
 def import_jupyterquiz(
     text: str, *, quiz_id: str, path: str = "<json>", title: str | None = None,
     strict: bool = False,
@@ -262,6 +316,7 @@ def import_jupyterquiz(
     questions = []
     taken: set[str] = set()
     skipped = 0
+    quiz_settings: dict[str, Any] = {}
     for index, item in enumerate(document):
         where = f"{root}[{index}]"
         label = f"#{index + 1}"
@@ -287,6 +342,15 @@ def import_jupyterquiz(
                 prompt = f"{prompt}\n\n{_code_block(code)}"
             losses: list[tuple[str, str]] = []
             body = _numeric(item, where, losses) if kind == "numeric" else _choice(item, where)
+            own = _own_export(item, body, prompt)
+            if own is not None:  # our export: the 'ketatraining' key has the whole question
+                own["id"] = unique_id(own["id"], taken) if isinstance(own.get("id"), str) and (
+                    is_id(own["id"])) else unique_id(f"{quiz_id}-{index + 1}", taken)
+                questions.append(own)
+                settings = item[META_KEY].get("quiz")
+                if isinstance(settings, dict) and not quiz_settings:
+                    quiz_settings = settings
+                continue
             for at, message in losses:
                 problems.append(Problem(
                     "KI021", ("Refused (--strict): " if strict else "") + message, path,
@@ -315,6 +379,9 @@ def import_jupyterquiz(
     if any(p.severity == "error" for p in problems):
         return ImportResult(None, problems, skipped)
     stem = path.rsplit("/", 1)[-1]
+    if quiz_settings:
+        return ImportResult(_own_quiz(quiz_id, title, questions, quiz_settings), problems,
+                            skipped)
     data = quiz_data(
         quiz_id,
         title or quiz_id.replace("-", " ").replace("_", " ").capitalize(),

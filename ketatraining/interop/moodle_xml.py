@@ -34,6 +34,7 @@ from ketatraining.interop.common import (
     prose,
     question_tail,
     refuse,
+    restore,
     single_choice_keeps_weights,
 )
 from ketatraining.interop.safe_xml import XmlDocument, XmlError, children, local, parse_xml
@@ -201,11 +202,13 @@ class _Reader:
         if prompt is None:
             prompt = _formatted(text_field)
         self._files(element, label)
+        prompt = restore(meta.get("prompt"), prompt)
         question: dict[str, Any] = {"id": question_id, "type": body.pop("type"),
                                     "prompt": prose(prompt, "TODO: write the question.")}
         question.update(body)
         fmt = text_field.get("format", "html") if text_field is not None else "html"
-        explanation = _formatted(_child(element, "generalfeedback"), fmt)
+        explanation = restore(meta.get("explanation"),
+                              _formatted(_child(element, "generalfeedback"), fmt))
         tags = [t for t in (_text(tag) for tag in _tag_elements(element)) if t]
         if self.category and not self.own_export:
             tags.append(category_tag(self.category))
@@ -261,16 +264,24 @@ def _multichoice(reader: _Reader, element: ET.Element, label: str,
     if not (isinstance(ids, list) and len(ids) == len(answers)
             and all(isinstance(i, str) for i in ids)):
         ids = option_ids(len(answers))
+    sources = meta.get("options")
+    if not (isinstance(sources, list) and len(sources) == len(answers)
+            and all(isinstance(o, dict) for o in sources)):
+        sources = [{} for _ in answers]
     options = []
     weights = []
-    for oid, answer in zip(ids, answers, strict=True):
+    for oid, answer, source in zip(ids, answers, sources, strict=True):
         fraction = _fraction(answer)
         weights.append(fraction)
-        text = markdown_from(_text(answer), answer.get("format", fmt))
+        text = restore(source.get("text"), markdown_from(_text(answer), answer.get("format", fmt)))
+        feedback = restore(source.get("feedback"), _formatted(_child(answer, "feedback"), fmt))
         options.append({"id": oid, "text": prose(text, "TODO: write this option."),
-                        "correct": fraction > 0,
-                        "feedback": prose(_formatted(_child(answer, "feedback"), fmt),
-                                          TODO_FEEDBACK)})
+                        "correct": fraction > 0, "feedback": prose(feedback, TODO_FEEDBACK)})
+    exact = meta.get("weights")
+    if isinstance(exact, list) and len(exact) == len(weights) and all(
+            isinstance(w, (int, float)) and not isinstance(w, bool) and abs(w - f) < 0.001
+            for w, f in zip(exact, weights, strict=True)):
+        weights = [float(w) for w in exact]  # our export's exact weights
     _combined(reader, element, label, meta)
     body: dict[str, Any]
     if single:
@@ -347,7 +358,8 @@ def _truefalse(reader: _Reader, element: ET.Element, label: str,
                                 "); as Moodle does, the first is taken as 'true'.",
                                 reader.line(item), "Check which answer is right.", label)
         fraction = _fraction(item)
-        feedback[word] = _formatted(_child(item, "feedback"), fmt)
+        feedback[word] = restore(meta.get(f"feedback_{word}"),
+                                 _formatted(_child(item, "feedback"), fmt))
         if word == "true":
             answer = abs(fraction - 100) < 1e-6
         elif answer is None:
@@ -395,30 +407,74 @@ def _numerical(reader: _Reader, element: ET.Element, label: str,
                "Give the right value fraction 100.")
     body: dict[str, Any] = {"type": "numeric", "value": main[0]}
     units = _units(reader, element, label)
-    if isinstance(meta.get("units"), str):
-        units = meta["units"]
     if units:
         body["units"] = units
-    if "relative_tolerance" in meta:
-        if meta.get("tolerance") is not None:
-            body["tolerance"] = meta["tolerance"]
-        body["relative_tolerance"] = meta["relative_tolerance"]
-    elif main[1] or meta.get("tolerance_written") is True:
-        body["tolerance"] = main[1]
-    body["feedback_correct"] = prose(main[3], TODO_FEEDBACK_CORRECT)
-    body["feedback_incorrect"] = prose(wrong_feedback, TODO_FEEDBACK_INCORRECT)
+    kept, relative = _tolerances(meta, main[0], main[1])
+    if kept is not None:
+        body["tolerance"] = kept
+    if relative is not None:
+        body["relative_tolerance"] = relative
+    body["feedback_correct"] = prose(restore(meta.get("feedback_correct"), main[3]),
+                                     TODO_FEEDBACK_CORRECT)
+    body["feedback_incorrect"] = prose(restore(meta.get("feedback_incorrect"), wrong_feedback),
+                                       TODO_FEEDBACK_INCORRECT)
     alternatives = []
-    for value, tolerance, fraction, feedback, _ in accepted:
-        if (value, tolerance, fraction, feedback) == main[:4]:
+    for value, tolerance_, fraction, feedback, _ in accepted:
+        if (value, tolerance_, fraction, feedback) == main[:4]:
             continue
-        alternative: dict[str, Any] = {"value": value, "tolerance": tolerance,
+        alternative: dict[str, Any] = {"value": value, "tolerance": tolerance_,
                                        "credit": fraction}
         if feedback.strip():
             alternative["feedback"] = feedback
         alternatives.append(alternative)
+    exact = meta.get("alternatives")
+    if isinstance(exact, list) and len(exact) == len(alternatives):
+        alternatives = [_alternative(e, a) for e, a in zip(exact, alternatives, strict=True)]
     if alternatives:
         body["alternatives"] = alternatives
     return body
+
+
+def _close(a: object, b: float) -> bool:
+    return isinstance(a, (int, float)) and not isinstance(a, bool) and math.isclose(
+        a, b, rel_tol=1e-9, abs_tol=0.001)
+
+
+def _real(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _tolerances(meta: dict[str, Any], value: float,
+                written: float) -> tuple[float | None, float | None]:
+    """The tolerances our export had (exact, relative too) if they give what is written."""
+    if "tolerance" in meta:
+        tolerance, relative = _real(meta.get("tolerance")), _real(meta.get("relative_tolerance"))
+        wellformed = ((tolerance is not None or meta.get("tolerance") is None)
+                      and (relative is not None or meta.get("relative_tolerance") is None))
+        expected = max(tolerance or 0.0, relative * abs(value)) if relative is not None else (
+            tolerance or 0.0)
+        if wellformed and _close(expected, written):
+            return tolerance, relative
+    return (written if written else None), None
+
+
+def _alternative(exact: object, read: dict[str, Any]) -> dict[str, Any]:
+    """Our export's alternative (exact numbers, feedback or none) if it matches the XML."""
+    if not isinstance(exact, dict):
+        return read
+    same = (_close(exact.get("value"), read["value"]) and _close(exact.get("tolerance"),
+            read["tolerance"]) and _close(exact.get("credit"), read["credit"]))
+    if not same:
+        return read
+    alternative: dict[str, Any] = {"value": float(exact["value"]),
+                                   "tolerance": float(exact["tolerance"]),
+                                   "credit": float(exact["credit"])}
+    feedback = exact.get("feedback")
+    if isinstance(feedback, str):
+        alternative["feedback"] = restore(feedback, read.get("feedback", ""))
+    return alternative
 
 
 def _units(reader: _Reader, element: ET.Element, label: str) -> str | None:

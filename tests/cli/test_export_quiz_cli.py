@@ -12,7 +12,8 @@ import pytest
 from ketatraining.cli import main
 
 QUIZ_DIR = Path(__file__).resolve().parents[2] / "quizzes"
-FORMATS = ["gift", "qti"]
+FORMATS = ["gift", "qti", "moodle-xml", "jupyterquiz"]
+LABELS = {"gift": "GIFT (Moodle)", "moodle-xml": "Moodle XML"}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], list[str]]:
@@ -44,7 +45,7 @@ def weighted_bank(tmp_path: Path, weights: list[int]) -> Path:
     return path
 
 
-@pytest.mark.parametrize("target", ["gift"])
+@pytest.mark.parametrize("target", ["gift", "moodle-xml"])
 def test_weights_moodle_refuses_are_refused_with_nearest_grades(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, target: str) -> None:
     bank = weighted_bank(tmp_path, [35, 35, 15, 15, -100])
@@ -59,7 +60,7 @@ def test_weights_moodle_refuses_are_refused_with_nearest_grades(
                                "--round-weights")
     assert (code, stderr) == (0, [])
     assert sum(" warning KE001 " in line for line in stdout) == 4
-    assert stdout[-1] == f"Wrote {out}: quiz 'risks' as GIFT (Moodle)."
+    assert stdout[-1] == f"Wrote {out}: quiz 'risks' as {LABELS[target]}."
 
 
 @pytest.mark.parametrize("target", FORMATS)
@@ -82,3 +83,28 @@ def test_every_bank_exports(capsys: pytest.CaptureFixture[str], tmp_path: Path,
         code, _, stderr = run(capsys, "export", target, bank.stem, "--out", str(out))
         assert (code, stderr) == (0, []), bank
         assert out.stat().st_size > 0
+
+
+@pytest.mark.parametrize("target", ["moodle-xml", "jupyterquiz"])
+def test_help_lists_the_new_formats_with_examples(capsys: pytest.CaptureFixture[str],
+                                                  target: str) -> None:
+    code, stdout, _ = run(capsys, "export", "--help")
+    assert code == 0
+    assert any(line.strip().startswith(f"ketatraining export {target} ") for line in stdout)
+
+
+def test_export_then_import_through_the_cli_gives_the_same_quiz(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from ketatraining.quiz.loading import check_file, load_quiz
+
+    original = load_quiz("risks")
+    for target, source in (("moodle-xml", "moodle-xml"), ("jupyterquiz", "jupyterquiz"),
+                           ("qti", "qti"), ("gift", "gift")):
+        exported = tmp_path / f"risks-{target}.out"
+        assert run(capsys, "export", target, "risks", "--out", str(exported))[0] == 0
+        back = tmp_path / f"risks-{target}.yaml"
+        code, _, stderr = run(capsys, "import", source, str(exported), "--out", str(back))
+        assert (code, stderr) == (0, []), (target, stderr)
+        quiz, _ = check_file(back)
+        assert quiz is not None
+        assert quiz.model_copy(update={"id": "risks"}) == original, target

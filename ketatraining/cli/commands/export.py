@@ -16,21 +16,27 @@ from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
 _QUIZ_FORMATS = {
     "gift": ("ketatraining.interop.gift", "gift_export", "GIFT (Moodle)"),
     "qti": ("ketatraining.interop.qti", "write_qti_package", "QTI 3.0 package"),
+    "moodle-xml": ("ketatraining.interop.moodle_xml_export", "moodle_xml_export", "Moodle XML"),
+    "jupyterquiz": ("ketatraining.interop.jupyterquiz_export", "jupyterquiz_export",
+                    "jupyterquiz JSON"),
 }
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="results as CSV or xAPI statements; a quiz as GIFT or QTI",
+        help="results as CSV or xAPI; a quiz as GIFT, Moodle XML, QTI or jupyterquiz",
         description="Hand results to a spreadsheet, an LMS or a Learning Record Store. "
         "--format csv writes one row per answered question (attempt, response, each "
         "option chosen or not, mark, time). --format xapi writes xAPI 1.0.3 statements "
         "as a JSON array: 'answered' per question, 'attempted', 'completed' and "
         "'passed'/'failed' per quiz attempt, learners as account {homePage, name}. "
         "Statement ids are derived from the records, so exporting again gives the same "
-        "ids and an LRS stores nothing twice. 'export gift QUIZ' and 'export qti QUIZ' "
-        "write a quiz itself for Moodle or a QTI 3.0 system.",
+        "ids and an LRS stores nothing twice. 'export gift|moodle-xml|qti|jupyterquiz "
+        "QUIZ' writes a quiz itself for Moodle (GIFT or the lossless Moodle XML), a QTI 3.0 "
+        "system, or jupyterquiz's display_quiz. Weights Moodle cannot express are refused "
+        "(KE001, naming the question and the nearest grades) unless --round-weights; what "
+        "a format cannot carry is listed (KE002). README.md lists each format's limits.",
         epilog=examples(
             "ketatraining export --format csv --out answers.csv",
             "ketatraining export --format xapi --out statements.json "
@@ -38,13 +44,17 @@ def register(subparsers: Any) -> None:
             "ketatraining export --format csv --quiz risks --db sqlite:///hub.db",
             "ketatraining export gift contraindications --out contraindications.gift",
             "ketatraining export qti contraindications --out contraindications.zip",
+            "ketatraining export moodle-xml risks --out risks.xml",
+            "ketatraining export moodle-xml risks --out risks.xml --round-weights",
+            "ketatraining export jupyterquiz welcome --out welcome.json",
         ),
         formatter_class=EXAMPLES_FORMATTER,
     )
     parser.add_argument("target", nargs="?", choices=tuple(_QUIZ_FORMATS),
-                        metavar="{gift,qti}", help="export a quiz instead of results")
+                        metavar="{gift,moodle-xml,qti,jupyterquiz}",
+                        help="export a quiz instead of results")
     parser.add_argument("quiz_name", nargs="?", metavar="QUIZ",
-                        help="with gift or qti: the quiz id or file")
+                        help="with a quiz format: the quiz id or file")
     parser.add_argument("--format", choices=("csv", "xapi"), help="results format")
     parser.add_argument("--round-weights", action="store_true",
                         help="gift/moodle-xml: write the nearest grade Moodle accepts for a "

@@ -1,0 +1,240 @@
+"""Write a quiz as Moodle XML, the format Moodle's question bank imports losslessly.
+
+Every question keeps what Moodle has a field for: its mark (``defaultgrade``), the
+idnumber and tags, the text (rendered to sanitized HTML, so Moodle shows what the
+course shows), per-answer feedback, the explanation as general feedback, answer
+fractions (weights, checked against Moodle's grade list), numerical tolerance,
+graded alternatives, the '*' answer's feedback and the unit. What Moodle has no field
+for (objective, references, difficulty, option ids, the Markdown sources, the quiz's
+settings) travels in ``<!-- ketatraining: {...} -->`` comments, which Moodle ignores and
+``import moodle-xml`` reads back, so importing an export gives back the same quiz.
+
+The elements follow what Moodle's importer (``question/format/xml/format.php``) reads;
+a weight Moodle cannot express is refused (KE001) unless ``round_weights``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, assert_never
+from xml.etree import ElementTree as ET
+
+from ketatraining.interop.common import ExportRefused, meta_comment_text
+from ketatraining.interop.gift import default_weights
+from ketatraining.interop.moodle_grades import GradeChecker
+from ketatraining.interop.moodle_xml import META_COMMENT, QUIZ_META_COMMENT
+from ketatraining.quiz.model import (
+    AnyQuestion,
+    MultipleChoice,
+    Numeric,
+    Quiz,
+    SingleChoice,
+    TrueFalse,
+)
+from ketatraining.quiz.problems import Problem
+
+__all__ = ["export_moodle_xml", "moodle_xml_export"]
+
+
+def _num(value: float) -> str:
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.15g}"
+
+
+def _html(markdown: str, *, inline: bool = False) -> str:
+    from ketatraining.text import markdown_to_html
+
+    return markdown_to_html(markdown, inline=inline)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None,
+         **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _text_field(parent: ET.Element, tag: str, html: str, fmt: str = "html") -> ET.Element:
+    field = _sub(parent, tag, format=fmt)
+    _sub(field, "text", html)
+    return field
+
+
+def _answer(parent: ET.Element, fraction: float, text: str, feedback: str, *,
+            fmt: str = "html", tolerance: float | None = None) -> None:
+    answer = _sub(parent, "answer", fraction=_num(fraction), format=fmt)
+    _sub(answer, "text", text)
+    if tolerance is not None:
+        _sub(answer, "tolerance", _num(tolerance))
+    _text_field(answer, "feedback", feedback)
+
+
+def _meta(question: AnyQuestion) -> dict[str, Any]:
+    meta: dict[str, Any] = {"id": question.id, "prompt": question.prompt,
+                            "explanation": question.explanation,
+                            "objective": question.objective,
+                            "references": list(question.references)}
+    if question.difficulty:
+        meta["difficulty"] = question.difficulty
+    match question:
+        case SingleChoice() | MultipleChoice():
+            meta["option_ids"] = [o.id for o in question.options]
+            meta["options"] = [{"text": o.text, "feedback": o.feedback}
+                               for o in question.options]
+            if isinstance(question, MultipleChoice):
+                if all(o.weight is None for o in question.options):
+                    meta["default_weights"] = True
+                else:
+                    meta["correct"] = [o.correct for o in question.options]
+                    meta["weights"] = [o.weight for o in question.options]
+        case TrueFalse():
+            meta["feedback_true"] = question.feedback_true
+            meta["feedback_false"] = question.feedback_false
+        case Numeric():
+            meta["feedback_correct"] = question.feedback_correct
+            meta["feedback_incorrect"] = question.feedback_incorrect
+            meta["alternatives"] = [a.model_dump() for a in question.alternatives]
+            meta["tolerance"] = question.tolerance
+            meta["relative_tolerance"] = question.relative_tolerance
+            if question.units is not None:
+                meta["units"] = question.units
+        case _:
+            assert_never(question)
+    return meta
+
+
+class _Writer:
+    def __init__(self, quiz: Quiz, grades: GradeChecker) -> None:
+        self.quiz, self.grades = quiz, grades
+        self.problems: list[Problem] = []
+
+    def question(self, root: ET.Element, question: AnyQuestion) -> None:
+        kind = {"single_choice": "multichoice", "multiple_choice": "multichoice",
+                "true_false": "truefalse", "numeric": "numerical"}[question.type]
+        element = _sub(root, "question", type=kind)
+        element.append(ET.Comment(meta_comment_text(_meta(question), META_COMMENT)))
+        name = _sub(element, "name")
+        _sub(name, "text", question.id)
+        _text_field(element, "questiontext", _html(question.prompt))
+        _text_field(element, "generalfeedback", _html(question.explanation))
+        _sub(element, "defaultgrade", _num(question.points))
+        _sub(element, "penalty", "0")  # one response per attempt, as the course marks it
+        _sub(element, "hidden", "0")
+        _sub(element, "idnumber", question.id)
+        match question:
+            case SingleChoice() | MultipleChoice():
+                self.choice(element, question)
+            case TrueFalse():
+                self.true_false(element, question)
+            case Numeric():
+                self.numeric(element, question)
+            case _:
+                assert_never(question)
+        if question.tags:
+            tags = _sub(element, "tags")
+            for tag in question.tags:
+                _sub(_sub(tags, "tag"), "text", tag)
+
+    def choice(self, element: ET.Element, question: SingleChoice | MultipleChoice) -> None:
+        single = isinstance(question, SingleChoice)
+        _sub(element, "single", "true" if single else "false")
+        _sub(element, "shuffleanswers", "true" if self.quiz.shuffle else "false")
+        _sub(element, "answernumbering", "abc")
+        _sub(element, "showstandardinstruction", "0")
+        for name in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+            _text_field(element, name, "")
+        if not single:
+            _sub(element, "shownumcorrect")
+        if isinstance(question, MultipleChoice):
+            rule = all(o.weight is None for o in question.options)
+            weights = (default_weights(question) if rule
+                       else [o.weight or 0.0 for o in question.options])
+            fractions = [self.grades.grade(w, question.id, f"option '{o.id}'",
+                                           default_rule=rule)
+                         for o, w in zip(question.options, weights, strict=True)]
+            fractions = [round(f, 5) if rule else f for f in fractions]
+        else:
+            fractions = [100.0 if o.correct else 0.0 for o in question.options]
+        for option, fraction in zip(question.options, fractions, strict=True):
+            _answer(element, fraction, _html(option.text, inline=True), _html(option.feedback))
+
+    def true_false(self, element: ET.Element, question: TrueFalse) -> None:
+        _answer(element, 100 if question.answer else 0, "true", _html(question.feedback_true),
+                fmt="moodle_auto_format")
+        _answer(element, 0 if question.answer else 100, "false",
+                _html(question.feedback_false), fmt="moodle_auto_format")
+
+    def numeric(self, element: ET.Element, question: Numeric) -> None:
+        tolerance = question.tolerance or 0.0
+        if question.relative_tolerance is not None:
+            tolerance = max(tolerance, question.relative_tolerance * abs(question.value))
+            self.problems.append(Problem(
+                "KE002", f"Moodle's numerical tolerance is absolute: the relative tolerance "
+                f"{question.relative_tolerance:g} is written as +/- {_num(tolerance)} around "
+                f"{_num(question.value)} (the same numbers for this value).", self.grades.path,
+                question=question.id, hint="Nothing to do; give an absolute tolerance to "
+                "avoid this note.", severity="warning"))
+        _answer(element, 100, _num(question.value), _html(question.feedback_correct),
+                fmt="moodle_auto_format", tolerance=tolerance)
+        for index, alternative in enumerate(question.alternatives, start=1):
+            credit = self.grades.grade(alternative.credit, question.id,
+                                       f"alternative {index}", limit_0_100=True)
+            _answer(element, credit, _num(alternative.value),
+                    _html(alternative.feedback or ""), fmt="moodle_auto_format",
+                    tolerance=alternative.tolerance)
+        _answer(element, 0, "*", _html(question.feedback_incorrect), fmt="moodle_auto_format",
+                tolerance=0)
+        if question.units:
+            units = _sub(element, "units")
+            unit = _sub(units, "unit")
+            _sub(unit, "multiplier", "1")
+            _sub(unit, "unit_name", question.units)
+            _sub(element, "unitgradingtype", "0")  # the unit is optional, never graded
+            _sub(element, "unitpenalty", "0.1000000")
+            _sub(element, "showunits", "0")
+            _sub(element, "unitsleft", "0")
+
+
+def _category(root: ET.Element, quiz: Quiz) -> None:
+    meta: dict[str, Any] = {"title": quiz.title, "topic": quiz.topic,
+                            "pass_mark": quiz.pass_mark, "shuffle": quiz.shuffle}
+    if quiz.description is not None:
+        meta["description"] = quiz.description
+    if quiz.max_attempts is not None:
+        meta["max_attempts"] = quiz.max_attempts
+    element = _sub(root, "question", type="category")
+    element.append(ET.Comment(meta_comment_text(meta, QUIZ_META_COMMENT)))
+    category = _sub(element, "category")
+    _sub(category, "text", "$course$/top/" + " ".join(quiz.title.split()).replace("/", "//"))
+    _text_field(element, "info", _html(quiz.description or ""))
+    _sub(element, "idnumber", quiz.id)
+
+
+def _indent(element: ET.Element) -> None:
+    ET.indent(element, space="  ")
+
+
+def moodle_xml_export(quiz: Quiz, *, round_weights: bool = False,
+                      path: str = "<moodle-xml>") -> tuple[str, list[Problem]]:
+    """The Moodle XML text and every problem (KE001 refused weights, KE002 notes)."""
+    grades = GradeChecker(path, round_weights)
+    writer = _Writer(quiz, grades)
+    root = ET.Element("quiz")
+    root.append(ET.Comment(f" {quiz.title} (quiz '{quiz.id}'), exported from ketatraining "
+                           "as Moodle XML. ".replace("--", "- -")))
+    _category(root, quiz)
+    for question in quiz.questions:
+        writer.question(root, question)
+    _indent(root)
+    text = ET.tostring(root, encoding="unicode", xml_declaration=False)
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
+    return body, grades.problems + writer.problems
+
+
+def export_moodle_xml(quiz: Quiz, *, round_weights: bool = False) -> str:
+    """The quiz as Moodle XML; :class:`ExportRefused` if a weight cannot be expressed."""
+    text, problems = moodle_xml_export(quiz, round_weights=round_weights)
+    if any(p.severity == "error" for p in problems):
+        raise ExportRefused(problems)
+    return text
