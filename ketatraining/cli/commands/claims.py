@@ -1,0 +1,51 @@
+"""``ketatraining claims``: the reviewer's table of every clinical claim and its source."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "claims",
+        help="print the claims register: claim, source, location, last reviewed",
+        description="Print the course's claims register (ketatraining/clinical/data/"
+        "claims.yaml) as the table an accreditation reviewer or a pharmacy and therapeutics "
+        "committee reads: each clinical claim, its sources from the one bibliography "
+        "(quizzes/references.yaml), where it appears, and when it was last reviewed.",
+        epilog=examples(
+            "ketatraining claims --format csv > claims.csv",
+            "ketatraining claims --format html --output claims.html",
+        ),
+        formatter_class=EXAMPLES_FORMATTER,
+    )
+    parser.add_argument("--format", choices=("csv", "html"), default="csv")
+    parser.add_argument("--output", type=Path, metavar="FILE",
+                        help="write to FILE instead of standard output")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ketatraining.cli import EXIT_OK, EXIT_PROBLEMS
+    from ketatraining.clinical.claims_register import load_register, rows, to_csv, to_html
+    from ketatraining.clinical.datafile import ClinicalDataError
+    from ketatraining.clinical.evidence_data import short_citation
+
+    try:
+        register = load_register()
+    except ClinicalDataError as error:
+        print(f"ketatraining claims: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    table = rows(register, short_citation)
+    text = to_csv(table) if args.format == "csv" else to_html(table)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {len(table)} claims to {args.output}.")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
