@@ -1,18 +1,24 @@
-"""From a keyed quiz to what may cross the seam: public views before, grades after.
+"""The course server's use of the local implementation's pure core.
 
-Pure functions of the quiz model and the grading rules, shared by every implementation
-of the seam (the service grades with exactly these), so that a quiz looks and grades the
-same in a learner's kernel and on the hub. Nothing returned by :func:`quiz_view` or
-:func:`question_views` carries a key, feedback or explanation; :func:`checked` builds
-the graded answer only once the caller has stored it.
+The service grades, labels and explains with exactly the functions ``LocalAssessment``
+uses (``local.question_label``, ``local.public_data``, ``local._decode``,
+``feedback.feedback_html``/``explanation_html``/``verdict``, ``quiz.grading.grade``), so
+a quiz looks, grades and explains the same in a learner's kernel and on the hub. What
+this module adds is what a stateless server needs: a shuffle that any replica can
+rebuild from the learner, quiz and attempt number. Nothing returned by
+:func:`quiz_view` or :func:`question_views` carries a key, feedback or explanation;
+:func:`checked` builds the graded answer only once the caller has stored it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Mapping
 from typing import Any
 
+from ketatraining.assessment.feedback import explanation_html, feedback_html, verdict
+from ketatraining.assessment.local import _decode, _shuffled_ids, public_data, question_label
 from ketatraining.assessment.protocol import (
     JSON,
     Checked,
@@ -20,11 +26,10 @@ from ketatraining.assessment.protocol import (
     QuizView,
     SaveStatus,
 )
+from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.grading import Grade, grade
-from ketatraining.quiz.model import MultipleChoice, Numeric, Question, Quiz, SingleChoice, TrueFalse
-from ketatraining.text import markdown_to_html, plain_text
-
-TRUE_FALSE_OPTIONS = [{"id": "true", "html": "True"}, {"id": "false", "html": "False"}]
+from ketatraining.quiz.model import Question, Quiz
+from ketatraining.text import markdown_to_html
 
 
 def quiz_view(quiz: Quiz) -> QuizView:
@@ -36,66 +41,44 @@ def quiz_view(quiz: Quiz) -> QuizView:
         question_count=len(quiz.questions), max_score=quiz.max_score)
 
 
-def attempt_rng(learner_id: str, quiz_id: str, attempt: int, seed: int | None = None) -> random.Random:
+def attempt_rng(learner_id: str, quiz_id: str, attempt: int) -> random.Random:
     """The same shuffle for the same learner's attempt on every replica and after restarts."""
-    key = f"{learner_id}\x1f{quiz_id}\x1f{attempt}\x1f{seed}".encode()
+    key = f"{learner_id}\x1f{quiz_id}\x1f{attempt}".encode()
     return random.Random(int.from_bytes(hashlib.sha256(key).digest()[:8], "big"))
 
 
-def _public_data(question: Question, rng: random.Random | None) -> dict[str, Any]:
-    if isinstance(question, (SingleChoice, MultipleChoice)):
-        options = [{"id": o.id, "html": markdown_to_html(o.text, inline=True)}
-                   for o in question.options]
-        if rng is not None:
-            rng.shuffle(options)
-        return {"options": options}
-    if isinstance(question, TrueFalse):
-        return {"options": [dict(o) for o in TRUE_FALSE_OPTIONS]}
-    if isinstance(question, Numeric):
-        return {"units": question.units}
-    return {}
-
-
 def question_views(quiz: Quiz, rng: random.Random | None = None) -> tuple[QuestionView, ...]:
-    """The public questions in display order (shuffled with ``rng`` when the quiz says so)."""
+    """The public questions in display order, built as ``LocalAssessment.start`` does."""
+    rng = rng or random.Random(0)
     questions = list(quiz.questions)
-    shuffle = rng if quiz.shuffle else None
-    if shuffle is not None:
-        shuffle.shuffle(questions)
+    if quiz.shuffle:
+        rng.shuffle(questions)
     return tuple(
-        QuestionView(id=q.id, type=q.type, number=n,
-                     prompt_html=markdown_to_html(q.prompt), label=_label(n, q),
-                     points=q.points, data=_public_data(q, shuffle))
-        for n, q in enumerate(questions, start=1))
+        QuestionView(
+            id=question.id, type=question.type, number=number,
+            prompt_html=markdown_to_html(question.prompt),
+            label=question_label(question, number, len(questions)), points=question.points,
+            data=public_data(question, _shuffled_ids(question, rng, quiz.shuffle)))
+        for number, question in enumerate(questions, start=1))
 
 
-def _label(number: int, question: Question) -> str:
-    text = plain_text(question.prompt)
-    short = text if len(text) <= 80 else text[:77].rstrip() + "..."
-    return f"Question {number}: {short}"
+def decode(question: Question, response: JSON) -> Any:
+    """The response as the grader takes it; blank or foreign answers are refused (a
+    sentence), exactly as in the learner's kernel."""
+    return _decode(question, response)
 
 
-def verdict(result: Grade) -> str:
-    if result.correct:
-        return "correct"
-    return "partly" if result.score > 0 else "incorrect"
+def grade_response(question: Question, value: Any) -> Grade:
+    return grade(question, value)
 
 
-def checked(question: Question, response: JSON, result: Grade, save: SaveStatus,
-            attempt_id: str | None) -> Checked:
+def checked(question: Question, value: Any, result: Grade, save: SaveStatus,
+            attempt_id: str | None, references: Mapping[str, Reference]) -> Checked:
     """The graded answer with its feedback: call only after the answer is stored."""
-    feedback = "".join(
-        f'<p data-option="{option}">{markdown_to_html(text, inline=True)}</p>'
-        for option, text in result.feedback)
+    kind, _ = verdict(result)
     return Checked(
-        question_id=question.id, response=response, score=result.score,
-        max_score=result.max_score, verdict=verdict(result), feedback_html=feedback,
-        explanation_html=markdown_to_html(question.explanation), save=save,
+        question_id=question.id, response=value, score=result.score,
+        max_score=result.max_score, verdict=kind,
+        feedback_html=feedback_html(question, result, value),
+        explanation_html=explanation_html(question, references), save=save,
         attempt_id=attempt_id)
-
-
-def grade_response(question: Question, response: JSON) -> Grade:
-    """The mark for a JSON response (malformed responses score 0, never raise)."""
-    if isinstance(question, TrueFalse) and isinstance(response, str):
-        response = {"true": True, "false": False}.get(response, response)
-    return grade(question, response)

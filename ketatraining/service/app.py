@@ -56,7 +56,7 @@ class Settings:
     trainers_group: str = "ketatraining-trainers"
     rate: float = 10.0
     burst: int = 40
-    threads: int = 8
+    threads: int = 16
     issuer: str = "ketatraining course server"
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -433,4 +433,12 @@ def make_app(settings: Settings, engine: Engine, prefix: str) -> web.Application
         ("api/verify", VerifyFile), (r"api/reports/(\w+)", TrainerCommand),
     ]
     return web.Application([(url_path_join(prefix, path), handler, context)
-                            for path, handler in routes])
+                            for path, handler in routes], log_function=_log_request)
+
+
+def _log_request(handler: web.RequestHandler) -> None:
+    """Log refusals and failures; successful requests are in the audit trail instead."""
+    status = handler.get_status()
+    if status >= 400:
+        log.warning("%d %s %s %.1f ms", status, handler.request.method, handler.request.path,
+                    1000 * handler.request.request_time())

@@ -13,14 +13,14 @@ import logging
 import time
 import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from ketatraining.assessment import public
+from ketatraining.assessment import public, wording
 from ketatraining.assessment.protocol import (
     JSON,
     AssessmentError,
@@ -36,6 +36,7 @@ from ketatraining.progress import schema as store_schema
 from ketatraining.progress.records import AttemptRecord, utcnow
 from ketatraining.progress.store import ProgressStore
 from ketatraining.progress.summary import summarise
+from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.grading import QuizResult
 from ketatraining.quiz.model import Quiz
 from ketatraining.service import schema
@@ -56,16 +57,20 @@ class Unavailable(AssessmentError):
 class Engine:
     """Grade and store answers for learners whose names the caller took from the hub."""
 
-    def __init__(self, url: str, quizzes: dict[str, Quiz], *, pool_size: int = 8) -> None:
+    def __init__(self, url: str, quizzes: dict[str, Quiz], *, pool_size: int = 8,
+                 references: Mapping[str, Reference] | None = None) -> None:
         self.quizzes = quizzes
+        self.references = references or {}
         store = ProgressStore(url)  # creates or migrates the progress tables
         self.store = store
         self.url = url
         if store.is_sqlite:
             self.engine = store.engine
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size,
-                                        max_overflow=pool_size)
+            # No pre-ping round trip per request: a dropped connection fails one request
+            # with 503, which the client retries, and the pool replaces the connection.
+            self.engine = create_engine(url, pool_recycle=1800, pool_size=pool_size,
+                                        max_overflow=0)
         with self.engine.begin() as connection:
             schema.install(connection)
 
@@ -139,15 +144,15 @@ class Engine:
 
     def _checked_from_row(self, quiz: Quiz, row: Any) -> Checked:
         question = quiz.question(row.question_id)
-        response = json.loads(row.response)
-        result = public.grade_response(question, response)
+        value = json.loads(row.response)
+        result = public.grade_response(question, value)
         stored = type(result)(row.score, row.max_score, result.feedback)  # the stored mark rules
-        return public.checked(question, response, stored, SAVED, str(row.attempt))
+        return public.checked(question, value, stored, SAVED, str(row.attempt),
+                              self.references)
 
     def _blocked(self, quiz: Quiz, used: int) -> str | None:
         if quiz.max_attempts is not None and used >= quiz.max_attempts:
-            return (f"You have used all {quiz.max_attempts} attempt(s) at \"{quiz.title}\"; "
-                    "ask your trainer if you need another.")
+            return wording.NO_MORE_ATTEMPTS.format(limit=quiz.max_attempts)
         return None
 
     # -- the seam --------------------------------------------------------------------------
@@ -191,21 +196,18 @@ class Engine:
         duration = seconds if isinstance(seconds, (int, float)) and 0 <= seconds < 86400 else 0.0
         submission_id = submission_id or uuid.uuid4().hex
 
+        value = public.decode(question, response)  # a blank or foreign answer: a sentence
+        result = public.grade_response(question, value)
+
         def work(connection: Connection) -> tuple[Any, Any]:
             self._lock(connection, learner, quiz_id)
             responses = store_schema.responses
-            same = connection.execute(select(responses).where(
-                responses.c.submission_id == submission_id)).first()
-            if same is not None:  # a retry of an answer already stored
-                if same.learner_id != learner:
-                    msg_0 = "This answer id belongs to someone else."
-                    raise AssessmentError(msg_0)
-                return same, None
             row = self._open_attempt(connection, learner, quiz_id)
             if attempt_id is not None and (row is None or str(row.attempt) != str(attempt_id)):
-                msg = ("This attempt is already finished or was replaced; reload the quiz to "
-                       "see where you are.")
-                raise AssessmentError(msg)
+                same = self._by_submission(connection, submission_id)
+                if same is not None and same.learner_id == learner:
+                    return same, None  # a retry of an answer stored before the attempt closed
+                raise AssessmentError(wording.NOT_OPEN)
             if row is None:
                 used = self._attempts_used(connection, learner, quiz_id)
                 blocked = self._blocked(quiz, used)
@@ -220,28 +222,34 @@ class Engine:
                            detail={"attempt": number})
             else:
                 number = row.attempt
-            earlier = connection.execute(select(responses).where(
-                responses.c.learner_id == learner, responses.c.quiz_id == quiz_id,
-                responses.c.attempt == number,
-                responses.c.question_id == question_id)).first()
-            if earlier is not None:  # one answer per question: the first one stands
-                return earlier, None
-            result = public.grade_response(question, response)
-            connection.execute(insert(responses).values(
+            # One statement stores the answer unless it is a retry (same submission id) or
+            # the question was already answered in this attempt (the first answer stands).
+            stored = connection.execute(_insert_new(connection, responses).values(
                 submission_id=submission_id, learner_id=learner, quiz_id=quiz_id,
-                question_id=question_id, attempt=number, response=json.dumps(response),
+                question_id=question_id, attempt=number, response=json.dumps(value),
                 score=result.score, max_score=result.max_score, correct=result.correct,
-                duration_seconds=float(duration), submitted_at=utcnow()))
+                duration_seconds=float(duration), submitted_at=utcnow(),
+            ).returning(responses.c.id)).scalar()
+            if stored is None:
+                retry = self._by_submission(connection, submission_id)
+                if retry is not None and retry.learner_id == learner:
+                    return retry, None  # the same answer again: its stored grade
+                raise AssessmentError(wording.ALREADY_CHECKED)
             self.audit(connection, learner, "submit", learner=learner, quiz_id=quiz_id,
                        detail={"attempt": number, "question": question_id,
                                "submission": submission_id, "score": result.score})
-            return None, (number, result)
+            return None, number
 
-        stored, fresh = self._run(work)  # committed: only now may feedback leave the server
+        stored, number = self._run(work)  # committed: only now may feedback leave the server
         if stored is not None:
             return self._checked_from_row(quiz, stored)
-        number, result = fresh
-        return public.checked(question, response, result, SAVED, str(number))
+        return public.checked(question, value, result, SAVED, str(number), self.references)
+
+    @staticmethod
+    def _by_submission(connection: Connection, submission_id: str) -> Any:
+        table = store_schema.responses
+        return connection.execute(select(table).where(
+            table.c.submission_id == submission_id)).first()
 
     def finish(self, learner: str, quiz_id: str, attempt_id: str | None) -> Outcome:
         quiz = self.quiz(quiz_id)
@@ -257,14 +265,11 @@ class Engine:
                     attempts.c.finished_at.is_not(None))).first() if attempt_id else None
                 if done is not None:  # finishing twice returns the same outcome
                     return _outcome(done)
-                msg = "There is no open attempt at this quiz to finish; reload the quiz."
-                raise AssessmentError(msg)
+                raise AssessmentError(wording.NOT_OPEN)
             answers = self._answers(connection, learner, quiz_id, row.attempt)
             missing = [q.id for q in quiz.questions if q.id not in {a.question_id for a in answers}]
             if missing:
-                msg = (f"Answer every question before finishing: {len(missing)} of "
-                       f"{len(quiz.questions)} still unanswered.")
-                raise AssessmentError(msg)
+                raise AssessmentError(wording.NOT_FINISHED.format(missing=len(missing)))
             total = QuizResult(sum(a.score for a in answers), quiz.max_score, quiz.pass_mark)
             connection.execute(update(attempts).where(attempts.c.id == row.id).values(
                 score=total.score, passed=total.passed, finished_at=utcnow()))
@@ -285,6 +290,17 @@ class Engine:
     def my_results(self, learner: str) -> list[dict[str, Any]]:
         titles = {q.id: (q.title, q.topic) for q in self.quizzes.values()}
         return [asdict(row) for row in summarise(self.attempts(learner), titles)]
+
+
+def _insert_new(connection: Connection, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
 
 
 def store_schema_ensure_learner(connection: Connection, learner: str) -> None:

@@ -66,8 +66,12 @@ def serve(args: argparse.Namespace) -> int:
         db_url=db_url, quiz_dir=str(folder), signing_key=load_or_create_signing_key(
             Path(key_path)),
         course_path=str(args.course) if args.course else os.environ.get("KETATRAINING_COURSE"),
-        trainers_group=args.trainers_group, rate=args.rate, burst=args.burst)
-    engine = Engine(db_url, load_keyed_quizzes(folder))
+        trainers_group=args.trainers_group, rate=args.rate, burst=args.burst,
+        threads=args.threads)
+    from ketatraining.quiz.loading import load_references
+
+    engine = Engine(db_url, load_keyed_quizzes(folder), references=load_references(folder),
+                    pool_size=args.threads)
 
     async def main() -> None:
         app = make_app(settings, engine, prefix)

@@ -128,8 +128,11 @@ def test_alice_cannot_read_bob_nor_change_her_score(hub_stack: HubStack) -> None
     assert forged.json()["score"] == 0
     # A second answer to the same question does not replace the first.
     again = http.post(hub_stack.service_url + f"api/quizzes/{QUIZ}/submit", headers=headers,
-                       json={"question_id": "dose", "response": RIGHT["dose"]})
-    assert again.json()["score"] == 0
+                      json={"question_id": "dose", "response": RIGHT["dose"]})
+    assert again.status_code == 409 and "already checked" in again.json()["error"]
+    stored = db_rows(hub_stack, "SELECT score FROM kt_responses WHERE learner_id = 'alice' "
+                                "AND question_id = 'dose'")
+    assert stored == [(0.0,)]
     bob_rows = db_rows(hub_stack, "SELECT count(*) FROM kt_responses WHERE learner_id='bob'")
     assert bob_rows == [(1,)]
 

@@ -47,6 +47,8 @@ def register(subparsers: Any) -> None:
                         help="requests per second allowed per user (default: 10)")
     parser.add_argument("--burst", type=int, default=40,
                         help="requests a user may make at once before the rate applies")
+    parser.add_argument("--threads", type=int, default=16,
+                        help="database connections (and worker threads) per replica")
     parser.set_defaults(func=run)
 
 
