@@ -1,7 +1,7 @@
 """Lay out the app folder and run Voila on it (``python -m ketatraining.app``).
 
 Voila serves one folder, so the launcher builds a temporary one: ``index.ipynb`` (the
-landing page) plus links to every course notebook. Voila runs on 127.0.0.1 only, with
+landing page) plus the course notebooks as the app serves them (``course.py``). Voila runs on 127.0.0.1 only, with
 a random token unless one is given, the ``ketatraining`` template (no CDN requests) and
 ``JUPYTER_PATH`` pointing at the template shipped in this package.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,30 +22,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ketatraining.app.catalog import default_notebooks_dir
+from ketatraining.app.course import LANDING_NAME, build_course
 
 HERE = Path(__file__).resolve().parent
 SHARE = HERE / "share"
-LANDING = HERE / "landing.ipynb"
 TEMPLATE = "ketatraining"
-LANDING_NAME = "index.ipynb"
 
 
 def build_root(root: Path, notebooks: Path) -> Path:
-    """Fill ``root`` with the landing notebook and links to the course's files."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(LANDING, root / LANDING_NAME)
-    for child in sorted(notebooks.iterdir()):
-        if child.name.startswith(".") or child.name == LANDING_NAME:
-            continue
-        target = root / child.name
-        try:
-            target.symlink_to(child.resolve(), target_is_directory=child.is_dir())
-        except OSError:  # no symlinks (some Windows set-ups): copy instead
-            if child.is_dir():
-                shutil.copytree(child, target)
-            else:
-                shutil.copy2(child, target)
-    return root
+    """Fill ``root`` with the landing page and the course as the app serves it."""
+    return build_course(root, notebooks)
 
 
 def app_environment(notebooks: Path, base: dict[str, str] | None = None) -> dict[str, str]:

@@ -1,46 +1,159 @@
-"""Run Voila for the app with the course's prelaunch hook (``python -m ketatraining.app.voila_main``).
+"""Run Voila for the app with the course's settings (``python -m ketatraining.app.voila_main``).
 
-The hook drops the notebooks' kernel-side check cells before Voila executes a page. They
-exist for the course's tests (nbval): they build a second, answered quiz in the kernel to
-prove the widget works. In the app they would only cost time, and the widget state they
-create is sent to the browser even though it is never displayed, which would put answer
-feedback in the page before the learner has answered.
+Three things Voila 0.5 does not do on its own, and why the app needs them:
+
+* **Preheated kernels.** Each page has one kernel that already ran the notebook before the
+  learner asks for it (``preheat_kernel``, ``default_pool_size=1``), so a page is ready in
+  well under a second instead of 3-10 s. Voila refills the pool after a page is taken.
+  Widgets that show the learner's progress refresh themselves when their page is
+  requested (``ketatraining.widgets.live``), so a kernel that ran early still shows
+  current progress.
+* **Leaving a page frees its kernel.** Voila's page posts ``voila/api/shutdown/<id>``
+  from ``beforeunload`` with the ``_xsrf`` cookie's value, but Voila's render handler never
+  sets that cookie, so the request was refused (``403 '_xsrf' argument missing``) and every
+  page view left a kernel behind. ``CourseRenderHandler`` sets the cookie before the page
+  is written.
+* **The landing page is heated first**, then the course pages one at a time in course
+  order, so the overview is ready within seconds of ``make app`` on a 2-core machine
+  instead of nine kernels competing for it.
+* **Idle kernels are culled** as a backstop (a browser that crashed never says goodbye);
+  pooled kernels are never culled (Voila's kernel manager skips them), and neither is a
+  kernel whose page is still open.
+
+Check cells (kernel-side tests of the course) are removed when the app folder is built
+(``ketatraining.app.course``): Voila refuses a prelaunch hook together with preheating.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-CHECK_PREFIX = "# Check, run by the course's tests"
-REMOVE_TAGS = frozenset({"remove-cell", "kt-check"})
+from ketatraining.app.course import LANDING_NAME
+
+log = logging.getLogger("ketatraining")
+
+POOL_SIZE = 1
+"""Preheated kernels per page: one is enough for one learner clicking through."""
+CULL_IDLE_SECONDS = 600
+"""A kernel nobody is connected to and that did nothing for 10 minutes is shut down."""
+CULL_INTERVAL_SECONDS = 60
+FILL_DELAY_SECONDS = 3.0
+"""Wait after a page is taken before heating its replacement: on 2 cores, a kernel
+starting while the page connects to its own kernel doubles the time to ready."""
+LANDING_DENY = rf"^(?!(.*/)?{LANDING_NAME.replace('.', '[.]')}$)."
+"""A preheat_denylist pattern: every notebook path except the landing page's (Voila
+tests absolute paths at start)."""
+"""Wait after a page is taken before heating its replacement (lets the page load first)."""
 
 
-def is_check_cell(cell: Any) -> bool:
-    """A course test cell: tagged remove-cell/kt-check, or opening with the check comment."""
-    if cell.get("cell_type") != "code":
-        return False
-    tags = set(cell.get("metadata", {}).get("tags", []))
-    source = cell.get("source", "")
-    source = "".join(source) if isinstance(source, list) else source
-    return bool(tags & REMOVE_TAGS) or source.lstrip().startswith(CHECK_PREFIX)
+def course_config() -> Any:
+    """The traitlets configuration the app runs Voila with (command-line options win)."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.VoilaConfiguration.preheat_kernel = True
+    config.VoilaConfiguration.default_pool_size = POOL_SIZE
+    config.VoilaKernelManager.fill_delay = FILL_DELAY_SECONDS
+    config.MappingKernelManager.cull_idle_timeout = CULL_IDLE_SECONDS
+    config.MappingKernelManager.cull_interval = CULL_INTERVAL_SECONDS
+    config.MappingKernelManager.cull_connected = False
+    # At start only the landing page is heated; CourseVoila heats the rest after it.
+    config.VoilaKernelManager.preheat_denylist = [LANDING_DENY]
+    return config
 
 
-def drop_check_cells(_request: Any, notebook: Any, cwd: str | None = None) -> Any:
-    """Voila prelaunch hook: the notebook without its check cells."""
-    notebook.cells = [cell for cell in notebook.cells if not is_check_cell(cell)]
-    return notebook
+def _render_handler() -> type:
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class CourseRenderHandler(TornadoVoilaHandler):  # type: ignore[misc]
+        """Voila's page handler, plus the ``_xsrf`` cookie its shutdown beacon sends back."""
+
+        async def prepare(self, *args: Any, **kwargs: Any) -> None:
+            await super().prepare(*args, **kwargs)
+            _ = self.xsrf_token  # tornado sets the _xsrf cookie on first access
+
+    return CourseRenderHandler
+
+
+STATUS_PATH = "voila/ketatraining/status"
+"""JSON for tests and benchmarks: live kernels, and whether every page has been heated."""
+
+
+def _status_handler() -> type:
+    import json
+
+    import tornado.web
+    from jupyter_server.base.handlers import APIHandler
+
+    class CourseStatusHandler(APIHandler):  # type: ignore[misc]
+        @tornado.web.authenticated
+        def get(self) -> None:
+            manager = self.kernel_manager
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps({
+                "kernels": len(manager.list_kernel_ids()),
+                "heated": bool(self.settings.get("ketatraining_heated")),
+            }))
+
+    return CourseStatusHandler
+
+
+def _app_class() -> type:
+    from jupyter_server.utils import url_path_join
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    handler = _render_handler()
+    status = _status_handler()
+
+    class CourseVoila(Voila):  # type: ignore[misc]
+        def init_handlers(self) -> list[Any]:
+            handlers = super().init_handlers()
+            from tornado.ioloop import IOLoop
+
+            IOLoop.current().add_callback(self._heat)
+            course = [(spec[0], handler, *spec[2:]) if len(spec) > 1
+                      and spec[1] is TornadoVoilaHandler else spec for spec in handlers]
+            return [(url_path_join(self.server_url, STATUS_PATH), status), *course]
+
+        async def _heat(self) -> None:
+            await heat_course(self.kernel_manager, Path(self.root_dir))
+            self.app.settings["ketatraining_heated"] = True
+
+    return CourseVoila
+
+
+async def _settle(manager: Any, name: str) -> None:
+    """Wait until the pooled kernels of ``name`` have run its notebook."""
+    for pending in list(manager._pools.get(name, [])):  # Voila 0.5's pool of tasks
+        try:
+            content = await pending
+            await content["task"]
+        except Exception:  # Voila logs it and renders the page the slow way
+            log.warning("ketatraining: preheating %s failed", name, exc_info=True)
+
+
+async def heat_course(manager: Any, root: Path) -> None:
+    """Heat the landing page, then every other page one after another, in course order."""
+    if not hasattr(manager, "fill_if_needed"):
+        return
+    await _settle(manager, LANDING_NAME)
+    for path in sorted(root.glob("*.ipynb")):
+        if path.name == LANDING_NAME:
+            continue
+        manager.fill_if_needed(delay=0, notebook_name=path.name)
+        await _settle(manager, path.name)
+        await asyncio.sleep(0)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from traitlets.config import Config
-    from voila.app import Voila
-
-    config = Config()
-    config.VoilaConfiguration.prelaunch_hook = drop_check_cells
-    Voila.launch_instance(argv=list(sys.argv[1:] if argv is None else argv), config=config)
-
+    args = list(sys.argv[1:] if argv is None else argv)
+    _app_class().launch_instance(argv=args, config=course_config())
 
 if __name__ == "__main__":
     main()

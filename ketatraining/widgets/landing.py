@@ -1,8 +1,8 @@
 """show_landing(): the course overview of the app, with the learner's progress.
 
-Built on every page load from the notebook files and the progress store (Voila starts
-a fresh kernel per page, so nothing may live only in kernel memory). Status is said in
-words and symbols, never by colour alone.
+Built from the notebook files and the progress store, and rebuilt when the page is
+requested (the app's kernels are preheated: see ``ketatraining.widgets.live``). Each quiz
+is named with its status, said in words and symbols, never by colour alone.
 """
 
 from __future__ import annotations
@@ -44,43 +44,57 @@ def quiz_status(quiz_id: str, attempts: list[AttemptRecord]) -> QuizStatus:
     return QuizStatus(quiz_id, NOT_STARTED, False)
 
 
+def _quiz_list(statuses: list[QuizStatus], titles: dict[str, str]) -> str:
+    """Each quiz by name with its status: 'Quiz «title»: ○ Not started'."""
+    if not statuses:
+        return html.escape(NO_QUIZ)
+    items = "".join(
+        f'<li><span class="kt-landing-quiz">{html.escape(titles.get(s.quiz_id, s.quiz_id))}'
+        f'</span>: {html.escape(s.text)}</li>' for s in statuses)
+    return f'<ul class="kt-landing-quizzes">{items}</ul>'
+
+
 def landing_html(entries: list[NotebookEntry], attempts: list[AttemptRecord],
-                 note: str = "") -> str:
-    """The overview table: one row per notebook, with a link and the quiz status."""
+                 note: str = "", titles: dict[str, str] | None = None) -> str:
+    """The overview table: one row per notebook, with a link and each quiz's status."""
     rows = []
     passed = total = 0
     for entry in entries:
         statuses = [quiz_status(q, attempts) for q in entry.quiz_ids]
         total += len(statuses)
         passed += sum(s.passed for s in statuses)
-        status = ("<br>".join(html.escape(s.text) for s in statuses)
-                  if statuses else html.escape(NO_QUIZ))
+        status = _quiz_list(statuses, titles or {})
         rows.append(
             f'<tr class="kt-landing-row"><td><a class="kt-landing-link" '
             f'href="{html.escape(entry.name, quote=True)}">{html.escape(entry.title)}</a></td>'
             f'<td class="kt-landing-status">{status}</td></tr>')
-    summary = (f"You have passed {passed} of {total} quizzes." if total else "")
+    summary = (f"You have passed {passed} of {total} {'quiz' if total == 1 else 'quizzes'}."
+               if total else "")
     return (
         f'<section class="kt-landing" aria-labelledby="kt-landing-heading">'
         f'<h2 id="kt-landing-heading">Course contents</h2>{note}'
         f'<p class="kt-landing-summary">{html.escape(summary)} Work through the notebooks in '
-        "order; each ends with a quiz. Your answers are saved as you go, so you can stop "
+        "order; each has a quiz. Your answers are saved as you go, so you can stop "
         "and come back at any time.</p>"
         '<table class="kt-landing-table"><caption>Notebooks and your progress</caption>'
-        '<thead><tr><th scope="col">Notebook</th><th scope="col">Your progress</th></tr>'
+        '<thead><tr><th scope="col">Notebook</th><th scope="col">Quizzes and your progress</th></tr>'
         f'</thead><tbody>{"".join(rows)}</tbody></table></section>'
     )
 
 
-def show_landing(learner_id: str | None = None, store: ProgressStore | None = None) -> None:
-    """Display the course overview with the learner's progress on each notebook.
+def quiz_names() -> dict[str, str]:
+    """quiz id -> title, for every valid quiz of the course (unreadable ones keep their id)."""
+    from ketatraining.widgets.progress import quiz_titles
 
-    An HTML *widget*, not a rich output: JupyterLab's and Voila's output renderer sends
-    relative links to a new browser tab, while a widget's links open in the same tab.
-    """
-    import ipywidgets as widgets
-    from IPython.display import display
+    try:
+        return {quiz_id: title for quiz_id, (title, _) in quiz_titles().items()}
+    except (KetaTrainingError, OSError):
+        return {}
 
+
+def current_landing_html(learner_id: str | None = None,
+                         store: ProgressStore | None = None) -> str:
+    """The overview as it is now, from the notebook files and the progress store."""
     learner_id = learner_id or current_learner()
     note = ""
     attempts: list[AttemptRecord] = []
@@ -88,6 +102,18 @@ def show_landing(learner_id: str | None = None, store: ProgressStore | None = No
         attempts = learner_attempts(learner_id, store)
     except KetaTrainingError as error:
         note = message_html("notice", f"Your progress cannot be shown: {error}")
-    overview = widgets.HTML(landing_html(course_notebooks(), attempts, note))
-    overview.add_class("kt-landing-widget")
-    display(overview)
+    return landing_html(course_notebooks(), attempts, note, quiz_names())
+
+
+def show_landing(learner_id: str | None = None, store: ProgressStore | None = None) -> None:
+    """Display the course overview with the learner's progress on each notebook.
+
+    An HTML *widget*, not a rich output: JupyterLab's and Voila's output renderer sends
+    relative links to a new browser tab, while a widget's links open in the same tab.
+    It is a live display, so the progress it shows is current when the page opens.
+    """
+    from IPython.display import display
+
+    from ketatraining.widgets.live import live_html
+
+    display(live_html(lambda: current_landing_html(learner_id, store), "kt-landing-widget"))

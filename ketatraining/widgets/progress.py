@@ -78,7 +78,12 @@ def progress_html(learner_id: str | None = None, store: ProgressStore | None = N
 
 
 def show_progress(learner_id: str | None = None, store: ProgressStore | None = None) -> None:
-    """Display the learner's per-topic results (figure with text description, and a table)."""
-    from IPython.display import HTML, display
+    """Display the learner's per-topic results (figure with text description, and a table).
 
-    display(HTML(progress_html(learner_id, store)))
+    A live display: current when the page opens, and updated when a quiz is finished.
+    """
+    from IPython.display import display
+
+    from ketatraining.widgets.live import live_html
+
+    display(live_html(lambda: progress_html(learner_id, store), "kt-progress-widget"))

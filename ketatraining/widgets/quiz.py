@@ -365,6 +365,9 @@ class QuizWidget(widgets.VBox):
                                           score=outcome.score, passed=outcome.passed)
             except StoreError as error:
                 self._practice(str(error))
+            from ketatraining.widgets import live
+
+            live.refresh()  # progress shown elsewhere on the page follows the new result
         self.retry.disabled = False
 
     @friendly(lambda self: self.result)

@@ -11,8 +11,9 @@ import nbformat
 import pytest
 
 from ketatraining.app.catalog import course_notebooks
+from ketatraining.app.course import is_check_cell
 from ketatraining.app.server import SHARE, app_environment, build_root, voila_command
-from ketatraining.app.voila_main import drop_check_cells, is_check_cell
+from ketatraining.app.voila_main import LANDING_DENY, course_config
 from ketatraining.progress.records import AttemptRecord
 from ketatraining.widgets.landing import NO_QUIZ, NOT_STARTED, landing_html, quiz_status
 
@@ -23,10 +24,36 @@ TEMPLATE = SHARE / "voila" / "templates" / "ketatraining"
 
 def test_app_folder_has_the_landing_page_and_every_notebook(tmp_path: Path) -> None:
     root = build_root(tmp_path / "course", NOTEBOOKS)
-    assert (root / "index.ipynb").is_file()
-    for notebook in NOTEBOOKS.glob("*.ipynb"):
-        linked = root / notebook.name
-        assert linked.read_bytes() == notebook.read_bytes()
+    landing = json.loads((root / "index.ipynb").read_text())
+    assert landing["metadata"]["title"] == "Course overview – Ketamine for PTSD"
+    assert landing["metadata"]["ketatraining"]["overview"] is True
+    assert landing["metadata"]["ketatraining"]["next"]["href"] == "00-welcome.ipynb"
+    names = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    assert sorted(p.name for p in root.glob("*.ipynb")) == sorted([*names, "index.ipynb"])
+    assert not (root / "trainer").exists()  # trainer notebooks are not for learners
+    for index, name in enumerate(names):
+        original = json.loads((NOTEBOOKS / name).read_text())
+        served = json.loads((root / name).read_text())
+        kept = [c for c in original["cells"] if not is_check_cell(c)]
+        assert served["cells"] == kept
+        nav = served["metadata"]["ketatraining"]
+        assert nav["overview"] is False
+        assert (nav["previous"] or {}).get("href") == (names[index - 1] if index else None)
+        following = names[index + 1] if index + 1 < len(names) else None
+        assert (nav["next"] or {}).get("href") == following
+    title = json.loads((root / "04-benefits-and-evidence.ipynb").read_text())["metadata"]["title"]
+    assert title == "04 · Benefits and evidence – Ketamine for PTSD"
+
+
+def test_voila_runs_with_preheated_kernels_shutdown_and_culling() -> None:
+    config = course_config()
+    assert config.VoilaConfiguration.preheat_kernel is True
+    assert config.VoilaConfiguration.default_pool_size == 1
+    assert config.MappingKernelManager.cull_idle_timeout > 0
+    assert config.MappingKernelManager.cull_connected is False
+    deny = re.compile(LANDING_DENY)  # only the landing page is heated at start
+    assert not deny.match("/tmp/app/course/index.ipynb")
+    assert deny.match("/tmp/app/course/00-welcome.ipynb")
 
 
 def test_voila_listens_on_localhost_with_the_course_template(tmp_path: Path) -> None:
@@ -48,12 +75,13 @@ def test_the_template_loads_nothing_from_another_host() -> None:
     assert "super.super()" in page  # skips the lab block that links the CDN
 
 
-def test_check_cells_are_dropped_and_the_rest_kept() -> None:
-    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+def test_check_cells_are_dropped_and_the_rest_kept(tmp_path: Path) -> None:
+    root = build_root(tmp_path / "course", NOTEBOOKS)
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         before = [c for c in notebook.cells if not is_check_cell(c)]
         checks = len(notebook.cells) - len(before)
-        kept = drop_check_cells(None, notebook, str(NOTEBOOKS)).cells
+        kept = nbformat.read(root / path.name, as_version=4).cells
         assert len(kept) == len(before)
         assert all("QuizWidget(" not in c.source for c in kept), path.name
         shown = [c.source for c in kept if "show_quiz(" in c.source]
@@ -107,10 +135,22 @@ def test_landing_escapes_titles_and_counts_passes() -> None:
     from ketatraining.app.catalog import NotebookEntry
 
     entries = [NotebookEntry("00-a.ipynb", "<b>A</b>", ("q",)), NotebookEntry("01-b.ipynb", "B", ())]
-    page = landing_html(entries, [_attempt("q", 1, 9.0, True)])
+    page = landing_html(entries, [_attempt("q", 1, 9.0, True)], titles={"q": "Quiz <Q>"})
     assert "&lt;b&gt;A&lt;/b&gt;" in page and "<b>A" not in page
     assert 'href="00-a.ipynb"' in page and NO_QUIZ in page
-    assert "You have passed 1 of 1 quizzes." in page
+    assert "You have passed 1 of 1 quiz." in page
+    assert "Quiz &lt;Q&gt;</span>: ✓ Quiz passed" in page
+
+
+def test_landing_names_each_quiz_of_a_notebook_with_its_own_state() -> None:
+    from ketatraining.app.catalog import NotebookEntry
+
+    entries = [NotebookEntry("02-a.ipynb", "02 · A", ("ptsd", "treatments"))]
+    page = landing_html(entries, [_attempt("ptsd", 1, 9.0, True)],
+                        titles={"ptsd": "PTSD criteria", "treatments": "Treatments"})
+    assert "PTSD criteria</span>: ✓ Quiz passed (best score 90%)" in page
+    assert f"Treatments</span>: {NOT_STARTED}" in page
+    assert "You have passed 1 of 2 quizzes." in page
 
 
 def test_launcher_refuses_a_folder_without_notebooks(tmp_path: Path,

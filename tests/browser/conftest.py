@@ -125,6 +125,27 @@ def _wait_for(server: Server, path: str, timeout: float = 120.0) -> None:
     pytest.fail(f"{server.kind} did not answer within {timeout:.0f} s:\n{server.log_text()}")
 
 
+def status(server: Server) -> dict[str, Any]:
+    """The app's own status: live kernels and whether every page has been preheated."""
+    from ketatraining.app.voila_main import STATUS_PATH
+
+    with urllib.request.urlopen(server.url(STATUS_PATH), timeout=10) as reply:
+        return json.loads(reply.read())
+
+
+def wait_until_heated(server: Server, timeout: float = 300.0) -> None:
+    """Wait until Voila has preheated a kernel for every page (the app's steady state)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"{server.kind} exited early:\n{server.log_text()}")
+        if status(server)["heated"]:
+            return
+        time.sleep(0.25)
+    pytest.fail(f"the app did not preheat its pages within {timeout:.0f} s:\n"
+                f"{server.log_text()}")
+
+
 def _stop(server: Server) -> None:
     if server.process.poll() is None:
         server.process.send_signal(signal.SIGINT if server.kind == "voila" else signal.SIGTERM)
@@ -194,6 +215,7 @@ def voila_server(chromium_path: Path, app_root: Path,
     server = Server("voila", port, token, app_root, store, process, log, env)
     try:
         _wait_for(server, "voila/tree")
+        wait_until_heated(server)
         yield server
     finally:
         _stop(server)
@@ -227,7 +249,9 @@ def lab_server(chromium_path: Path, app_root: Path,
 
 @pytest.fixture(scope="session")
 def browser(chromium_path: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=30_000)  # a 2-core machine shared with other work is slow
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(chromium_path),

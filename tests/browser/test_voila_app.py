@@ -60,7 +60,7 @@ def test_notebook_00_shows_no_code(voila_page: Any, voila_server: Server) -> Non
     expect(page.locator(".jp-InputArea-editor")).to_have_count(0)
     body = page.locator("body").inner_text()
     assert "show_quiz(" not in body and "import " not in body
-    expect(page.locator("nav.kt-app-nav a")).to_contain_text("Course overview")
+    expect(page.locator("nav.kt-app-nav-top a.kt-nav-overview")).to_contain_text("Course overview")
 
 
 def test_quiz_by_clicking_right_and_wrong_is_recorded(voila_page: Any,

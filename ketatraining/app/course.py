@@ -1,0 +1,106 @@
+"""The app folder: the landing page and the course notebooks as the app serves them.
+
+Each course notebook is written as a copy (plain ``json``, no nbformat import) with:
+
+* its kernel-side check cells removed: they exist for the course's tests (nbval) and
+  build a second, answered quiz in the kernel; in the app they would only cost time, and
+  their widget state would put answer feedback in the page before the learner answered;
+* ``metadata.title``: the page title ("04 · Benefits and evidence – Ketamine for PTSD"),
+  which the nbconvert template puts in ``<title>``;
+* ``metadata.ketatraining``: the previous and next pages, for the template's links.
+
+Folders other than trainer ones are linked, so a notebook's own files still resolve.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from ketatraining.app.catalog import NotebookEntry, course_notebooks
+
+HERE = Path(__file__).resolve().parent
+LANDING = HERE / "landing.ipynb"
+LANDING_NAME = "index.ipynb"
+COURSE_NAME = "Ketamine for PTSD"
+OVERVIEW_TITLE = "Course overview"
+CHECK_PREFIX = "# Check, run by the course's tests"
+REMOVE_TAGS = frozenset({"remove-cell", "kt-check"})
+TRAINER_ONLY = frozenset({"trainer"})
+"""Folders of trainer notebooks: never part of what a learner is given."""
+
+
+def is_check_cell(cell: Any) -> bool:
+    """A course test cell: tagged remove-cell/kt-check, or opening with the check comment."""
+    if cell.get("cell_type") != "code":
+        return False
+    tags = set(cell.get("metadata", {}).get("tags", []))
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    return bool(tags & REMOVE_TAGS) or source.lstrip().startswith(CHECK_PREFIX)
+
+
+def page_title(title: str) -> str:
+    return f"{title} – {COURSE_NAME}"
+
+
+def _link(entry: NotebookEntry | None) -> dict[str, str] | None:
+    return None if entry is None else {"href": entry.name, "title": entry.title}
+
+
+def _app_notebook(notebook: dict[str, Any], title: str, *, overview: bool,
+                  previous: dict[str, str] | None, following: dict[str, str] | None
+                  ) -> dict[str, Any]:
+    notebook = dict(notebook)
+    notebook["cells"] = [c for c in notebook.get("cells", []) if not is_check_cell(c)]
+    metadata = dict(notebook.get("metadata", {}))
+    metadata["title"] = page_title(title)
+    metadata["ketatraining"] = {"overview": overview, "previous": previous, "next": following,
+                                "overview_href": LANDING_NAME}
+    notebook["metadata"] = metadata
+    return notebook
+
+
+def _write(path: Path, notebook: dict[str, Any]) -> None:
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def build_course(root: Path, notebooks: Path) -> Path:
+    """Fill ``root`` with the landing page, the course notebooks, and links to other files."""
+    root.mkdir(parents=True, exist_ok=True)
+    entries = course_notebooks(notebooks)
+    landing = json.loads(LANDING.read_text(encoding="utf-8"))
+    first = entries[0] if entries else None
+    _write(root / LANDING_NAME, _app_notebook(landing, OVERVIEW_TITLE, overview=True,
+                                              previous=None, following=_link(first)))
+    course = {entry.name for entry in entries}
+    for index, entry in enumerate(entries):
+        source = notebooks / entry.name
+        try:
+            notebook = json.loads(source.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            shutil.copy2(source, root / entry.name)  # Voila shows its own error page
+            continue
+        previous = entries[index - 1] if index > 0 else None
+        following = entries[index + 1] if index + 1 < len(entries) else None
+        _write(root / entry.name, _app_notebook(
+            notebook, entry.title, overview=False, previous=_link(previous),
+            following=_link(following)))
+    for child in sorted(notebooks.iterdir()):
+        if (child.name.startswith(".") or child.name in course or child.name == LANDING_NAME
+                or child.name in TRAINER_ONLY or child.suffix == ".ipynb"):
+            continue
+        _link_or_copy(child, root / child.name)
+    return root
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        target.symlink_to(source.resolve(), target_is_directory=source.is_dir())
+    except OSError:  # no symlinks (some Windows set-ups): copy instead
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)
