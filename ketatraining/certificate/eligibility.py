@@ -124,8 +124,9 @@ def _missing_quiz(quiz_id: str, quiz: Quiz | None, attempts: list[AttemptRecord]
         return (f"Finish the quiz \"{quiz.title}\" (pass mark {quiz.pass_mark:g}%): you "
                 "started it but have not answered every question.")
     best = max(a.percent or 0.0 for a in finished)
+    tries = f"{len(finished)} attempt" + ("" if len(finished) == 1 else "s")
     return (f"Pass the quiz \"{quiz.title}\": the pass mark is {quiz.pass_mark:g}%, your best "
-            f"score so far is {best:.0f}% after {len(finished)} attempt(s).")
+            f"score so far is {best:.0f}% after {tries}.")
 
 
 def completion_record(store: ProgressStore, learner_id: str, course: Course, *,

@@ -178,7 +178,7 @@ def render_pdf(record: CompletionRecord, course: Course) -> bytes:
         verdict = "✓ passed" if q.passed else "✗ not passed"
         required = " (required)" if q.required else ""
         line(f"{q.title}{required}: best {q.best_percent:.0f}%, pass mark {q.pass_mark:g}%, "
-             f"{verdict}, {q.attempts} attempt(s)", 10, gap=0.5)
+             f"{verdict}, {q.attempts} attempt{'' if q.attempts == 1 else 's'}", 10, gap=0.5)
     pdf.ln(2)
     line("Learning objectives covered", 12, "B")
     for _, text in record.objectives:

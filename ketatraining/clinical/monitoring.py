@@ -323,10 +323,11 @@ class ChecklistResult:
                 f"All {self.max_score} decisions correct: every required check is in "
                 "place and nothing unsafe was ticked."
             )
+        missed = f"{len(self.missed)} required action" + ("" if len(self.missed) == 1 else "s")
+        wrong = f"{len(self.wrong)} action" + ("" if len(self.wrong) == 1 else "s")
         return (
-            f"{self.score} of {self.max_score} decisions correct: "
-            f"{len(self.missed)} required action(s) missed, "
-            f"{len(self.wrong)} action(s) ticked that should not be done."
+            f"{self.score} of {self.max_score} decisions correct: {missed} missed, "
+            f"{wrong} ticked that should not be done."
         )
 
 

@@ -126,7 +126,7 @@ class ClaimsWidget(widgets.VBox):
 def evidence_html(item: Claim) -> str:
     """The evidence, verdict, teaching point and sources for one claim, as plain HTML."""
     sources = "".join(
-        f"<li>{html.escape(short_citation(key))} <small>[{html.escape(key)}]</small></li>"
+        f"<li>{html.escape(short_citation(key))}</li>"
         for key in item.references
     )
     return (

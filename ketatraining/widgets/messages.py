@@ -26,7 +26,8 @@ STYLES = {
     "notice": _BOX_STYLE.format(border="#8a5a00", background="#fff8e6"),
     "info": _BOX_STYLE.format(border="#005a9c", background="#f2f8fd"),
 }
-ICONS = {"error": "⚠ Problem", "notice": "ⓘ Note", "info": "ⓘ"}
+# Symbols every default Debian font set can draw (DejaVu has ℹ U+2139 but no ⓘ U+24D8).
+ICONS = {"error": "⚠ Problem", "notice": "ℹ Note", "info": "ℹ Note"}
 
 
 def message_html(kind: str, text: str, details: Iterable[str] = ()) -> str:

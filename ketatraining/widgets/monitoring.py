@@ -115,15 +115,14 @@ def _finding_html(finding: Finding) -> str:
     label = {
         Outcome.MISSED: "✗ Missed",
         Outcome.WRONG: "✗ Should not be done",
-        Outcome.OPTIONAL: "ⓘ Judgement call",
+        Outcome.OPTIONAL: "ℹ Judgement call",
         Outcome.CORRECT: "✓ Correct",
     }[finding.outcome]
     source = short_citation(finding.action.reference)
     return (
         f"<li><strong>{label}</strong> ({html.escape(finding.step.time)}): "
         f"{html.escape(finding.action.text)}. {html.escape(finding.action.explanation)} "
-        f"<small>Source: {html.escape(source)} [{html.escape(finding.action.reference)}]"
-        "</small></li>"
+        f"<small>Source: {html.escape(source)}</small></li>"
     )
 
 

@@ -10,8 +10,8 @@ from ketatraining.quiz.loading import default_quiz_dir, load_catalog
 def objectives_section(notebook: str) -> str:
     objectives = load_catalog(default_quiz_dir()).objectives or {}
     items = [
-        f"<li>{html.escape(o.text)} <small>({html.escape(key)})</small></li>"
-        for key, o in objectives.items()
+        f"<li>{html.escape(o.text)}</li>"
+        for o in objectives.values()
         if o.notebook == notebook
     ]
     return (f'<p>By the end of this notebook you will be able to:</p>'

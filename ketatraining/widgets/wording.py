@@ -35,14 +35,20 @@ UNEXPECTED = (
 )
 
 
+def plural(count: float, noun: str) -> str:
+    """'1 question', '4 questions': learners never read 'question(s)'."""
+    return f"{count:g} {noun}" + ("" if count == 1 else "s")
+
+
 def intro(pass_mark: float, questions: int, max_attempts: int | None, used: int) -> str:
     attempts = (
         "You may take it as often as you like."
         if max_attempts is None
-        else f"You may take it {max_attempts} time(s); you have used {used}."
+        else f"You may take it {plural(max_attempts, 'time')}; you have used {used}."
     )
     return (
-        f"{questions} question(s). To pass you need {pass_mark:g}% of the points. {attempts}"
+        f"{plural(questions, 'question')}. To pass you need {pass_mark:g}% of the points. "
+        f"{attempts}"
     )
 
 

@@ -273,7 +273,7 @@ def test_stats_from_demo_store(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     run(capsys, "demo-data", "--learners", "30", "--seed", "2", "--db", url)
     code, out, _ = run(capsys, "stats", "welcome", "--db", url, "--attempts", "all")
     assert code == 0
-    assert out[0].startswith("Quiz welcome (Try the quiz widget): ")
+    assert out[0].startswith("Quiz welcome (Practice quiz: how the quizzes work): ")
     assert out[0].endswith(" attempt(s) (every finished attempt).")
     code, out, _ = run(capsys, "stats", "welcome", "--db", url, "--json")
     data = json.loads("\n".join(out))

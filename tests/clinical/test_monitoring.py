@@ -26,7 +26,7 @@ def test_nothing_ticked_misses_every_required_action() -> None:
     assert len(result.missed) == len(required)
     assert not result.wrong
     assert not result.all_correct
-    assert f"{len(required)} required action(s) missed" in result.summary()
+    assert f"{len(required)} required actions missed" in result.summary()
 
 
 def test_the_core_rems_checks_are_required() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ketatraining.clinical.evidence_data import CLAIMS, Verdict
+from ketatraining.clinical.evidence_data import CLAIMS, Verdict, short_citation
 from ketatraining.widgets.claims import ClaimsWidget, evidence_html, show_claims
 
 
@@ -50,7 +50,8 @@ def test_correct_verdict_on_treatment_resistant_claim(widget: ClaimsWidget) -> N
     assert "158 veterans" in text
     assert "no significant effect on PTSD" in text
     assert "Course verdict: not supported" in text
-    assert "[abdallah2022]" in text
+    assert "Abdallah et al., Neuropsychopharmacology 2022" in text
+    assert "[abdallah2022]" not in text  # learners never see bibliography keys
 
 
 def test_wrong_verdict_explains_in_words(widget: ClaimsWidget) -> None:
@@ -95,7 +96,7 @@ def test_every_claim_renders_with_sources() -> None:
         text = evidence_html(item)
         assert f"Course verdict: {item.verdict.value}" in text
         for key in item.references:
-            assert f"[{key}]" in text
+            assert short_citation(key) in text and f"[{key}]" not in text
 
 
 def test_empty_claim_list_is_refused() -> None:

@@ -23,7 +23,7 @@ def test_finished_attempts_give_figure_description_and_table(isolated_store: str
             quiz.answer(view.question.id, response)
     html = progress_html("ann", store)
     assert '<img src="data:image/png;base64,' in html and 'alt="Bar chart' in html
-    assert "Try the quiz widget (assessment): best 100% against a pass mark of 50%, passed." in html
+    assert "Practice quiz: how the quizzes work (assessment): best 100% against a pass mark of 50%, passed." in html
     assert "<td>2</td><td>100%</td><td>100%</td><td>50%</td><td>✓ passed</td>" in html
 
 
