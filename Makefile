@@ -1,5 +1,5 @@
 # Two commands do everything on a machine with only Python 3.11+ and make:
-#   make lab    set up .venv if needed and open the course in JupyterLab
+#   make lab    set up .venv if needed and open your own copy of the course in JupyterLab
 #   make test   set up/update .venv and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -7,10 +7,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lock fuzz lab test unit notebooks-test quiz-check lint mypy notebooks app bench clean proxy
+.PHONY: help venv lock fuzz lab lab-dev test unit notebooks-test quiz-check lint mypy notebooks app bench clean proxy
 
 help:
-	@echo "make lab        open the course in JupyterLab (sets everything up first)"
+	@echo "make lab        open your own copy of the course in JupyterLab (sets everything up first)"
+	@echo "make lab-dev    trainers and developers: JupyterLab on the repository's notebooks/"
 	@echo "make app        open the course as a code-free web app (Voila, this computer only)"
 	@echo "make test       run every test: lint, mypy, quiz validation, unit, notebooks (nbval)"
 	@echo "make mypy       type-check the package (strict on the data and report layers)"
@@ -55,7 +56,13 @@ venv: $(STAMP)
 # Running as root (containers) needs --allow-root; everyone else gets the default.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# Learners: a copy of the course in their data folder (ketatraining/lab/learner_copy.py),
+# so learning never changes the repository; JupyterLab with the learner-mode settings.
 lab: $(STAMP)
+	$(BIN)/python -m ketatraining.lab $(ROOT_FLAG)
+
+# Trainers and developers: JupyterLab on the repository itself, as before.
+lab-dev: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=notebooks \
 	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	  notebooks/00-welcome.ipynb

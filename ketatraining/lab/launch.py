@@ -1,0 +1,73 @@
+"""Create or update the learner's copy, then run JupyterLab on it with the course settings.
+
+The settings (``settings/overrides.json`` and ``settings/page_config.json``) are the
+JupyterLab application settings of learner mode: JupyterLab reads them from
+``--LabApp.app_settings_dir``. They switch off the news pop-up and update checks
+(``fetchNews``, ``checkForUpdates``, the announcements plugin), so nothing is fetched from
+the internet and nothing asks the learner a question before the course opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ketatraining.app.catalog import default_notebooks_dir
+from ketatraining.lab.learner_copy import default_learner_dir, sync_course
+from ketatraining.quiz.loading import default_quiz_dir
+
+SETTINGS = Path(__file__).resolve().parent / "settings"
+FIRST_PAGE = "00-welcome.ipynb"
+
+
+def lab_command(folder: Path, extra: Sequence[str] = ()) -> list[str]:
+    """JupyterLab on the learner's folder, with learner-mode settings, nothing fetched."""
+    command = [
+        sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
+        f"--LabApp.app_settings_dir={SETTINGS}", "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *extra,
+    ]
+    if (folder / FIRST_PAGE).exists():
+        command.append(FIRST_PAGE)
+    return command
+
+
+def lab_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The course's quizzes are found from the learner's folder too."""
+    env = dict(os.environ if base is None else base)
+    env.setdefault("KETATRAINING_QUIZ_DIR", str(default_quiz_dir()))
+    return env
+
+
+def prepare(folder: Path | None = None, course: Path | None = None) -> Path:
+    """Create or update the learner's copy and say what happened; return its folder."""
+    folder = (folder or default_learner_dir()).resolve()
+    report = sync_course((course or default_notebooks_dir()).resolve(), folder)
+    print(f"Your copy of the course is in {folder}", flush=True)
+    for line in report.lines():
+        print(line, flush=True)
+    return folder
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ketatraining.lab",
+        description="Open your own copy of the course in JupyterLab.")
+    parser.add_argument("--folder", type=Path, default=None,
+                        help="your course folder (default: $KETATRAINING_LEARNER_DIR or your "
+                             "data folder)")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="create or update the copy, then stop (no JupyterLab)")
+    args, extra = parser.parse_known_args(argv)
+    folder = prepare(args.folder)
+    if args.prepare_only:
+        return 0
+    try:
+        return subprocess.call(lab_command(folder, extra), env=lab_environment())
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,109 @@
+"""Learner mode: the learner's copy of the course is made, updated, and never loses work."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ketatraining.lab.launch import SETTINGS, lab_command
+from ketatraining.lab.learner_copy import MANIFEST, default_learner_dir, sync_course
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def _course(folder: Path) -> Path:
+    (folder / "trainer").mkdir(parents=True)
+    (folder / "trainer" / "dashboard.ipynb").write_text("trainer")
+    (folder / "00-a.ipynb").write_text("a1")
+    (folder / "01-b.ipynb").write_text("b1")
+    (folder / "02-c.ipynb").write_text("c1")
+    return folder
+
+
+def test_first_run_copies_the_course_without_trainer_notebooks(tmp_path: Path) -> None:
+    course, mine = _course(tmp_path / "course"), tmp_path / "mine"
+    report = sync_course(course, mine)
+    assert sorted(report.added) == ["00-a.ipynb", "01-b.ipynb", "02-c.ipynb"]
+    assert sorted(p.name for p in mine.iterdir()) == [MANIFEST, "00-a.ipynb", "01-b.ipynb",
+                                                      "02-c.ipynb"]
+    assert (mine / "01-b.ipynb").read_text() == "b1"
+
+
+def test_updates_follow_nbgitpullers_rules(tmp_path: Path) -> None:
+    course, mine = _course(tmp_path / "course"), tmp_path / "mine"
+    sync_course(course, mine)
+    (mine / "00-a.ipynb").write_text("a1 + my answers")  # the learner worked in 00
+    (mine / "02-c.ipynb").unlink()  # and deleted 02
+    (course / "00-a.ipynb").write_text("a2")  # the course changed 00 and 01
+    (course / "01-b.ipynb").write_text("b2")
+    (course / "03-d.ipynb").write_text("d1")  # and added 03, which the learner also made
+    (mine / "03-d.ipynb").write_text("my own notes")
+    report = sync_course(course, mine, now=datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    assert (mine / "00-a.ipynb").read_text() == "a1 + my answers"  # the learner's work wins
+    assert (mine / "00-a (course update).ipynb").read_text() == "a2"  # the update is beside it
+    assert (mine / "01-b.ipynb").read_text() == "b2"  # untouched: updated
+    assert (mine / "02-c.ipynb").read_text() == "c1"  # deleted: restored
+    assert (mine / "03-d.ipynb").read_text() == "d1"
+    assert (mine / "03-d_20261201090000.ipynb").read_text() == "my own notes"  # renamed
+    assert report.updated == ["01-b.ipynb"] and report.restored == ["02-c.ipynb"]
+    assert report.beside == ["00-a (course update).ipynb"]
+    assert any("renamed" in line for line in report.lines())
+    again = sync_course(course, mine)  # nothing new: nothing moves, the work stays
+    assert again.beside == [] and again.updated == [] and again.renamed == []
+    assert (mine / "00-a.ipynb").read_text() == "a1 + my answers"
+
+
+def test_the_folder_is_the_data_folder_unless_named(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    monkeypatch.delenv("KETATRAINING_LEARNER_DIR", raising=False)
+    assert default_learner_dir().parts[-2:] == ("ketatraining", "course")
+    monkeypatch.setenv("KETATRAINING_LEARNER_DIR", str(tmp_path / "here"))
+    assert default_learner_dir() == tmp_path / "here"
+
+
+def test_lab_uses_the_shipped_settings_and_opens_notebook_00(tmp_path: Path) -> None:
+    (tmp_path / "00-welcome.ipynb").write_text("{}")
+    command = lab_command(tmp_path, ["--no-browser"])
+    assert f"--LabApp.app_settings_dir={SETTINGS}" in command
+    assert f"--ServerApp.root_dir={tmp_path}" in command
+    assert command[-1] == "00-welcome.ipynb" and "--no-browser" in command
+    overrides = json.loads((SETTINGS / "overrides.json").read_text())
+    notification = overrides["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+    page = json.loads((SETTINGS / "page_config.json").read_text())
+    assert page["disabledExtensions"]["@jupyterlab/apputils-extension:announcements"] is True
+
+
+def test_settings_match_jupyterlabs_own_schemas() -> None:
+    """A misspelt setting would be ignored silently: every key must exist in the schema."""
+    import jupyterlab
+
+    schemas = Path(jupyterlab.__file__).parent / "schemas"
+    overrides = json.loads((SETTINGS / "overrides.json").read_text())
+    for plugin, values in overrides.items():
+        package, name = plugin.rsplit(":", 1)
+        schema = json.loads((schemas / package / f"{name}.json").read_text())
+        assert set(values) <= set(schema["properties"]), plugin
+
+
+def test_make_lab_twice_keeps_the_learners_edit(tmp_path: Path) -> None:
+    folder = tmp_path / "learner"
+    command = [sys.executable, "-m", "ketatraining.lab", "--prepare-only", "--folder",
+               str(folder)]
+    first = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert str(folder) in first.stdout
+    assert not (folder / "trainer").exists()
+    welcome = folder / "00-welcome.ipynb"
+    assert welcome.read_bytes() == (NOTEBOOKS / "00-welcome.ipynb").read_bytes()
+    notebook = json.loads(welcome.read_text())
+    notebook["cells"].append({"cell_type": "markdown", "id": "mine", "metadata": {},
+                              "source": "My own note"})
+    welcome.write_text(json.dumps(notebook))
+    subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert "My own note" in welcome.read_text()
