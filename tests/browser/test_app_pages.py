@@ -1,0 +1,182 @@
+"""The app as a clinician meets it: titles, previous/next, wording, and kernels freed.
+
+Every page of the running app (Voila with preheated kernels) is opened in Chromium. The
+kernel test counts the app's live kernels (its status endpoint) and the memory of its
+process tree before and after a few page views.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from ketatraining.app.catalog import course_notebooks
+from ketatraining.quiz.loading import load_references
+from tests.browser.conftest import ROOT, Server, status
+
+pytestmark = pytest.mark.browser
+
+ENTRIES = course_notebooks(ROOT / "notebooks")
+PAGES = ["index.ipynb", *(e.name for e in ENTRIES)]
+READY = """() => {
+    const cells = document.getElementById('rendered_cells');
+    if (!cells || cells.style.display === 'none' || document.getElementById('loading')) {
+        return false;
+    }
+    if (document.querySelector('script[type="application/vnd.voila.cell-output+json"]')) {
+        return false;
+    }
+    const outputs = [...document.querySelectorAll('.jp-OutputArea-output')];
+    return outputs.every(o => o.childElementCount > 0 || o.textContent.trim() !== '');
+}"""
+DEVELOPER_WORDING = [
+    (re.compile(r"\(nb\d\d-[a-z0-9-]+\)"), "an objective id"),
+    (re.compile(r"\b[A-Za-z]+\(s\)"), "a '(s)' plural"),
+    (re.compile(r"run this cell", re.IGNORECASE), "'run this cell'"),
+    (re.compile(r"\bwidget", re.IGNORECASE), "the word 'widget'"),
+]
+
+
+def open_page(page: Any, server: Server, name: str) -> None:
+    page.goto(server.url(f"voila/render/{name}"))
+    page.wait_for_function(READY, timeout=120_000)
+
+
+def _title(name: str) -> str:
+    if name == "index.ipynb":
+        return "Course overview – Ketamine for PTSD"
+    return next(e.title for e in ENTRIES if e.name == name) + " – Ketamine for PTSD"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_its_title_previous_next_and_clinicians_wording(
+        voila_page: Any, voila_server: Server, name: str) -> None:
+    page = voila_page
+    open_page(page, voila_server, name)
+    assert page.title() == _title(name)
+    top = page.locator("nav.kt-app-nav-top")
+    index = PAGES.index(name)
+    if name == "index.ipynb":
+        expect(top.locator("a.kt-nav-overview")).to_have_count(0)  # not on the overview
+        expect(top.locator("a.kt-nav-next")).to_have_attribute("href", PAGES[1])
+        expect(top.locator("a.kt-nav-next")).to_have_text(f"Start: {ENTRIES[0].title} →")
+    else:
+        expect(top.locator("a.kt-nav-overview")).to_have_attribute("href", "index.ipynb")
+        for nav in (top, page.locator("nav.kt-app-nav-bottom")):
+            previous, following = nav.locator("a.kt-nav-previous"), nav.locator("a.kt-nav-next")
+            if index > 1:
+                expect(previous).to_have_attribute("href", PAGES[index - 1])
+                expect(previous).to_contain_text(f"Previous: {ENTRIES[index - 2].title}")
+            else:
+                expect(previous).to_have_count(0)
+            if index + 1 < len(PAGES):
+                expect(following).to_have_attribute("href", PAGES[index + 1])
+                expect(following).to_contain_text(f"Next: {ENTRIES[index].title}")
+            else:
+                expect(following).to_have_count(0)
+    link = page.locator("nav.kt-app-nav-top a").first
+    assert link.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"
+    text = page.locator("body").inner_text()
+    found = [f"{label}: {m.group(0)!r}" for pattern, label in DEVELOPER_WORDING
+             for m in pattern.finditer(text)]
+    found += [f"a bibliography key: [{key}]" for key in load_references() if f"[{key}]" in text]
+    assert not found, f"developer wording on {name}: {found}"
+    headings = [h.strip().lower() for h in page.locator(
+        "#rendered_cells h1, #rendered_cells h2, #rendered_cells h3, #rendered_cells h4, "
+        ".kt-quiz-title").all_inner_texts() if h.strip()]
+    repeated = [a for a, b in itertools.pairwise(headings) if a == b]
+    assert not repeated, f"the same heading twice in a row on {name}: {repeated}"
+
+
+def test_what_next_is_a_link_to_the_next_notebook(voila_page: Any, voila_server: Server) -> None:
+    page = voila_page
+    open_page(page, voila_server, ENTRIES[0].name)
+    link = page.locator("#rendered_cells a", has_text=re.compile(r"^01 · "))
+    expect(link).to_have_attribute("href", ENTRIES[1].name)
+    link.click()
+    page.wait_for_function(READY, timeout=120_000)
+    assert page.title() == _title(ENTRIES[1].name)
+
+
+def test_landing_names_every_quiz_with_its_own_state(voila_page: Any,
+                                                     voila_server: Server) -> None:
+    page = voila_page
+    open_page(page, voila_server, "index.ipynb")
+    for row, entry in zip(page.locator(".kt-landing-row").all(), ENTRIES, strict=True):
+        quizzes = row.locator(".kt-landing-quizzes li")
+        expect(quizzes).to_have_count(len(entry.quiz_ids))
+        for item in quizzes.all():
+            name, _, state = item.inner_text().partition(": ")
+            assert name.strip() and name.strip() not in entry.quiz_ids, item.inner_text()
+            assert state.strip(), item.inner_text()
+    two = page.locator(".kt-landing-row").nth(2).locator(".kt-landing-quiz").all_inner_texts()
+    assert len(set(two)) == 2  # notebook 02's two quizzes are told apart
+
+
+def _tree_rss(server: Server) -> float:
+    import psutil
+
+    parent = psutil.Process(server.process.pid)
+    total = 0
+    for process in [parent, *parent.children(recursive=True)]:
+        try:
+            total += process.memory_info().rss
+        except psutil.Error:
+            continue
+    return total / 1e6
+
+
+def _settled(server: Server, kernels: int, timeout: float = 180.0) -> int:
+    """Wait until the live-kernel count is back to ``kernels`` (refills take seconds)."""
+    deadline = time.monotonic() + timeout
+    count = status(server)["kernels"]
+    while time.monotonic() < deadline and count != kernels:
+        time.sleep(0.5)
+        count = status(server)["kernels"]
+    time.sleep(2)  # a refilled kernel finishes running its notebook
+    return status(server)["kernels"]
+
+
+def test_leaving_pages_frees_their_kernels_and_memory(browser: Any,
+                                                      voila_server: Server) -> None:
+    pages = len(list(voila_server.root.glob("*.ipynb")))
+    start_kernels = _settled(voila_server, pages)  # earlier tests' pages are being refilled
+    assert start_kernels == pages, "one preheated kernel per page"
+    start_rss = _tree_rss(voila_server)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    views = ["index.ipynb", ENTRIES[0].name, ENTRIES[4].name, "index.ipynb", ENTRIES[0].name,
+             ENTRIES[-1].name]
+    for name in views:
+        open_page(page, voila_server, name)
+    page.close(run_before_unload=True)
+    context.close()
+    assert _settled(voila_server, start_kernels) == start_kernels
+    rss = _tree_rss(voila_server)
+    assert rss < start_rss * 1.15, f"memory {start_rss:.0f} MB -> {rss:.0f} MB"
+    assert not [e for e in errors if "403" in e or "xsrf" in e.lower()], errors
+    assert "_xsrf' argument missing" not in voila_server.log.read_text(errors="replace")
+
+
+def test_screenshots_of_the_app(voila_page: Any, voila_server: Server,
+                                tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Pictures for a person to look at (kept in pytest's temporary folder)."""
+    folder = Path(tmp_path_factory.getbasetemp()) / "screenshots"
+    folder.mkdir(exist_ok=True)
+    page = voila_page
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name in ("index.ipynb", ENTRIES[0].name, ENTRIES[4].name):
+            open_page(page, voila_server, name)
+            page.screenshot(path=str(folder / f"{Path(name).stem}-{width}.png"))
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{name} scrolls sideways at {width} px"
