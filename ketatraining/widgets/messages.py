@@ -26,7 +26,8 @@ STYLES = {
     "notice": _BOX_STYLE.format(border="#8a5a00", background="#fff8e6"),
     "info": _BOX_STYLE.format(border="#005a9c", background="#f2f8fd"),
 }
-# Symbols every default Debian font set can draw (DejaVu has ℹ U+2139 but no ⓘ U+24D8).
+# Symbols the default Debian fonts can draw: DejaVu has ℹ (U+2139) but not the circled i
+# (U+24D8), which showed as an empty box; tests/app/test_fonts.py checks every symbol.
 ICONS = {"error": "⚠ Problem", "notice": "ℹ Note", "info": "ℹ Note"}
 
 

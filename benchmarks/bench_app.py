@@ -1,0 +1,189 @@
+"""The app (Voila) in Debian's Chromium: time to a ready page, and what 100 page views leave.
+
+Targets (issue 11): every course page ready in at most 1.0 s median once the app runs; the
+landing page ready within 5 s of starting the app; after 100 page views the number of live
+kernels and the memory of the app's process tree are back at their starting level.
+
+"Ready" means the page's content and every widget in it are rendered (no output still
+waiting for its widget). Each page is visited ``rounds`` times, interleaved with an empty
+notebook page (the baseline, measured in the same run), waiting between visits until the
+app has refilled its preheated kernels, as it would while a learner reads. Then
+``views`` page views in a row (a learner clicking through), after which the app is given
+time to settle and its kernels and memory are measured again.
+
+    .venv/bin/python benchmarks/bench_app.py [rounds] [views]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+
+from ketatraining.app.catalog import course_notebooks
+from ketatraining.app.server import app_environment, build_root, voila_command
+from ketatraining.app.voila_main import STATUS_PATH
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+         "--disable-background-networking"]
+EMPTY = "empty.ipynb"
+READY = """() => {
+    const cells = document.getElementById('rendered_cells');
+    if (!cells || cells.style.display === 'none' || document.getElementById('loading')) {
+        return false;
+    }
+    if (document.querySelector('script[type="application/vnd.voila.cell-output+json"]')) {
+        return false;
+    }
+    const outputs = [...document.querySelectorAll('.jp-OutputArea-output')];
+    return outputs.every(o => o.childElementCount > 0 || o.textContent.trim() !== '');
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class App:
+    def __init__(self, base: Path) -> None:
+        self.root = build_root(base / "course", ROOT / "notebooks")
+        (self.root / EMPTY).write_text(json.dumps({
+            "cells": [], "metadata": {"kernelspec": {"name": "python3", "language": "python",
+                                                     "display_name": "Python 3"}},
+            "nbformat": 4, "nbformat_minor": 5}))
+        self.port, self.token = free_port(), secrets.token_hex(16)
+        env = app_environment(ROOT / "notebooks")
+        for name in ("CONFIG", "DATA", "RUNTIME"):
+            (base / name).mkdir()
+            env[f"JUPYTER_{name}_DIR"] = str(base / name)
+        env["KETATRAINING_DB"] = f"sqlite:///{base / 'progress.db'}"
+        env["KETATRAINING_LEARNER"] = "bench"
+        self.log = (base / "voila.log").open("wb")
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(voila_command(self.root, port=self.port,
+                                                      token=self.token),
+                                        env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
+
+    def status(self) -> dict[str, object]:
+        with urllib.request.urlopen(self.url(STATUS_PATH), timeout=10) as reply:
+            return json.loads(reply.read())
+
+    def wait_up(self) -> None:
+        while True:
+            try:
+                self.status()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise SystemExit("Voila exited; see its log") from None
+                time.sleep(0.05)
+
+    def settle(self, kernels: int | None = None, timeout: float = 300.0) -> int:
+        """Wait until every page is heated (and the kernel count is ``kernels``)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.status()
+            if state["heated"] and (kernels is None or state["kernels"] == kernels):
+                break
+            time.sleep(0.25)
+        time.sleep(2.0)  # a refilled kernel finishes running its notebook
+        return int(self.status()["kernels"])
+
+    def rss_mb(self) -> float:
+        parent = psutil.Process(self.process.pid)
+        total = 0
+        for process in [parent, *parent.children(recursive=True)]:
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:
+                continue
+        return total / 1e6
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def visit(page: object, app: App, name: str, leave: bool = False) -> float:
+    """Seconds from asking for a page to its being ready; ``leave`` goes to a blank page."""
+    start = time.perf_counter()
+    page.goto(app.url(f"voila/render/{name}"))  # type: ignore[attr-defined]
+    page.wait_for_function(READY, timeout=180_000)  # type: ignore[attr-defined]
+    elapsed = time.perf_counter() - start
+    if leave:  # the page's beforeunload asks Voila to shut its kernel down
+        page.goto("about:blank")  # type: ignore[attr-defined]
+    return elapsed
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    views = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    from playwright.sync_api import sync_playwright
+
+    pages = [EMPTY, "index.ipynb", *(e.name for e in course_notebooks(ROOT / "notebooks"))]
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as folder, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        app = App(Path(folder))
+        try:
+            app.wait_up()
+            up = time.perf_counter() - app.started
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            first = visit(page, app, "index.ipynb", leave=True)
+            landing = time.perf_counter() - app.started
+            kernels0 = app.settle(len(pages))
+            rss0 = app.rss_mb()
+            times: dict[str, list[float]] = {name: [] for name in pages}
+            for _ in range(rounds):
+                for name in pages:
+                    times[name].append(visit(page, app, name, leave=True))
+                    app.settle(kernels0)
+            print(f"Voila answering after {up:.2f} s; landing page ready {landing:.2f} s after "
+                  f"start (first visit {first:.2f} s, cold browser cache); "
+                  f"every page heated, {kernels0} kernels, app tree {rss0:.0f} MB")
+            base = statistics.median(times[EMPTY])
+            print(f"page ready over {rounds} visits each (s):")
+            for name, values in times.items():
+                median = statistics.median(values)
+                print(f"  {name:42s} median {median:5.2f}  max {max(values):5.2f}  "
+                      f"ratio to {EMPTY}: {median / base:4.2f}")
+            start = time.perf_counter()
+            for index in range(views):
+                visit(page, app, pages[1 + index % (len(pages) - 1)])
+            spent = time.perf_counter() - start
+            page.goto("about:blank")
+            peak = app.status()["kernels"]
+            kernels1 = app.settle(kernels0)
+            rss1 = app.rss_mb()
+            print(f"{views} page views in {spent:.0f} s; live kernels just after: {peak}; "
+                  f"after settling: {kernels1} (start {kernels0}); app tree memory "
+                  f"{rss1:.0f} MB (start {rss0:.0f} MB, {100 * (rss1 - rss0) / rss0:+.1f}%)")
+        finally:
+            app.stop()
+            browser.close()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
