@@ -48,8 +48,10 @@ READY = """() => {
     if (document.querySelector('script[type="application/vnd.voila.cell-output+json"]')) {
         return false;
     }
+    // A widget output says "Loading widget..." until its view is drawn.
     const outputs = [...document.querySelectorAll('.jp-OutputArea-output')];
-    return outputs.every(o => o.childElementCount > 0 || o.textContent.trim() !== '');
+    return outputs.every(o => (o.childElementCount > 0 || o.textContent.trim() !== '')
+        && !o.textContent.includes('Loading widget'));
 }"""
 
 
