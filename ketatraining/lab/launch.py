@@ -33,7 +33,7 @@ def lab_command(folder: Path, extra: Sequence[str] = ()) -> list[str]:
         *extra,
     ]
     if (folder / FIRST_PAGE).exists():
-        command.append(FIRST_PAGE)
+        command.append(str(folder / FIRST_PAGE))  # a path JupyterLab opens at start
     return command
 
 

@@ -18,6 +18,9 @@ file):
 
 "Changed" is judged against the version last copied, whose SHA-256 is kept in the
 manifest ``.ketatraining-course.json``. Trainer notebooks are never copied.
+
+In the copy, each hidden helper cell opens with one plain sentence (``HELPER_LINE``):
+JupyterLab shows the first line of a collapsed cell, which would otherwise be code.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +35,7 @@ from pathlib import Path
 MANIFEST = ".ketatraining-course.json"
 TRAINER_ONLY = frozenset({"trainer"})
 UPDATE_SUFFIX = " (course update)"
+HELPER_LINE = "# Course helper: it draws this part of the page. Nothing here to read or change."
 
 
 @dataclass
@@ -107,9 +110,30 @@ def _beside_name(relative: str, suffix: str) -> str:
     return path.with_name(f"{path.stem}{suffix}{path.suffix}").as_posix()
 
 
-def _copy(source: Path, target: Path) -> None:
+def learner_version(source: Path) -> bytes:
+    """The file as the learner gets it: notebooks with their helper cells labelled."""
+    data = source.read_bytes()
+    if source.suffix != ".ipynb":
+        return data
+    try:
+        notebook = json.loads(data)
+        cells = notebook["cells"]
+    except (ValueError, KeyError, TypeError):
+        return data
+    for cell in cells:
+        if (cell.get("cell_type") != "code"
+                or not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")):
+            continue
+        text = "".join(cell.get("source", []))
+        if text.startswith(("%%", HELPER_LINE)):  # a cell magic must stay on line one
+            continue
+        cell["source"] = HELPER_LINE + "\n" + text
+    return (json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _copy(content: bytes, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    target.write_bytes(content)
 
 
 def sync_course(source: Path, target: Path, now: datetime | None = None) -> SyncReport:
@@ -120,25 +144,26 @@ def sync_course(source: Path, target: Path, now: datetime | None = None) -> Sync
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
     recorded = dict(base)
     for relative, path in course_files(source).items():
-        course = digest(path)
+        content = learner_version(path)
+        course = hashlib.sha256(content).hexdigest()
         mine = target / relative
         last = base.get(relative)
         if not mine.exists():
-            _copy(path, mine)
+            _copy(content, mine)
             (report.restored if last is not None else report.added).append(relative)
         elif last is None:  # a file of the learner's, not copied by us
             if digest(mine) != course:
                 renamed = _beside_name(relative, f"_{stamp}")
                 mine.rename(target / renamed)
                 report.renamed.append(f"{relative} -> {renamed}")
-                _copy(path, mine)
+                _copy(content, mine)
         elif digest(mine) == last:  # untouched by the learner
             if course != last:
-                _copy(path, mine)
+                _copy(content, mine)
                 report.updated.append(relative)
         elif course != last:  # both changed: the learner's version wins
             beside = _beside_name(relative, UPDATE_SUFFIX)
-            _copy(path, target / beside)
+            _copy(content, target / beside)
             report.beside.append(beside)
             report.kept.append(relative)
         else:

@@ -10,6 +10,7 @@ tests are skipped with how to install it; under CI=true that is a failure instea
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -296,6 +297,10 @@ def _page(browser: Any, server: Server) -> Iterator[Any]:
     try:
         yield page
     finally:
+        # Leave the page as a learner would, so the app frees its kernel (a page that is
+        # already gone has nothing to free).
+        with contextlib.suppress(Exception):
+            page.goto("about:blank", timeout=10_000)
         context.close()
     assert not offsite.blocked, f"requests left the machine: {offsite.blocked}"
 

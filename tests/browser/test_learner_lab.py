@@ -97,6 +97,7 @@ def test_a_sitting_changes_only_the_learners_copy(browser: Any, learner_lab: Ser
     assert WELCOME in names and "trainer" not in names, names
     notebook = page.locator(".jp-NotebookPanel .jp-Notebook")
     expect(notebook.get_by_text("from ketatraining", exact=False)).to_have_count(0)
+    expect(notebook.get_by_text("Course helper:", exact=False).first).to_be_visible()
     page.screenshot(path=str(learner_lab.root.parent / "learner-lab-1280.png"))
     context.close()
     assert _git_status() == before  # the repository is never modified by learning

@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from ketatraining.lab.launch import SETTINGS, lab_command
-from ketatraining.lab.learner_copy import MANIFEST, default_learner_dir, sync_course
+from ketatraining.lab.learner_copy import (
+    HELPER_LINE,
+    MANIFEST,
+    default_learner_dir,
+    sync_course,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -72,7 +77,7 @@ def test_lab_uses_the_shipped_settings_and_opens_notebook_00(tmp_path: Path) -> 
     command = lab_command(tmp_path, ["--no-browser"])
     assert f"--LabApp.app_settings_dir={SETTINGS}" in command
     assert f"--ServerApp.root_dir={tmp_path}" in command
-    assert command[-1] == "00-welcome.ipynb" and "--no-browser" in command
+    assert command[-1] == str(tmp_path / "00-welcome.ipynb") and "--no-browser" in command
     overrides = json.loads((SETTINGS / "overrides.json").read_text())
     notification = overrides["@jupyterlab/apputils-extension:notification"]
     assert notification == {"fetchNews": "false", "checkForUpdates": False}
@@ -100,8 +105,15 @@ def test_make_lab_twice_keeps_the_learners_edit(tmp_path: Path) -> None:
     assert str(folder) in first.stdout
     assert not (folder / "trainer").exists()
     welcome = folder / "00-welcome.ipynb"
-    assert welcome.read_bytes() == (NOTEBOOKS / "00-welcome.ipynb").read_bytes()
     notebook = json.loads(welcome.read_text())
+    course = json.loads((NOTEBOOKS / "00-welcome.ipynb").read_text())
+    assert len(notebook["cells"]) == len(course["cells"])
+    for mine, theirs in zip(notebook["cells"], course["cells"], strict=True):
+        hidden = theirs["metadata"].get("jupyter", {}).get("source_hidden")
+        expected = "".join(theirs["source"])
+        if hidden and theirs["cell_type"] == "code":
+            expected = HELPER_LINE + "\n" + expected  # what JupyterLab shows of a hidden cell
+        assert "".join(mine["source"]) == expected
     notebook["cells"].append({"cell_type": "markdown", "id": "mine", "metadata": {},
                               "source": "My own note"})
     welcome.write_text(json.dumps(notebook))
