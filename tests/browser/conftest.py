@@ -299,7 +299,9 @@ def _page(browser: Any, server: Server) -> Iterator[Any]:
     finally:
         # Leave the page as a learner would, so the app frees its kernel (a page that is
         # already gone has nothing to free).
+        # Routed requests sent while a page unloads are dropped, so stop routing first.
         with contextlib.suppress(Exception):
+            context.unroute("**/*", offsite.route)
             page.goto("about:blank", timeout=10_000)
         context.close()
     assert not offsite.blocked, f"requests left the machine: {offsite.blocked}"
