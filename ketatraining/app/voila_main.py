@@ -70,7 +70,7 @@ def course_config() -> Any:
 def _render_handler() -> type:
     from voila.tornado.handler import TornadoVoilaHandler
 
-    class CourseRenderHandler(TornadoVoilaHandler):  # type: ignore[misc]
+    class CourseRenderHandler(TornadoVoilaHandler):
         """Voila's page handler, plus the ``_xsrf`` cookie its shutdown beacon sends back."""
 
         async def prepare(self, *args: Any, **kwargs: Any) -> None:
@@ -90,7 +90,7 @@ def _status_handler() -> type:
     import tornado.web
     from jupyter_server.base.handlers import APIHandler
 
-    class CourseStatusHandler(APIHandler):  # type: ignore[misc]
+    class CourseStatusHandler(APIHandler):
         @tornado.web.authenticated
         def get(self) -> None:
             manager = self.kernel_manager
@@ -103,7 +103,7 @@ def _status_handler() -> type:
     return CourseStatusHandler
 
 
-def _app_class() -> type:
+def _app_class() -> Any:
     from jupyter_server.utils import url_path_join
     from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
@@ -111,7 +111,7 @@ def _app_class() -> type:
     handler = _render_handler()
     status = _status_handler()
 
-    class CourseVoila(Voila):  # type: ignore[misc]
+    class CourseVoila(Voila):
         def init_handlers(self) -> list[Any]:
             handlers = super().init_handlers()
             from tornado.ioloop import IOLoop
