@@ -1,0 +1,114 @@
+"""Two replicas of the course server on one database never break the per-learner rules.
+
+Two Engine objects (what two ``ketatraining serve`` processes hold) share a PostgreSQL
+database; threads fire the same learner's requests at both at once. The rules live in
+the database (an advisory lock per learner and quiz, unique indexes), so whatever the
+interleaving there is one open attempt, at most max_attempts, one stored answer per
+question and per retried submission, and every acknowledged answer is stored.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ketatraining.assessment.protocol import AssessmentError
+from ketatraining.quiz.model import Quiz
+from ketatraining.service.engine import Engine
+
+pytestmark = pytest.mark.postgres
+
+QUIZ = """\
+schema_version: 1
+id: twice
+title: Twice
+topic: risks
+pass_mark: 50
+max_attempts: 2
+questions:
+  - id: q1
+    type: true_false
+    prompt: One?
+    answer: true
+    feedback_true: Yes.
+    feedback_false: No.
+    explanation: Because.
+    references: [ref1]
+    objective: obj1
+"""
+
+
+@pytest.fixture
+def replicas(postgres_server: object, tmp_path: Path) -> Iterator[tuple[Engine, Engine]]:
+    from ketatraining.quiz.loading import load_quiz
+
+    folder = tmp_path / "quizzes"
+    folder.mkdir()
+    from hub.hubstack import OBJECTIVES, REFERENCES
+
+    (folder / "references.yaml").write_text(REFERENCES)
+    (folder / "objectives.yaml").write_text(OBJECTIVES)
+    (folder / "twice.yaml").write_text(QUIZ)
+    quiz: Quiz = load_quiz(folder / "twice.yaml")
+    url = postgres_server.new_database()  # type: ignore[attr-defined]
+    first, second = Engine(url, {quiz.id: quiz}), Engine(url, {quiz.id: quiz})
+    yield first, second
+    first.close()
+    second.close()
+
+
+def together(*calls: object) -> list[object]:
+    """Run the calls at the same moment on threads; their results or exceptions."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index: int, call: object) -> None:
+        barrier.wait()
+        try:
+            results[index] = call()  # type: ignore[operator]
+        except AssessmentError as error:
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def test_first_answers_on_two_replicas_open_one_attempt(replicas: tuple[Engine, Engine]) -> None:
+    a, b = replicas
+    results = together(*[(lambda e=e: e.submit("ann", "twice", None, "q1", True))
+                         for e in (a, b) * 4])
+    stored = [r for r in results if not isinstance(r, AssessmentError)]
+    assert len(stored) == 1  # the others were told the question is already checked
+    assert all("already checked" in str(r) for r in results if isinstance(r, AssessmentError))
+    attempts = a.attempts("ann")
+    assert [(r.attempt, r.finished_at) for r in attempts] == [(1, None)]
+
+
+def test_a_retried_submission_is_stored_once(replicas: tuple[Engine, Engine]) -> None:
+    a, b = replicas
+    submission = uuid.uuid4().hex
+    results = together(*[(lambda e=e: e.submit("bo", "twice", None, "q1", True,
+                                               submission_id=submission))
+                         for e in (a, b, a, b)])
+    assert all(not isinstance(r, AssessmentError) for r in results)
+    assert {r.score for r in results} == {1.0}  # type: ignore[union-attr]
+    assert len(a.store.responses("bo")) == 1
+
+
+def test_max_attempts_hold_across_replicas(replicas: tuple[Engine, Engine]) -> None:
+    a, b = replicas
+    for _ in range(2):
+        a.submit("cy", "twice", None, "q1", False)
+        b.finish("cy", "twice", None)
+    results = together(lambda: a.submit("cy", "twice", None, "q1", True),
+                       lambda: b.submit("cy", "twice", None, "q1", True))
+    assert all(isinstance(r, AssessmentError) and "all 2 attempts" in str(r) for r in results)
+    assert [r.passed for r in a.attempts("cy")] == [False, False]
