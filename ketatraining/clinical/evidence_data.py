@@ -1,17 +1,85 @@
 """Sourced efficacy data for notebook 04: effect sizes, onset figures, claim-vs-evidence.
 
-Every number here comes from ``../shared/clinical/evidence.md`` and carries the key of
-its primary reference in ``quizzes/references.yaml``. Figures and widgets read from
-this module so that a number is written down once, next to its source.
+Every number comes from ``../shared/clinical/evidence.md`` (or a primary source recorded
+in the claims register) and carries the key of its primary reference in
+``quizzes/references.yaml``. The numbers and texts live in ``data/evidence.yaml``;
+figures, captions, descriptions and widgets read them from here, so a number is written
+down once, next to its source.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from ketatraining.clinical.datafile import load_data
 from ketatraining.clinical.sourced import SourcedValue
 from ketatraining.quiz.loading import load_references
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ValueData(_Strict):
+    value: float
+    unit: str
+    reference: str = Field(min_length=1)
+    note: str = ""
+
+
+class EffectData(_Strict):
+    key: str
+    label: str
+    value: float
+    measure: str
+    reference: str
+    note: str
+    ci_low: float | None
+    ci_high: float | None
+    comparison: str
+
+
+class SpanData(_Strict):
+    key: str
+    label: str
+    group: Literal["ketamine", "ssri"]
+    reference: str
+    source: str | None
+    starts_after: str | None = None
+    placement_note: str = ""
+    also: list[str] = []
+
+
+class ClaimData(_Strict):
+    key: str
+    title: str
+    guide_says: str
+    evidence: str
+    verdict: str
+    references: list[str] = Field(min_length=1)
+    teaching_point: str
+
+
+class EvidenceData(_Strict):
+    schema_version: int = Field(ge=1, le=1)
+    values: dict[str, ValueData]
+    effect_sizes: list[EffectData]
+    onset_spans: list[SpanData]
+    verdicts: dict[str, str]
+    claims: list[ClaimData]
+
+
+DATA = load_data("evidence.yaml", EvidenceData)
+
+
+def _value(name: str) -> SourcedValue:
+    item = DATA.values[name]
+    return SourcedValue(item.value, item.unit, item.reference, item.note)
+
 
 # ---------------------------------------------------------------------------
 # Effect sizes (forest plot)
@@ -54,81 +122,10 @@ class EffectSize:
         return self.ci_low <= 0.0 <= self.ci_high
 
 
-def _g(value: float, note: str) -> SourcedValue:
-    return SourcedValue(value, "Hedges g", "borgogna2024", note)
-
-
-EFFECT_SIZES: tuple[EffectSize, ...] = (
-    EffectSize(
-        "borgogna-overall",
-        "Meta-analysis, all timepoints (6 RCTs, n = 221)",
-        _g(0.27, "omnibus estimate from 52 effect sizes across 6 RCTs"),
-        0.03,
-        0.51,
-        "ketamine vs any control",
-    ),
-    EffectSize(
-        "borgogna-bias-corrected",
-        "Meta-analysis, bias-corrected",
-        _g(0.20, "after correction for small-study bias; not significant"),
-        -0.08,
-        0.48,
-        "ketamine vs any control",
-    ),
-    EffectSize(
-        "borgogna-24h",
-        "Meta-analysis, 24 h after first infusion",
-        _g(0.35, "the only timepoint all RCTs shared"),
-        0.06,
-        0.64,
-        "ketamine vs any control",
-    ),
-    EffectSize(
-        "borgogna-24h-passive",
-        "24 h, passive controls only",
-        _g(0.44, "post-hoc analysis at 24 h"),
-        0.03,
-        0.85,
-        "ketamine vs passive control",
-    ),
-    EffectSize(
-        "borgogna-24h-active",
-        "24 h, active controls only",
-        _g(0.24, "post-hoc analysis at 24 h; not significant"),
-        -0.30,
-        0.78,
-        "ketamine vs active control (midazolam)",
-    ),
-    EffectSize(
-        "borgogna-1week",
-        "Meta-analysis, 1 week into treatment",
-        _g(0.24, "'no meaningful group differences'"),
-        0.00,
-        0.48,
-        "ketamine vs any control",
-    ),
-    EffectSize(
-        "feder2021-week2",
-        "Feder 2021, CAPS-5 at week 2 (n = 30)",
-        SourcedValue(1.13, "Cohen d", "feder2021", "6 infusions over 2 weeks vs midazolam"),
-        0.36,
-        1.91,
-        "ketamine vs midazolam (active control)",
-    ),
-    EffectSize(
-        "almeida-endpoint",
-        "Almeida 2024, PCL-5 at endpoint (1-4 weeks)",
-        SourcedValue(
-            0.25,
-            "standardized effect size",
-            "almeida2024",
-            "10 studies incl. 3 non-randomized; high heterogeneity; the only interval the "
-            "source reports is not on the effect-size scale",
-        ),
-        None,
-        None,
-        "ketamine vs control, mixed designs",
-    ),
+EFFECT_SIZES: tuple[EffectSize, ...] = tuple(
+    EffectSize(e.key, e.label, SourcedValue(e.value, e.measure, e.reference, e.note),
+               e.ci_low, e.ci_high, e.comparison)
+    for e in DATA.effect_sizes
 )
 """Effect sizes in the order the forest plot draws them (top to bottom)."""
 
@@ -145,35 +142,16 @@ def effect_size(key: str) -> EffectSize:
 # Key trial facts (numbers quoted in the notebook and quizzes)
 # ---------------------------------------------------------------------------
 
-FEDER2021_CAPS5_DIFFERENCE = SourcedValue(
-    11.88, "CAPS-5 points", "feder2021", "lower with ketamine than midazolam at week 2 (SE 3.96)"
-)
-FEDER2021_RESPONSE_KETAMINE = SourcedValue(
-    67, "%", "feder2021", "responders (>= 30% CAPS-5 reduction) at week 2, ketamine"
-)
-FEDER2021_RESPONSE_MIDAZOLAM = SourcedValue(
-    20, "%", "feder2021", "responders (>= 30% CAPS-5 reduction) at week 2, midazolam"
-)
-FEDER2021_N = SourcedValue(30, "patients", "feder2021", "chronic PTSD, randomized 1:1")
-ABDALLAH2022_N = SourcedValue(
-    158, "patients", "abdallah2022", "antidepressant-resistant veterans and service members"
-)
-ABDALLAH2022_INFUSIONS = SourcedValue(8, "infusions", "abdallah2022", "twice weekly")
-FEDER2014_N = SourcedValue(41, "patients", "feder2014", "single-infusion crossover")
-MIDAZOLAM_24H_REDUCTION = SourcedValue(
-    50,
-    "%",
-    "letter2015",
-    "approximate reduction in PTSD severity with midazolam alone at 24 h (Feder 2014 data)",
-)
-WET_OPEN_LABEL_D = SourcedValue(
-    1.9,
-    "Cohen d (within-group, pre-post)",
-    "feder2025",
-    "open-label, no control group, n = 14 started; CI 1.0-2.8; not comparable with "
-    "between-group effects",
-)
-WET_RESPONDERS = SourcedValue(69, "%", "feder2025", "9 of 13 completers, >= 30% CAPS-5 drop")
+FEDER2021_CAPS5_DIFFERENCE = _value("FEDER2021_CAPS5_DIFFERENCE")
+FEDER2021_RESPONSE_KETAMINE = _value("FEDER2021_RESPONSE_KETAMINE")
+FEDER2021_RESPONSE_MIDAZOLAM = _value("FEDER2021_RESPONSE_MIDAZOLAM")
+FEDER2021_N = _value("FEDER2021_N")
+ABDALLAH2022_N = _value("ABDALLAH2022_N")
+ABDALLAH2022_INFUSIONS = _value("ABDALLAH2022_INFUSIONS")
+FEDER2014_N = _value("FEDER2014_N")
+MIDAZOLAM_24H_REDUCTION = _value("MIDAZOLAM_24H_REDUCTION")
+WET_OPEN_LABEL_D = _value("WET_OPEN_LABEL_D")
+WET_RESPONDERS = _value("WET_RESPONDERS")
 
 # ---------------------------------------------------------------------------
 # Onset and duration (timeline figure)
@@ -205,76 +183,32 @@ class OnsetSpan:
         return (self.reference, *(key for key in self.also if key != self.reference))
 
 
-KETAMINE_24H_EFFECT = SourcedValue(
-    24, "h", "feder2014", "PTSD severity lower than with midazolam 24 h after one IV infusion"
-)
-KETAMINE_COURSE = SourcedValue(
-    2, "weeks", "feder2021", "6 IV infusions, three a week; primary outcome at week 2"
-)
-LOSS_OF_RESPONSE_MEDIAN = SourcedValue(
-    27.5, "days", "feder2021", "median time to loss of response among ketamine responders"
-)
-SSRI_TRIAL_LENGTH = SourcedValue(
-    12,
-    "weeks",
-    "brady2000",
-    "length of each large placebo-controlled trial of sertraline (Brady 2000, Davidson 2001) "
-    "and of paroxetine (Marshall 2001, Tucker 2001) in PTSD",
-)
+KETAMINE_24H_EFFECT = _value("KETAMINE_24H_EFFECT")
+KETAMINE_COURSE = _value("KETAMINE_COURSE")
+LOSS_OF_RESPONSE_MEDIAN = _value("LOSS_OF_RESPONSE_MEDIAN")
+SSRI_TRIAL_LENGTH = _value("SSRI_TRIAL_LENGTH")
 SSRI_TRIAL_REFERENCES = ("brady2000", "davidson2001", "marshall2001", "tucker2001")
 """The four 12-week placebo-controlled trials: two of sertraline, two of paroxetine."""
-SSRI_RESPONSE = SourcedValue(60, "%", "feder2021", "about 60% respond to SSRIs")
+SSRI_RESPONSE = _value("SSRI_RESPONSE")
 
-ONSET_SPANS: tuple[OnsetSpan, ...] = (
-    OnsetSpan(
-        "ketamine-24h",
-        "Ketamine, single IV infusion: effect measured at 24 h",
-        "ketamine",
-        0.0,
-        KETAMINE_24H_EFFECT.value / 24.0,
-        KETAMINE_24H_EFFECT,
-        "feder2014",
-    ),
-    OnsetSpan(
-        "ketamine-course",
-        "Ketamine, repeated IV course: 6 infusions over 2 weeks",
-        "ketamine",
-        0.0,
-        KETAMINE_COURSE.value * 7.0,
-        KETAMINE_COURSE,
-        "feder2021",
-    ),
-    OnsetSpan(
-        "ketamine-loss",
-        "Ketamine responders: median 27.5 days to loss of response",
-        "ketamine",
-        KETAMINE_COURSE.value * 7.0,
-        KETAMINE_COURSE.value * 7.0 + LOSS_OF_RESPONSE_MEDIAN.value,
-        LOSS_OF_RESPONSE_MEDIAN,
-        "feder2021",
-        "drawn from the end of the 2-week course; the source gives the median length only",
-    ),
-    OnsetSpan(
-        "ssri-trials",
-        "SSRIs: 12-week placebo-controlled trials (sertraline, paroxetine)",
-        "ssri",
-        0.0,
-        SSRI_TRIAL_LENGTH.value * 7.0,
-        SSRI_TRIAL_LENGTH,
-        "brady2000",
-        also=SSRI_TRIAL_REFERENCES,
-    ),
-    OnsetSpan(
-        "ssri-maximal",
-        'SSRIs: maximal improvement "can take months" (no exact figure)',
-        "ssri",
-        0.0,
-        None,
-        None,
-        "feder2021",
-        "open-ended: the source gives no number",
-    ),
-)
+_DAYS_PER = {"h": 1 / 24, "days": 1.0, "weeks": 7.0}
+
+
+def _spans(data: EvidenceData) -> tuple[OnsetSpan, ...]:
+    """Spans with lengths computed from their source values (never restated by hand)."""
+    ends: dict[str, float | None] = {}
+    out = []
+    for item in data.onset_spans:
+        start = ends[item.starts_after] or 0.0 if item.starts_after else 0.0
+        source = _value(item.source) if item.source else None
+        end = start + source.value * _DAYS_PER[source.unit] if source else None
+        ends[item.key] = end
+        out.append(OnsetSpan(item.key, item.label, item.group, start, end, source,
+                             item.reference, item.placement_note, tuple(item.also)))
+    return tuple(out)
+
+
+ONSET_SPANS: tuple[OnsetSpan, ...] = _spans(DATA)
 
 
 # ---------------------------------------------------------------------------
@@ -296,22 +230,7 @@ class Verdict(Enum):
         return _VERDICT_EXPLANATIONS[self]
 
 
-_VERDICT_EXPLANATIONS = {
-    Verdict.SUPPORTED: "The trials and reviews found back the claim as the guide states it.",
-    Verdict.PARTLY_SUPPORTED: (
-        "Some evidence backs part of the claim, but the guide states it more broadly or "
-        "more strongly than the evidence allows."
-    ),
-    Verdict.NOT_SUPPORTED: "The best available evidence points against the claim.",
-    Verdict.NOT_ESTABLISHED: (
-        "The claim rests on hypotheses, animal work or uncontrolled studies; it has not "
-        "been shown in people with PTSD."
-    ),
-    Verdict.NO_SOURCE_FOUND: (
-        "No source reviewed for this course measured it, so the claim is not supported "
-        "by any source found. That is not proof it is false."
-    ),
-}
+_VERDICT_EXPLANATIONS = {Verdict(k): v for k, v in DATA.verdicts.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,102 +246,10 @@ class Claim:
     teaching_point: str
 
 
-CLAIMS: tuple[Claim, ...] = (
-    Claim(
-        "rapid-relief",
-        "Rapid symptom relief",
-        "The guide presents speed as the main benefit: patients notice improvement within "
-        "hours or days of the first infusion, where usual medicines need weeks or months.",
-        "A single IV infusion (0.5 mg/kg) lowered PTSD severity more than midazolam at "
-        "24 hours in a 41-patient crossover trial (Feder 2014). But across 6 RCTs the "
-        "24-hour effect is small (g = 0.35, 95% CI 0.06 to 0.64), and against active "
-        "controls it is not significant (g = 0.24, CI -0.30 to 0.78) (Borgogna 2024). "
-        "Midazolam alone was followed by roughly 50% lower PTSD scores at 24 hours "
-        "(2015 letter), so part of the early change may be nonspecific.",
-        Verdict.PARTLY_SUPPORTED,
-        ("feder2014", "borgogna2024", "letter2015"),
-        "A fast change at 24 h is real in trials, but it is small on average and not "
-        "clearly larger than an active placebo.",
-    ),
-    Claim(
-        "short-course",
-        "Shorter treatment course",
-        "The guide says a few weeks of infusions is a short commitment compared with "
-        "therapies that can last months or years.",
-        "The positive repeated-dose RCT gave 6 infusions over 2 weeks (Feder 2021), "
-        "but among responders the benefit was lost after a median of 27.5 days. The "
-        "consensus statement notes a 'lack of longer-term data' (Sanacora 2017), and no "
-        "maintenance evidence for PTSD was found.",
-        Verdict.PARTLY_SUPPORTED,
-        ("feder2021", "sanacora2017"),
-        "The course is short, but so is the response; what happens after the course is not known.",
-    ),
-    Claim(
-        "reduced-medication",
-        "Reduced reliance on medication",
-        "The guide suggests that lasting relief may mean some patients need less ongoing "
-        "medication.",
-        "No source reviewed for this course measured medication use after ketamine in "
-        "PTSD. In Feder 2021 nearly half the participants were still taking other "
-        "psychotropic medicines during the trial.",
-        Verdict.NO_SOURCE_FOUND,
-        ("feder2021",),
-        "The claim is not supported by any source found; do not repeat it to patients.",
-    ),
-    Claim(
-        "treatment-resistant",
-        "Works for treatment-resistant PTSD",
-        "The guide says ketamine has shown promise for people whose PTSD has not "
-        "responded to other therapies and medicines.",
-        "The largest RCT, in 158 veterans and service members whose PTSD had not "
-        "responded to antidepressants, gave 8 twice-weekly infusions of placebo, 0.2 or "
-        "0.5 mg/kg and found no significant effect on PTSD (PCL-5 or CAPS-5). The "
-        "standard dose did improve depression (Abdallah 2022).",
-        Verdict.NOT_SUPPORTED,
-        ("abdallah2022",),
-        "In the one large trial of exactly this population, ketamine did not reduce "
-        "PTSD symptoms more than placebo.",
-    ),
-    Claim(
-        "neuroplasticity",
-        "Enhances neuroplasticity",
-        "The guide says ketamine promotes new connections between neurons and that this "
-        "may address brain changes behind PTSD.",
-        "The mechanistic evidence (glutamate surge, BDNF, mTOR, new spine synapses) comes "
-        "mostly from rodent studies and from depression research; blocking mTOR in rats "
-        "abolished both the synapse growth and the behavioural effect (Li 2010). A "
-        "neuroplastic change that explains clinical benefit has not been shown in PTSD.",
-        Verdict.NOT_ESTABLISHED,
-        ("li2010",),
-        "A plausible hypothesis from animal and depression research, not a demonstrated "
-        "effect in PTSD.",
-    ),
-    Claim(
-        "complementary",
-        "Complementary to psychotherapy",
-        "The guide says combining ketamine with other therapies may improve outcomes.",
-        "The only reported combination study is an open-label pilot without a control "
-        "group: 6 infusions plus written exposure therapy in 14 patients; CAPS-5 fell "
-        "from 41.6 to 20.8 at week 12 and 9 of 13 completers responded (Feder 2025). "
-        "The authors say RCTs are needed. A systematic review rated the evidence for "
-        "ketamine with psychotherapy as 'low' (GRADE; Varker 2021).",
-        Verdict.NOT_ESTABLISHED,
-        ("feder2025", "varker2021"),
-        "Encouraging but uncontrolled; without a control group the share due to "
-        "ketamine cannot be known.",
-    ),
-    Claim(
-        "quality-of-life",
-        "Improved quality of life",
-        "The guide says patients report better sleep, less anxiety, more social activity "
-        "and a greater sense of well-being.",
-        "No quality-of-life outcome from a PTSD RCT of ketamine was found in the sources "
-        "reviewed for this course. The guide's statement rests on patient reports, not "
-        "on measured outcomes.",
-        Verdict.NO_SOURCE_FOUND,
-        ("borgogna2024",),
-        "The claim is not supported by any source found.",
-    ),
+CLAIMS: tuple[Claim, ...] = tuple(
+    Claim(c.key, c.title, c.guide_says, c.evidence, Verdict(c.verdict), tuple(c.references),
+          c.teaching_point)
+    for c in DATA.claims
 )
 """The seven benefits the guide lists, in the guide's order."""
 

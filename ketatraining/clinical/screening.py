@@ -3,8 +3,9 @@
 The guide the course teaches lists three contraindications (uncontrolled high blood
 pressure, heart disease, a history of substance abuse). The product labels list more,
 and they distinguish *absolute* contraindications (do not give) from *cautions*
-(assess, weigh benefit against risk, or "not recommended"). This module holds those
-rules as data, each with its source, and screens fictional patient vignettes with them.
+(assess, weigh benefit against risk, or "not recommended"). The rules, thresholds,
+condition codes and fictional vignettes live in ``data/screening.yaml`` (clinical content
+as reviewed data); this module validates them and screens the vignettes with them.
 
 It is teaching logic for a course, not a clinical decision tool: the verdicts describe
 what the cited labels say, not what to do for a real patient.
@@ -15,6 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ketatraining.clinical.datafile import load_data
 
 
 class Level(StrEnum):
@@ -35,30 +41,97 @@ LEVEL_LABELS = {
     Level.CAUTION: "caution (relative contraindication)",
 }
 
-# Blood-pressure thresholds, each from its own label.
-UNCONTROLLED_BP = (180, 100)
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Threshold(_Strict):
+    systolic: int = Field(gt=0, lt=300)
+    diastolic: int = Field(gt=0, lt=200)
+    reference: str
+    meaning: str
+
+
+class TriggerData(_Strict):
+    """Either condition codes, or a blood-pressure threshold (with the words of the fact)."""
+
+    conditions: list[str] = []
+    bp_above: str | None = None
+    fact: str | None = None
+    unless: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> TriggerData:
+        if bool(self.conditions) == bool(self.bp_above):
+            msg = "give either 'conditions' or 'bp_above' (with 'fact'), not both or neither"
+            raise ValueError(msg)
+        if self.bp_above and not self.fact:
+            msg = "a blood-pressure trigger needs 'fact', e.g. 'a blood pressure of {bp} (above {limit})'"
+            raise ValueError(msg)
+        return self
+
+
+class RuleData(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    level: Literal["absolute", "caution"]
+    criterion: str
+    why: str
+    source: str
+    references: list[str] = Field(min_length=1)
+    in_guide: bool
+    guide_note: str
+    trigger: TriggerData
+
+
+class VignetteData(_Strict):
+    id: str = Field(pattern=r"^patient-[a-z]$")
+    title: str = Field(pattern=r"^Fictional patient ")
+    story: str = Field(pattern=r"^\*Fictional case\.\*")
+    age: int = Field(ge=18, le=100)
+    systolic: int
+    diastolic: int
+    conditions: list[str] = []
+
+
+class ScreeningData(_Strict):
+    schema_version: int = Field(ge=1, le=1)
+    thresholds: dict[str, Threshold]
+    conditions: dict[str, str]
+    rules: list[RuleData]
+    vignettes: list[VignetteData]
+
+    @model_validator(mode="after")
+    def _codes_and_names_resolve(self) -> ScreeningData:
+        ids = [r.id for r in self.rules]
+        problems = [f"rule '{i}' appears twice" for i in ids if ids.count(i) > 1]
+        for r in self.rules:
+            problems += [f"rule '{r.id}': unknown condition '{c}'"
+                         for c in r.trigger.conditions if c not in self.conditions]
+            if r.trigger.bp_above and r.trigger.bp_above not in self.thresholds:
+                problems.append(f"rule '{r.id}': unknown threshold '{r.trigger.bp_above}'")
+            if r.trigger.unless and r.trigger.unless not in ids:
+                problems.append(f"rule '{r.id}': unknown rule '{r.trigger.unless}' in 'unless'")
+        for v in self.vignettes:
+            problems += [f"vignette '{v.id}': unknown condition '{c}'"
+                         for c in v.conditions if c not in self.conditions]
+            if f"{v.systolic}/{v.diastolic} mmHg" not in v.story:
+                problems.append(f"vignette '{v.id}': the story must state {v.systolic}/{v.diastolic} mmHg")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+DATA = load_data("screening.yaml", ScreeningData)
+
+UNCONTROLLED_BP = (DATA.thresholds["uncontrolled_bp"].systolic,
+                   DATA.thresholds["uncontrolled_bp"].diastolic)
 """Swiss ketamine label: uncontrolled or untreated hypertension, resting BP above 180/100."""
-PREDOSE_BP_GUIDE = (140, 90)
+PREDOSE_BP_GUIDE = (DATA.thresholds["predose_bp_guide"].systolic,
+                    DATA.thresholds["predose_bp_guide"].diastolic)
 """SPRAVATO label: above 140/90 before dosing, weigh delaying the session."""
 
-CONDITIONS: dict[str, str] = {
-    "coronary_heart_disease": "severe coronary heart disease",
-    "aneurysm": "aneurysmal vascular disease (aorta, intracranial or peripheral arteries)",
-    "avm": "arteriovenous malformation (AVM)",
-    "intracerebral_haemorrhage": "a history of intracerebral haemorrhage",
-    "stroke_or_cerebral_trauma": "a previous stroke (cerebrovascular accident) or cerebral trauma",
-    "ketamine_hypersensitivity": "a previous hypersensitivity reaction to ketamine or esketamine",
-    "psychosis_history": "a history of psychosis (for example schizophrenia)",
-    "substance_use_disorder": "a history of substance use disorder, including alcohol",
-    "pregnancy": "current pregnancy",
-    "breastfeeding": "breastfeeding",
-    "pre_eclampsia": "eclampsia or pre-eclampsia",
-    "raised_intracranial_pressure": "raised intracranial pressure or an intracranial mass",
-    "psychostimulant": "current treatment with a psychostimulant",
-    "maoi": "current treatment with a monoamine oxidase inhibitor (MAOI)",
-    "hypertensive_encephalopathy_history": "a history of hypertensive encephalopathy",
-    "other_cardio_cerebrovascular": "another cardiovascular or cerebrovascular condition",
-}
+CONDITIONS: dict[str, str] = dict(DATA.conditions)
 """Condition codes a vignette may carry, with the plain words shown to learners."""
 
 
@@ -135,292 +208,37 @@ def _condition(*codes: str) -> Trigger:
     return trigger
 
 
-def _uncontrolled_bp(patient: Patient) -> str | None:
-    sys_limit, dia_limit = UNCONTROLLED_BP
-    if patient.systolic > sys_limit or patient.diastolic > dia_limit:
-        return f"a resting blood pressure of {patient.bp} (above {sys_limit}/{dia_limit})"
-    return None
+def _bp_above(name: str, fact: str, unless: Trigger | None) -> Trigger:
+    limit = DATA.thresholds[name]
+
+    def trigger(patient: Patient) -> str | None:
+        if unless is not None and unless(patient):
+            return None  # the stronger rule already covers it
+        if patient.systolic > limit.systolic or patient.diastolic > limit.diastolic:
+            return fact.format(bp=patient.bp, limit=f"{limit.systolic}/{limit.diastolic}")
+        return None
+
+    return trigger
 
 
-def _elevated_bp(patient: Patient) -> str | None:
-    if _uncontrolled_bp(patient):
-        return None  # the stronger rule already covers it
-    sys_limit, dia_limit = PREDOSE_BP_GUIDE
-    if patient.systolic > sys_limit or patient.diastolic > dia_limit:
-        return f"a blood pressure of {patient.bp} before dosing (above {sys_limit}/{dia_limit})"
-    return None
+def _build_rules(data: ScreeningData) -> tuple[Rule, ...]:
+    built: dict[str, Rule] = {}
+    for item in data.rules:
+        t = item.trigger
+        if t.bp_above:
+            unless = built[t.unless].trigger if t.unless else None
+            trigger = _bp_above(t.bp_above, t.fact or "", unless)
+        else:
+            trigger = _condition(*t.conditions)
+        built[item.id] = Rule(
+            id=item.id, name=item.name, level=Level(item.level), criterion=item.criterion,
+            why=item.why, source=item.source, references=tuple(item.references),
+            in_guide=item.in_guide, guide_note=item.guide_note, trigger=trigger,
+        )
+    return tuple(built.values())
 
 
-RULES: tuple[Rule, ...] = (
-    Rule(
-        id="uncontrolled-hypertension",
-        name="Uncontrolled hypertension",
-        level=Level.ABSOLUTE,
-        criterion=(
-            "Resting blood pressure above 180/100 mmHg, or hypertension that is "
-            "untreated or poorly controlled."
-        ),
-        why=(
-            "Ketamine transiently raises blood pressure and heart rate. The US Ketalar label "
-            "contraindicates it where a significant rise in blood pressure would be a serious "
-            "hazard, and the SPRAVATO label contraindicates esketamine where a rise in blood "
-            "pressure or intracranial pressure poses a serious risk (section 5.6). A Swiss "
-            "ketamine label names uncontrolled or untreated hypertension and defines it as a "
-            "resting pressure above 180/100 mmHg."
-        ),
-        source="US Ketalar label; SPRAVATO label (section 5.6); Swiss ketamine label",
-        references=("ketalar_pi", "spravato_pi", "ketamine_ch_label"),
-        in_guide=True,
-        guide_note="Listed in the guide as uncontrolled high blood pressure; consistent with the labels.",
-        trigger=_uncontrolled_bp,
-    ),
-    Rule(
-        id="elevated-bp",
-        name="Blood pressure above 140/90 before dosing",
-        level=Level.CAUTION,
-        criterion="Blood pressure above 140/90 mmHg (but not above 180/100) before a session.",
-        why=(
-            "For esketamine the label's general guide is that a pressure above 140/90 mmHg "
-            "before dosing should prompt a benefit-risk decision about delaying the session; "
-            "blood pressure is checked before dosing and again about 40 minutes after."
-        ),
-        source="SPRAVATO prescribing information (blood pressure before dosing)",
-        references=("spravato_pi",),
-        in_guide=False,
-        guide_note="Not in the guide, which mentions only uncontrolled high blood pressure.",
-        trigger=_elevated_bp,
-    ),
-    Rule(
-        id="heart-disease",
-        name="Severe coronary or myocardial disease",
-        level=Level.ABSOLUTE,
-        criterion="Severe coronary or myocardial disease.",
-        why=(
-            "The UK Ketalar summary of product characteristics says not to use ketamine in "
-            "severe coronary or myocardial disease."
-        ),
-        source="UK Ketalar SmPC (section 4.3)",
-        references=("ketalar_smpc_uk",),
-        in_guide=True,
-        guide_note="Listed in the guide as heart disease; consistent with the labels.",
-        trigger=_condition("coronary_heart_disease"),
-    ),
-    Rule(
-        id="aneurysm-avm",
-        name="Aneurysmal vascular disease or AVM",
-        level=Level.ABSOLUTE,
-        criterion=(
-            "Aneurysmal vascular disease (thoracic or abdominal aorta, intracranial or "
-            "peripheral arteries) or an arteriovenous malformation."
-        ),
-        why=(
-            "The SPRAVATO label lists aneurysmal vascular disease (thoracic and abdominal "
-            "aorta, intracranial and peripheral arterial vessels) and AVM as contraindications."
-        ),
-        source="SPRAVATO prescribing information (contraindications)",
-        references=("spravato_pi",),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("aneurysm", "avm"),
-    ),
-    Rule(
-        id="intracerebral-haemorrhage",
-        name="History of intracerebral haemorrhage",
-        level=Level.ABSOLUTE,
-        criterion="Any previous intracerebral haemorrhage.",
-        why=(
-            "The SPRAVATO label lists a history of intracerebral haemorrhage as a "
-            "contraindication."
-        ),
-        source="SPRAVATO prescribing information (contraindications)",
-        references=("spravato_pi",),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("intracerebral_haemorrhage"),
-    ),
-    Rule(
-        id="cerebrovascular-event",
-        name="Previous stroke or cerebral trauma",
-        level=Level.ABSOLUTE,
-        criterion="A previous cerebrovascular accident (stroke) or cerebral trauma.",
-        why=(
-            "The UK Ketalar summary of product characteristics says not to use ketamine after "
-            "a cerebrovascular accident or with cerebral trauma."
-        ),
-        source="UK Ketalar SmPC (section 4.3)",
-        references=("ketalar_smpc_uk",),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("stroke_or_cerebral_trauma"),
-    ),
-    Rule(
-        id="hypersensitivity",
-        name="Hypersensitivity to ketamine or esketamine",
-        level=Level.ABSOLUTE,
-        criterion="A previous hypersensitivity reaction to ketamine, esketamine or an excipient.",
-        why=(
-            "Both the SPRAVATO label (esketamine, ketamine or any excipient) and the US "
-            "Ketalar label list hypersensitivity as a contraindication."
-        ),
-        source="SPRAVATO prescribing information; US Ketalar label (contraindications)",
-        references=("spravato_pi", "ketalar_pi"),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("ketamine_hypersensitivity"),
-    ),
-    Rule(
-        id="raised-icp",
-        name="Raised intracranial pressure",
-        level=Level.ABSOLUTE,
-        criterion=(
-            "A condition in which a rise in intracranial pressure poses a serious risk, such as "
-            "raised intracranial pressure or an intracranial mass."
-        ),
-        why=(
-            "The SPRAVATO label contraindicates esketamine in patients for whom an increase in "
-            "blood pressure or intracranial pressure poses a serious risk (section 5.6)."
-        ),
-        source="SPRAVATO prescribing information (section 5.6)",
-        references=("spravato_pi",),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("raised_intracranial_pressure"),
-    ),
-    Rule(
-        id="pre-eclampsia",
-        name="Eclampsia or pre-eclampsia",
-        level=Level.ABSOLUTE,
-        criterion="Current eclampsia or pre-eclampsia.",
-        why=(
-            "The UK Ketalar summary of product characteristics says not to use ketamine in "
-            "eclampsia or pre-eclampsia."
-        ),
-        source="UK Ketalar SmPC (section 4.3)",
-        references=("ketalar_smpc_uk",),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("pre_eclampsia"),
-    ),
-    Rule(
-        id="other-cardiovascular",
-        name="Other cardiovascular or cerebrovascular disease",
-        level=Level.CAUTION,
-        criterion=(
-            "A cardiovascular or cerebrovascular condition that is not itself a listed "
-            "contraindication."
-        ),
-        why=(
-            "The SPRAVATO label asks that patients with other cardiovascular and "
-            "cerebrovascular conditions be carefully assessed, to decide whether the potential "
-            "benefit of esketamine outweighs its risks (section 5.6)."
-        ),
-        source="SPRAVATO prescribing information (section 5.6)",
-        references=("spravato_pi",),
-        in_guide=False,
-        guide_note="The guide says only 'heart disease'; the label asks for careful assessment.",
-        trigger=_condition("other_cardio_cerebrovascular"),
-    ),
-    Rule(
-        id="hypertensive-encephalopathy",
-        name="History of hypertensive encephalopathy",
-        level=Level.CAUTION,
-        criterion="Any previous hypertensive encephalopathy.",
-        why=(
-            "The SPRAVATO label asks for more intensive monitoring, with more frequent "
-            "blood-pressure and symptom checks, because these patients can develop "
-            "encephalopathy with even small rises in blood pressure (section 5.6)."
-        ),
-        source="SPRAVATO prescribing information (section 5.6)",
-        references=("spravato_pi",),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("hypertensive_encephalopathy_history"),
-    ),
-    Rule(
-        id="stimulant-or-maoi",
-        name="Psychostimulant or MAOI treatment",
-        level=Level.CAUTION,
-        criterion="Current treatment with a psychostimulant or a monoamine oxidase inhibitor (MAOI).",
-        why=(
-            "The SPRAVATO label asks for close blood-pressure monitoring when esketamine is "
-            "used together with psychostimulants or MAOIs (sections 5.6 and 7)."
-        ),
-        source="SPRAVATO prescribing information (sections 5.6 and 7)",
-        references=("spravato_pi",),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("psychostimulant", "maoi"),
-    ),
-    Rule(
-        id="psychosis",
-        name="History of psychosis",
-        level=Level.CAUTION,
-        criterion="A current or past psychotic disorder, such as schizophrenia.",
-        why=(
-            "Ketamine can worsen psychotic symptoms: in one study 70% of people with "
-            "schizophrenia reported a return of positive symptoms they had had before. The "
-            "SPRAVATO label asks prescribers to assess patients with psychosis carefully and "
-            "to start only if benefit outweighs risk; the American Psychiatric Association "
-            "consensus statement asks for particular attention to psychosis history."
-        ),
-        source="SPRAVATO prescribing information; Lahti 2001; Sanacora 2017",
-        references=("spravato_pi", "lahti2001", "sanacora2017"),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("psychosis_history"),
-    ),
-    Rule(
-        id="substance-use",
-        name="History of substance use disorder",
-        level=Level.CAUTION,
-        criterion="A past or current substance use disorder, including alcohol.",
-        why=(
-            "Ketamine is a Schedule III drug with abuse potential. The SPRAVATO label asks for "
-            "'careful consideration' before use in people with a history of substance use "
-            "disorder: a caution, not a formal contraindication. The American Psychiatric "
-            "Association consensus statement asks for particular attention to substance use "
-            "history."
-        ),
-        source="SPRAVATO prescribing information (section 9); Sanacora 2017",
-        references=("spravato_pi", "sanacora2017"),
-        in_guide=True,
-        guide_note=(
-            "The guide lists it among contraindications; the label treats it as a caution "
-            "('careful consideration'), not a formal contraindication."
-        ),
-        trigger=_condition("substance_use_disorder"),
-    ),
-    Rule(
-        id="pregnancy",
-        name="Pregnancy",
-        level=Level.CAUTION,
-        criterion="Current pregnancy.",
-        why=(
-            "The SPRAVATO label says it is not recommended during pregnancy: animal data "
-            "suggest it may cause fetal harm."
-        ),
-        source="SPRAVATO prescribing information (section 8)",
-        references=("spravato_pi",),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("pregnancy"),
-    ),
-    Rule(
-        id="breastfeeding",
-        name="Breastfeeding",
-        level=Level.CAUTION,
-        criterion="Currently breastfeeding.",
-        why=(
-            "The SPRAVATO label does not recommend breastfeeding during treatment because of "
-            "potential neurotoxicity in the infant."
-        ),
-        source="SPRAVATO prescribing information (section 8)",
-        references=("spravato_pi",),
-        in_guide=False,
-        guide_note="Omitted by the guide.",
-        trigger=_condition("breastfeeding"),
-    ),
-)
+RULES: tuple[Rule, ...] = _build_rules(DATA)
 """Every rule, absolute contraindications before cautions within each topic."""
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}
@@ -477,124 +295,15 @@ class Vignette:
         return screen(self.patient)
 
 
-VIGNETTES: tuple[Vignette, ...] = (
+VIGNETTES: tuple[Vignette, ...] = tuple(
     Vignette(
-        id="patient-a",
-        title="Fictional patient A: 46-year-old veteran",
-        story=(
-            "*Fictional case.* A 46-year-old veteran with chronic PTSD after combat asks about "
-            "ketamine infusions. Two trials of SSRIs helped little. He has alcohol use "
-            "disorder, in remission for three years. He stopped his blood-pressure tablets "
-            "last year; today his resting blood pressure is 186/104 mmHg on repeated "
-            "readings. No heart, brain or vascular disease is known."
-        ),
-        patient=Patient(
-            age=46,
-            systolic=186,
-            diastolic=104,
-            conditions=frozenset({"substance_use_disorder"}),
-        ),
-    ),
-    Vignette(
-        id="patient-b",
-        title="Fictional patient B: 29-year-old, 14 weeks pregnant",
-        story=(
-            "*Fictional case.* A 29-year-old woman with PTSD after a car crash has read "
-            "about rapid relief from ketamine. She is 14 weeks pregnant, with no "
-            "complications so far. Blood pressure 118/76 mmHg. No other medical or "
-            "psychiatric history."
-        ),
-        patient=Patient(age=29, systolic=118, diastolic=76, conditions=frozenset({"pregnancy"})),
-    ),
-    Vignette(
-        id="patient-c",
-        title="Fictional patient C: 58-year-old with severe coronary heart disease",
-        story=(
-            "*Fictional case.* A 58-year-old paramedic with PTSD has severe coronary heart "
-            "disease with angina, treated by his cardiologist. His blood pressure at the "
-            "screening visit is 146/88 mmHg. He has no psychiatric history other than PTSD "
-            "and depression."
-        ),
-        patient=Patient(
-            age=58,
-            systolic=146,
-            diastolic=88,
-            conditions=frozenset({"coronary_heart_disease"}),
-        ),
-    ),
-    Vignette(
-        id="patient-d",
-        title="Fictional patient D: 37-year-old with a past psychotic episode",
-        story=(
-            "*Fictional case.* A 37-year-old woman with PTSD after an assault had one "
-            "psychotic episode in her twenties, diagnosed as schizophreniform disorder; she "
-            "has been well since. A brain scan after a migraine last year showed a small "
-            "intracranial aneurysm, now under surveillance. Blood pressure 122/80 mmHg."
-        ),
-        patient=Patient(
-            age=37,
-            systolic=122,
-            diastolic=80,
-            conditions=frozenset({"psychosis_history", "aneurysm"}),
-        ),
-    ),
-    Vignette(
-        id="patient-e",
-        title="Fictional patient E: 51-year-old after a brain haemorrhage",
-        story=(
-            "*Fictional case.* A 51-year-old man developed PTSD after a bleed into the brain "
-            "(intracerebral haemorrhage) five years ago, from which he recovered well. His "
-            "hypertension is now treated; blood pressure 132/84 mmHg."
-        ),
-        patient=Patient(
-            age=51,
-            systolic=132,
-            diastolic=84,
-            conditions=frozenset({"intracerebral_haemorrhage"}),
-        ),
-    ),
-    Vignette(
-        id="patient-f",
-        title="Fictional patient F: 31-year-old, breastfeeding",
-        story=(
-            "*Fictional case.* A 31-year-old woman with PTSD after a traumatic birth is "
-            "breastfeeding her four-month-old. During surgery two years ago she had a "
-            "documented hypersensitivity reaction to ketamine. Blood pressure 116/72 mmHg."
-        ),
-        patient=Patient(
-            age=31,
-            systolic=116,
-            diastolic=72,
-            conditions=frozenset({"breastfeeding", "ketamine_hypersensitivity"}),
-        ),
-    ),
-    Vignette(
-        id="patient-g",
-        title="Fictional patient G: 26-year-old on sertraline",
-        story=(
-            "*Fictional case.* A 26-year-old man with PTSD after a workplace accident takes "
-            "sertraline and has started trauma-focused therapy. He has no cardiovascular, "
-            "neurological or psychotic history, no substance use disorder and no known "
-            "allergies. Blood pressure 124/78 mmHg."
-        ),
-        patient=Patient(age=26, systolic=124, diastolic=78),
-    ),
-    Vignette(
-        id="patient-h",
-        title="Fictional patient H: 42-year-old taking a stimulant",
-        story=(
-            "*Fictional case.* A 42-year-old woman with PTSD after a house fire takes "
-            "methylphenidate, a psychostimulant, for ADHD. Three years ago she was admitted "
-            "with hypertensive encephalopathy; her blood pressure has been treated since. "
-            "Blood pressure 134/86 mmHg. No other medical or psychiatric history."
-        ),
-        patient=Patient(
-            age=42,
-            systolic=134,
-            diastolic=86,
-            conditions=frozenset({"psychostimulant", "hypertensive_encephalopathy_history"}),
-        ),
-    ),
+        id=v.id,
+        title=v.title,
+        story=v.story,
+        patient=Patient(age=v.age, systolic=v.systolic, diastolic=v.diastolic,
+                        conditions=frozenset(v.conditions)),
+    )
+    for v in DATA.vignettes
 )
 """Fictional vignettes, each built to raise a different set of flags."""
 
