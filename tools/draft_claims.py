@@ -22,7 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ketatraining.clinical import evidence_data, monitoring, screening
+from ketatraining.clinical import evidence_data, mechanism, monitoring, screening
 from ketatraining.clinical.claims_register import section_units
 
 OUT = ROOT / "ketatraining" / "clinical" / "data" / "claims.yaml"
@@ -77,6 +77,7 @@ COURSE_TEXT_HEADINGS = {
     "learning-objectives-of-this-notebook", "how-this-course-works", "try-the-quiz-widget",
     "the-course-at-a-glance", "your-progress", "your-completion-record",
     "monitoring-checklist-exercise", "screening-exercise", "about-this-course",
+    "try-a-practice-quiz",
     "what-the-course-is-not", "00-welcome", "the-guide-s-claims-one-by-one",
     "claim-vs-evidence-explorer", "risks-the-guide-leaves-out", "screen-fictional-patients",
     "final-assessment", "03-how-ketamine-is-thought-to-work",
@@ -163,6 +164,10 @@ def main() -> int:
                            "references": [action.reference],
                            "locations": [f"widget:monitoring/{step.id}/{action.id}"],
                            "reviewed": REVIEWED})
+    for step in mechanism.PATHWAY:
+        claims.append({"id": f"pathway-{step.key}", "claim": _first_sentence(step.detail),
+                       "references": list(step.references),
+                       "locations": [f"widget:pathway/{step.key}"], "reviewed": REVIEWED})
     for claim in evidence_data.CLAIMS:
         claims.append({"id": f"guide-claim-{claim.key}", "claim": _first_sentence(claim.evidence),
                        "references": list(claim.references),

@@ -255,3 +255,31 @@ def _check_range(name: str, value: float, low: float, high: float, unit: str) ->
             f"model; got {value:g} {unit}."
         )
         raise PKInputError(msg)
+
+
+# --- Words for the notebook 01 bioavailability figure, generated from ROUTES ---------------
+
+
+def bioavailability_caption() -> str:
+    """Caption naming the value and source of every bar and diamond."""
+    bars = []
+    for route in ROUTES.values():
+        value = f"{route.bioavailability.value:g}%"
+        bars.append(f"{route.key.upper() if len(route.key) == 2 else route.key} {value}"
+                    + ("" if route.key == "iv" else f" [{route.bioavailability.reference}]"))
+    others = [f"{route.key} {o.value:g}% [{o.reference}]"
+              for route in ROUTES.values() for o in route.other_estimates]
+    return ("Bioavailability by route. Bars: the value the teaching model uses ("
+            + "; ".join(bars) + "). Diamonds: other sources (" + "; ".join(others) + ").")
+
+
+def bioavailability_description() -> str:
+    """Text description of the same figure, for readers who cannot see it."""
+    parts = []
+    for route in ROUTES.values():
+        text = f"{route.label}: {route.bioavailability.value:g}%"
+        if route.other_estimates:
+            text += " (other sources: " + ", ".join(
+                f"{o.value:g}% ({o.note})" for o in route.other_estimates) + ")"
+        parts.append(text)
+    return ("; ".join(parts) + ". Oral bioavailability is the lowest and the most disputed.")

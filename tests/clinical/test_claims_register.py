@@ -18,7 +18,7 @@ import nbformat
 import pytest
 import yaml
 
-from ketatraining.clinical import evidence_data, monitoring, screening
+from ketatraining.clinical import evidence_data, mechanism, monitoring, screening
 from ketatraining.clinical.claims_register import load_register, section_units
 from ketatraining.quiz.loading import load_references
 
@@ -40,6 +40,7 @@ WIDGET_UNITS = (
     {f"widget:screening/{r.id}" for r in screening.RULES}
     | {f"widget:monitoring/{s.id}/{a.id}" for s in monitoring.SESSION for a in s.actions}
     | {f"widget:claims/{c.key}" for c in evidence_data.CLAIMS}
+    | {f"widget:pathway/{s.key}" for s in mechanism.PATHWAY}
 )
 ALL_UNITS = set(QUESTIONS) | set(SECTIONS) | WIDGET_UNITS
 

@@ -126,3 +126,12 @@ def test_simulate_rejects_bad_grid():
         pk.simulate("iv", 0.5, 70, step_min=0)
     with pytest.raises(pk.PKInputError, match="positive"):
         pk.simulate("iv", 0.5, 70, half_life_min=0)
+
+
+def test_bioavailability_words_come_from_the_routes() -> None:
+    caption, description = pk.bioavailability_caption(), pk.bioavailability_description()
+    for route in pk.ROUTES.values():
+        assert f"{route.bioavailability.value:g}%" in caption
+        for other in route.other_estimates:
+            assert f"{other.value:g}% [{other.reference}]" in caption
+            assert f"{other.value:g}% ({other.note})" in description
