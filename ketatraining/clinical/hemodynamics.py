@@ -18,7 +18,53 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from ketatraining.clinical.datafile import load_data
 from ketatraining.clinical.sourced import SourcedValue
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Value(_Strict):
+    value: float
+    unit: str
+    reference: str = Field(min_length=1)
+    note: str = ""
+
+
+class _Pooled(_Strict):
+    key: str
+    label: str
+    value: float
+    unit: str
+    reference: str
+    note: str
+    ci_low: float
+    ci_high: float
+
+
+class _Percent(_Strict):
+    esketamine: tuple[int, int]
+    placebo: tuple[int, int]
+    reference: str
+
+
+class HemodynamicsData(_Strict):
+    schema_version: int = Field(ge=1, le=1)
+    values: dict[str, _Value]
+    label_large_rise_percent: _Percent
+    pooled_rises: list[_Pooled]
+
+
+DATA = load_data("hemodynamics.yaml", HemodynamicsData)
+
+
+def _value(name: str) -> SourcedValue:
+    item = DATA.values[name]
+    return SourcedValue(item.value, item.unit, item.reference, item.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,32 +78,10 @@ class PooledRise:
     ci_high: float
 
 
-POOLED_RISES: tuple[PooledRise, ...] = (
-    PooledRise(
-        "sbp",
-        "Systolic BP",
-        SourcedValue(
-            12.61, "mmHg", "vankawala2021", "pooled mean rise, 15 articles, 2,252 treatments"
-        ),
-        10.40,
-        14.82,
-    ),
-    PooledRise(
-        "dbp",
-        "Diastolic BP",
-        SourcedValue(
-            8.49, "mmHg", "vankawala2021", "pooled mean rise, 15 articles, 2,252 treatments"
-        ),
-        6.89,
-        10.09,
-    ),
-    PooledRise(
-        "hr",
-        "Heart rate",
-        SourcedValue(4.09, "bpm", "vankawala2021", "pooled mean rise"),
-        0.55,
-        7.63,
-    ),
+POOLED_RISES: tuple[PooledRise, ...] = tuple(
+    PooledRise(p.key, p.label, SourcedValue(p.value, p.unit, p.reference, p.note),
+               p.ci_low, p.ci_high)
+    for p in DATA.pooled_rises
 )
 """Vankawala 2021 meta-analysis; it took "sub-anesthetic" to mean 0.5 mg/kg or less."""
 
@@ -87,35 +111,21 @@ class TimePoint:
     label: str
 
 
-PEAK_MINUTES = SourcedValue(
-    30, "min", "rivaposse2018", "time of the largest mean BP rise, 684 infusions of 0.5 mg/kg"
-)
-PEAK_SYSTOLIC = SourcedValue(3.28, "mmHg", "rivaposse2018", "mean systolic rise at 30 min")
-PEAK_DIASTOLIC = SourcedValue(3.17, "mmHg", "rivaposse2018", "mean diastolic rise at 30 min")
-INFUSION_MINUTES = SourcedValue(40, "min", "rivaposse2018", "0.5 mg/kg infused over 40 min")
-RETURN_WITHIN_IV = SourcedValue(
-    1.5, "h", "szarmach2020", "BP and HR back to baseline within 1.5 h after infusion (49 pts)"
-)
-LABEL_PEAK_MINUTES = SourcedValue(
-    40, "min", "spravato_pi", "esketamine: BP rises peak about 40 min after dosing (section 5.6)"
-)
-LABEL_RISE_LASTS = SourcedValue(
-    4, "h", "spravato_pi", "esketamine: BP rises last about 4 hours (section 5.6)"
-)
-LABEL_LARGE_RISE_SYSTOLIC = SourcedValue(
-    40, "mmHg", "spravato_pi", "rise of at least 40 mmHg systolic and/or 25 diastolic"
-)
-LABEL_LARGE_RISE_DIASTOLIC = SourcedValue(
-    25, "mmHg", "spravato_pi", "rise of at least 40 mmHg systolic and/or 25 diastolic"
-)
-LABEL_LARGE_RISE_WINDOW = SourcedValue(
-    1.5, "h", "spravato_pi", "in the first 1.5 hours after a dose, at least once in 4 weeks"
-)
-LABEL_LARGE_RISE_ESKETAMINE = (8, 19)
+PEAK_MINUTES = _value("PEAK_MINUTES")
+PEAK_SYSTOLIC = _value("PEAK_SYSTOLIC")
+PEAK_DIASTOLIC = _value("PEAK_DIASTOLIC")
+INFUSION_MINUTES = _value("INFUSION_MINUTES")
+RETURN_WITHIN_IV = _value("RETURN_WITHIN_IV")
+LABEL_PEAK_MINUTES = _value("LABEL_PEAK_MINUTES")
+LABEL_RISE_LASTS = _value("LABEL_RISE_LASTS")
+LABEL_LARGE_RISE_SYSTOLIC = _value("LABEL_LARGE_RISE_SYSTOLIC")
+LABEL_LARGE_RISE_DIASTOLIC = _value("LABEL_LARGE_RISE_DIASTOLIC")
+LABEL_LARGE_RISE_WINDOW = _value("LABEL_LARGE_RISE_WINDOW")
+LABEL_LARGE_RISE_ESKETAMINE = DATA.label_large_rise_percent.esketamine
 """Per cent of esketamine-treated patients with such a rise (label section 5.6)."""
-LABEL_LARGE_RISE_PLACEBO = (1, 4)
+LABEL_LARGE_RISE_PLACEBO = DATA.label_large_rise_percent.placebo
 """Per cent of placebo-treated patients with such a rise (label section 5.6)."""
-RIVAPOSSE_INFUSIONS = SourcedValue(684, "infusions", "rivaposse2018", "66 patients; none stopped")
+RIVAPOSSE_INFUSIONS = _value("RIVAPOSSE_INFUSIONS")
 
 TIME_COURSE: tuple[TimePoint, ...] = (
     TimePoint(0.0, 0.0, 0.0, "baseline", "rivaposse2018", "Baseline (before the infusion)"),
@@ -144,12 +154,8 @@ its annotation instead of plotting it as a point. The points come from different
 settings (IV ketamine for the 30-minute mean, the esketamine label for how long the
 rise lasts), which is one more reason the line between them is only schematic."""
 
-BP_DELAY_GUIDE_SYSTOLIC = SourcedValue(
-    140, "mmHg", "spravato_pi", "general guide: weigh delaying SPRAVATO if BP above 140/90"
-)
-BP_DELAY_GUIDE_DIASTOLIC = SourcedValue(
-    90, "mmHg", "spravato_pi", "general guide: weigh delaying SPRAVATO if BP above 140/90"
-)
+BP_DELAY_GUIDE_SYSTOLIC = _value("BP_DELAY_GUIDE_SYSTOLIC")
+BP_DELAY_GUIDE_DIASTOLIC = _value("BP_DELAY_GUIDE_DIASTOLIC")
 
 
 def above_delay_guide(systolic: float, diastolic: float) -> bool:

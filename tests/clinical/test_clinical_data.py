@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ketatraining.clinical import evidence_data, monitoring, screening
+from ketatraining.clinical import evidence_data, hemodynamics, monitoring, screening
 from ketatraining.clinical.claims_register import Register
 from ketatraining.clinical.datafile import DATA_DIR, ClinicalDataError, load_data
 from ketatraining.quiz.loading import load_references
@@ -18,6 +18,7 @@ MODELS = {
     "monitoring.yaml": monitoring.MonitoringData,
     "evidence.yaml": evidence_data.EvidenceData,
     "claims.yaml": Register,
+    "hemodynamics.yaml": hemodynamics.HemodynamicsData,
 }
 
 
@@ -28,7 +29,7 @@ def test_every_data_file_validates(name: str) -> None:
 
 def test_the_python_modules_hold_no_clinical_literals() -> None:
     # The rules, vignettes, steps and claims come from the data files.
-    for module in (screening, monitoring, evidence_data):
+    for module in (screening, monitoring, evidence_data, hemodynamics):
         source = Path(module.__file__).read_text(encoding="utf-8")
         assert "*Fictional case.*" not in source.replace('r"^\\\\*Fictional case\\\\.\\\\*"', "")
         assert "careful consideration" not in source, module.__name__
@@ -43,6 +44,7 @@ def test_every_reference_key_in_the_data_is_in_the_bibliography() -> None:
     keys |= {k for c in evidence_data.CLAIMS for k in c.references}
     keys |= {v.reference for v in evidence_data.DATA.values.values()}
     keys |= {t.reference for t in screening.DATA.thresholds.values()}
+    keys |= {v.reference for v in hemodynamics.DATA.values.values()}
     assert keys <= known, keys - known
 
 
