@@ -34,6 +34,7 @@ from ketatraining.progress.records import AttemptRecord, Submission
 from ketatraining.quiz.grading import grade, score_quiz
 from ketatraining.quiz.model import AnyQuestion, Quiz
 from ketatraining.quiz.types import get_type
+from ketatraining.quiz.versions import grading_hash
 
 if TYPE_CHECKING:
     from ketatraining.progress.store import ProgressStore
@@ -150,7 +151,8 @@ def _take_quiz(cohort: DemoCohort, seed: int, learner: str, quiz: Quiz, theta: f
                 submission_id=uuid.uuid5(DEMO_NAMESPACE, name).hex, learner_id=learner,
                 quiz_id=quiz.id, question_id=question.id, attempt=attempt, response=response,
                 score=result.score, max_score=result.max_score, correct=result.correct,
-                duration_seconds=seconds, submitted_at=clock))
+                duration_seconds=seconds, submitted_at=clock,
+                question_hash=grading_hash(question)))
         finished = stop_at is None
         outcome = score_quiz(quiz, grades)
         cohort.attempts.append(AttemptRecord(

@@ -43,6 +43,8 @@ class LearnerQuizResult:
     passed: bool | None
     time_spent_seconds: float
     last_activity: datetime | None
+    regraded: bool = False
+    """Whether any attempt's total was changed by ``ketatraining regrade``."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -116,6 +118,7 @@ def learner_results(attempts: Iterable[AttemptRecord],
             passed=any(bool(r.passed) for r in finished) if finished else None,
             time_spent_seconds=round(spent, 3),
             last_activity=max(ends),
+            regraded=any(r.regraded for r in records),
         ))
     return rows
 

@@ -41,6 +41,12 @@ class Submission:
     correct: bool
     duration_seconds: float
     submitted_at: datetime
+    question_hash: str | None = None
+    """Hash of what grading read (``quiz.versions.grading_hash``); None in old stores."""
+    question_version: int | None = None
+    """Readable version number of that hash in this store (1, 2, ...); set when saved."""
+    regraded: bool = False
+    """True when ``score``/``correct`` come from a regrade (the original row is kept)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,8 @@ class AttemptRecord:
     max_score: float
     pass_mark: float
     passed: bool | None
+    regraded: bool = False
+    """True when ``score``/``passed`` come from a regrade (the original row is kept)."""
 
     @property
     def percent(self) -> float | None:

@@ -427,6 +427,8 @@ class ProgressStore:
 
         def work(connection: Connection) -> None:
             self._ensure_learner(connection, submission.learner_id)
+            version = question_version(connection, submission.quiz_id,
+                                       submission.question_id, submission.question_hash)
             self._insert_new(
                 connection, schema.responses, ["submission_id"],
                 submission_id=submission.submission_id,
@@ -440,6 +442,8 @@ class ProgressStore:
                 correct=submission.correct,
                 duration_seconds=submission.duration_seconds,
                 submitted_at=submission.submitted_at,
+                question_hash=submission.question_hash,
+                question_version=version,
             )
 
         self._run(work)
@@ -497,8 +501,13 @@ class ProgressStore:
                      "passed": a.passed}
                     for a in attempts])
             if submissions:
+                versions = {key: question_version(connection, *key) for key in
+                            {(s.quiz_id, s.question_id, s.question_hash) for s in submissions}}
                 connection.execute(insert(schema.responses), [
-                    {"submission_id": s.submission_id, "learner_id": s.learner_id,
+                    {"question_hash": s.question_hash,
+                     "question_version": versions[(s.quiz_id, s.question_id,
+                                                   s.question_hash)],
+                     "submission_id": s.submission_id, "learner_id": s.learner_id,
                      "quiz_id": s.quiz_id, "question_id": s.question_id,
                      "attempt": s.attempt, "response": json.dumps(s.response),
                      "score": s.score, "max_score": s.max_score, "correct": s.correct,
@@ -523,9 +532,11 @@ class ProgressStore:
 
         return self._run(work)
 
-    def responses(self, learner_id: str | None = None,
-                  quiz_id: str | None = None) -> list[Submission]:
-        """Answers in the order they were saved."""
+    def responses(self, learner_id: str | None = None, quiz_id: str | None = None,
+                  *, regraded: bool = True,
+                  connection: Connection | None = None) -> list[Submission]:
+        """Answers in the order they were saved, with regraded scores unless
+        ``regraded=False`` (then the scores as first given)."""
         table = schema.responses
 
         def work(connection: Connection) -> list[Submission]:
@@ -534,22 +545,18 @@ class ProgressStore:
                 query = query.where(table.c.learner_id == learner_id)
             if quiz_id is not None:
                 query = query.where(table.c.quiz_id == quiz_id)
+            latest = latest_regrades(connection, quiz_id) if regraded else {}
             return [
-                Submission(
-                    submission_id=row.submission_id, learner_id=row.learner_id,
-                    quiz_id=row.quiz_id, question_id=row.question_id, attempt=row.attempt,
-                    response=json.loads(row.response), score=row.score,
-                    max_score=row.max_score, correct=bool(row.correct),
-                    duration_seconds=row.duration_seconds,
-                    submitted_at=_aware(row.submitted_at),
-                )
+                _submission(row, latest.get(row.submission_id))
                 for row in connection.execute(query)
             ]
 
-        return self._run(work)
+        return work(connection) if connection is not None else self._run(work)
 
     def attempts(self, learner_id: str | None = None, quiz_id: str | None = None,
-                 *, finished_only: bool = False) -> list[AttemptRecord]:
+                 *, finished_only: bool = False, regraded: bool = True,
+                 connection: Connection | None = None) -> list[AttemptRecord]:
+        """Attempts by learner, quiz and number; totals as regraded unless ``regraded=False``."""
         table = schema.attempts
 
         def work(connection: Connection) -> list[AttemptRecord]:
@@ -561,18 +568,13 @@ class ProgressStore:
                 query = query.where(table.c.quiz_id == quiz_id)
             if finished_only:
                 query = query.where(table.c.finished_at.is_not(None))
+            latest = latest_attempt_regrades(connection, quiz_id) if regraded else {}
             return [
-                AttemptRecord(
-                    learner_id=row.learner_id, quiz_id=row.quiz_id, attempt=row.attempt,
-                    started_at=_aware(row.started_at),
-                    finished_at=_aware(row.finished_at) if row.finished_at else None,
-                    score=row.score, max_score=row.max_score, pass_mark=row.pass_mark,
-                    passed=None if row.passed is None else bool(row.passed),
-                )
+                _attempt(row, latest.get((row.learner_id, row.quiz_id, row.attempt)))
                 for row in connection.execute(query)
             ]
 
-        return self._run(work)
+        return work(connection) if connection is not None else self._run(work)
 
     def integrity_problems(self) -> list[str]:
         """SQLite's own integrity check ([] when sound); always [] for PostgreSQL."""
@@ -593,6 +595,83 @@ class ProgressStore:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+# -- question versions and regrades (store version 2) ------------------------------------
+def question_version(connection: Connection, quiz_id: str, question_id: str,
+                     question_hash: str | None) -> int | None:
+    """The readable number of a question's content hash, registered on first sight."""
+    if question_hash is None:
+        return None
+    table = schema.question_versions
+    for _ in range(20):
+        found = connection.execute(select(table.c.version).where(
+            table.c.quiz_id == quiz_id, table.c.question_id == question_id,
+            table.c.question_hash == question_hash)).scalar()
+        if found is not None:
+            return int(found)
+        highest = connection.execute(select(func.max(table.c.version)).where(
+            table.c.quiz_id == quiz_id, table.c.question_id == question_id)).scalar()
+        maker = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        statement = maker(table).values(
+            quiz_id=quiz_id, question_id=question_id, question_hash=question_hash,
+            version=(highest or 0) + 1, first_seen_at=utcnow(),
+        ).on_conflict_do_nothing().returning(table.c.version)
+        if connection.execute(statement).first() is not None:
+            return (highest or 0) + 1
+        # another kernel registered this hash or this number meanwhile: look again
+    msg = "Could not number the question's version (too many at once). Please try again."
+    raise StoreBusyError(msg)
+
+
+def latest_regrades(connection: Connection, quiz_id: str | None = None) -> dict[str, Any]:
+    """The newest regrade row per submission id (the answer's current score)."""
+    table = schema.regrades
+    query = select(table).order_by(table.c.id)
+    if quiz_id is not None:
+        query = query.where(table.c.quiz_id == quiz_id)
+    return {row.submission_id: row for row in connection.execute(query)}
+
+
+def latest_attempt_regrades(connection: Connection,
+                            quiz_id: str | None = None) -> dict[tuple[str, str, int], Any]:
+    """The newest regrade row per (learner, quiz, attempt): the attempt's current total."""
+    table = schema.attempt_regrades
+    query = select(table).order_by(table.c.id)
+    if quiz_id is not None:
+        query = query.where(table.c.quiz_id == quiz_id)
+    return {(row.learner_id, row.quiz_id, row.attempt): row for row in connection.execute(query)}
+
+
+def _submission(row: Any, regrade: Any | None) -> Submission:
+    return Submission(
+        submission_id=row.submission_id, learner_id=row.learner_id,
+        quiz_id=row.quiz_id, question_id=row.question_id, attempt=row.attempt,
+        response=json.loads(row.response),
+        score=row.score if regrade is None else regrade.new_score,
+        max_score=row.max_score if regrade is None else regrade.max_score,
+        correct=bool(row.correct if regrade is None else regrade.correct),
+        duration_seconds=row.duration_seconds,
+        submitted_at=_aware(row.submitted_at),
+        question_hash=row.question_hash if regrade is None else regrade.question_hash,
+        question_version=(row.question_version if regrade is None
+                          else regrade.question_version),
+        regraded=regrade is not None,
+    )
+
+
+def _attempt(row: Any, regrade: Any | None) -> AttemptRecord:
+    score, passed, max_score = row.score, row.passed, row.max_score
+    if regrade is not None:
+        score, passed, max_score = regrade.new_score, regrade.new_passed, regrade.max_score
+    return AttemptRecord(
+        learner_id=row.learner_id, quiz_id=row.quiz_id, attempt=row.attempt,
+        started_at=_aware(row.started_at),
+        finished_at=_aware(row.finished_at) if row.finished_at else None,
+        score=score, max_score=max_score, pass_mark=row.pass_mark,
+        passed=None if passed is None else bool(passed),
+        regraded=regrade is not None,
+    )
 
 
 def _sqlite_file(database: str | None, query: Any) -> str | None:

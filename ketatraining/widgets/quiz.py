@@ -38,6 +38,7 @@ from ketatraining.quiz.model import (
     TrueFalse,
 )
 from ketatraining.quiz.types import get_type
+from ketatraining.quiz.versions import grading_hash
 from ketatraining.text import markdown_to_html, plain_text
 from ketatraining.widgets import wording
 from ketatraining.widgets.messages import friendly, message_html, message_widget
@@ -348,7 +349,7 @@ class QuizWidget(widgets.VBox):
                 response=response, score=result.score, max_score=result.max_score,
                 correct=result.correct,
                 duration_seconds=round(time.monotonic() - view.started, 3),
-                submitted_at=utcnow()))
+                submitted_at=utcnow(), question_hash=grading_hash(view.question)))
         except StoreError as error:
             view.message.value = message_html("notice", wording.SAVE_FAILED.format(
                 reason=str(error)))

@@ -183,8 +183,9 @@ def test_results_json_and_csv(capsys: pytest.CaptureFixture[str], store_url: str
     assert data["quizzes"][0]["pass_rate"] == 0.0
     code, out, _ = run(capsys, "results", "--db", store_url, "--format", "csv")
     assert out[0] == ("learner_id,quiz_id,attempts,finished,best_percent,last_percent,"
-                      "pass_mark,passed,time_spent_seconds,last_activity")
-    assert out[1] == "ann,zz-mini,2,2,100.0,100.0,60.0,true,420.0,2026-01-05T10:03:00+00:00"
+                      "pass_mark,passed,time_spent_seconds,last_activity,regraded")
+    assert out[1] == ("ann,zz-mini,2,2,100.0,100.0,60.0,true,420.0,2026-01-05T10:03:00+00:00,"
+                      "false")
 
 
 def test_results_errors_are_one_sentence(capsys: pytest.CaptureFixture[str], store_url: str,

@@ -77,12 +77,16 @@ def run(args: argparse.Namespace) -> int:
         print(out.getvalue(), end="")
         return EXIT_OK
     passed = {True: "yes", False: "no", None: "-"}
+    mark = {True: "*", False: ""}
     lines = t.table(
         ["learner", "quiz", "attempts", "best %", "last %", "passed", "time"],
-        [[r.learner_id, r.quiz_id, str(r.attempts), t.fmt(r.best_percent),
-          t.fmt(r.last_percent), passed[r.passed], t.duration(r.time_spent_seconds)]
+        [[r.learner_id, r.quiz_id, str(r.attempts), t.fmt(r.best_percent) + mark[r.regraded],
+          t.fmt(r.last_percent) + mark[r.regraded], passed[r.passed],
+          t.duration(r.time_spent_seconds)]
          for r in rows],
         right=(2, 3, 4, 6))
+    if any(r.regraded for r in rows):
+        lines.append("* regraded: scores after 'ketatraining regrade' (originals are kept).")
     lines += ["", *t.table(
         ["quiz", "learners", "finished", "passed", "pass rate", "mean best %", "median time"],
         [[s.quiz_id, str(s.learners), str(s.finished_learners), str(s.passed_learners),

@@ -1,0 +1,136 @@
+"""``ketatraining regrade QUIZ``: re-score stored answers after fixing a key, with an audit."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ketatraining.cli.commands._trainer import DB_HELP
+from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
+
+if TYPE_CHECKING:
+    from ketatraining.progress.regrade import RegradeReport
+    from ketatraining.progress.store import ProgressStore
+
+SHOWN = 50
+"""Rows listed per table; the counts above them are always complete."""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "regrade",
+        help="re-score stored answers to a quiz after fixing its key, with an audit trail",
+        description="Re-mark every stored answer to QUIZ with the quiz file as it is now "
+        "(after fixing a wrong key, a weight or a tolerance) and show what changes: "
+        "learner, attempt, old and new score, and every pass/fail that flips. The "
+        "original answers are never altered or deleted: each change is appended to an "
+        "audit (kt_regrades, kt_attempt_regrades) in one transaction, and results, stats "
+        "and completion records use the regraded scores from then on. Regrading again "
+        "changes nothing. --dry-run shows the changes without writing anything.",
+        epilog=examples(
+            "ketatraining regrade risks --dry-run",
+            "ketatraining regrade risks",
+            "ketatraining regrade quizzes/risks.yaml --db postgresql+psycopg://trainer@db/course",
+        ),
+        formatter_class=EXAMPLES_FORMATTER,
+    )
+    parser.add_argument("quiz", metavar="QUIZ", help="quiz id or file")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="only show what would change; write nothing")
+    parser.add_argument("--db", metavar="URL", help=DB_HELP)
+    parser.set_defaults(func=run)
+
+
+def _open(url: str | None, dry_run: bool) -> ProgressStore:
+    from sqlalchemy.engine import make_url
+
+    from ketatraining.cli.commands._trainer import open_existing_store, store_url
+    from ketatraining.errors import KetaTrainingError, StoreBusyError, StoreUnavailableError
+    from ketatraining.progress.store import ProgressStore
+
+    if dry_run:
+        return open_existing_store(url)
+    url = store_url(url)
+    reader = open_existing_store(url)  # the same checks: exists, not from a newer release
+    reader.close()
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and database and not database.startswith("file:"):
+        path = Path(database)
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            msg = (f"The progress store {database} is read-only, so nothing was regraded; "
+                   "run regrade with write access to it (or add --dry-run to only see the "
+                   "changes).")
+            raise KetaTrainingError(msg)
+    try:
+        return ProgressStore(url, create_folder=False)
+    except StoreBusyError:
+        msg = (f"The progress store {url} is busy (another regrade, or a long write), so "
+               "nothing was regraded; run it again in a minute.")
+        raise KetaTrainingError(msg) from None
+    except StoreUnavailableError as error:
+        msg = f"Nothing was regraded. {error} (--dry-run only reads.)"
+        raise KetaTrainingError(msg) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from ketatraining.cli import EXIT_OK
+    from ketatraining.progress.records import current_learner
+    from ketatraining.progress.regrade import regrade
+    from ketatraining.quiz.loading import load_quiz
+
+    quiz = load_quiz(args.quiz)
+    with _open(args.db, args.dry_run) as store:
+        report = regrade(store, quiz, dry_run=args.dry_run, by=current_learner())
+        where = store.display_url
+    print("\n".join(describe(report, f"{quiz.id} ({quiz.title})", where)))
+    return EXIT_OK
+
+
+def _score(value: float | None) -> str:
+    from ketatraining.cli.commands._trainer import fmt
+
+    return fmt(value, 2)
+
+
+def describe(report: RegradeReport, label: str, where: str) -> list[str]:
+    """The lines the command prints (also used by the dashboard and tests)."""
+    from ketatraining.cli.commands._trainer import fmt, table
+
+    lines = [(f"Quiz {label}: {report.answers_checked} stored answer(s) re-marked against "
+              "the quiz file as it is now.")]
+    if not report.changed:
+        lines.append("Nothing changes: every stored score already matches the quiz.")
+        return lines
+    lines.append(f"{len(report.answers)} answer(s) change, {len(report.attempts)} attempt "
+                 f"total(s) change, {len(report.pass_changes)} pass/fail result(s) change.")
+    lines.append("")
+    rows = [[c.learner_id, str(c.attempt), c.question_id, _score(c.old_score),
+             _score(c.new_score), _score(c.max_score)] for c in report.answers[:SHOWN]]
+    lines += table(["learner", "attempt", "question", "old", "new", "of"], rows,
+                   right=(1, 3, 4, 5))
+    if len(report.answers) > SHOWN:
+        lines.append(f"... and {len(report.answers) - SHOWN} more answer(s).")
+    passed = {True: "passed", False: "failed", None: "unfinished"}
+    if report.attempts:
+        lines.append("")
+        rows = [[c.learner_id, str(c.attempt), fmt(c.old_percent, 1, "%"),
+                 fmt(c.new_percent, 1, "%"),
+                 passed[c.old_passed] + (" -> " + passed[c.new_passed]
+                                         if c.pass_changed else "")]
+                for c in report.attempts[:SHOWN]]
+        lines += table(["learner", "attempt", "old %", "new %", "result"], rows,
+                       right=(1, 2, 3))
+        if len(report.attempts) > SHOWN:
+            lines.append(f"... and {len(report.attempts) - SHOWN} more attempt(s).")
+    lines.append("")
+    if report.dry_run:
+        lines.append("Dry run: nothing was written. Run without --dry-run to apply these "
+                     "changes.")
+    else:
+        lines.append(f"Regraded in {where}: audit run {report.run_id}; the original "
+                     "answers are kept, and results, stats and completion records now use "
+                     "the new scores.")
+    return lines
