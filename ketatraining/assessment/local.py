@@ -52,6 +52,7 @@ from ketatraining.progress.summary import QuizSummary, summarise
 from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.grading import Grade, grade, score_quiz
 from ketatraining.quiz.model import Question, Quiz
+from ketatraining.quiz.versions import grading_hash
 from ketatraining.text import markdown_to_html, plain_text
 
 __all__ = ["LocalAssessment", "open_assessment", "public_data", "question_label"]
@@ -388,7 +389,8 @@ class LocalAssessment:
             submission_id=new_submission_id(), learner_id=self._learner, quiz_id=quiz.id,
             question_id=question_id, attempt=current.attempt or 0, response=value,
             score=result.score, max_score=result.max_score, correct=result.correct,
-            duration_seconds=round(seconds, 3), submitted_at=utcnow())
+            duration_seconds=round(seconds, 3), submitted_at=utcnow(),
+            question_hash=grading_hash(quiz.question(question_id)))
         item = answer_item(submission, round_key=current.key, attempt=current.attempt,
                            max_score=quiz.max_score, pass_mark=quiz.pass_mark)
         return self._write(item, current)

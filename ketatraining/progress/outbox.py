@@ -82,7 +82,8 @@ class Pending:
             question_id=data["question_id"], attempt=self.attempt, response=data["response"],
             score=float(data["score"]), max_score=float(data["question_max_score"]),
             correct=bool(data["correct"]), duration_seconds=float(data["duration_seconds"]),
-            submitted_at=datetime.fromisoformat(data["submitted_at"]))
+            submitted_at=datetime.fromisoformat(data["submitted_at"]),
+            question_hash=data.get("question_hash"))
 
 
 def answer_item(submission: Submission, *, round_key: str, attempt: int | None,
@@ -95,7 +96,8 @@ def answer_item(submission: Submission, *, round_key: str, attempt: int | None,
         data={"question_id": submission.question_id, "response": submission.response,
               "score": submission.score, "question_max_score": submission.max_score,
               "correct": submission.correct, "duration_seconds": submission.duration_seconds,
-              "submitted_at": submission.submitted_at.isoformat()})
+              "submitted_at": submission.submitted_at.isoformat(),
+              "question_hash": submission.question_hash})
 
 
 def finish_item(*, round_key: str, learner_id: str, quiz_id: str, attempt: int | None,

@@ -394,3 +394,19 @@ def test_a_completion_record_uses_the_regraded_pass(cohort: tuple[str, Path]) ->
         regrade(store, quiz)
         assert _first_pass(store.attempts("bob"), quiz.id) is None  # bob no longer passed
         assert _first_pass(store.attempts("cara"), quiz.id) is not None
+
+
+def test_the_local_assessment_stores_the_question_version(practice_quiz: Path,
+                                                          isolated_store: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketatraining.assessment.local import LocalAssessment
+
+    monkeypatch.setenv("KETATRAINING_QUIZ_DIR", str(practice_quiz.parent))
+    quiz = load_quiz(practice_quiz)
+    with ProgressStore(isolated_store) as store:
+        assessment = LocalAssessment(store=store, learner_id="eve")
+        state = assessment.start("practice")
+        assessment.submit("practice", state.attempt_id, "bp", True)
+        (answer,) = store.responses(learner_id="eve")
+    assert answer.question_hash == grading_hash(quiz.question("bp"))
+    assert answer.question_version == 1
