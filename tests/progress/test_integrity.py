@@ -44,7 +44,11 @@ def _damage_the_middle(path: Path) -> None:
     data[middle:middle + 64] = b"\xa5" * 64
     path.write_bytes(bytes(data))
     with contextlib.closing(sqlite3.connect(path)) as connection:
-        assert connection.execute("PRAGMA quick_check").fetchall() != [("ok",)]
+        try:
+            found = connection.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError:  # so damaged that the check itself gives up
+            found = []
+        assert found != [("ok",)]
 
 
 def _answer(url: str, count: int) -> None:
