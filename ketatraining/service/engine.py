@@ -34,11 +34,12 @@ from ketatraining.assessment.protocol import (
 from ketatraining.errors import StoreError
 from ketatraining.progress import schema as store_schema
 from ketatraining.progress.records import AttemptRecord, utcnow
-from ketatraining.progress.store import ProgressStore
+from ketatraining.progress.store import ProgressStore, question_version
 from ketatraining.progress.summary import summarise
 from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.grading import QuizResult
 from ketatraining.quiz.model import Quiz
+from ketatraining.quiz.versions import grading_hash
 from ketatraining.service import schema
 
 log = logging.getLogger("ketatraining.service")
@@ -224,11 +225,14 @@ class Engine:
                 number = row.attempt
             # One statement stores the answer unless it is a retry (same submission id) or
             # the question was already answered in this attempt (the first answer stands).
+            version_hash = grading_hash(question)  # which version was answered (regrade)
             stored = connection.execute(_insert_new(connection, responses).values(
                 submission_id=submission_id, learner_id=learner, quiz_id=quiz_id,
                 question_id=question_id, attempt=number, response=json.dumps(value),
                 score=result.score, max_score=result.max_score, correct=result.correct,
                 duration_seconds=float(duration), submitted_at=utcnow(),
+                question_hash=version_hash, question_version=question_version(
+                    connection, quiz_id, question_id, version_hash),
             ).returning(responses.c.id)).scalar()
             if stored is None:
                 retry = self._by_submission(connection, submission_id)

@@ -410,3 +410,18 @@ def test_the_local_assessment_stores_the_question_version(practice_quiz: Path,
         (answer,) = store.responses(learner_id="eve")
     assert answer.question_hash == grading_hash(quiz.question("bp"))
     assert answer.question_version == 1
+
+
+def test_the_course_server_stores_the_question_version(practice_quiz: Path,
+                                                       tmp_path: Path) -> None:
+    from ketatraining.service.engine import Engine
+
+    quiz = load_quiz(practice_quiz)
+    url = f"sqlite:///{tmp_path / 'service.db'}"
+    engine = Engine(url, {quiz.id: quiz})
+    engine.submit("bob", quiz.id, None, "bp", True)
+    engine.close()
+    with ProgressStore(url) as store:
+        (answer,) = store.responses()
+    assert (answer.question_hash, answer.question_version) == (
+        grading_hash(quiz.question("bp")), 1)
