@@ -22,7 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ketatraining.clinical import evidence_data, mechanism, monitoring, screening
+from ketatraining.clinical import evidence_data, mechanism, monitoring, pharmacology, screening
 from ketatraining.clinical.claims_register import section_units
 
 OUT = ROOT / "ketatraining" / "clinical" / "data" / "claims.yaml"
@@ -164,6 +164,13 @@ def main() -> int:
                            "references": [action.reference],
                            "locations": [f"widget:monitoring/{step.id}/{action.id}"],
                            "reviewed": REVIEWED})
+    for route in pharmacology.ROUTES.values():
+        values = [route.bioavailability, *route.other_estimates]
+        claims.append({"id": f"route-{route.key}",
+                       "claim": f"{route.label}: bioavailability "
+                                + ", ".join(f"{v.value:g}% ({v.note})" for v in values) + ".",
+                       "references": sorted({v.reference for v in values}),
+                       "locations": [f"widget:routes/{route.key}"], "reviewed": REVIEWED})
     for step in mechanism.PATHWAY:
         claims.append({"id": f"pathway-{step.key}", "claim": _first_sentence(step.detail),
                        "references": list(step.references),

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 import yaml
 
-from ketatraining.clinical import evidence_data, mechanism, monitoring, screening
+from ketatraining.clinical import evidence_data, mechanism, monitoring, pharmacology, screening
 from ketatraining.clinical.claims_register import load_register, section_units
 from ketatraining.quiz.loading import load_references
 
@@ -41,6 +41,7 @@ WIDGET_UNITS = (
     | {f"widget:monitoring/{s.id}/{a.id}" for s in monitoring.SESSION for a in s.actions}
     | {f"widget:claims/{c.key}" for c in evidence_data.CLAIMS}
     | {f"widget:pathway/{s.key}" for s in mechanism.PATHWAY}
+    | {f"widget:routes/{key}" for key in pharmacology.ROUTES}
 )
 ALL_UNITS = set(QUESTIONS) | set(SECTIONS) | WIDGET_UNITS
 
