@@ -11,8 +11,9 @@ would spread them.
 Reported per scenario: submissions per second, p50/p95/p99 latency of the answer
 requests, errors, and from the database afterwards the answers acknowledged but not
 stored (lost) and stored more than once (duplicated). Every run is bounded: one pass
-through the quiz (6 questions, about 35 s), a 30 s client timeout, and the whole script
-stops its servers when it ends.
+through the quiz (6 questions, 30 s) plus 30 s, after which unfinished learners are
+cancelled and their remaining answers reported as not completed; a 10 s client timeout
+per request; the script stops its servers when it ends.
 
     .venv/bin/python benchmarks/bench_service.py                 # 100, 500, 1000 x 1 and 2 replicas
     .venv/bin/python benchmarks/bench_service.py --learners 100 --replicas 1   # a quick look
@@ -24,6 +25,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import random
 import statistics
 import sys
@@ -37,6 +39,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 QUESTIONS = 6
 INTERVAL = 5.0
+DEADLINE_SLACK = 30.0
 QUIZ_ID = "bench"
 
 
@@ -88,7 +91,7 @@ async def make_users(stack: object, count: int, prefix: str) -> dict[str, str]:
 
 async def learner(client: object, base: str, token: str, t0: float,
                   latencies: list[float], acked: list[tuple[str, str]], errors: list[str],
-                  name: str) -> None:
+                  name: str, attempted: list[int]) -> None:
     import httpx
 
     headers = {"Authorization": f"token {token}"}
@@ -107,6 +110,7 @@ async def learner(client: object, base: str, token: str, t0: float,
                     "response": "a" if random.random() < 0.7 else "b",
                     "submission_id": uuid.uuid4().hex, "seconds": 3.0}
             began = time.perf_counter()
+            attempted.append(1)
             try:
                 reply = await client.post(base + f"api/quizzes/{QUIZ_ID}/submit",  # type: ignore[attr-defined]
                                           json=body, headers=headers)
@@ -135,7 +139,7 @@ async def scenario(stack: object, urls: list[str], count: int, label: str) -> di
     tokens = await make_users(stack, count, f"{label}-")
     names = sorted(tokens)
     limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(10, pool=10), limits=limits) as client:
         gate = asyncio.Semaphore(50)
 
         async def warm(name: str, base: str) -> None:  # the service's token cache
@@ -144,12 +148,20 @@ async def scenario(stack: object, urls: list[str], count: int, label: str) -> di
 
         await asyncio.gather(*(warm(n, urls[i % len(urls)]) for i, n in enumerate(names)))
         latencies: list[float] = []
+        attempted: list[int] = []
         acked: list[tuple[str, str]] = []
         errors: list[str] = []
         t0 = time.monotonic() + 1.0
         began = time.monotonic()
-        await asyncio.gather(*(learner(client, urls[i % len(urls)], tokens[n], t0, latencies,
-                                       acked, errors, n) for i, n in enumerate(names)))
+        tasks = [asyncio.create_task(learner(client, urls[i % len(urls)], tokens[n], t0,
+                                             latencies, acked, errors, n, attempted))
+                 for i, n in enumerate(names)]
+        # Bounded: the quiz takes QUESTIONS * INTERVAL; whatever has not finished
+        # DEADLINE_SLACK seconds later is cancelled and counted as not completed.
+        _, pending = await asyncio.wait(tasks, timeout=QUESTIONS * INTERVAL + DEADLINE_SLACK)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         elapsed = time.monotonic() - began
     stored = stored_answers(stack, f"{label}-")
     lost = len(set(acked) - set(stored))
@@ -162,6 +174,7 @@ async def scenario(stack: object, urls: list[str], count: int, label: str) -> di
         "p99_ms": round(1000 * percentile(latencies, 0.99), 1),
         "mean_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None,
         "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
+        "not_completed": count * QUESTIONS - len(attempted),
         "acknowledged": len(acked), "lost": lost, "duplicated": duplicated,
     }
 
@@ -207,11 +220,12 @@ def main() -> int:
                     results.append(figures)
                     print(json.dumps(figures), flush=True)
     print()
-    print("learners replicas  subm/s   p50 ms   p95 ms   p99 ms  errors  lost  dup")
+    print(f"machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print("learners replicas  subm/s   p50 ms   p95 ms   p99 ms  errors  not done  lost  dup")
     for r in results:
         print(f"{r['learners']:>8} {r['replicas']:>8} {r['submissions_per_s']:>7} "
               f"{r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7} "
-              f"{r['lost']:>5} {r['duplicated']:>4}")
+              f"{r['not_completed']:>9} {r['lost']:>5} {r['duplicated']:>4}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

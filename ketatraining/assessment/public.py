@@ -13,6 +13,7 @@ rebuild from the learner, quiz and attempt number. Nothing returned by
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from collections.abc import Mapping
 from typing import Any
@@ -72,13 +73,41 @@ def grade_response(question: Question, value: Any) -> Grade:
     return grade(question, value)
 
 
+class Rendered:
+    """Feedback and explanation HTML, rendered once per question and answer.
+
+    Markdown rendering is most of a request's work on the server; the same question and
+    answer always render the same HTML, so a bounded cache serves repeats.
+    """
+
+    def __init__(self, references: Mapping[str, Reference], size: int = 20_000) -> None:
+        self.references, self.size = references, size
+        self._explanations: dict[int, str] = {}
+        self._feedback: dict[tuple[int, str, float], str] = {}
+
+    def explanation(self, question: Question) -> str:
+        key = id(question)
+        if key not in self._explanations:
+            self._explanations[key] = explanation_html(question, self.references)
+        return self._explanations[key]
+
+    def feedback(self, question: Question, result: Grade, value: Any) -> str:
+        key = (id(question), json.dumps(value, sort_keys=True), result.score)
+        text = self._feedback.get(key)
+        if text is None:
+            if len(self._feedback) >= self.size:
+                self._feedback.clear()
+            text = self._feedback[key] = feedback_html(question, result, value)
+        return text
+
+
 def checked(question: Question, value: Any, result: Grade, save: SaveStatus,
-            attempt_id: str | None, references: Mapping[str, Reference]) -> Checked:
+            attempt_id: str | None, rendered: Rendered) -> Checked:
     """The graded answer with its feedback: call only after the answer is stored."""
     kind, _ = verdict(result)
     return Checked(
         question_id=question.id, response=value, score=result.score,
         max_score=result.max_score, verdict=kind,
-        feedback_html=feedback_html(question, result, value),
-        explanation_html=explanation_html(question, references), save=save,
+        feedback_html=rendered.feedback(question, result, value),
+        explanation_html=rendered.explanation(question), save=save,
         attempt_id=attempt_id)

@@ -62,6 +62,7 @@ class Engine:
                  references: Mapping[str, Reference] | None = None) -> None:
         self.quizzes = quizzes
         self.references = references or {}
+        self.rendered = public.Rendered(self.references)  # quizzes never change while running
         store = ProgressStore(url)  # creates or migrates the progress tables
         self.store = store
         self.url = url
@@ -149,7 +150,7 @@ class Engine:
         result = public.grade_response(question, value)
         stored = type(result)(row.score, row.max_score, result.feedback)  # the stored mark rules
         return public.checked(question, value, stored, SAVED, str(row.attempt),
-                              self.references)
+                              self.rendered)
 
     def _blocked(self, quiz: Quiz, used: int) -> str | None:
         if quiz.max_attempts is not None and used >= quiz.max_attempts:
@@ -247,7 +248,7 @@ class Engine:
         stored, number = self._run(work)  # committed: only now may feedback leave the server
         if stored is not None:
             return self._checked_from_row(quiz, stored)
-        return public.checked(question, value, result, SAVED, str(number), self.references)
+        return public.checked(question, value, result, SAVED, str(number), self.rendered)
 
     @staticmethod
     def _by_submission(connection: Connection, submission_id: str) -> Any:
