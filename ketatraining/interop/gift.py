@@ -51,9 +51,12 @@ from ketatraining.interop.yaml_writer import (
 )
 from ketatraining.quiz.model import (
     AnyQuestion,
+    Matching,
     MultipleChoice,
     Numeric,
+    Ordering,
     Quiz,
+    ShortAnswer,
     SingleChoice,
     TrueFalse,
 )
@@ -839,7 +842,15 @@ def _question_meta(question: AnyQuestion) -> dict[str, Any]:
             if question.relative_tolerance is not None:
                 meta["tolerance"] = question.tolerance
                 meta["relative_tolerance"] = question.relative_tolerance
-        case TrueFalse():
+        case Matching():
+            meta["items"] = [{"id": i.id, "answer": i.answer} for i in question.items]
+            meta["answer_ids"] = [a.id for a in question.answers]
+            meta["feedback_correct"] = question.feedback_correct
+            meta["feedback_incorrect"] = question.feedback_incorrect
+        case ShortAnswer():
+            meta["case_sensitive"] = question.case_sensitive
+            meta["feedback_incorrect"] = question.feedback_incorrect
+        case TrueFalse() | Ordering():
             pass
         case _:
             assert_never(question)
@@ -892,7 +903,41 @@ def _split_blank(prompt: str) -> tuple[str, str]:
     return escaped, ""
 
 
+
+def _matching_lines(question: Matching) -> list[str]:
+    """Moodle's GIFT matching: '=item -> answer'; an answer no item uses is '= -> answer'."""
+    text = {a.id: a.text for a in question.answers}
+    lines = [f"\t={_escape(i.text)} -> {_escape(text.get(i.answer, i.answer))}"
+             for i in question.items]
+    used = {i.answer for i in question.items}
+    lines += [f"\t= -> {_escape(a.text)}" for a in question.answers if a.id not in used]
+    return lines
+
+
+def _short_answer_lines(question: ShortAnswer, grades: GradeChecker) -> list[str]:
+    """All answers start with '=': Moodle reads a short answer (its '*' is a wildcard too)."""
+    lines = []
+    for index, answer in enumerate(question.answers, start=1):
+        credit = grades.grade(answer.credit, question.id, f"accepted answer {index}",
+                              limit_0_100=True)
+        feedback = f"#{_escape(answer.feedback)}" if answer.feedback else ""
+        lines.append(f"\t=%{_plain(credit)}%{_escape(answer.text)}{feedback}")
+    return lines
+
+
+GIFT_CANNOT = ("ordering",)
+"""Question types GIFT has no syntax for: the export leaves them out with a KE002 warning."""
+
+
 def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
+    if isinstance(question, Ordering):
+        grades.problems.append(Problem(
+            "KE002", f"Question '{question.id}' ({question.type}) is left out: GIFT cannot "
+            "express it.", grades.path, question=question.id,
+            hint="Export the quiz as QTI to keep it, or import it into Moodle another way.",
+            severity="warning"))
+        return (f"// ketatraining: question '{question.id}' ({question.type}) is left out: "
+                "GIFT cannot express it. Export the quiz as QTI to keep it.")
     lines = [f"// [id:{_tag(question.id)}]"]
     lines += [f"// [tag:{_tag(tag)}]" for tag in question.tags if not _TAG_UNSAFE.search(tag)]
     lines.append(META_PREFIX + " " + _json(_question_meta(question)))
@@ -911,6 +956,12 @@ def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
             lines += [head + "{#", *_numeric_lines(question, grades), general, close]
         case SingleChoice() | MultipleChoice():
             lines += [head + "{", *_choice_lines(question, grades), general, close]
+        case Matching():
+            lines += [head + "{", *_matching_lines(question), general, close]
+        case ShortAnswer():
+            lines += [head + "{", *_short_answer_lines(question, grades), general, close]
+        case Ordering():
+            pass  # returned above
         case _:
             assert_never(question)
     return "\n".join(lines)

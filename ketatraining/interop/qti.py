@@ -19,6 +19,7 @@ ElementTree, so nothing a trainer writes is ever pasted into XML as a string.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tempfile
@@ -31,9 +32,12 @@ from xml.etree import ElementTree as ET
 from ketatraining.interop.common import check_output_folder, meta_comment_text
 from ketatraining.quiz.model import (
     AnyQuestion,
+    Matching,
     MultipleChoice,
     Numeric,
+    Ordering,
     Quiz,
+    ShortAnswer,
     SingleChoice,
     TrueFalse,
 )
@@ -310,6 +314,183 @@ def _numeric_item(item: ET.Element, question: Numeric) -> None:
     _set(processing, "EXPLANATION", identifier="shown")
 
 
+def _score_plus(parent: ET.Element, amount: float) -> None:
+    """SCORE = SCORE + amount."""
+    total = ET.Element("qti-sum")
+    total.append(_variable("SCORE"))
+    _value(total, "qti-base-value", _num(amount), base_type="float")
+    _set(parent, "SCORE", total)
+
+
+def _feedback_blocks(body: ET.Element, feedbacks: list[tuple[str, str]]) -> None:
+    for identifier, text in feedbacks:
+        block = _el(body, "qti-feedback-block", outcome_identifier="FEEDBACK",
+                    identifier=identifier, show_hide="show")
+        _content(_el(block, "qti-content-body"), text, inline=False)
+
+
+def _matching_item(item: ET.Element, question: Matching) -> None:
+    """qti-match-interaction: directed pairs 'item answer', each right pair worth its share."""
+    declaration = _el(item, "qti-response-declaration", identifier="RESPONSE",
+                      cardinality="multiple", base_type="directedPair")
+    correct = _el(declaration, "qti-correct-response")
+    mapping = _el(declaration, "qti-mapping", lower_bound="0",
+                  upper_bound=_num(question.points), default_value="0")
+    share = question.points / len(question.items)
+    for entry in question.items:
+        pair = f"{_identifier(entry.id, 'choice-')} {_identifier(entry.answer, 'choice-')}"
+        _value(correct, "qti-value", pair)
+        _el(mapping, "qti-map-entry", map_key=pair, mapped_value=_num(share))
+    _outcomes(item, question, "single")
+    body = _el(item, "qti-item-body")
+    interaction = _el(body, "qti-match-interaction", response_identifier="RESPONSE",
+                      shuffle="true", max_associations=str(len(question.items)),
+                      min_associations="0")
+    _content(_el(interaction, "qti-prompt"), question.prompt, inline=False)
+    sources = _el(interaction, "qti-simple-match-set")
+    for entry in question.items:
+        _content(_el(sources, "qti-simple-associable-choice",
+                     identifier=_identifier(entry.id, "choice-"), match_max="1"),
+                 entry.text, inline=True)
+    targets = _el(interaction, "qti-simple-match-set")
+    for answer in question.answers:
+        _content(_el(targets, "qti-simple-associable-choice",
+                     identifier=_identifier(answer.id, "choice-"),
+                     match_max=str(len(question.items))), answer.text, inline=True)
+    _feedback_blocks(body, [("correct", question.feedback_correct),
+                            ("incorrect", question.feedback_incorrect)])
+    processing = _el(item, "qti-response-processing")
+    condition = _el(processing, "qti-response-condition")
+    empty = _el(condition, "qti-response-if")
+    _el(empty, "qti-is-null").append(_variable("RESPONSE"))
+    _set(empty, "SCORE", number=0)
+    _set(empty, "FEEDBACK", identifier="incorrect")
+    right = _el(condition, "qti-response-else-if")
+    matches = _el(right, "qti-match")
+    matches.append(_variable("RESPONSE"))
+    _el(matches, "qti-correct", identifier="RESPONSE")
+    _set(right, "SCORE", number=question.points)
+    _set(right, "FEEDBACK", identifier="correct")
+    otherwise = _el(condition, "qti-response-else")
+    _set(otherwise, "SCORE", ET.Element("qti-map-response", {"identifier": "RESPONSE"}))
+    _set(otherwise, "FEEDBACK", identifier="incorrect")
+    _set(processing, "EXPLANATION", identifier="shown")
+
+
+_XSD_SPECIAL = set("\\|.-^?*+{}()[]")
+
+
+def _xsd_pattern(pattern: str, case_sensitive: bool) -> str:
+    """A short_answer wildcard pattern as an XML Schema regex (anchored by definition)."""
+    from ketatraining.quiz.types.short_answer import tokens
+
+    parts = []
+    for token in tokens(" ".join(pattern.split())):
+        if token is None:
+            parts.append(".*")
+        elif not case_sensitive and token.lower() != token.upper():
+            parts.append(f"[{_xsd_char(token.lower())}{_xsd_char(token.upper())}]")
+        else:
+            parts.append(_xsd_char(token))
+    return "".join(parts)
+
+
+def _xsd_char(char: str) -> str:
+    return "\\" + char if char in _XSD_SPECIAL else char
+
+
+def _short_answer_item(item: ET.Element, question: ShortAnswer) -> None:
+    """qti-text-entry-interaction: accepted answers tried from the highest credit down;
+    exact answers with qti-string-match, wildcard ones with qti-pattern-match."""
+    from ketatraining.quiz.types.short_answer import has_wildcard, literal
+
+    declaration = _el(item, "qti-response-declaration", identifier="RESPONSE",
+                      cardinality="single", base_type="string")
+    best = max(question.answers, key=lambda a: a.credit)
+    _value(_el(declaration, "qti-correct-response"), "qti-value", literal(best.text))
+    _outcomes(item, question, "single")
+    body = _el(item, "qti-item-body")
+    _content(_el(body, "div"), question.prompt, inline=False)
+    _el(_el(body, "p"), "qti-text-entry-interaction", response_identifier="RESPONSE",
+        expected_length="30")
+    order = sorted(range(len(question.answers)), key=lambda i: -question.answers[i].credit)
+    _feedback_blocks(body, [(f"answer-{i + 1}", feedback) for i in order
+                            if (feedback := question.answers[i].feedback)]
+                     + [("incorrect", question.feedback_incorrect)])
+    processing = _el(item, "qti-response-processing")
+    condition = _el(processing, "qti-response-condition")
+    empty = _el(condition, "qti-response-if")
+    _el(empty, "qti-is-null").append(_variable("RESPONSE"))
+    _set(empty, "SCORE", number=0)
+    _set(empty, "FEEDBACK", identifier="incorrect")
+    case = "true" if question.case_sensitive else "false"
+    for index in order:
+        answer = question.answers[index]
+        branch = _el(condition, "qti-response-else-if")
+        if has_wildcard(answer.text):
+            test = _el(branch, "qti-pattern-match",
+                       pattern=_xsd_pattern(answer.text, question.case_sensitive))
+            test.append(_variable("RESPONSE"))
+        else:
+            test = _el(branch, "qti-string-match", case_sensitive=case)
+            test.append(_variable("RESPONSE"))
+            _value(test, "qti-base-value", " ".join(literal(answer.text).split()),
+                   base_type="string")
+        _set(branch, "SCORE", number=question.points * min(100.0, max(0.0, answer.credit)) / 100)
+        _set(branch, "FEEDBACK", identifier=f"answer-{index + 1}")
+    otherwise = _el(condition, "qti-response-else")
+    _set(otherwise, "SCORE", number=0)
+    _set(otherwise, "FEEDBACK", identifier="incorrect")
+    _set(processing, "EXPLANATION", identifier="shown")
+
+
+def _ordering_item(item: ET.Element, question: Ordering) -> None:
+    """qti-order-interaction; relative_to_next adds points/(n-1) for each step that
+    directly precedes the step that truly follows it, as the course grades it."""
+    ids = [_identifier(s.id, "choice-") for s in question.steps]
+    declaration = _el(item, "qti-response-declaration", identifier="RESPONSE",
+                      cardinality="ordered", base_type="identifier")
+    correct = _el(declaration, "qti-correct-response")
+    for identifier in ids:
+        _value(correct, "qti-value", identifier)
+    _outcomes(item, question, "single")
+    body = _el(item, "qti-item-body")
+    interaction = _el(body, "qti-order-interaction", response_identifier="RESPONSE",
+                      shuffle="true")
+    _content(_el(interaction, "qti-prompt"), question.prompt, inline=False)
+    for identifier, step in zip(ids, question.steps, strict=True):
+        _content(_el(interaction, "qti-simple-choice", identifier=identifier), step.text,
+                 inline=True)
+    _feedback_blocks(body, [("correct", question.feedback_correct),
+                            ("incorrect", question.feedback_incorrect)])
+    processing = _el(item, "qti-response-processing")
+    condition = _el(processing, "qti-response-condition")
+    right = _el(condition, "qti-response-if")
+    matches = _el(right, "qti-match")
+    matches.append(_variable("RESPONSE"))
+    _el(matches, "qti-correct", identifier="RESPONSE")
+    _set(right, "SCORE", number=question.points)
+    _set(right, "FEEDBACK", identifier="correct")
+    otherwise = _el(condition, "qti-response-else")
+    _set(otherwise, "SCORE", number=0)
+    _set(otherwise, "FEEDBACK", identifier="incorrect")
+    if question.scoring == "relative_to_next" and len(ids) > 1:
+        share = question.points / (len(ids) - 1)
+        for first, second in itertools.pairwise(ids):
+            rule = _el(otherwise, "qti-response-condition")
+            found = _el(rule, "qti-response-if")
+            anywhere = _el(found, "qti-or")
+            for position in range(1, len(ids)):
+                both = _el(anywhere, "qti-and")
+                for offset, wanted in ((0, first), (1, second)):
+                    same = _el(both, "qti-match")
+                    _el(same, "qti-index", n=str(position + offset)).append(
+                        _variable("RESPONSE"))
+                    _value(same, "qti-base-value", wanted, base_type="identifier")
+            _score_plus(found, share)
+    _set(processing, "EXPLANATION", identifier="shown")
+
+
 def _root(tag: str, namespace: str, schema: str, **attributes: str) -> ET.Element:
     root = ET.Element(tag)
     root.set("xmlns", namespace)
@@ -377,6 +558,12 @@ def item_xml(question: AnyQuestion, *, shuffle: bool = False) -> ET.Element:
             _numeric_item(item, question)
         case SingleChoice() | MultipleChoice() | TrueFalse():
             _choice_item(item, question, shuffle)
+        case Matching():
+            _matching_item(item, question)
+        case ShortAnswer():
+            _short_answer_item(item, question)
+        case Ordering():
+            _ordering_item(item, question)
         case _:
             assert_never(question)
     modal = _el(item, "qti-modal-feedback", outcome_identifier="EXPLANATION", identifier="shown",

@@ -65,7 +65,7 @@ def test_new_writes_a_skeleton_that_validates(capsys: pytest.CaptureFixture[str]
     code, out, err = run(capsys, "new", "bp-check", "--topic", "risks", "--out", str(tmp_path))
     path = tmp_path / "bp-check.yaml"
     assert code == 0, err
-    assert out[0].startswith(f"Wrote {path}: 4 questions, one of each type, for the objective ")
+    assert out[0].startswith(f"Wrote {path}: 7 questions, one of each type, for the objective ")
     from ketatraining.quiz.loading import validate_paths
 
     problems = validate_paths([path])[path]
@@ -81,7 +81,7 @@ def test_new_writes_a_skeleton_that_validates(capsys: pytest.CaptureFixture[str]
     types = [line.strip() for line in path.read_text().splitlines()
              if line.strip().startswith("type:")]
     assert types == ["type: single_choice", "type: multiple_choice", "type: true_false",
-                     "type: numeric"]
+                     "type: numeric", "type: matching", "type: short_answer", "type: ordering"]
 
 
 def test_new_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -113,7 +113,7 @@ def test_preview_terminal_and_sanitized_html(capsys: pytest.CaptureFixture[str],
     assert code == 0
     assert out[:9] == [
         "TODO: a short title  [pv, topic risks]",
-        "4 questions, 4 marks, pass mark 70 %.",
+        "7 questions, 7 marks, pass mark 70 %.",
         "TODO: one or two sentences on what this quiz checks.",
         "",
         out[4],

@@ -23,7 +23,16 @@ from ketatraining.errors import KetaTrainingError
 from ketatraining.interop.qti import CP_NS, ITEM_TYPE, QTI_NS, TEST_TYPE, write_qti_package
 from ketatraining.quiz.grading import grade
 from ketatraining.quiz.loading import CATALOG_FILES, check_file
-from ketatraining.quiz.model import MultipleChoice, Numeric, Quiz, SingleChoice, TrueFalse
+from ketatraining.quiz.model import (
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Quiz,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+)
 
 QUIZ_DIR = Path(__file__).resolve().parents[2] / "quizzes"
 BANKS = sorted(p for p in QUIZ_DIR.glob("*.yaml") if p.name not in CATALOG_FILES)
@@ -38,7 +47,8 @@ HTML = {"p", "div", "a", "abbr", "b", "blockquote", "br", "code", "em", "h3", "h
         "th", "thead", "tr", "ul"}
 EXPRESSIONS = {"qti-variable", "qti-correct", "qti-base-value", "qti-map-response",
                "qti-is-null", "qti-match", "qti-equal", "qti-or", "qti-gte",
-               "qti-test-variables"}
+               "qti-test-variables", "qti-and", "qti-index", "qti-sum", "qti-string-match",
+               "qti-pattern-match"}
 RESPONSE_RULES = {"qti-set-outcome-value", "qti-response-condition"}
 
 # element: (required attributes, optional attributes, allowed children in order or None)
@@ -61,6 +71,19 @@ RULES: dict[str, tuple[set[str], set[str], list[str] | None]] = {
     "qti-choice-interaction": ({"response-identifier"}, {"shuffle", "max-choices",
                                                          "min-choices"},
                                ["qti-prompt", "qti-simple-choice"]),
+    "qti-match-interaction": ({"response-identifier"}, {"shuffle", "max-associations",
+                                                        "min-associations"},
+                              ["qti-prompt", "qti-simple-match-set"]),
+    "qti-simple-match-set": (set(), set(), ["qti-simple-associable-choice"]),
+    "qti-simple-associable-choice": ({"identifier", "match-max"}, {"match-min"}, None),
+    "qti-order-interaction": ({"response-identifier"}, {"shuffle", "min-choices",
+                                                        "max-choices"},
+                              ["qti-prompt", "qti-simple-choice"]),
+    "qti-and": (set(), set(), None),
+    "qti-index": ({"n"}, set(), None),
+    "qti-sum": (set(), set(), None),
+    "qti-string-match": ({"case-sensitive"}, {"substring"}, None),
+    "qti-pattern-match": ({"pattern"}, set(), None),
     "qti-prompt": (set(), set(), None),
     "qti-simple-choice": ({"identifier"}, {"fixed"}, None),
     "qti-feedback-inline": ({"outcome-identifier", "identifier", "show-hide"}, set(), None),
@@ -108,8 +131,9 @@ ENUMS = {"cardinality": {"single", "multiple", "ordered", "record"}, "base-type"
          "submission-mode": {"individual", "simultaneous"}}
 BOOLEAN_ATTRIBUTES = {"adaptive", "time-dependent", "shuffle", "fixed", "include-lower-bound",
                       "include-upper-bound", "show-feedback", "allow-review", "show-solution",
-                      "visible"}
-INTEGER_ATTRIBUTES = {"max-choices", "min-choices", "expected-length", "max-attempts"}
+                      "visible", "case-sensitive"}
+INTEGER_ATTRIBUTES = {"max-choices", "min-choices", "expected-length", "max-attempts",
+                      "max-associations", "min-associations", "match-max", "match-min", "n"}
 FLOAT_ATTRIBUTES = {"lower-bound", "upper-bound", "default-value", "mapped-value"}
 IDENTIFIER_ATTRIBUTES = {"identifier", "response-identifier", "outcome-identifier",
                          "map-key", "variable-identifier"}
@@ -156,7 +180,8 @@ def check_element(element: ET.Element, path: str = "") -> None:
         if attribute in FLOAT_ATTRIBUTES:
             float(value)
         if attribute in IDENTIFIER_ATTRIBUTES:
-            assert NCNAME.match(value), (where, attribute, value)
+            parts = value.split(" ") if attribute == "map-key" else [value]  # directedPair
+            assert len(parts) <= 2 and all(NCNAME.match(p) for p in parts), (where, value)
     kids = [local(c.tag) for c in element]
     if children is not None:
         order = [children.index(k) if k in children else -1 for k in kids]
@@ -167,13 +192,18 @@ def check_element(element: ET.Element, path: str = "") -> None:
     elif name in ("qti-response-else",):
         assert all(k in RESPONSE_RULES for k in kids)
     elif name in ("qti-set-outcome-value", "qti-is-null", "qti-match", "qti-equal",
-                  "qti-or", "qti-gte"):
+                  "qti-or", "qti-gte", "qti-and", "qti-index", "qti-sum", "qti-string-match",
+                  "qti-pattern-match"):
         assert kids and all(k in EXPRESSIONS for k in kids), (where, kids)
-        if name in ("qti-match", "qti-equal", "qti-gte"):
+        if name in ("qti-match", "qti-equal", "qti-gte", "qti-string-match"):
             assert len(kids) == 2, (where, kids)
+        if name in ("qti-index", "qti-pattern-match"):
+            assert len(kids) == 1, (where, kids)
     elif name in ("qti-item-body", "qti-prompt", "qti-content-body"):
-        assert all(k in HTML | {"qti-choice-interaction", "qti-feedback-block"} for k in kids), kids
-    elif name in ("qti-simple-choice", "qti-feedback-inline"):
+        assert all(k in HTML | {"qti-choice-interaction", "qti-feedback-block",
+                                "qti-match-interaction", "qti-order-interaction"}
+                   for k in kids), kids
+    elif name in ("qti-simple-choice", "qti-feedback-inline", "qti-simple-associable-choice"):
         block = {"p", "div", "ul", "ol", "table", "blockquote", "pre", "h3", "h4", "h5", "h6"}
         assert all(k in (HTML - block) | {"qti-feedback-inline"} for k in kids), (where, kids)
     if name == "qti-equal" and element.get("tolerance-mode") != "exact":
@@ -183,7 +213,7 @@ def check_element(element: ET.Element, path: str = "") -> None:
         text = element.text or ""
         if element.get("base-type") == "float":
             float(text)
-        else:
+        elif element.get("base-type") == "identifier":
             assert NCNAME.match(text), (where, text)
     for child in element:
         check_element(child, where)
@@ -196,7 +226,8 @@ def check_references(item: ET.Element) -> None:
     assert {"SCORE", "MAXSCORE"} <= set(outcomes)
     for element in item.iter():
         name = local(element.tag)
-        if name in ("qti-choice-interaction", "qti-text-entry-interaction"):
+        if name in ("qti-choice-interaction", "qti-text-entry-interaction",
+                    "qti-match-interaction", "qti-order-interaction"):
             assert element.get("response-identifier") in responses
         if name in ("qti-variable", "qti-correct", "qti-map-response"):
             assert element.get("identifier") in responses | outcomes
@@ -205,14 +236,17 @@ def check_references(item: ET.Element) -> None:
         if name in ("qti-feedback-inline", "qti-feedback-block", "qti-modal-feedback"):
             assert element.get("outcome-identifier") in outcomes
     choices = {c.get("identifier") for c in item.iter(f"{Q}qti-simple-choice")}
+    choices |= {c.get("identifier") for c in item.iter(f"{Q}qti-simple-associable-choice")}
     for inline in item.iter(f"{Q}qti-feedback-inline"):
         assert inline.get("identifier") in choices
     for entry in item.iter(f"{Q}qti-map-entry"):
-        assert entry.get("map-key") in choices
+        assert set(entry.get("map-key").split(" ")) <= choices
     for value in item.iter(f"{Q}qti-correct-response"):
         declaration = next(d for d in responses.values() if value in list(d))
         if declaration.get("base-type") == "identifier":
             assert {v.text for v in value} <= choices
+        if declaration.get("base-type") == "directedPair":
+            assert {p for v in value for p in v.text.split(" ")} <= choices
     for interaction in item.iter(f"{Q}qti-choice-interaction"):
         declared = responses[interaction.get("response-identifier")].get("cardinality")
         max_choices = int(interaction.get("max-choices", "1"))
@@ -234,6 +268,8 @@ def evaluate(expression: ET.Element, item: ET.Element, variables: dict[str, Any]
         values = [v.text for v in declaration.find(f"{Q}qti-correct-response")]
         if declaration.get("base-type") == "float":
             return float(values[0])
+        if declaration.get("cardinality") == "ordered":
+            return values
         return values[0] if declaration.get("cardinality") == "single" else set(values)
     if name == "qti-is-null":
         value = evaluate(expression[0], item, variables)
@@ -243,6 +279,23 @@ def evaluate(expression: ET.Element, item: ET.Element, variables: dict[str, Any]
                                                                     variables)
     if name == "qti-or":
         return any(evaluate(e, item, variables) for e in expression)
+    if name == "qti-and":
+        return all(evaluate(e, item, variables) for e in expression)
+    if name == "qti-index":
+        values = evaluate(expression[0], item, variables) or []
+        n = int(expression.get("n"))
+        return values[n - 1] if 1 <= n <= len(values) else None
+    if name == "qti-sum":
+        return sum(evaluate(e, item, variables) for e in expression)
+    if name == "qti-string-match":
+        a, b = (evaluate(e, item, variables) for e in expression)
+        if expression.get("case-sensitive") == "false":
+            a, b = a.casefold(), b.casefold()
+        return a == b
+    if name == "qti-pattern-match":
+        # XML Schema regexes are anchored; the writer emits only escapes, classes and '.*'
+        return re.fullmatch(expression.get("pattern"), evaluate(expression[0], item,
+                                                               variables), re.DOTALL) is not None
     if name == "qti-equal":
         a, b = (evaluate(e, item, variables) for e in expression)
         mode = expression.get("tolerance-mode")
@@ -381,6 +434,29 @@ def check_scores(question: Any, item: ET.Element) -> None:
                 points, _ = score(item, {ids[i] for i in combo})
                 expected = grade(question, {question.options[i].id for i in combo}).score
                 assert points == pytest.approx(expected, abs=1e-9), combo
+    elif isinstance(question, Matching):
+        answers = [a.id for a in question.answers]
+        key = {i.id: i.answer for i in question.items}
+        probes = [key, {i: answers[0] for i in key}, {i: answers[-1] for i in key},
+                  dict(list(key.items())[:1])]
+        for probe in probes:
+            pairs = {f"{qti_identifier(i)} {qti_identifier(a)}" for i, a in probe.items()}
+            assert score(item, pairs)[0] == pytest.approx(grade(question, probe).score), probe
+        assert score(item, None)[0] == 0
+    elif isinstance(question, ShortAnswer):
+        from ketatraining.quiz.types.short_answer import literal
+
+        probes = [literal(a.text) for a in question.answers]
+        probes += [p.upper() for p in probes] + [p + "ing" for p in probes] + ["zzz"]
+        for probe in probes:
+            assert score(item, probe)[0] == pytest.approx(grade(question, probe).score), probe
+        assert score(item, None)[0] == 0
+    elif isinstance(question, Ordering):
+        key = [s.id for s in question.steps]
+        probes = [key, key[::-1], key[1:] + key[:1], [key[1], key[0], *key[2:]]]
+        for probe in probes:
+            points, _ = score(item, [qti_identifier(s) for s in probe])
+            assert points == pytest.approx(grade(question, probe).score), probe
     else:
         assert isinstance(question, Numeric)
         tolerance = max(question.tolerance or 0,
@@ -395,6 +471,10 @@ def check_scores(question: Any, item: ET.Element) -> None:
             assert points == pytest.approx(grade(question, probe).score), probe
         assert score(item, question.value)[1] == "correct"
         assert score(item, None) == (0, "incorrect")
+
+
+def qti_identifier(identifier: str) -> str:
+    return identifier if re.match(r"^[A-Za-z_]", identifier) else f"choice-{identifier}"
 
 
 def quiz_of(question: dict[str, Any]) -> Quiz:
@@ -489,3 +569,41 @@ def test_writing_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
     message = str(error.value)
     assert f"the folder '{target.parent}' does not exist" in message
     assert ".tmp" not in message
+
+
+NEW_TYPES = [
+    {"type": "matching", "items": [{"id": "1a", "text": "A", "answer": "x"},
+                                   {"id": "b", "text": "B <i>", "answer": "y"},
+                                   {"id": "c", "text": "C", "answer": "x"}],
+     "answers": [{"id": "x", "text": "X"}, {"id": "y", "text": "Y"}, {"id": "z", "text": "Z"}],
+     "feedback_correct": "Yes", "feedback_incorrect": "No"},
+    {"type": "short_answer", "answers": [
+        {"text": "dissociat*", "feedback": "Yes"},
+        {"text": "a.b (c)", "credit": 50, "feedback": "Half"},
+        {"text": "Out-of-body*", "credit": 25, "feedback": "Some"}],
+     "feedback_incorrect": "No"},
+    {"type": "short_answer", "case_sensitive": True,
+     "answers": [{"text": "NMDA", "feedback": "Yes"}, {"text": "N*DA", "credit": 50,
+                                                       "feedback": "Half"}],
+     "feedback_incorrect": "No"},
+    {"type": "ordering", "steps": [{"id": f"s{n}", "text": f"Step {n}"} for n in range(4)],
+     "feedback_correct": "Yes", "feedback_incorrect": "No"},
+    {"type": "ordering", "scoring": "relative_to_next",
+     "steps": [{"id": f"s{n}", "text": f"Step {n}"} for n in range(5)],
+     "feedback_correct": "Yes", "feedback_incorrect": "No"},
+]
+
+
+@pytest.mark.parametrize("body", NEW_TYPES, ids=lambda b: b["type"])
+def test_new_types_are_valid_qti_and_score_like_the_course(body: dict[str, Any],
+                                                           tmp_path: Path) -> None:
+    quiz = quiz_of(body)
+    files = package(quiz, tmp_path)
+    (item,) = (r for n, r in files.items() if n.startswith("items/"))
+    check_element(item)
+    check_references(item)
+    interaction = {"matching": "qti-match-interaction",
+                   "short_answer": "qti-text-entry-interaction",
+                   "ordering": "qti-order-interaction"}[body["type"]]
+    assert item.find(f".//{Q}{interaction}") is not None
+    check_scores(quiz.questions[0], item)

@@ -127,4 +127,4 @@ def test_mypy_names_a_missing_branch_in_a_match_over_question_types(tmp_path: Pa
     out, _, status = api.run([str(probe), "--follow-imports=silent", "--config-file=/dev/null",
                               f"--cache-dir={ROOT / '.mypy_cache'}"])
     assert status == 1
-    assert 'Argument 1 to "assert_never" has incompatible type "Numeric"' in out
+    assert '"assert_never" has incompatible type "Numeric' in out

@@ -106,6 +106,75 @@ questions:
     references: []
     objective: {objective}
     difficulty: medium
+
+  # matching: pair each item with one answer; partial credit per right pair. More
+  # answers than items is fine (the extra ones are distractors).
+  - id: matching-1
+    type: matching
+    prompt: >-
+      TODO: what to match, e.g. match each term with its meaning.
+    items:             # each item names the id of its answer
+      - id: item-1
+        text: "TODO: the first item"
+        answer: answer-1
+      - id: item-2
+        text: "TODO: the second item"
+        answer: answer-2
+    answers:
+      - id: answer-1
+        text: "TODO: the answer of the first item"
+      - id: answer-2
+        text: "TODO: the answer of the second item"
+      - id: answer-3
+        text: "TODO: a plausible distractor"
+    feedback_correct: "TODO: feedback when every pair is right"
+    feedback_incorrect: "TODO: feedback when a pair is wrong"
+    explanation: >-
+      TODO: why these pairs.
+    references: []
+    objective: {objective}
+    difficulty: medium
+
+  # short_answer: typed text; case and extra spaces are ignored, * matches any run of
+  # characters (no regular expressions). The best matching answer's credit counts.
+  - id: short-answer-1
+    type: short_answer
+    prompt: >-
+      TODO: a question with a one- or two-word answer.
+    answers:
+      - text: "TODO: the answer"
+        credit: 100
+        feedback: "TODO: why it is right"
+      - text: "TODO: a partly right answer*"
+        credit: 50
+        feedback: "TODO: what is missing"
+    feedback_incorrect: "TODO: the answer, and why"
+    explanation: >-
+      TODO: why.
+    references: []
+    objective: {objective}
+    difficulty: medium
+
+  # ordering: list the steps in the RIGHT order; learners see them shuffled.
+  - id: ordering-1
+    type: ordering
+    prompt: >-
+      TODO: put these steps in order.
+    steps:
+      - id: step-1
+        text: "TODO: the first step"
+      - id: step-2
+        text: "TODO: the second step"
+      - id: step-3
+        text: "TODO: the third step"
+    scoring: all_or_nothing  # or relative_to_next (partial credit, as Moodle)
+    feedback_correct: "TODO: feedback for the right order"
+    feedback_incorrect: "TODO: which step comes first, and why"
+    explanation: >-
+      TODO: why this order.
+    references: []
+    objective: {objective}
+    difficulty: medium
 """
 
 
@@ -114,7 +183,8 @@ def register(subparsers: Any) -> None:
         "new",
         help="write a commented skeleton quiz with one question of each type",
         description="Write QUIZ_ID.yaml: a commented skeleton with one question of each "
-        "type (single choice, multiple choice, true/false, numeric). It passes 'validate' "
+        "type (single choice, multiple choice, true/false, numeric, matching, short answer, "
+        "ordering). It passes 'validate' "
         "as written; its 'TODO: ...' texts are warnings until you replace them.",
         epilog=examples(
             "ketatraining new bp-monitoring --topic risks",

@@ -91,7 +91,8 @@ def render_text(quiz: Any) -> str:
         for right, text, feedback in _answers(question):
             mark = "[right]" if right else "[wrong]"
             lines += wrap(text, f"    {mark} ")
-            lines += wrap(feedback, "        Feedback: ")
+            if feedback:
+                lines += wrap(feedback, "        Feedback: ")
         lines += wrap(question.explanation, "    Explanation: ")
         if question.references:
             lines.append(f"    References: {', '.join(question.references)}")
@@ -130,10 +131,10 @@ def render_html(quiz: Any, references: dict[str, Any] | None = None) -> str:
         parts.append('<ol class="options">')
         for right, text, feedback in _answers(question):
             tag = "Right" if right else "Wrong"
+            said = (f'<div class="feedback">Feedback: {md(feedback, inline=True)}</div>'
+                    if feedback else "")
             parts.append(f'<li class="{"right" if right else "wrong"}"><span class="tag">'
-                         f"{tag}:</span> {md(text, inline=True)}"
-                         f'<div class="feedback">Feedback: {md(feedback, inline=True)}</div>'
-                         "</li>")
+                         f"{tag}:</span> {md(text, inline=True)}{said}</li>")
         parts.append("</ol>")
         parts.append(f'<div class="explanation"><strong>Explanation.</strong> '
                      f"{md(question.explanation, inline=True)}</div>")

@@ -17,10 +17,21 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from ketatraining.quiz.types import multiple_choice, numeric, single_choice, true_false
+from ketatraining.quiz.types import (
+    matching,
+    multiple_choice,
+    numeric,
+    ordering,
+    short_answer,
+    single_choice,
+    true_false,
+)
 from ketatraining.quiz.types.base import Answer, Choice, Grade, QuestionType
+from ketatraining.quiz.types.matching import Matching
 from ketatraining.quiz.types.multiple_choice import MultipleChoice
 from ketatraining.quiz.types.numeric import Numeric
+from ketatraining.quiz.types.ordering import Ordering
+from ketatraining.quiz.types.short_answer import ShortAnswer
 from ketatraining.quiz.types.single_choice import SingleChoice
 from ketatraining.quiz.types.true_false import TrueFalse
 
@@ -31,10 +42,13 @@ __all__ = [
     "AnyQuestion",
     "Choice",
     "Grade",
+    "Matching",
     "MultipleChoice",
     "Numeric",
+    "Ordering",
     "Question",
     "QuestionType",
+    "ShortAnswer",
     "SingleChoice",
     "TrueFalse",
     "get_type",
@@ -42,12 +56,14 @@ __all__ = [
     "type_named",
 ]
 
-AnyQuestion = SingleChoice | MultipleChoice | TrueFalse | Numeric
+AnyQuestion = (SingleChoice | MultipleChoice | TrueFalse | Numeric | Matching | ShortAnswer
+               | Ordering)
 """Every question model: ``match`` on it and end with ``assert_never``."""
 Question = Annotated[AnyQuestion, Field(discriminator="type")]
 """The pydantic field type of ``Quiz.questions`` (tagged by ``type:``)."""
 
-_MODULES = (single_choice, multiple_choice, true_false, numeric)
+_MODULES = (single_choice, multiple_choice, true_false, numeric, matching, short_answer,
+            ordering)
 TYPES: Mapping[str, QuestionType[Any, Any]] = {m.TYPE.name: m.TYPE for m in _MODULES}
 """Type name (the ``type:`` value) -> its definition, in documentation order."""
 QUESTION_TYPES = tuple(TYPES)
