@@ -16,6 +16,7 @@ from typing import Any
 from ketatraining.assessment import wording
 from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.grading import Grade
+from ketatraining.quiz.types import get_type
 from ketatraining.text import markdown_to_html
 
 
@@ -68,11 +69,9 @@ def feedback_html(question: Any, result: Grade, response: Any) -> str:
         return "".join(lines)
     for _, text in result.feedback:
         lines.append(markdown_to_html(text))
-    if kind == "true_false" and not result.correct:
-        lines.append(f"<p>The statement is {'true' if question.answer else 'false'}.</p>")
-    if kind == "numeric" and not result.correct:
-        units = f" {html.escape(question.units)}" if question.units else ""
-        lines.append(f"<p>Expected: {question.value:g}{units}.</p>")
+    solution = None if result.correct else get_type(question).solution(question)
+    if solution:  # the type says what was right (true/false, the number, the pairs ...)
+        lines.append(markdown_to_html(solution))
     return "".join(lines)
 
 

@@ -52,6 +52,7 @@ from ketatraining.progress.summary import QuizSummary, summarise
 from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.grading import Grade, grade, score_quiz
 from ketatraining.quiz.model import Question, Quiz
+from ketatraining.quiz.types import get_type
 from ketatraining.quiz.versions import grading_hash
 from ketatraining.text import markdown_to_html, plain_text
 
@@ -88,24 +89,14 @@ def question_label(question: Question, number: int, total: int) -> str:
 def public_data(question: Question, order: list[str] | None = None) -> dict[str, Any]:
     """The type's public fields (what ``QuestionView.data`` holds): never a key.
 
-    ``order`` is this attempt's display order of options (or steps).
+    ``order`` is this attempt's display order of options; the type's own definition
+    (``quiz/types/``) builds the rest and always shuffles matching answers and steps.
     """
-    return _public_data_fallback(question, order)
-
-
-def _public_data_fallback(question: Question, order: list[str] | None) -> dict[str, Any]:
-    kind = question.type
-    if kind in ("single_choice", "multiple_choice"):
-        by_id = {o.id: o for o in question.options}  # type: ignore[union-attr]
-        ids = order or list(by_id)
-        return {"options": [{"id": i, "html": markdown_to_html(by_id[i].text, inline=True)}
-                            for i in ids]}
-    if kind == "true_false":
-        return {"options": [{"id": "true", "html": "True"}, {"id": "false", "html": "False"}]}
-    if kind == "numeric":
-        return {"units": question.units}  # type: ignore[union-attr]
-    msg = f"no public view for question type '{kind}'"
-    raise AssessmentError(msg)
+    data = get_type(question).public_data(question)
+    if order and "options" in data:
+        by_id = {o["id"]: o for o in data["options"]}
+        data["options"] = [by_id[i] for i in order if i in by_id]
+    return data
 
 
 def _shuffled_ids(question: Question, rng: random.Random, shuffle: bool) -> list[str] | None:
@@ -118,32 +109,19 @@ def _shuffled_ids(question: Question, rng: random.Random, shuffle: bool) -> list
     return ids
 
 
+_REFUSALS = {"option": wording.NOT_AN_OPTION, "number": wording.NOT_A_NUMBER,
+             "match": wording.MATCH_EVERY_ITEM, "text": wording.TEXT_TOO_LONG}
+
+
 def _decode(question: Question, response: JSON) -> Any:
-    """The response as the grader takes it; a blank or foreign answer is refused."""
-    kind = question.type
-    if response is None or response == "" or response == []:
+    """The response as the store keeps it; a blank or foreign answer is refused."""
+    if response is None or response == "" or response == [] or response == {}:
         raise AssessmentError(wording.CHOOSE_FIRST)
-    if kind == "single_choice":
-        if not isinstance(response, str) or response not in {o.id for o in question.options}:  # type: ignore[union-attr]
-            raise AssessmentError(wording.NOT_AN_OPTION)
-        return response
-    if kind == "multiple_choice":
-        ids = {o.id for o in question.options}  # type: ignore[union-attr]
-        if not isinstance(response, list) or not all(isinstance(r, str) and r in ids
-                                                     for r in response):
-            raise AssessmentError(wording.NOT_AN_OPTION)
-        return sorted(set(response), key=[o.id for o in question.options].index)  # type: ignore[union-attr]
-    if kind == "true_false":
-        if isinstance(response, str) and response in ("true", "false"):
-            return response == "true"
-        if not isinstance(response, bool):
-            raise AssessmentError(wording.NOT_AN_OPTION)
-        return response
-    if kind == "numeric":
-        if isinstance(response, bool) or not isinstance(response, (int, float)):
-            raise AssessmentError(wording.NOT_A_NUMBER)
-        return float(response)
-    return response
+    kind = get_type(question)
+    accepted = kind.accept(question, response)
+    if accepted is None or not kind.valid(question, accepted):
+        raise AssessmentError(_REFUSALS.get(kind.refusal, wording.NOT_AN_OPTION))
+    return kind.encode(question, accepted)
 
 
 @dataclass

@@ -542,6 +542,21 @@ def _item_meta(question: AnyQuestion) -> dict[str, Any]:
                 meta["units"] = question.units
             meta["tolerance"] = question.tolerance
             meta["relative_tolerance"] = question.relative_tolerance
+        case Matching():
+            meta["items"] = [{"id": i.id, "text": i.text, "answer": i.answer}
+                             for i in question.items]
+            meta["answers"] = [{"id": a.id, "text": a.text} for a in question.answers]
+            meta["feedback_correct"] = question.feedback_correct
+            meta["feedback_incorrect"] = question.feedback_incorrect
+        case ShortAnswer():
+            meta["answers"] = [a.model_dump(exclude_none=True) for a in question.answers]
+            meta["case_sensitive"] = question.case_sensitive
+            meta["feedback_incorrect"] = question.feedback_incorrect
+        case Ordering():
+            meta["steps"] = [{"id": s.id, "text": s.text} for s in question.steps]
+            meta["scoring"] = question.scoring
+            meta["feedback_correct"] = question.feedback_correct
+            meta["feedback_incorrect"] = question.feedback_incorrect
         case _:
             assert_never(question)
     return meta

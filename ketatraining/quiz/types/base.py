@@ -159,6 +159,9 @@ class QuestionType(ABC, Generic[Q, R]):
     """Problem codes of this type's content rules (merged into problems.CODES)."""
     xapi_interaction: ClassVar[str]
     """xAPI ``interactionType``."""
+    refusal: ClassVar[str] = "option"
+    """Which sentence refuses an invalid answer: 'option', 'number', 'match' or 'text'
+    (``assessment/wording.py`` words them)."""
 
     # -- content rules on the raw mapping (so they report even when the structure fails)
     def check(self, question: Mapping[str, Any], loc: tuple[Any, ...],
@@ -169,6 +172,10 @@ class QuestionType(ABC, Generic[Q, R]):
     @abstractmethod
     def decode(self, question: Q, raw: object) -> R | None:
         """The typed response stored as ``raw``; None if it is blank or of another shape."""
+
+    def accept(self, question: Q, raw: object) -> R | None:
+        """What a front-end sent: the stored shape, or (true_false) a public option id."""
+        return self.decode(question, raw)
 
     @abstractmethod
     def encode(self, question: Q, response: R) -> JSON:

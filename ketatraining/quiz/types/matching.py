@@ -68,6 +68,7 @@ class MatchingType(QuestionType[Matching, Pairs]):
     model = Matching
     kind = "matching"
     xapi_interaction = "matching"
+    refusal = "match"
     codes: ClassVar[dict[str, str]] = {
         "KQ220": "Two items or two answers of a matching question share an id.",
         "KQ221": "A matching item names an answer that is not in the answers.",

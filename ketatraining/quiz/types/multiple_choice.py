@@ -17,7 +17,7 @@ from ketatraining.quiz.types.base import JSON, Grade, Reporter, clamp
 from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option, check_options
 
 Ticks = tuple[str, ...]
-"""The ticked option ids, in the order the learner saw them, each once."""
+"""The ticked option ids, each once, in the question's option order (unknown ids last)."""
 
 
 class MultipleChoice(ChoiceBase):
@@ -65,7 +65,9 @@ class MultipleChoiceType(ChoiceType[MultipleChoice, Ticks]):
     def decode(self, question: MultipleChoice, raw: object) -> Ticks | None:
         if not isinstance(raw, (list, tuple, set, frozenset)):
             return None
-        return tuple(dict.fromkeys(r for r in raw if isinstance(r, str)))
+        ticked = dict.fromkeys(r for r in raw if isinstance(r, str))
+        known = [o.id for o in question.options if o.id in ticked]  # in option order
+        return (*known, *(r for r in ticked if r not in known))
 
     def encode(self, question: MultipleChoice, response: Ticks) -> JSON:
         return list(response)

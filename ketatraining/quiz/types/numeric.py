@@ -79,6 +79,7 @@ class NumericType(QuestionType[Numeric, float]):
     model = Numeric
     kind = "number"
     xapi_interaction = "numeric"
+    refusal = "number"
     codes: ClassVar[dict[str, str]] = {"KQ205": "A tolerance is negative."}
 
     def check(self, question: Mapping[str, Any], loc: tuple[Any, ...],

@@ -121,6 +121,7 @@ class ShortAnswerType(QuestionType[ShortAnswer, str]):
     model = ShortAnswer
     kind = "short answer"
     xapi_interaction = "fill-in"
+    refusal = "text"
     codes: ClassVar[dict[str, str]] = {
         "KQ230": "A short_answer question has no accepted answer.",
         "KQ231": "An accepted answer is only wildcards, so it matches every answer.",

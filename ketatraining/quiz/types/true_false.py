@@ -41,6 +41,11 @@ class TrueFalseType(QuestionType[TrueFalse, bool]):
     def decode(self, question: TrueFalse, raw: object) -> bool | None:
         return raw if isinstance(raw, bool) else None
 
+    def accept(self, question: TrueFalse, raw: object) -> bool | None:
+        if isinstance(raw, str):  # the ids of the public options
+            return {"true": True, "false": False}.get(raw)
+        return self.decode(question, raw)
+
     def encode(self, question: TrueFalse, response: bool) -> JSON:
         return response
 
