@@ -21,9 +21,12 @@ from typing import Any, assert_never
 
 from ketatraining.quiz.model import (
     AnyQuestion,
+    Matching,
     MultipleChoice,
     Numeric,
+    Ordering,
     Quiz,
+    ShortAnswer,
     SingleChoice,
     TrueFalse,
 )
@@ -49,7 +52,7 @@ class _Writer:
         self.problems.append(Problem("KE002", message, self.path, question=question, hint=hint,
                                      severity="warning"))
 
-    def question(self, question: AnyQuestion) -> dict[str, Any]:
+    def question(self, question: AnyQuestion) -> dict[str, Any] | None:
         item: dict[str, Any] = {"question": _html(question.prompt)}
         match question:
             case SingleChoice() | TrueFalse():
@@ -65,6 +68,10 @@ class _Writer:
             case Numeric():
                 item["type"] = "numeric"
                 item["answers"] = self.numeric(question)
+            case Matching() | ShortAnswer() | Ordering():
+                self.note(question.id, f"jupyterquiz has no {question.type} questions: this "
+                          "one is left out.", "Export as QTI or Moodle XML to keep it.")
+                return None
             case _:
                 assert_never(question)
         item[META_KEY] = question.model_dump(mode="json", exclude_defaults=False)
@@ -122,7 +129,7 @@ def jupyterquiz_export(quiz: Quiz, *, path: str = "<json>",
     """The JSON text (a list of questions) and what jupyterquiz cannot carry (KE002)."""
     del round_weights  # jupyterquiz has no weights to round
     writer = _Writer(path)
-    items = [writer.question(q) for q in quiz.questions]
+    items = [item for q in quiz.questions if (item := writer.question(q)) is not None]
     if items:
         settings: dict[str, Any] = {"id": quiz.id, "title": quiz.title, "topic": quiz.topic,
                                     "pass_mark": quiz.pass_mark, "shuffle": quiz.shuffle}

@@ -24,9 +24,12 @@ from ketatraining.interop.moodle_grades import GradeChecker
 from ketatraining.interop.moodle_xml import META_COMMENT, QUIZ_META_COMMENT
 from ketatraining.quiz.model import (
     AnyQuestion,
+    Matching,
     MultipleChoice,
     Numeric,
+    Ordering,
     Quiz,
+    ShortAnswer,
     SingleChoice,
     TrueFalse,
 )
@@ -99,6 +102,15 @@ def _meta(question: AnyQuestion) -> dict[str, Any]:
             meta["relative_tolerance"] = question.relative_tolerance
             if question.units is not None:
                 meta["units"] = question.units
+        case Matching():
+            meta["items"] = [i.model_dump() for i in question.items]
+            meta["answers"] = [a.model_dump() for a in question.answers]
+        case ShortAnswer():
+            meta["answers"] = [a.model_dump(exclude_none=True) for a in question.answers]
+            meta["feedback_incorrect"] = question.feedback_incorrect
+        case Ordering():
+            meta["steps"] = [s.model_dump() for s in question.steps]
+            meta["scoring"] = question.scoring
         case _:
             assert_never(question)
     return meta
@@ -111,7 +123,8 @@ class _Writer:
 
     def question(self, root: ET.Element, question: AnyQuestion) -> None:
         kind = {"single_choice": "multichoice", "multiple_choice": "multichoice",
-                "true_false": "truefalse", "numeric": "numerical"}[question.type]
+                "true_false": "truefalse", "numeric": "numerical", "matching": "matching",
+                "short_answer": "shortanswer", "ordering": "ordering"}[question.type]
         element = _sub(root, "question", type=kind)
         element.append(ET.Comment(meta_comment_text(_meta(question), META_COMMENT)))
         name = _sub(element, "name")
@@ -129,6 +142,12 @@ class _Writer:
                 self.true_false(element, question)
             case Numeric():
                 self.numeric(element, question)
+            case Matching():
+                self.matching(element, question)
+            case ShortAnswer():
+                self.short_answer(element, question)
+            case Ordering():
+                self.ordering(element, question)
             case _:
                 assert_never(question)
         if question.tags:
@@ -158,6 +177,49 @@ class _Writer:
             fractions = [100.0 if o.correct else 0.0 for o in question.options]
         for option, fraction in zip(question.options, fractions, strict=True):
             _answer(element, fraction, _html(option.text, inline=True), _html(option.feedback))
+
+    def matching(self, element: ET.Element, question: Matching) -> None:
+        """Moodle's matching: a subquestion per item; an answer no item uses is a
+        subquestion without text (Moodle's distractor)."""
+        _sub(element, "shuffleanswers", "true")
+        _text_field(element, "correctfeedback", _html(question.feedback_correct))
+        _text_field(element, "partiallycorrectfeedback", _html(question.feedback_incorrect))
+        _text_field(element, "incorrectfeedback", _html(question.feedback_incorrect))
+        text = {a.id: a.text for a in question.answers}
+        pairs = [(_html(i.text), text[i.answer]) for i in question.items]
+        used = {i.answer for i in question.items}
+        pairs += [("", a.text) for a in question.answers if a.id not in used]
+        for item_html, answer_text in pairs:
+            sub = _sub(element, "subquestion", format="html")
+            _sub(sub, "text", item_html)
+            _sub(_sub(sub, "answer"), "text", answer_text)
+
+    def short_answer(self, element: ET.Element, question: ShortAnswer) -> None:
+        _sub(element, "usecase", "1" if question.case_sensitive else "0")
+        for index, answer in enumerate(question.answers, start=1):
+            credit = self.grades.grade(answer.credit, question.id, f"accepted answer {index}",
+                                       limit_0_100=True)
+            _answer(element, credit, answer.text, _html(answer.feedback or ""),
+                    fmt="moodle_auto_format")
+        _answer(element, 0, "*", _html(question.feedback_incorrect), fmt="moodle_auto_format")
+
+    def ordering(self, element: ET.Element, question: Ordering) -> None:
+        """The qtype_ordering plugin's format (not part of core Moodle: say so)."""
+        self.problems.append(Problem(
+            "KE002", "Ordering questions need Moodle's 'Ordering' plugin (qtype_ordering); "
+            "without it Moodle skips this question on import.", self.grades.path,
+            question=question.id, hint="Ask the Moodle administrator to install the plugin, "
+            "or export as QTI.", severity="warning"))
+        _sub(element, "layouttype", "VERTICAL")
+        _sub(element, "selecttype", "ALL")
+        _sub(element, "selectcount", "0")
+        _sub(element, "gradingtype", "ALL_OR_NOTHING" if question.scoring == "all_or_nothing"
+             else "RELATIVE_NEXT_EXCLUDE_LAST")
+        _text_field(element, "correctfeedback", _html(question.feedback_correct))
+        _text_field(element, "partiallycorrectfeedback", _html(question.feedback_incorrect))
+        _text_field(element, "incorrectfeedback", _html(question.feedback_incorrect))
+        for position, step in enumerate(question.steps, start=1):
+            _answer(element, position, _html(step.text, inline=True), "")
 
     def true_false(self, element: ET.Element, question: TrueFalse) -> None:
         _answer(element, 100 if question.answer else 0, "true", _html(question.feedback_true),

@@ -141,3 +141,22 @@ def test_export_gift_warns_about_left_out_questions(tmp_path: Any,
     assert main(["export", "gift", str(path), "--out", str(tmp_path / "new.gift")]) == 0
     said = capsys.readouterr().out
     assert "warning KE002 [question o] Question 'o' (ordering) is left out" in said
+
+
+def test_moodle_xml_writes_the_new_types_and_jupyterquiz_says_what_it_leaves_out() -> None:
+    from xml.etree import ElementTree as ET
+
+    from ketatraining.interop.jupyterquiz_export import jupyterquiz_export
+    from ketatraining.interop.moodle_xml_export import moodle_xml_export
+
+    text, problems = moodle_xml_export(QUIZ)
+    root = ET.fromstring(text)
+    kinds = [q.get("type") for q in root.iter("question") if q.get("type") != "category"]
+    assert kinds == ["matching", "shortanswer", "ordering"]
+    matching = next(q for q in root.iter("question") if q.get("type") == "matching")
+    pairs = [(s.findtext("text"), s.findtext("answer/text")) for s in matching.iter("subquestion")]
+    assert pairs == [("<p>A</p>", "X"), ("<p>B</p>", "Y"), ("", "Z")]
+    assert [p.code for p in problems] == ["KE002"]  # ordering needs the plugin
+    items, problems = jupyterquiz_export(QUIZ)
+    assert items.strip() == "[]"
+    assert sorted(p.question for p in problems if p.question) == ["m", "o", "s"]
