@@ -303,6 +303,7 @@ def _page(browser: Any, server: Server) -> Iterator[Any]:
         with contextlib.suppress(Exception):
             context.unroute("**/*", offsite.route)
             page.goto("about:blank", timeout=10_000)
+            page.wait_for_timeout(500)  # the shutdown request leaves before the context closes
         context.close()
     assert not offsite.blocked, f"requests left the machine: {offsite.blocked}"
 
