@@ -161,7 +161,7 @@ class ServiceProcess:
             self.process = subprocess.Popen(
                 [str(VENV_BIN / "ketatraining"), "serve", "--port", str(self.port), *self.args],
                 env=self.env, stdout=handle, stderr=subprocess.STDOUT)
-        _wait_http(self.url + "api/health", self.process, self.log)
+        _wait_http(self.url + "api/health", self.process, self.log, timeout=180)
 
     def kill(self) -> None:
         """SIGKILL: no clean-up, no flushing, as a crash or an OOM kill."""
@@ -351,7 +351,7 @@ def running_hub(postgres_server: PostgresServer, base: Path, *, spawn_alice: boo
                      db_url=db_url, owner_url=owner_url, quiz_dir=quiz_dir,
                      keyfree_dir=keyfree_dir, homes=base / "homes")
     try:
-        _wait_http(public_url + "hub/api/", hub, hub_log)
+        _wait_http(public_url + "hub/api/", hub, hub_log, timeout=240)
         service.start()
         _wait_http(stack.service_url + "api/health", hub, hub_log)  # routed by the proxy
         if spawn_alice:
