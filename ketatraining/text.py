@@ -7,6 +7,7 @@ a quiz file is removed before anything is displayed.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -48,3 +49,37 @@ def markdown_to_html(text: str, *, inline: bool = False) -> str:
 def plain_text(text: str) -> str:
     """Markdown to text with all markup removed (for terminals and aria labels)."""
     return nh3.clean(markdown_to_html(text), tags=set()).strip()
+
+
+_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][\w:-]*)([^>]*)>", re.DOTALL)
+_ATTRIBUTE = re.compile(r"([A-Za-z_:][\w:.-]*)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def dropped_html(text: str) -> list[str]:
+    """What sanitizing removes from this Markdown's HTML: tags, attributes, link schemes.
+
+    For trainers' warnings (validate): each entry reads like '<script>', 'onclick= on
+    <span>' or 'the javascript: link'. Empty when the text comes through intact.
+    """
+    if "<" not in text:
+        return []
+    html = _parser().render(text)
+    dropped: list[str] = []
+    for closing, name, rest in _TAG.findall(html):
+        tag = name.lower()
+        if closing:
+            continue
+        if tag not in _TAGS:
+            dropped.append(f"<{tag}>")
+            continue
+        allowed = _ATTRIBUTES.get(tag, set())
+        for attribute, value in _ATTRIBUTE.findall(rest.rstrip("/")):
+            key = attribute.lower()
+            if key not in allowed:
+                dropped.append(f"{key}= on <{tag}>")
+            elif key == "href":
+                scheme = _SCHEME.match(value.strip("\"'"))
+                if scheme and scheme.group(1).lower() not in {"http", "https", "mailto"}:
+                    dropped.append(f"the {scheme.group(1).lower()}: link")
+    return list(dict.fromkeys(dropped))

@@ -129,6 +129,9 @@ def check_file(path: Path, catalog: Catalog | None = None) -> tuple[Quiz | None,
     document, problems = read_yaml(raw, str(path))
     if document is None:
         return None, problems
+    from ketatraining.quiz.yamlhelp import character_problems
+
+    problems = problems + character_problems(raw.decode("utf-8", "replace"), str(path))
     catalog = catalog if catalog is not None else catalog_for(path)
     quiz, found = check_quiz(
         document,
@@ -161,19 +164,53 @@ def iter_quiz_files(paths: Iterable[Path]) -> Iterator[Path]:
 def validate_paths(paths: Iterable[Path]) -> dict[Path, list[Problem]]:
     """Problems per file for files and folders; catalogue files are checked too."""
     results: dict[Path, list[Problem]] = {}
+    quizzes: dict[Path, list[Quiz]] = {}
     for path in iter_quiz_files(paths):
         if path.name in CATALOG_FILES:
             catalog = load_catalog(path.parent)
             results[path] = [p for p in catalog.problems if p.path == str(path)]
         else:
-            results[path] = check_file(path)[1]
+            quiz, results[path] = check_file(path)
+            if quiz is not None:
+                quizzes.setdefault(path.parent.resolve(), []).append(quiz)
             # A broken references.yaml or objectives.yaml means this quiz's keys went
             # unchecked: report it even when only the quiz file was named.
             for problem in catalog_for(path).problems:
                 found = results.setdefault(Path(problem.path), [])
                 if problem not in found:
                     found.append(problem)
+    for path in list(results):
+        if path.name == OBJECTIVES_FILE and not results[path]:
+            results[path] = _objective_coverage(path, quizzes.get(path.parent.resolve(), []))
     return results
+
+
+MIN_ITEMS_PER_OBJECTIVE = 2
+
+
+def _objective_coverage(path: Path, quizzes: list[Quiz]) -> list[Problem]:
+    """KQ306 for each objective with fewer than two items among the folder's valid quizzes
+    (checked only when the whole folder is validated: one quiz alone says nothing)."""
+    objectives = load_catalog(path.parent).objectives or {}
+    document, _ = read_yaml(path.read_bytes(), str(path))
+    items: dict[str, list[str]] = {key: [] for key in objectives}
+    for quiz in quizzes:
+        for question in quiz.questions:
+            items.setdefault(question.objective, []).append(f"{quiz.id}/{question.id}")
+    problems = []
+    for key in objectives:
+        found = items[key]
+        if len(found) >= MIN_ITEMS_PER_OBJECTIVE:
+            continue
+        line, column = document.position(("objectives", key)) if document else (None, None)
+        which = f" ({', '.join(found)})" if found else ""
+        problems.append(Problem(
+            "KQ306", f"The objective '{key}' is assessed by {len(found)} quiz item(s){which}; "
+            f"every objective needs at least {MIN_ITEMS_PER_OBJECTIVE}.", str(path), line,
+            column, field=f"objectives.{key}",
+            hint="Write another question for it (objective: " + key + "), or merge it "
+            "into a related objective.", severity="warning"))
+    return problems
 
 
 def find_quiz_path(name: str | os.PathLike[str], folder: Path | None = None) -> Path:

@@ -53,6 +53,9 @@ _GENERAL: dict[str, str] = {
     # Warnings
     "KQ301": "A TODO marker is left in the quiz.",
     "KQ302": "A question has no reference.",
+    "KQ304": "A character looks like an ordinary one but is not (invisible or look-alike).",
+    "KQ305": "HTML in a text will be removed before learners see it.",
+    "KQ306": "A learning objective is assessed by fewer than two quiz items.",
     # Item-writing review (ketatraining review, validate --review): warnings
     "KQ401": "The right option is the longest one.",
     "KQ402": "Across the quiz, the right option is the longest far more often than chance.",

@@ -283,6 +283,8 @@ def _content(
             definition.check(question, loc, checker)
         _check_keys(checker, loc, question, references, objectives)
         _check_todo(checker, loc, question)
+        _check_html(checker, loc, question)
+    _check_html(checker, (), {k: data.get(k) for k in ("title", "description")})
 
 
 def _is_todo(value: Any) -> bool:
@@ -333,6 +335,34 @@ def _check_todo(checker: _Checker, loc: tuple[Any, ...], question: dict[str, Any
                 walk(item, (*path, index))
 
     walk(question, loc)
+
+
+_NOT_TEXT = frozenset({"id", "type", "objective", "references", "tags", "difficulty"})
+
+
+def _check_html(checker: _Checker, loc: tuple[Any, ...], values: dict[str, Any]) -> None:
+    """KQ305: HTML the sanitizer will drop, so the trainer sees what learners will miss."""
+    from ketatraining.text import dropped_html
+
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(value, str):
+            dropped = dropped_html(value)
+            if dropped:
+                checker.add("KQ305", "This HTML will be removed before learners see it: "
+                            f"{', '.join(dropped[:5])}.", path,
+                            hint="Use Markdown (**bold**, *italics*, [links](https://...)) or "
+                            "the allowed tags listed in quizzes/README.md; scripts, images, "
+                            "styles, event handlers and javascript: links are always removed.",
+                            severity="warning")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in _NOT_TEXT:
+                    walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+
+    walk(values, loc)
 
 
 def _schema_version(checker: _Checker) -> bool:

@@ -363,19 +363,9 @@ def parse_yaml(text: str, path: str) -> tuple[Document | None, list[Problem]]:
                 mark.line + 1 if mark else None, mark.column + 1 if mark else None,
                 hint="Quiz files need only a few levels; check the brackets."))
             return None, builder.problems
-        problem = (error.problem or "syntax error").rstrip(".")
-        context = f" ({error.context})" if error.context else ""
-        builder.problems.append(
-            Problem(
-                "KQ010",
-                f"YAML syntax error: {problem}{context}.",
-                path,
-                mark.line + 1 if mark else None,
-                mark.column + 1 if mark else None,
-                hint="Check indentation and quoting on this line and the one above; "
-                "text containing ': ' or starting with a special character needs quotes.",
-            )
-        )
+        from ketatraining.quiz.yamlhelp import explain_yaml_error
+
+        builder.problems.append(explain_yaml_error(text, error, path))
         return None, builder.problems
     except yaml.YAMLError as error:  # reader errors carry no mark object
         builder.problems.append(

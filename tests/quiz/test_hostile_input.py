@@ -310,4 +310,5 @@ def test_validate_over_the_whole_corpus_names_every_file_without_a_traceback(
     import json
 
     reported = {Path(p["path"]).name for p in json.loads(result.stdout)["problems"]}
-    assert reported == set(EXPECTED) | set(GENERATED)
+    # objectives.yaml: no valid quiz in the corpus assesses its objective (KQ306).
+    assert reported == set(EXPECTED) | set(GENERATED) | {"objectives.yaml"}

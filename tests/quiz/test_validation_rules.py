@@ -32,7 +32,10 @@ EXPECTED: dict[str, list[tuple[str, int | None, int | None, str | None, str | No
     "kq003-latin1-bytes.yaml": [("KQ003", 12, 18, None, None, "error")],
     "kq004-control-character.yaml": [("KQ004", 16, 19, None, None, "error")],
     "kq005-right-to-left-override.yaml": [("KQ005", 18, 26, None, None, "error")],
-    "kq010-bad-indentation.yaml": [("KQ010", 10, 4, None, None, "error")],
+    "kq010-bad-indentation.yaml": [("KQ010", 10, 4, "q1", None, "error")],
+    "kq010-curly-quotes.yaml": [("KQ010", 9, 13, "q1", None, "error")],
+    "kq010-missing-colon.yaml": [("KQ010", 18, 5, "q1", None, "error")],
+    "kq010-tab-indentation.yaml": [("KQ010", 9, 1, "q1", None, "error")],
     "kq011-duplicate-key.yaml": [("KQ011", 19, 5, None, None, "error")],
     "kq012-python-object-tag.yaml": [("KQ012", 18, 18, None, None, "error")],
     "kq013-alias.yaml": [("KQ013", 14, 19, None, None, "error")],
@@ -85,6 +88,13 @@ EXPECTED: dict[str, list[tuple[str, int | None, int | None, str | None, str | No
     "kq240-one-step.yaml": [("KQ240", 10, 5, "q1", "steps", "error")],
     "kq241-duplicate-step-id.yaml": [("KQ241", 12, 10, "q1", "steps[2].id", "error")],
     "kq242-same-step-text.yaml": [("KQ242", 12, 17, "q1", "steps[2].text", "error")],
+    "kq216-weight-on-wrong-option.yaml": [
+        ("KQ216", 18, 9, "q1", "options[2].weight", "error")],
+    "kq216-zero-weight-on-correct-option.yaml": [
+        ("KQ216", 19, 9, "q1", "options[2].weight", "error")],
+    "kq304-non-breaking-space.yaml": [("KQ304", 12, 19, "q1", None, "warning")],
+    "kq304-cyrillic-letter.yaml": [("KQ304", 12, 18, "q1", None, "warning")],
+    "kq305-dropped-html.yaml": [("KQ305", 9, 5, "q1", "prompt", "warning")],
     "kq301-todo-left.yaml": [("KQ301", 17, 9, "q1", "options[2].feedback", "warning")],
     "kq302-no-reference.yaml": [("KQ302", 19, 5, "q1", "references", "warning")],
     "kq303-weight-on-single-choice.yaml": [("KQ303", 10, 5, "q1", "options", "warning")],
@@ -139,6 +149,7 @@ def test_each_fixture_reports_exactly_its_problems(name: str,
 def test_every_code_has_its_own_fixture() -> None:
     covered = {name[:5].upper() for name in EXPECTED if name.startswith("kq")}
     covered.add("KQ215")  # a catalogue problem: its fixture is a folder (test below)
+    covered.add("KQ306")  # objective coverage: a folder too (test_objective_coverage)
     # Item-writing review codes have their fixtures in tests/data/review (test_review.py).
     assert covered == set(CODES) - set(REVIEW_CODES)
     for name, expected in EXPECTED.items():
@@ -235,6 +246,8 @@ def test_exit_0_when_clean(tmp_path: Path) -> None:
     fixed = text.replace("kq203-two-correct-options", "fine").replace(
         "        text: That one\n        correct: true\n", "        text: That one\n")
     (clean / "fine.yaml").write_text(fixed)
+    # A second item for the objective, which every objective needs (KQ306).
+    (clean / "fine2.yaml").write_text(fixed.replace("id: fine", "id: fine2"))
     result = run_cli("validate", str(clean))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "all clean" in result.stdout
@@ -282,4 +295,57 @@ def test_the_whole_bad_folder_reports_every_file() -> None:
                 if not name.startswith("kq002")  # over the limit only with a lowered limit
                 and not name.startswith("kq001")}  # a dangling link is not listed as a file
     expected.add("references.yaml")  # kq215's broken bibliography
+    expected.add("objectives.yaml")  # kq306's objective with one item
     assert named == expected
+
+
+KQ010_MESSAGES = {
+    "kq010-curly-quotes.yaml": ("Line 9 uses curly quotes (\u201c \u201d)", "straight ones"),
+    "kq010-missing-colon.yaml": ("Line 18 ('explanation Because it is.') has no ':'",
+                                 "Add ': ' after the key"),
+    "kq010-tab-indentation.yaml": ("Line 9 is indented with a tab character", "Use spaces"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KQ010_MESSAGES))
+def test_yaml_errors_say_what_to_do_in_plain_words(name: str) -> None:
+    (problem,) = report(BAD / name)
+    start, fix = KQ010_MESSAGES[name]
+    assert problem.message.startswith(start), problem.message
+    assert fix in (problem.hint or "")
+
+
+def test_look_alike_characters_are_named(tmp_path: Path) -> None:
+    (problem,) = report(BAD / "kq304-cyrillic-letter.yaml")
+    assert "cyrillic small letter a" in problem.message
+    assert "'Ket\u0430mine'" in problem.message
+    (problem,) = report(BAD / "kq304-non-breaking-space.yaml")
+    assert "non-breaking space (U+00A0)" in problem.message
+
+
+def test_dropped_html_is_shown(tmp_path: Path) -> None:
+    (problem,) = report(BAD / "kq305-dropped-html.yaml")
+    assert problem.message == ("This HTML will be removed before learners see it: onclick= "
+                               "on <span>, <script>.")
+
+
+def test_weights_that_contradict_correct_are_errors() -> None:
+    from ketatraining.quiz.loading import check_file as load
+
+    for name in ("kq216-weight-on-wrong-option.yaml",
+                 "kq216-zero-weight-on-correct-option.yaml"):
+        quiz, problems = load(BAD / name)
+        assert quiz is None and [p.code for p in problems] == ["KQ216"]
+
+
+def test_objective_coverage() -> None:
+    folder = BAD / "kq306-objective-with-one-item"
+    found = validate_paths([folder])
+    problems = [p for found_ in found.values() for p in found_]
+    assert summary(problems) == [("KQ306", 6, 3, None, "objectives.obj2", "warning")]
+    assert problems[0].message == (
+        "The objective 'obj2' is assessed by 1 quiz item(s) "
+        "(kq306-objective-with-one-item/q3); every objective needs at least 2.")
+    # One quiz named alone says nothing about the course's coverage.
+    only = validate_paths([folder / "kq306-objective-with-one-item.yaml"])
+    assert all(p.code != "KQ306" for found_ in only.values() for p in found_)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from ketatraining.quiz.types.base import JSON, Grade, Reporter, clamp
+from ketatraining.quiz.types.base import JSON, Grade, Reporter, clamp, number
 from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option, check_options
 
 Ticks = tuple[str, ...]
@@ -35,6 +35,7 @@ class MultipleChoiceType(ChoiceType[MultipleChoice, Ticks]):
     codes: ClassVar[dict[str, str]] = {
         "KQ204": "A multiple_choice question has no correct option.",
         "KQ213": "Option weights of a multiple_choice question are inconsistent.",
+        "KQ216": "An option's weight contradicts whether it is marked correct.",
     }
 
     def check(self, question: Mapping[str, Any], loc: tuple[Any, ...],
@@ -50,6 +51,7 @@ class MultipleChoiceType(ChoiceType[MultipleChoice, Ticks]):
         given = [w for w in weights if w is not None]
         if not given:
             return
+        _check_weight_signs(question, loc, report)
         positive = sum(w for w in given if w > 0)
         if len(given) != len(weights):
             report.add("KQ213", "Some options have a weight and others do not.", where,
@@ -108,6 +110,40 @@ class MultipleChoiceType(ChoiceType[MultipleChoice, Ticks]):
         return tuple(sorted(o.id for o in question.options
                             if rng.random() < (0.6 if o.correct or o.id == attractive
                                                else 0.12)))
+
+
+def _check_weight_signs(question: Mapping[str, Any], loc: tuple[Any, ...],
+                        report: Reporter) -> None:
+    """KQ216: a weight must agree with 'correct', or the feedback contradicts the mark.
+
+    A ticked option with a positive weight earns marks, so the learner is told "not
+    right" yet scored as right; a correct option with a zero or negative weight is shown
+    as right and earns nothing or costs marks.
+    """
+    options = question.get("options")
+    if not isinstance(options, list):
+        return
+    for index, option in enumerate(options):
+        if not isinstance(option, dict):
+            continue
+        weight = number(option.get("weight"))
+        if weight is None:
+            continue
+        correct = option.get("correct") is True
+        oid = option.get("id", f"#{index + 1}")
+        where = (*loc, "options", index, "weight")
+        if weight > 0 and not correct:
+            report.add("KQ216", f"Option {oid} has weight {weight:g} but is not marked "
+                       "correct: learners who tick it are told it is wrong yet get "
+                       f"{weight:g}% of the points.", where,
+                       hint="Add 'correct: true' if ticking it is right, or give it a weight "
+                       "of 0 or less (a penalty) if it is wrong.")
+        elif weight <= 0 and correct:
+            report.add("KQ216", f"Option {oid} is marked correct but has weight {weight:g}: "
+                       "learners who tick it are told it is right yet earn nothing"
+                       f"{' and lose marks' if weight < 0 else ''}.", where,
+                       hint="Give it a positive weight (the correct options' weights add up "
+                       "to 100), or remove 'correct: true' if it is wrong.")
 
 
 TYPE = MultipleChoiceType()
