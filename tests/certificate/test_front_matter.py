@@ -60,7 +60,7 @@ def _sources(path: Path) -> str:
 
 
 def test_landing_page_and_notebook_00_show_the_front_matter() -> None:
-    assert "show_front_matter()" in _sources(ROOT / "notebooks" / "00-welcome.ipynb")
+    assert "show_front_matter()" in _sources(ROOT / "notebooks" / "00-welcome.ipynb")  # its own heading
     assert "show_front_matter()" in _sources(ROOT / "ketatraining" / "app" / "landing.ipynb")
 
 
