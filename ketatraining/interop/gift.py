@@ -50,6 +50,7 @@ from ketatraining.interop.yaml_writer import (
     unique_id,
 )
 from ketatraining.quiz.model import (
+    QUESTION_TYPES,
     AnyQuestion,
     Matching,
     MultipleChoice,
@@ -133,6 +134,8 @@ class GiftQuestion:
     wrong_feedback: str | None = None
     """Numerical: the '~#...' feedback for any other answer."""
     tags: list[str] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    """Matching: (item text, answer text); an empty item is a distractor answer."""
     missing_word: bool = False
     """Text follows the answer block: the prompt holds a visible blank (_____)."""
     idnumber: str | None = None
@@ -334,10 +337,13 @@ def _read_block(lines: list[str], line_no: int) -> GiftQuestion | None:
 
     if not question.kind:
         question.kind = _infer_kind(answer_text)
-    if question.kind in ("essay", "match", "shortanswer"):
-        if question.kind == "shortanswer" and answer_text.split("#", 1)[0].strip().upper() in (
-                "T", "TRUE", "F", "FALSE"):
-            question.answers = [GiftAnswer(answer_text, 100)]  # for the hint
+    if question.kind == "essay":
+        return question
+    if question.kind == "match":
+        _read_match(question, answer_text, default)
+        return question
+    if question.kind == "shortanswer":
+        _read_shortanswer(question, answer_text, default)
         return question
     if question.kind == "multichoice":
         _read_multichoice(question, answer_text, default)
@@ -395,6 +401,40 @@ def _read_multichoice(question: GiftQuestion, answer_text: str, default: str) ->
             weight, part = _weight(part)
         text, feedback, fmt = _comment_split(part, default)
         question.answers.append(GiftAnswer(text, weight or 0.0, feedback, fmt))
+
+
+def _read_match(question: GiftQuestion, answer_text: str, default: str) -> None:
+    """Moodle's matching: '=item -> answer' per pair; '= -> answer' is a distractor."""
+    parts = answer_text.split("=")
+    if parts and _trim(parts[0]) == "":
+        parts = parts[1:]
+    if len(parts) < 2:
+        _fail("KI011", f"A matching question needs at least two pairs; this one has "
+                       f"{len(parts)}.", "Write each pair as =item -> answer.")
+    for part in parts:
+        if "->" not in part:
+            _fail("KI010", f"The matching answer '{_escape_post(_trim(part))}' has no '->'.",
+                           "Write each pair as =item -> answer.")
+        item, answer = part.split("->", 1)
+        question.pairs.append((_with_format(_trim(item), default)[0],
+                               _trim(_escape_post(answer))))  # plain text in Moodle
+
+
+def _read_shortanswer(question: GiftQuestion, answer_text: str, default: str) -> None:
+    """Moodle's short answer: '=answer' each ('%n%' weight, '#feedback'); '*' wildcards."""
+    parts = answer_text.split("=")
+    if parts and _trim(parts[0]) == "":
+        parts = parts[1:]
+    if not parts:
+        _fail("KI011", "A short-answer question needs at least one answer.",
+                       "Write the accepted answers as =answer.")
+    for part in parts:
+        weight, part = _weight(_trim(part))
+        bits = part.split("#", 1)
+        text = _trim(_escape_post(bits[0]))
+        feedback = _with_format(_trim(bits[1]), default)[0] if len(bits) > 1 else ""
+        question.answers.append(GiftAnswer(text, 100.0 if weight is None else weight,
+                                           feedback, "plain"))
 
 
 def _number(text: str) -> float:
@@ -512,9 +552,11 @@ class _Mapper:
                                      severity="warning" if severity == "warning" else "error"))
 
     def question(self, gift: GiftQuestion) -> dict[str, Any] | None:
-        if gift.kind in UNSUPPORTED:
+        kinds = {"match": "matching", "shortanswer": "short_answer"}
+        if gift.kind in UNSUPPORTED and kinds.get(gift.kind) not in QUESTION_TYPES:
             hint = "Rewrite it as multiple choice, true/false or numerical, or remove it."
-            if gift.kind == "shortanswer" and gift.answers:
+            if gift.kind == "shortanswer" and [a.text.upper() for a in gift.answers] in (
+                    ["T"], ["TRUE"], ["F"], ["FALSE"]):
                 hint = "True/false answers must be written in capitals: {TRUE} or {T}."
             self.skipped += 1
             action = "Refused (--strict)" if self.strict else "Skipped"
@@ -525,7 +567,11 @@ class _Mapper:
         meta = gift.meta or {}
         base = self._base(gift, meta)
         try:
-            if gift.kind == "multichoice":
+            if gift.kind == "match":
+                body = self._matching(gift, meta)
+            elif gift.kind == "shortanswer":
+                body = self._short_answer(gift, meta)
+            elif gift.kind == "multichoice":
                 body = self._choice(gift, meta)
             elif gift.kind == "truefalse":
                 body = {
@@ -631,6 +677,76 @@ class _Mapper:
             for option, flag in zip(options, correct, strict=True):
                 option["correct"] = bool(flag)
         return {"type": "multiple_choice", "options": options}
+
+    def _matching(self, gift: GiftQuestion, meta: dict[str, Any]) -> dict[str, Any]:
+        items: list[dict[str, str]] = []
+        answers: list[dict[str, str]] = []
+        by_text: dict[str, str] = {}
+        own = isinstance(meta.get("answer_ids"), list)  # our export wrote Markdown
+        for item_text, raw in gift.pairs:
+            answer_text = raw if own else _markdown(raw, "plain")
+            if answer_text not in by_text:
+                by_text[answer_text] = f"r{len(by_text) + 1}"
+                answers.append({"id": by_text[answer_text], "text": answer_text})
+            if _trim(item_text):
+                items.append({"id": f"i{len(items) + 1}", "text": item_text,
+                              "answer": by_text[answer_text]})
+        if len(items) < 2:
+            _fail("KI011", f"A matching question needs at least two items; this one has "
+                           f"{len(items)}.", "Write each pair as =item -> answer.")
+        own_items, own_ids = meta.get("items"), meta.get("answer_ids")
+        if (isinstance(own_items, list) and isinstance(own_ids, list)
+                and len(own_items) == len(items) and len(own_ids) == len(answers)
+                and all(isinstance(i, dict) for i in own_items)
+                and all(isinstance(i, str) for i in own_ids)):
+            self._own_matching(items, answers, own_items, own_ids)
+        return {"type": "matching", "items": items, "answers": answers,
+                "feedback_correct": _prose(str(meta.get("feedback_correct") or ""),
+                                           TODO_FEEDBACK_CORRECT),
+                "feedback_incorrect": _prose(str(meta.get("feedback_incorrect") or ""),
+                                             TODO_FEEDBACK_INCORRECT)}
+
+    @staticmethod
+    def _own_matching(items: list[dict[str, str]], answers: list[dict[str, str]],
+                      own_items: list[dict[str, Any]], own_ids: list[str]) -> None:
+        """Our export's ids: answers were written used-first (by item), then distractors."""
+        used = list(dict.fromkeys(i["answer"] for i in items))
+        written = used + [a["id"] for a in answers if a["id"] not in used]
+        own_used = list(dict.fromkeys(str(o.get("answer")) for o in own_items))
+        own_written = own_used + [i for i in own_ids if i not in own_used]
+        if sorted(own_written) != sorted(own_ids) or len(own_written) != len(written):
+            return
+        rename = dict(zip(written, own_written, strict=True))
+        if any(rename[i["answer"]] != o.get("answer") for i, o in zip(items, own_items,
+                                                                      strict=True)):
+            return
+        for item, own in zip(items, own_items, strict=True):
+            item.update(id=str(own.get("id")), answer=rename[item["answer"]])
+        for answer in answers:
+            answer["id"] = rename[answer["id"]]
+        answers.sort(key=lambda a: own_ids.index(a["id"]))
+
+    def _short_answer(self, gift: GiftQuestion, meta: dict[str, Any]) -> dict[str, Any]:
+        accepted: list[dict[str, Any]] = []
+        for answer in gift.answers:
+            if not 0 <= answer.weight <= 100:
+                _fail("KI013", f"The answer '{answer.text}' has weight {answer.weight:g}%; "
+                               "short answers earn 0 to 100%.", "Use a weight from 0 to 100.")
+            entry: dict[str, Any] = {"text": answer.text, "credit": answer.weight}
+            if _trim(answer.feedback):
+                entry["feedback"] = answer.feedback
+            accepted.append(entry)
+        if not any(a["credit"] >= 100 for a in accepted):
+            _fail("KI013", "No answer of this short-answer question earns full marks.",
+                           "Mark the right answer with = and no weight (or =%100%).")
+        if [a["text"].upper() for a in accepted] in (["T"], ["TRUE"], ["F"], ["FALSE"]):
+            self.problem("KI023", f"'{accepted[0]['text']}' is read as a short answer, as "
+                         "Moodle does; a true/false question needs capitals.", gift,
+                         "Write {TRUE} or {T} for a true/false question.", "warning")
+        return {"type": "short_answer", "answers": accepted,
+                "case_sensitive": meta.get("case_sensitive") is True,
+                "feedback_incorrect": _prose(str(meta.get("feedback_incorrect") or ""),
+                                             TODO_FEEDBACK_INCORRECT)}
 
     def _numeric(self, gift: GiftQuestion, meta: dict[str, Any]) -> dict[str, Any]:
         catch_all = [a for a in gift.answers if a.value is None]

@@ -29,11 +29,13 @@ from ketatraining.interop.yaml_writer import (
     quiz_data,
     unique_id,
 )
+from ketatraining.quiz.model import QUESTION_TYPES
 from ketatraining.quiz.problems import Problem
 
 __all__ = ["import_jupyterquiz", "significant_interval"]
 
-SUPPORTED = ("multiple_choice", "many_choice", "numeric")
+SUPPORTED = ("multiple_choice", "many_choice", "numeric") + (
+    ("string",) if "short_answer" in QUESTION_TYPES else ())
 
 
 class _Bad(Exception):
@@ -136,6 +138,38 @@ def _choice(item: dict[str, Any], where: str) -> dict[str, Any]:
     if item.get("type") == "many_choice" or right > 1:
         return {"type": "multiple_choice", "options": options}
     return {"type": "single_choice", "options": options}
+
+
+def _string(item: dict[str, Any], where: str, losses: list[tuple[str, str]]) -> dict[str, Any]:
+    """jupyterquiz 'string': exact answers (trimmed; case unless match_case), a default."""
+    accepted: list[dict[str, Any]] = []
+    cases: set[bool] = set()
+    wrong = None
+    for index, answer in enumerate(_answers(item, where)):
+        at = f"{where}.answers[{index}]"
+        feedback = _text(answer, "feedback", at, required=False)
+        if answer.get("type") == "default":
+            wrong = feedback
+            continue
+        text = _text(answer, "answer", at, required=True) or ""
+        cases.add(answer.get("match_case") is True)
+        if answer.get("fuzzy_threshold"):
+            losses.append((at, (f"'fuzzy_threshold' accepts near misses of '{text}'; the "
+                           "course accepts the exact text only.")))
+        entry: dict[str, Any] = {"text": text.replace("\\", "\\\\").replace("*", "\\*"),
+                                 "credit": 100 if _flag(answer, at) else 0}
+        if feedback:
+            entry["feedback"] = feedback
+        accepted.append(entry)
+    if not any(a["credit"] == 100 for a in accepted):
+        _fail("KI013", "No text answer is marked correct.", f"{where}.answers",
+              "Set \"correct\": true on the right answer(s).")
+    if len(cases) > 1:
+        losses.append((f"{where}.answers", ("Some answers match case and others do not; the "
+                       "course compares every answer of a question the same way (here: "
+                       "case counts).")))
+    return {"type": "short_answer", "answers": accepted, "case_sensitive": True in cases,
+            "feedback_incorrect": wrong or TODO_FEEDBACK_INCORRECT}
 
 
 def significant_interval(value: float, digits: int) -> tuple[float, float]:
@@ -260,6 +294,13 @@ def _own_export(item: dict[str, Any], body: dict[str, Any], prompt: str) -> dict
             if not isinstance(mine, dict) or bool(mine.get("correct")) != shown["correct"] or (
                     words(str(mine.get("text", ""))) != words(shown["text"])):
                 return None
+    elif kind == "short_answer":
+        answers = question.get("answers")
+        shown = body.get("answers", [])
+        if not isinstance(answers, list) or not {a["text"] for a in shown if a["credit"] == 100
+                                                 } <= {str(a.get("text")) for a in answers
+                                                       if isinstance(a, dict)}:
+            return None
     elif kind == "true_false":
         shown = [o["correct"] for o in body.get("options", [])]
         if shown != [bool(question.get("answer")), not question.get("answer")]:
@@ -341,7 +382,12 @@ def import_jupyterquiz(
             if code:
                 prompt = f"{prompt}\n\n{_code_block(code)}"
             losses: list[tuple[str, str]] = []
-            body = _numeric(item, where, losses) if kind == "numeric" else _choice(item, where)
+            if kind == "numeric":
+                body = _numeric(item, where, losses)
+            elif kind == "string":
+                body = _string(item, where, losses)
+            else:
+                body = _choice(item, where)
             own = _own_export(item, body, prompt)
             if own is not None:  # our export: the 'ketatraining' key has the whole question
                 own["id"] = unique_id(own["id"], taken) if isinstance(own.get("id"), str) and (

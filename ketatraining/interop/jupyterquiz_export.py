@@ -68,9 +68,13 @@ class _Writer:
             case Numeric():
                 item["type"] = "numeric"
                 item["answers"] = self.numeric(question)
-            case Matching() | ShortAnswer() | Ordering():
-                self.note(question.id, f"jupyterquiz has no {question.type} questions: this "
-                          "one is left out.", "Export as QTI or Moodle XML to keep it.")
+            case ShortAnswer():
+                item["type"] = "string"
+                item["answers"] = self.text_answers(question)
+            case Matching() | Ordering():
+                self.note(question.id, f"jupyterquiz has no {question.type} questions: "
+                          f"'{question.id}' is left out.", "Export the quiz as QTI or Moodle "
+                          "XML to keep it.")
                 return None
             case _:
                 assert_never(question)
@@ -107,6 +111,30 @@ class _Writer:
                       f"'{question.units}' is left out.", "Say the unit in the question.")
         return answers
 
+    def text_answers(self, question: ShortAnswer) -> list[dict[str, Any]]:
+        """jupyterquiz 'string': exact text (case as asked), no wildcard, no partial credit."""
+        from ketatraining.quiz.types.short_answer import has_wildcard, literal
+
+        answers: list[dict[str, Any]] = []
+        for answer in question.answers:
+            if has_wildcard(answer.text):
+                self.note(question.id, f"jupyterquiz compares text exactly: the accepted "
+                          f"answer '{answer.text}' with a '*' wildcard is left out.",
+                          "List the spellings you accept without '*'.")
+                continue
+            if 0 < answer.credit < 100:
+                self.note(question.id, f"jupyterquiz has no partial credit: '{answer.text}' "
+                          f"(worth {answer.credit:g}%) is shown as wrong.", "Nothing to do; "
+                          "the credit stays in the 'ketatraining' key.")
+            entry: dict[str, Any] = {"answer": literal(answer.text),
+                                     "correct": answer.credit >= 100,
+                                     "match_case": question.case_sensitive}
+            if answer.feedback:
+                entry["feedback"] = _html(answer.feedback)
+            answers.append(entry)
+        answers.append({"type": "default", "feedback": _html(question.feedback_incorrect)})
+        return answers
+
     @staticmethod
     def number(value: float, tolerance: float, correct: bool,
                feedback: str | None) -> dict[str, Any]:
@@ -129,7 +157,7 @@ def jupyterquiz_export(quiz: Quiz, *, path: str = "<json>",
     """The JSON text (a list of questions) and what jupyterquiz cannot carry (KE002)."""
     del round_weights  # jupyterquiz has no weights to round
     writer = _Writer(path)
-    items = [item for q in quiz.questions if (item := writer.question(q)) is not None]
+    items = [item for item in (writer.question(q) for q in quiz.questions) if item is not None]
     if items:
         settings: dict[str, Any] = {"id": quiz.id, "title": quiz.title, "topic": quiz.topic,
                                     "pass_mark": quiz.pass_mark, "shuffle": quiz.shuffle}

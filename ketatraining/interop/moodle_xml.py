@@ -36,6 +36,7 @@ from ketatraining.interop.common import (
     refuse,
     restore,
     single_choice_keeps_weights,
+    words,
 )
 from ketatraining.interop.safe_xml import XmlDocument, XmlError, children, local, parse_xml
 from ketatraining.interop.yaml_writer import (
@@ -504,6 +505,29 @@ def _units(reader: _Reader, element: ET.Element, label: str) -> str | None:
     return base[0] if base else None
 
 
+def _feedback_pair(reader: _Reader, element: ET.Element, label: str,
+                   meta: dict[str, Any]) -> tuple[str, str]:
+    """Moodle's combined feedback as (feedback_correct, feedback_incorrect).
+
+    'Partially correct' has no place of its own: it is kept when it says the same as
+    'incorrect' (as our export writes it), else reported.
+    """
+    fmt = _question_format(element)
+    texts = {name: _formatted(_child(element, name), fmt)
+             for name in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")}
+    correct = restore(meta.get("feedback_correct"), texts["correctfeedback"])
+    incorrect = restore(meta.get("feedback_incorrect"), texts["incorrectfeedback"])
+    partial = texts["partiallycorrectfeedback"]
+    if words(partial) not in ("", words(texts["incorrectfeedback"])) and (
+            re.sub(r"<[^>]*>", "", partial).strip() not in _MOODLE_DEFAULTS):
+        field = _child(element, "partiallycorrectfeedback")
+        reader.lost(field if field is not None else element, label, "The 'partially "
+                    "correct' feedback cannot be kept; the course shows the 'incorrect' "
+                    "feedback for a partly right answer.", "Merge it into the incorrect "
+                    "feedback.")
+    return (prose(correct, TODO_FEEDBACK_CORRECT), prose(incorrect, TODO_FEEDBACK_INCORRECT))
+
+
 def _matching(reader: _Reader, element: ET.Element, label: str,
               meta: dict[str, Any]) -> dict[str, Any] | None:
     if "matching" not in QUESTION_TYPES:
@@ -514,7 +538,6 @@ def _matching(reader: _Reader, element: ET.Element, label: str,
     fmt = _question_format(element)
     items: list[dict[str, str]] = []
     answers: list[dict[str, str]] = []
-    pairs: dict[str, str] = {}
     answer_ids: dict[str, str] = {}
     for sub in children(element, "subquestion"):
         text = _formatted(sub, sub.get("format", fmt))
@@ -523,19 +546,52 @@ def _matching(reader: _Reader, element: ET.Element, label: str,
             continue
         if answer_text not in answer_ids:
             answer_ids[answer_text] = f"r{len(answer_ids) + 1}"
-            answers.append({"id": answer_ids[answer_text], "text": answer_text})
+            answers.append({"id": answer_ids[answer_text],
+                            "text": markdown_from(answer_text, "plain_text")})
         if text.strip():
-            item_id = f"i{len(items) + 1}"
-            items.append({"id": item_id, "text": text})
-            pairs[item_id] = answer_ids[answer_text]
+            items.append({"id": f"i{len(items) + 1}", "text": text,
+                          "answer": answer_ids[answer_text]})
     if len(items) < 2:
-        refuse("KI011", f"A matching question needs at least two pairs; this "
-                               f"one has {len(items)}.",
-               "Add subquestions with an answer each.")
-    _combined(reader, element, label, meta)
-    return {"type": "matching", "items": items, "answers": answers, "pairs": pairs,
-            "feedback_correct": TODO_FEEDBACK_CORRECT,
-            "feedback_incorrect": TODO_FEEDBACK_INCORRECT}
+        refuse("KI011", f"A matching question needs at least two pairs; this one has "
+               f"{len(items)}.", "Add subquestions with an answer each.")
+    _restore_ids(meta, items, answers)
+    correct, incorrect = _feedback_pair(reader, element, label, meta)
+    return {"type": "matching", "items": items, "answers": answers,
+            "feedback_correct": correct, "feedback_incorrect": incorrect}
+
+
+def _restore_ids(meta: dict[str, Any], items: list[dict[str, str]],
+                 answers: list[dict[str, str]]) -> None:
+    """Our export's ids and Markdown, when its items and answers still read the same."""
+    mine_items, mine_answers = meta.get("items"), meta.get("answers")
+    if not (isinstance(mine_items, list) and isinstance(mine_answers, list)
+            and all(isinstance(i, dict) for i in mine_items + mine_answers)):
+        return
+    by_text = {words(str(a.get("text", ""))): a for a in mine_answers}
+    if len(by_text) != len(mine_answers) or len(mine_items) != len(items):
+        return
+    mapping = {}
+    used = {a["id"] for a in answers}
+    for answer in answers:
+        mine = by_text.get(words(answer["text"]))
+        if mine is None or not isinstance(mine.get("id"), str):
+            return
+        mapping[answer["id"]] = mine
+    if len(mapping) != len(answers) or len(used) != len(mapping):
+        return
+    for item, mine in zip(items, mine_items, strict=True):
+        own = mapping[item["answer"]]
+        if words(str(mine.get("text", ""))) != words(item["text"]) or mine.get(
+                "answer") != own["id"]:
+            return
+    order = [a["id"] for a in mine_answers]
+    for item, mine in zip(items, mine_items, strict=True):
+        item.update(id=str(mine["id"]), text=restore(mine.get("text"), item["text"]),
+                    answer=mapping[item["answer"]]["id"])
+    for answer in answers:
+        mine = mapping[answer["id"]]
+        answer.update(id=str(mine["id"]), text=str(mine["text"]))
+    answers.sort(key=lambda a: order.index(a["id"]))
 
 
 def _shortanswer(reader: _Reader, element: ET.Element, label: str,
@@ -546,25 +602,100 @@ def _shortanswer(reader: _Reader, element: ET.Element, label: str,
                         "Rewrite it as a choice question, or remove it.")
         return None
     fmt = _question_format(element)
-    accepted = []
+    accepted: list[dict[str, Any]] = []
+    wrong = ""
     for item in _answers(element):
         text = _text(item)
         fraction = _fraction(item)
+        feedback = _formatted(_child(item, "feedback"), fmt)
         if not text:
             continue
+        if text.strip("*") == "" and fraction == 0:  # Moodle's catch-all for any other answer
+            wrong = feedback
+            continue
+        if not 0 <= fraction <= 100:
+            refuse("KI013", f"The answer '{text}' earns {fraction:g}%; short answers earn 0 "
+                   "to 100%.", "Use a fraction between 0 and 100.")
         entry: dict[str, Any] = {"text": text, "credit": fraction}
-        feedback = _formatted(_child(item, "feedback"), fmt)
         if feedback.strip():
             entry["feedback"] = feedback
         accepted.append(entry)
     if not any(a["credit"] >= 100 - 1e-6 for a in accepted):
-        refuse("KI013", "No answer of this short-answer question earns full "
-                               "marks.",
+        refuse("KI013", "No answer of this short-answer question earns full marks.",
                "Give the right answer fraction 100.")
+    mine = meta.get("answers")
+    if isinstance(mine, list) and len(mine) == len(accepted):
+        for entry, exact in zip(accepted, mine, strict=True):
+            if isinstance(exact, dict) and exact.get("text") == entry["text"] and _close(
+                    exact.get("credit"), entry["credit"]):
+                entry["credit"] = float(exact["credit"])
+                note = exact.get("feedback")
+                entry.pop("feedback", None)
+                if isinstance(note, str):
+                    entry["feedback"] = note
     usecase = _child(element, "usecase")
     case = usecase is not None and (usecase.text or "0").strip() not in ("0", "")
+    incorrect = restore(meta.get("feedback_incorrect"), wrong)
     return {"type": "short_answer", "answers": accepted, "case_sensitive": case,
-            "feedback_incorrect": TODO_FEEDBACK_INCORRECT}
+            "feedback_incorrect": prose(incorrect, TODO_FEEDBACK_INCORRECT)}
+
+
+_ORDER_SCORING = {"ALL_OR_NOTHING": "all_or_nothing",
+                  "RELATIVE_NEXT_EXCLUDE_LAST": "relative_to_next"}
+
+
+def _ordering(reader: _Reader, element: ET.Element, label: str,
+              meta: dict[str, Any]) -> dict[str, Any] | None:
+    """qtype_ordering: the answers in the right order (their fraction is the position)."""
+    if "ordering" not in QUESTION_TYPES:
+        reader.out.skip("an ordering question; this version of the course has no ordering "
+                        "type yet.", reader.line(element), label,
+                        "Rewrite it as a choice question, or remove it.")
+        return None
+    fmt = _question_format(element)
+    found = []
+    for index, item in enumerate(_answers(element)):
+        text = markdown_from(_text(item), item.get("format", fmt))
+        if text.strip():
+            position = _real_text(item.get("fraction")) or float(index + 1)
+            found.append((position, index, text))
+    found.sort()
+    steps = [{"id": f"s{n}", "text": text} for n, (_, _, text) in enumerate(found, start=1)]
+    if len(steps) < 2:
+        refuse("KI011", f"An ordering question needs at least two steps; this one has "
+               f"{len(steps)}.", "Add answers in the right order.")
+    mine = meta.get("steps")
+    if isinstance(mine, list) and len(mine) == len(steps) and all(
+            isinstance(m, dict) and words(str(m.get("text", ""))) == words(s["text"])
+            and isinstance(m.get("id"), str) for m, s in zip(mine, steps, strict=True)):
+        for step, own in zip(steps, mine, strict=True):
+            step.update(id=own["id"], text=restore(own.get("text"), step["text"]))
+    grading_field = _child(element, "gradingtype")
+    grading = _plain(grading_field) or "RELATIVE"
+    scoring = _ORDER_SCORING.get(grading.upper())
+    if scoring is None:
+        scoring = "all_or_nothing"
+        reader.lost(grading_field if grading_field is not None else element, label,
+                    f"The grading '{grading}' cannot be kept; the course grades this order "
+                    "all or nothing.", "Choose all-or-nothing or 'relative to next' "
+                    "(RELATIVE_NEXT_EXCLUDE_LAST) grading.")
+    select = _plain(_child(element, "selecttype")) or "ALL"
+    count = _plain(_child(element, "selectcount")) or "0"
+    if select.upper() != "ALL" and count not in ("0", str(len(steps))):
+        reader.lost(element, label, f"Showing a subset of the steps ({select}, {count}) "
+                    "cannot be kept; the course shows every step.",
+                    "Show all the steps in Moodle too.")
+    correct, incorrect = _feedback_pair(reader, element, label, meta)
+    return {"type": "ordering", "steps": steps, "scoring": scoring,
+            "feedback_correct": correct, "feedback_incorrect": incorrect}
+
+
+def _real_text(text: str | None) -> float | None:
+    try:
+        value = float(text or "")
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _gaps(reader: _Reader, element: ET.Element, label: str,
@@ -615,6 +746,7 @@ _HANDLERS = {
     "shortanswer": _shortanswer,
     "ddwtos": _gaps,
     "gapselect": _gaps,
+    "ordering": _ordering,
 }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, assert_never
 from xml.etree import ElementTree as ET
 
-from ketatraining.interop.common import ExportRefused, meta_comment_text
+from ketatraining.interop.common import ExportRefused, meta_comment_text, words
 from ketatraining.interop.gift import default_weights
 from ketatraining.interop.moodle_grades import GradeChecker
 from ketatraining.interop.moodle_xml import META_COMMENT, QUIZ_META_COMMENT
@@ -105,12 +105,15 @@ def _meta(question: AnyQuestion) -> dict[str, Any]:
         case Matching():
             meta["items"] = [i.model_dump() for i in question.items]
             meta["answers"] = [a.model_dump() for a in question.answers]
+            meta["feedback_correct"] = question.feedback_correct
+            meta["feedback_incorrect"] = question.feedback_incorrect
         case ShortAnswer():
-            meta["answers"] = [a.model_dump(exclude_none=True) for a in question.answers]
+            meta["answers"] = [a.model_dump() for a in question.answers]
             meta["feedback_incorrect"] = question.feedback_incorrect
         case Ordering():
             meta["steps"] = [s.model_dump() for s in question.steps]
-            meta["scoring"] = question.scoring
+            meta["feedback_correct"] = question.feedback_correct
+            meta["feedback_incorrect"] = question.feedback_incorrect
         case _:
             assert_never(question)
     return meta
@@ -122,9 +125,7 @@ class _Writer:
         self.problems: list[Problem] = []
 
     def question(self, root: ET.Element, question: AnyQuestion) -> None:
-        kind = {"single_choice": "multichoice", "multiple_choice": "multichoice",
-                "true_false": "truefalse", "numeric": "numerical", "matching": "matching",
-                "short_answer": "shortanswer", "ordering": "ordering"}[question.type]
+        kind = MOODLE_TYPES[question.type]
         element = _sub(root, "question", type=kind)
         element.append(ET.Comment(meta_comment_text(_meta(question), META_COMMENT)))
         name = _sub(element, "name")
@@ -178,49 +179,6 @@ class _Writer:
         for option, fraction in zip(question.options, fractions, strict=True):
             _answer(element, fraction, _html(option.text, inline=True), _html(option.feedback))
 
-    def matching(self, element: ET.Element, question: Matching) -> None:
-        """Moodle's matching: a subquestion per item; an answer no item uses is a
-        subquestion without text (Moodle's distractor)."""
-        _sub(element, "shuffleanswers", "true")
-        _text_field(element, "correctfeedback", _html(question.feedback_correct))
-        _text_field(element, "partiallycorrectfeedback", _html(question.feedback_incorrect))
-        _text_field(element, "incorrectfeedback", _html(question.feedback_incorrect))
-        text = {a.id: a.text for a in question.answers}
-        pairs = [(_html(i.text), text[i.answer]) for i in question.items]
-        used = {i.answer for i in question.items}
-        pairs += [("", a.text) for a in question.answers if a.id not in used]
-        for item_html, answer_text in pairs:
-            sub = _sub(element, "subquestion", format="html")
-            _sub(sub, "text", item_html)
-            _sub(_sub(sub, "answer"), "text", answer_text)
-
-    def short_answer(self, element: ET.Element, question: ShortAnswer) -> None:
-        _sub(element, "usecase", "1" if question.case_sensitive else "0")
-        for index, answer in enumerate(question.answers, start=1):
-            credit = self.grades.grade(answer.credit, question.id, f"accepted answer {index}",
-                                       limit_0_100=True)
-            _answer(element, credit, answer.text, _html(answer.feedback or ""),
-                    fmt="moodle_auto_format")
-        _answer(element, 0, "*", _html(question.feedback_incorrect), fmt="moodle_auto_format")
-
-    def ordering(self, element: ET.Element, question: Ordering) -> None:
-        """The qtype_ordering plugin's format (not part of core Moodle: say so)."""
-        self.problems.append(Problem(
-            "KE002", "Ordering questions need Moodle's 'Ordering' plugin (qtype_ordering); "
-            "without it Moodle skips this question on import.", self.grades.path,
-            question=question.id, hint="Ask the Moodle administrator to install the plugin, "
-            "or export as QTI.", severity="warning"))
-        _sub(element, "layouttype", "VERTICAL")
-        _sub(element, "selecttype", "ALL")
-        _sub(element, "selectcount", "0")
-        _sub(element, "gradingtype", "ALL_OR_NOTHING" if question.scoring == "all_or_nothing"
-             else "RELATIVE_NEXT_EXCLUDE_LAST")
-        _text_field(element, "correctfeedback", _html(question.feedback_correct))
-        _text_field(element, "partiallycorrectfeedback", _html(question.feedback_incorrect))
-        _text_field(element, "incorrectfeedback", _html(question.feedback_incorrect))
-        for position, step in enumerate(question.steps, start=1):
-            _answer(element, position, _html(step.text, inline=True), "")
-
     def true_false(self, element: ET.Element, question: TrueFalse) -> None:
         _answer(element, 100 if question.answer else 0, "true", _html(question.feedback_true),
                 fmt="moodle_auto_format")
@@ -256,6 +214,68 @@ class _Writer:
             _sub(element, "unitpenalty", "0.1000000")
             _sub(element, "showunits", "0")
             _sub(element, "unitsleft", "0")
+
+
+    def combined(self, element: ET.Element, correct: str, incorrect: str) -> None:
+        """Moodle's combined feedback: right; partly right and wrong both get 'incorrect'."""
+        _text_field(element, "correctfeedback", _html(correct))
+        _text_field(element, "partiallycorrectfeedback", _html(incorrect))
+        _text_field(element, "incorrectfeedback", _html(incorrect))
+        _sub(element, "shownumcorrect")
+
+    def matching(self, element: ET.Element, question: Matching) -> None:
+        _sub(element, "shuffleanswers", "true")
+        self.combined(element, question.feedback_correct, question.feedback_incorrect)
+        answers = {a.id: a.text for a in question.answers}
+        for answer in question.answers:
+            self.plain_answer(question.id, answer.text)
+        for item in question.items:
+            sub = _text_field(element, "subquestion", _html(item.text, inline=True))
+            _sub(_sub(sub, "answer"), "text", words(answers[item.answer]))
+        used = {i.answer for i in question.items}
+        for answer in question.answers:
+            if answer.id not in used:  # a distractor: a subquestion without text
+                sub = _text_field(element, "subquestion", "")
+                _sub(_sub(sub, "answer"), "text", words(answer.text))
+
+    def plain_answer(self, question: str, markdown: str) -> None:
+        if words(markdown) != markdown.strip():
+            self.problems.append(Problem(
+                "KE002", f"Moodle's matching answers are plain text: '{markdown.strip()}' is "
+                f"written as '{words(markdown)}'.", self.grades.path, question=question,
+                hint="Nothing to do; the formatting stays in the metadata comment.",
+                severity="warning"))
+
+    def short_answer(self, element: ET.Element, question: ShortAnswer) -> None:
+        _sub(element, "usecase", "1" if question.case_sensitive else "0")
+        for index, answer in enumerate(question.answers, start=1):
+            credit = self.grades.grade(answer.credit, question.id, f"accepted answer {index}",
+                                       limit_0_100=True)
+            _answer(element, credit, answer.text, _html(answer.feedback or ""),
+                    fmt="moodle_auto_format")
+        _answer(element, 0, "*", _html(question.feedback_incorrect), fmt="moodle_auto_format")
+
+    def ordering(self, element: ET.Element, question: Ordering) -> None:
+        _sub(element, "layouttype", "VERTICAL")
+        _sub(element, "selecttype", "ALL")
+        _sub(element, "selectcount", "0")
+        grading = ("ALL_OR_NOTHING" if question.scoring == "all_or_nothing"
+                   else "RELATIVE_NEXT_EXCLUDE_LAST")  # one share per right next step
+        _sub(element, "gradingtype", grading)
+        _sub(element, "showgrading", "SHOW")
+        _sub(element, "numberingstyle", "none")
+        self.combined(element, question.feedback_correct, question.feedback_incorrect)
+        for position, step in enumerate(question.steps, start=1):
+            # qtype_ordering keeps the right position in the answer's fraction
+            answer = _sub(element, "answer", fraction=str(position), format="html")
+            _sub(answer, "text", _html(step.text, inline=True))
+            _text_field(answer, "feedback", "")
+
+
+MOODLE_TYPES = {"single_choice": "multichoice", "multiple_choice": "multichoice",
+                "true_false": "truefalse", "numeric": "numerical", "matching": "matching",
+                "short_answer": "shortanswer", "ordering": "ordering"}
+"""Our type -> Moodle's qtype (ordering is core Moodle since 4.4)."""
 
 
 def _category(root: ET.Element, quiz: Quiz) -> None:

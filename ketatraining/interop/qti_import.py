@@ -360,17 +360,96 @@ class _Item:
                           "has no short answer type yet.", self.where(interaction),
                           self.label, "Rewrite it as a choice question, or remove it.")
             return None
+        return self._short_answer(interaction, declaration, body, prompt)
+
+    def _short_answer(self, interaction: ET.Element, declaration: _Declaration,
+                      body: ET.Element, prompt: str) -> dict[str, Any] | None:
+        """Accepted answers from qti-string-match / qti-pattern-match branches (our export
+        and others), else from the correct response and the mapping."""
         points = self.points()
-        answers: dict[str, float] = {c: 100.0 for c in declaration.correct}
-        for key, value in declaration.mapping.items():
-            answers[key] = max(0.0, min(100.0, value / points * 100))
-        if not any(v >= 100 for v in answers.values()):
+        found: list[tuple[int, dict[str, Any]]] = []
+        case = declaration.case_sensitive
+        processing = _one(self.root, "qti-response-processing")
+        for branch in processing.iter() if processing is not None else ():
+            if local(branch) not in ("qti-response-if", "qti-response-else-if"):
+                continue
+            tests = [e for e in branch if local(e) in ("qti-string-match", "qti-pattern-match")]
+            score = self._branch_score(branch)
+            if not tests or score is None:
+                continue
+            test = tests[0]
+            if local(test) == "qti-string-match":
+                base = [e for e in test if local(e) == "qti-base-value"]
+                text = _escape_star("".join(base[0].itertext()) if base else "")
+                case = test.get("case-sensitive", "true") == "true"
+            else:
+                pattern = _wildcard(test.get("pattern", ""))
+                if pattern is None:
+                    self.out.lost(f"The pattern '{test.get('pattern', '')}' is not a '*' "
+                                  "wildcard the course can keep; the answer is left out.",
+                                  self.where(test), self.label, "Write the accepted answer "
+                                  "with '*' wildcards only.", field=self.name or None)
+                    continue
+                text = pattern
+            feedback_id = self._branch_feedback(branch) or ""
+            order = int(feedback_id[7:]) if feedback_id[7:].isdigit() else len(found) + 1
+            entry: dict[str, Any] = {"text": text,
+                                     "credit": round(max(0.0, min(100.0, score / points * 100)),
+                                                     9)}
+            feedback = self._feedback(body, feedback_id) if feedback_id else ""
+            if feedback:
+                entry["feedback"] = feedback
+            found.append((order, entry))
+        answers = [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
+        if not answers:
+            mapped = {c: 100.0 for c in declaration.correct}
+            for key, value in declaration.mapping.items():
+                mapped[key] = max(0.0, min(100.0, value / points * 100))
+            answers = [{"text": _escape_star(k), "credit": v} for k, v in mapped.items()
+                       if v > 0]
+        if not any(a["credit"] >= 100 for a in answers):
             refuse("KI013", "No text answer earns full marks.",
                    "Give the right answer in qti-correct-response.")
-        return {"type": "short_answer", "prompt": prompt,
-                "answers": [{"text": k, "credit": v} for k, v in answers.items() if v > 0],
-                "case_sensitive": declaration.case_sensitive,
-                "feedback_incorrect": TODO_FEEDBACK_INCORRECT}
+        mine = self.meta.get("answers")
+        if isinstance(mine, list) and len(mine) == len(answers):
+            for entry, exact in zip(answers, mine, strict=True):
+                if isinstance(exact, dict) and isinstance(exact.get("text"), str) and (
+                        _same_answer(exact["text"], entry["text"], case)):
+                    entry["text"] = exact["text"]
+                    if isinstance(exact.get("credit"), (int, float)) and math.isclose(
+                            exact["credit"], entry["credit"], abs_tol=1e-6):
+                        entry["credit"] = float(exact["credit"])
+                    note = exact.get("feedback")
+                    shown = entry.pop("feedback", "")
+                    if isinstance(note, str):
+                        entry["feedback"] = self.source(note, shown)
+        incorrect = self.source(self.meta.get("feedback_incorrect"),
+                                self._feedback(body, "incorrect"))
+        return {"type": "short_answer", "prompt": prompt, "answers": answers,
+                "case_sensitive": case,
+                "feedback_incorrect": prose(incorrect, TODO_FEEDBACK_INCORRECT)}
+
+    def _branch_score(self, branch: ET.Element) -> float | None:
+        for setter in branch:
+            value = [e for e in setter if local(e) == "qti-base-value"]
+            if local(setter) == "qti-set-outcome-value" and setter.get(
+                    "identifier") == "SCORE" and value:
+                return _float(value[0].text, "score")
+        return None
+
+    def _branch_feedback(self, branch: ET.Element) -> str | None:
+        for setter in branch:
+            value = [e for e in setter if local(e) == "qti-base-value"]
+            if local(setter) == "qti-set-outcome-value" and setter.get(
+                    "identifier") == "FEEDBACK" and value:
+                return (value[0].text or "").strip()
+        return None
+
+    def _pair_feedback(self, body: ET.Element) -> tuple[str, str]:
+        correct = self.source(self.meta.get("feedback_correct"), self._feedback(body, "correct"))
+        incorrect = self.source(self.meta.get("feedback_incorrect"),
+                                self._feedback(body, "incorrect"))
+        return (prose(correct, TODO_FEEDBACK_CORRECT), prose(incorrect, TODO_FEEDBACK_INCORRECT))
 
     def _numeric(self, declaration: _Declaration, body: ET.Element,
                  prompt: str) -> dict[str, Any]:
@@ -480,8 +559,6 @@ class _Item:
             refuse("KI041", f"The match interaction has {len(sets)} match sets, not 2.",
                    "Give one set of items and one of answers.")
         first, second = (children(s, "qti-simple-associable-choice") for s in sets)
-        items = [{"id": c.get("identifier", ""), "text": _html(c)} for c in first]
-        answers = [{"id": c.get("identifier", ""), "text": _html(c)} for c in second]
         pairs: dict[str, str] = {}
         for value in declaration.correct:
             bits = value.split()
@@ -490,10 +567,43 @@ class _Item:
         if not pairs:
             refuse("KI013", "The match interaction has no correct pairs.",
                    "List the pairs in qti-correct-response, e.g. <qti-value>A R1</qti-value>.")
+        names = self._ids(first + second)
+        items = []
+        for choice in first:
+            raw = choice.get("identifier", "")
+            if raw not in pairs:
+                self.out.lost(f"The item '{raw}' has no correct answer; the course needs one "
+                              "per item, so it is left out.", self.where(choice), self.label,
+                              "Give every item a pair in qti-correct-response.",
+                              field=self.name or None)
+                continue
+            items.append({"id": names[raw], "text": self._text_of("items", raw, _html(choice)),
+                          "answer": names.get(pairs[raw], pairs[raw])})
+        answers = [{"id": names[c.get("identifier", "")],
+                    "text": self._text_of("answers", c.get("identifier", ""), _html(c))}
+                   for c in second]
+        correct, incorrect = self._pair_feedback(body)
         return {"type": "matching", "prompt": self._prompt(interaction, body),
-                "items": items, "answers": answers, "pairs": pairs,
-                "feedback_correct": TODO_FEEDBACK_CORRECT,
-                "feedback_incorrect": TODO_FEEDBACK_INCORRECT}
+                "items": items, "answers": answers,
+                "feedback_correct": correct, "feedback_incorrect": incorrect}
+
+    def _ids(self, choices: list[ET.Element]) -> dict[str, str]:
+        """QTI identifiers -> the course's ids (our export's originals when known)."""
+        known = [str(e.get("id")) for key in ("items", "answers", "steps")
+                 for e in (self.meta.get(key) or []) if isinstance(e, dict)
+                 and isinstance(e.get("id"), str)]
+        names: dict[str, str] = {}
+        for choice in choices:
+            raw = choice.get("identifier", "")
+            own = next((k for k in known if raw in (k, f"choice-{k}")), None)
+            names[raw] = own or (raw if is_id(raw) else slug(raw, f"c{len(names) + 1}"))
+        return names
+
+    def _text_of(self, key: str, raw: str, shown: str) -> str:
+        for entry in self.meta.get(key) or []:
+            if isinstance(entry, dict) and raw in (entry.get("id"), f"choice-{entry.get('id')}"):
+                return self.source(entry.get("text"), shown)
+        return shown
 
     def _order(self, interaction: ET.Element, declaration: _Declaration,
                body: ET.Element) -> dict[str, Any] | None:
@@ -502,15 +612,56 @@ class _Item:
                           "type yet.", self.where(interaction), self.label,
                           "Rewrite it as a choice question, or remove it.")
             return None
-        choices = {c.get("identifier", ""): _html(c)
-                   for c in children(interaction, "qti-simple-choice")}
+        choices = {c.get("identifier", ""): c for c in children(interaction, "qti-simple-choice")}
         if sorted(declaration.correct) != sorted(choices):
             refuse("KI013", "The correct order does not list every choice once.",
                    "List each choice identifier once in qti-correct-response.")
+        names = self._ids(list(choices.values()))
+        relative = any(local(e) == "qti-index" for e in self.root.iter())
+        scoring = self.meta.get("scoring")
+        if scoring not in ("all_or_nothing", "relative_to_next"):
+            scoring = "relative_to_next" if relative else "all_or_nothing"
+        correct, incorrect = self._pair_feedback(body)
         return {"type": "ordering", "prompt": self._prompt(interaction, body),
-                "steps": [{"id": i, "text": choices[i]} for i in declaration.correct],
-                "feedback_correct": TODO_FEEDBACK_CORRECT,
-                "feedback_incorrect": TODO_FEEDBACK_INCORRECT}
+                "steps": [{"id": names[i], "text": self._text_of("steps", i, _html(choices[i]))}
+                          for i in declaration.correct],
+                "scoring": scoring,
+                "feedback_correct": correct, "feedback_incorrect": incorrect}
+
+def _same_answer(mine: str, read: str, case_sensitive: bool) -> bool:
+    mine, read = " ".join(mine.split()), " ".join(read.split())
+    return mine == read if case_sensitive else mine.casefold() == read.casefold()
+
+
+def _escape_star(text: str) -> str:
+    """Typed text as a short-answer pattern: a literal '*' or '\\' is escaped."""
+    return " ".join(text.replace("\\", "\\\\").replace("*", "\\*").split())
+
+
+_PATTERN_TOKEN = re.compile(r"\.\*|\[(.)(.)\]|\\(.)|(.)", re.DOTALL)
+
+
+def _wildcard(pattern: str) -> str | None:
+    """An XML Schema regex that is only literals, '.*' and [xX] case pairs, as a
+    short-answer pattern ('*' wildcards); None when it says more than that."""
+    parts = []
+    for match in _PATTERN_TOKEN.finditer(pattern):
+        whole, lower, upper, escaped, plain_char = (match.group(0), match.group(1),
+                                                    match.group(2), match.group(3),
+                                                    match.group(4))
+        if whole == ".*":
+            parts.append("*")
+        elif lower is not None:
+            if lower.lower() != upper.lower():
+                return None
+            parts.append(lower.replace("*", "\\*"))
+        elif escaped is not None:
+            parts.append("\\*" if escaped == "*" else escaped.replace("\\", "\\\\"))
+        elif plain_char in "|.^?+{}()[]\\$":
+            return None
+        else:
+            parts.append(plain_char)
+    return "".join(parts)
 
 
 _NUMERIC_ORDER = ("type", "prompt", "value", "units", "tolerance", "relative_tolerance",

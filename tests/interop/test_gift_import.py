@@ -164,25 +164,27 @@ def test_unsupported_types_are_reported_with_lines_and_skipped() -> None:
     result = load("unsupported")
     assert [(p.code, p.severity, p.line, p.question) for p in result.problems] == [
         ("KI020", "warning", 2, "Essay"),
-        ("KI020", "warning", 4, "Matching"),
-        ("KI020", "warning", 9, "Short"),
         ("KI020", "warning", 13, "Description"),
-        ("KI020", "warning", 17, "Lowercase"),
+        # '{true}' is a short answer for Moodle too; the note says TF needs capitals
+        ("KI023", "warning", 17, "Lowercase"),
     ]
     messages = [p.message for p in result.problems]
-    for word in ("essay", "matching", "short-answer", "description"):
+    for word in ("essay", "description"):
         assert any(word in m for m in messages), word
-    assert "capitals" in (result.problems[-1].hint or "")
-    assert result.skipped == 5
-    # a missing-word question of a supported type is imported with a visible blank
-    assert [q["id"] for q in result.data["questions"]] == ["Missing", "Kept"]
-    assert result.data["questions"][0]["prompt"] == "Ketamine is _____ at clinical doses."
+    assert "capitals" in result.problems[-1].message
+    assert result.skipped == 2
+    # matching and short answer are imported; a missing-word question of a supported
+    # type is imported with a visible blank
+    assert [(q["id"], q["type"]) for q in result.data["questions"]] == [
+        ("Matching", "matching"), ("Short", "short_answer"), ("Missing", "single_choice"),
+        ("Kept", "true_false"), ("Lowercase", "short_answer")]
+    assert result.data["questions"][2]["prompt"] == "Ketamine is _____ at clinical doses."
 
 
 def test_strict_turns_unsupported_types_into_errors() -> None:
     result = load("unsupported", strict=True)
     assert result.data is None
-    assert len(result.errors) == 5
+    assert len(result.errors) == 2
     assert all(p.code == "KI020" for p in result.errors)
 
 

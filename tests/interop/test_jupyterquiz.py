@@ -40,11 +40,12 @@ def test_example_file_expected_quiz() -> None:
     assert [(p.code, p.severity, p.field) for p in result.problems] == [
         ("KI021", "warning", "$[2].answers[0]"),  # precision: bounds and value reported
         ("KI021", "warning", "$[2].answers[1].range"),  # half-open ranges reported
-        ("KI021", "warning", "$[2].answers[2].range"),
-        ("KI020", "warning", "$[4].type")]
+        ("KI021", "warning", "$[2].answers[2].range")]  # 'string' is now short_answer
     quiz = Quiz.model_validate(result.data)
     assert quiz.id == "basics"
-    many, single, pi, code, dose = result.data["questions"]
+    many, single, pi, code, string, dose = result.data["questions"]
+    assert (string["type"], string["answers"]) == ("short_answer", [
+        {"text": "Python", "credit": 100}])
     assert many == {
         "id": "basics-1", "type": "multiple_choice",
         "prompt": "Which of these can a Jupyter notebook contain?",
@@ -160,7 +161,7 @@ def test_bad_input_names_the_json_path(document: Any, field: str, words: str) ->
 
 
 def test_strict_refuses_unsupported_types_and_empty_files_are_errors() -> None:
-    string_question = {"question": "Q", "type": "string", "answers": []}
+    string_question = {"question": "Q", "type": "drag_drop", "answers": []}
     assert convert([string_question], strict=True).errors[0].code == "KI020"
     result = convert([string_question])
     assert result.data is None

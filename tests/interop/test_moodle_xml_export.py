@@ -64,7 +64,20 @@ def check_moodle_requirements(xml: str) -> None:
         idnumbers.add(idnumber)
         answers = question.findall("answer")
         fractions = [float(a.get("fraction", "0")) for a in answers]
+        if kind == "ordering":  # qtype_ordering keeps each step's position in 'fraction'
+            assert fractions == list(range(1, len(answers) + 1))
+            assert question.findtext("gradingtype") in {"ALL_OR_NOTHING",
+                                                        "RELATIVE_NEXT_EXCLUDE_LAST"}
+            assert question.findtext("selecttype") == "ALL"
+            continue
         assert all(is_moodle_grade(f) for f in fractions), ("invalidgradequestion", fractions)
+        if kind == "matching":  # qtype_match: at least 2 questions and 3 answers
+            subs = question.findall("subquestion")
+            assert sum(bool(text_of(q)) for q in subs) >= 2
+            assert len({text_of(q.find("answer")) for q in subs}) >= 3
+        if kind == "shortanswer":
+            assert question.findtext("usecase") in {"0", "1"}
+            assert 100 in fractions
         if kind == "multichoice":
             assert len(answers) >= 2
             if question.findtext("single") == "true":
