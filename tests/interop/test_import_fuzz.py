@@ -108,6 +108,10 @@ def moodle_part() -> st.SearchStrategy[str]:
         st.builds("<tags><tag><text>{}</text></tag></tags>".format, t),
         st.builds("<category><text>{}</text></category>".format, t),
         st.builds("<usecase>{}</usecase>".format, NUMBER),
+        st.builds("<gradingtype>{}</gradingtype>".format,
+                  st.sampled_from(["ALL_OR_NOTHING", "RELATIVE_NEXT_EXCLUDE_LAST", "x"])),
+        st.builds("<selecttype>{}</selecttype>".format, st.sampled_from(["ALL", "RANDOM"])),
+        st.builds('<correctfeedback format="html"><text>{}</text></correctfeedback>'.format, t),
         st.builds("<!-- ketatraining: {} -->".format,
                   st.sampled_from(['{"points": 2}', '{"units": "mg"}', "[1]", "{bad",
                                    '{"option_ids": ["x", "y"]}', '{"tags": [1]}'])),
@@ -115,8 +119,8 @@ def moodle_part() -> st.SearchStrategy[str]:
 
 
 MOODLE_TYPES = st.sampled_from(["multichoice", "truefalse", "numerical", "matching",
-                                "shortanswer", "ddwtos", "gapselect", "category", "essay",
-                                "description", "other"])
+                                "shortanswer", "ordering", "ddwtos", "gapselect", "category",
+                                "essay", "description", "other"])
 
 
 @SETTINGS
