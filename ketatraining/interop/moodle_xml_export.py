@@ -256,6 +256,11 @@ class _Writer:
         _answer(element, 0, "*", _html(question.feedback_incorrect), fmt="moodle_auto_format")
 
     def ordering(self, element: ET.Element, question: Ordering) -> None:
+        self.problems.append(Problem(
+            "KE002", "Ordering is a core Moodle question type from Moodle 4.4; an older "
+            "Moodle imports it only with the qtype_ordering plugin, else skips it.",
+            self.grades.path, question=question.id, hint="On Moodle before 4.4, ask the "
+            "administrator for the Ordering plugin, or export as QTI.", severity="warning"))
         _sub(element, "layouttype", "VERTICAL")
         _sub(element, "selecttype", "ALL")
         _sub(element, "selectcount", "0")
