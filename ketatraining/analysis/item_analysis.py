@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from ketatraining.analysis.breakdown import AnswerCount
 from ketatraining.analysis.marks import MarksTable, NoAttemptsError, OptionCount
 
 # -- problem bands (documented in the trainer guide) -----------------------------------------
@@ -87,6 +88,8 @@ class QuestionStats:
     covariance_max: float | None
     options: tuple[OptionRate, ...]
     flags: tuple[str, ...]
+    answers: tuple[AnswerCount, ...] = ()
+    """Numeric and short-answer questions: the most frequent answers and what each matched."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ class QuizStats:
     error_ratio: float | None
     standard_error: float | None
     questions: tuple[QuestionStats, ...]
+    verdict: tuple[str, ...] = ()
+    """Plain sentences on the quiz as a whole (reliability, error ratio, mean, SD)."""
 
     def question(self, question_id: str) -> QuestionStats:
         for stats in self.questions:
@@ -190,7 +195,8 @@ def analyse(table: MarksTable) -> QuizStats:
         if not used[j]:
             questions.append(QuestionStats(
                 question_id, float(max_marks[j]), 0, None, None, None, None, None, None,
-                None, None, None, None, options, ("no_responses",)))
+                None, None, None, None, options, ("no_responses",),
+                table.answers.get(question_id, ())))
             continue
         top = float(max_marks[j])
         facility = float(mean_x[k]) / top if top else math.nan
@@ -211,12 +217,75 @@ def analyse(table: MarksTable) -> QuizStats:
             covariance_max=_value(cov_max[k]),
             options=options,
             flags=(),
+            answers=table.answers.get(question_id, ()),
         )
         questions.append(_with_flags(stats, cov_xt[k]))
         k += 1
-    return QuizStats(quiz=table.quiz_id, attempt_policy=table.policy, attempts=s,
-                     max_mark=intended_total, questions=tuple(questions),
-                     **_quiz_level(total, tc, float(var_x.sum()) if s > 1 else math.nan, p))
+    level: dict[str, Any] = _quiz_level(total, tc, float(var_x.sum()) if s > 1 else math.nan,
+                                        p)
+    quiz = QuizStats(quiz=table.quiz_id, attempt_policy=table.policy, attempts=s,
+                     max_mark=intended_total, questions=tuple(questions), **level)
+    return replace(quiz, verdict=quiz_verdict(quiz))
+
+
+# -- the quiz as a whole (thresholds from Moodle's "Quiz report statistics", as the trainer
+# guide states them) ------------------------------------------------------------------------
+CIC_SATISFACTORY = 75.0
+CIC_UNSATISFACTORY = 64.0
+MEAN_BAND = (50.0, 75.0)
+SD_BAND = (12.0, 18.0)
+
+
+def shown(value: float | None, digits: int, thresholds: tuple[float, ...] = ()) -> str:
+    """``value`` with ``digits`` decimals, or more when fewer would print a threshold it
+    is not: 19.95 is shown as 19.95 (flagged below 20), never as a flagged '20.0'."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    for extra in range(4):
+        text = f"{value:.{digits + extra}f}"
+        if not any(float(text) == t and value != t for t in thresholds):
+            return text
+    return f"{value:.{digits + 4}f}"
+
+
+def quiz_verdict(stats: QuizStats) -> tuple[str, ...]:
+    """Sentences judging the quiz as a whole, with the bands they use."""
+    lines = []
+    cic, er = stats.cic, stats.error_ratio
+    if cic is None:
+        lines.append("Reliability (CIC) cannot be computed here (it needs at least two "
+                     "attempts, two questions and some spread of totals).")
+    else:
+        c = shown(cic, 1, (CIC_SATISFACTORY, CIC_UNSATISFACTORY))
+        e = shown(er, 1, (50.0, 60.0))
+        if cic >= CIC_SATISFACTORY:
+            lines.append(f"Reliability: satisfactory (CIC {c}% is at least "
+                         f"{CIC_SATISFACTORY:g}%; error ratio {e}%, at most 50%).")
+        elif cic >= CIC_UNSATISFACTORY:
+            lines.append(f"Reliability: borderline (CIC {c}% is between "
+                         f"{CIC_UNSATISFACTORY:g}% and {CIC_SATISFACTORY:g}%; error ratio {e}%, "
+                         "between 50% and 60%): review the flagged questions.")
+        else:
+            lines.append(f"Reliability: unsatisfactory (CIC {c}% is below "
+                         f"{CIC_UNSATISFACTORY:g}%; error ratio {e}%, above 60%, so more "
+                         "than 60% of the spread of totals is noise): revise or replace the "
+                         "flagged questions before relying on the totals.")
+    if stats.mean is not None and stats.max_mark:
+        mean = 100 * stats.mean / stats.max_mark
+        low, high = MEAN_BAND
+        where = ("within" if low <= mean <= high else "below" if mean < low else "above")
+        lines.append(f"Mean {shown(mean, 1, MEAN_BAND)}% of the marks: {where} the "
+                     f"{low:g}-{high:g}% a discriminating quiz aims for.")
+    if stats.sd is not None and stats.max_mark:
+        sd = 100 * stats.sd / stats.max_mark
+        low, high = SD_BAND
+        where = ("within" if low <= sd <= high else "below" if sd < low else "above")
+        lines.append(f"SD {shown(sd, 1, SD_BAND)}% of the marks: {where} the {low:g}-"
+                     f"{high:g}% band.")
+    if stats.quiz is not None and stats.attempt_policy == "all":
+        lines.append("These statistics assume one attempt per learner; with retries "
+                     "counted ('all') they read higher than they are.")
+    return tuple(lines)
 
 
 def _quiz_level(total: np.ndarray, tc: np.ndarray, sum_var_x: float,

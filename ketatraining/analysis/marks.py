@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from ketatraining.analysis.breakdown import AnswerCount, breakdown, supports
 from ketatraining.errors import KetaTrainingError
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ class MarksTable:
     policy: AttemptPolicy = "all"
     quiz_id: str | None = None
     options: dict[str, list[OptionCount]] = field(default_factory=dict)
+    answers: dict[str, tuple[AnswerCount, ...]] = field(default_factory=dict)
+    """Numeric and short-answer questions: the distinct answers (see analysis.breakdown)."""
 
     @property
     def attempts(self) -> int:
@@ -244,6 +247,7 @@ def marks_from_store(store: ProgressStore, quiz: Quiz,
     points = np.array([q.points for q in quiz.questions], dtype=float)
     marks = np.full((len(records), len(question_ids)), np.nan)
     chosen: list[list[set[str] | None]] = [[None] * len(question_ids) for _ in records]
+    typed: dict[int, list[object]] = {}
     for answer in store.responses(quiz_id=quiz.id):
         row = row_of.get((answer.learner_id, answer.attempt))
         column = column_of.get(answer.question_id)
@@ -252,6 +256,7 @@ def marks_from_store(store: ProgressStore, quiz: Quiz,
         fraction = answer.score / answer.max_score if answer.max_score else 0.0
         marks[row, column] = fraction * points[column]
         chosen[row][column] = _chosen(quiz.questions[column], answer.response)
+        typed.setdefault(column, []).append(answer.response)
     options: dict[str, list[OptionCount]] = {}
     for column, question in enumerate(quiz.questions):
         labels = _option_labels(question)
@@ -262,5 +267,7 @@ def marks_from_store(store: ProgressStore, quiz: Quiz,
             OptionCount(option, label, correct, sum(option in c for c in answered if c))
             for option, label, correct in labels
         ]
+    answers = {question.id: breakdown(question, typed.get(column, []))
+               for column, question in enumerate(quiz.questions) if supports(question)}
     return MarksTable(question_ids=question_ids, max_marks=points, marks=marks,
-                      policy=policy, quiz_id=quiz.id, options=options)
+                      policy=policy, quiz_id=quiz.id, options=options, answers=answers)

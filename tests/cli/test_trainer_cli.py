@@ -228,6 +228,11 @@ def test_stats_marks_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
         f"Marks file {marks}: 5 attempt(s).",
         "Mean 1.20 of 2.00 (60.0%), median 1.00, SD 0.84, skewness -0.51, kurtosis -0.61.",
         "CIC 28.6%, error ratio 84.5%, standard error 0.71.",
+        ("Reliability: unsatisfactory (CIC 28.6% is below 64%; error ratio 84.5%, above 60%, "
+         "so more than 60% of the spread of totals is noise): revise or replace the flagged "
+         "questions before relying on the totals."),
+        "Mean 60.0% of the marks: within the 50-75% a discriminating quiz aims for.",
+        "SD 41.8% of the marks: above the 12-18% band.",
         "",
         "question  n  facility    sd     D     E    EW  flags",
         "--------  -  --------  ----  ----  ----  ----  -------------------",
@@ -360,3 +365,32 @@ def test_export_quiz_formats_dispatch(capsys: pytest.CaptureFixture[str], tmp_pa
     assert code == 0
     assert out == [f"Wrote {out_file}: quiz 'welcome' as {label}."]
     assert out_file.stat().st_size > 0
+
+
+def test_stats_shows_what_numeric_answers_matched(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert run(capsys, "demo-data", "--learners", "60", "--seed", "3", "--db", url)[0] == 0
+    code, out, _ = run(capsys, "stats", "final", "--db", url)
+    assert code == 0
+    assert out[3].startswith("Reliability: ")
+    start = out.index("Answers to fin-dose-calc (most frequent first):")
+    assert out[start + 1].split() == ["answer", "n", "share", "credit", "matched"]
+    first = out[start + 3].split()
+    assert first[0] == "41" and first[-3:] == ["the", "value", "41"]
+
+
+def test_demo_data_uses_ketatraining_db(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "from-env.db"
+    monkeypatch.setenv("KETATRAINING_DB", f"sqlite:///{target}")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "demo-data", "--learners", "3", "--seed", "1")
+    assert code == 0
+    assert target.is_file()
+    assert not (tmp_path / "ketatraining-demo.db").exists()
+    assert out[-1] == f"Next: ketatraining results --db sqlite:///{target}"
+    # Without $KETATRAINING_DB it still never touches this computer's own store.
+    monkeypatch.delenv("KETATRAINING_DB")
+    assert run(capsys, "demo-data", "--learners", "3", "--seed", "1")[0] == 0
+    assert (tmp_path / "ketatraining-demo.db").is_file()

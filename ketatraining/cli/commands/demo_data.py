@@ -42,9 +42,10 @@ def register(subparsers: Any) -> None:
                         help="how many synthetic learners")
     parser.add_argument("--seed", type=int, required=True, metavar="S",
                         help="random seed (same seed, same cohort)")
-    parser.add_argument("--db", metavar="URL", default=DEFAULT_DEMO_DB,
-                        help=f"the store to fill (default: {DEFAULT_DEMO_DB}, a file in "
-                        "the current folder; never your own progress)")
+    parser.add_argument("--db", metavar="URL",
+                        help="the store to fill (default: $KETATRAINING_DB like every other "
+                        f"command, else {DEFAULT_DEMO_DB}, a file in the current folder; "
+                        "never this computer's own progress store); it must be empty")
     parser.set_defaults(func=run)
 
 
@@ -54,7 +55,10 @@ def run(args: argparse.Namespace) -> int:
     from ketatraining.errors import KetaTrainingError
     from ketatraining.progress.store import ProgressStore
 
-    with ProgressStore(args.db, create_folder=False) as store:
+    import os
+
+    url = args.db or os.environ.get("KETATRAINING_DB", "").strip() or DEFAULT_DEMO_DB
+    with ProgressStore(url, create_folder=False) as store:
         existing = len(store.attempts())
         if existing:
             msg = (f"The progress store {store.display_url} already holds {existing} "
@@ -65,5 +69,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"Wrote a demo cohort to {where}: {len(cohort.learners)} learners, "
           f"{len(cohort.attempts)} attempts, {len(cohort.submissions)} answers on "
           f"{len(cohort.quizzes)} quizzes (seed {args.seed}).")
-    print(f"Next: ketatraining results --db {args.db}")
+    print(f"Next: ketatraining results --db {url}")
     return EXIT_OK

@@ -97,7 +97,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(stats: Any, source: str, policy: str | None) -> list[str]:
-    from ketatraining.analysis.item_analysis import FLAGS
+    from ketatraining.analysis.item_analysis import (
+        DISCRIMINATION_WEAK,
+        FACILITY_HIGH,
+        FACILITY_LOW,
+        FLAGS,
+        shown,
+    )
     from ketatraining.cli.commands._trainer import fmt, table
 
     counted = f" ({policy})" if policy else ""
@@ -109,14 +115,22 @@ def _report(stats: Any, source: str, policy: str | None) -> list[str]:
         f"{fmt(stats.skewness, 2)}, kurtosis {fmt(stats.kurtosis, 2)}."),
         (f"CIC {fmt(stats.cic, 1, '%')}, error ratio {fmt(stats.error_ratio, 1, '%')}, "
         f"standard error {fmt(stats.standard_error, 2)}."),
+        *stats.verdict,
         "",
     ]
-    rows = [[q.id, str(q.responses), fmt(q.facility, 2), fmt(q.sd, 2),
-             fmt(q.discrimination_index, 1), fmt(q.discriminative_efficiency, 1),
+    rows = [[q.id, str(q.responses), shown(q.facility, 2, (FACILITY_LOW, FACILITY_HIGH)),
+             fmt(q.sd, 2), shown(q.discrimination_index, 1, (0.0, DISCRIMINATION_WEAK)),
+             fmt(q.discriminative_efficiency, 1),
              fmt(q.effective_weight, 1), ", ".join(q.flags) or "ok"]
             for q in stats.questions]
     lines += table(["question", "n", "facility", "sd", "D", "E", "EW", "flags"], rows,
                    right=(1, 2, 3, 4, 5, 6))
+    for question in stats.questions:
+        if question.answers:
+            lines += ["", f"Answers to {question.id} (most frequent first):"]
+            lines += table(["answer", "n", "share", "credit", "matched"], [
+                [a.answer, str(a.count), fmt(100 * a.rate, 0, "%"), fmt(100 * a.credit, 0, "%"),
+                 a.matched] for a in question.answers], right=(1, 2, 3))
     problems = stats.problems()
     lines.append("")
     if not problems:
