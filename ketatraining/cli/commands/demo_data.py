@@ -50,12 +50,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
     from ketatraining.analysis.demo import write_demo
     from ketatraining.cli import EXIT_OK
     from ketatraining.errors import KetaTrainingError
     from ketatraining.progress.store import ProgressStore
-
-    import os
 
     url = args.db or os.environ.get("KETATRAINING_DB", "").strip() or DEFAULT_DEMO_DB
     with ProgressStore(url, create_folder=False) as store:
