@@ -33,6 +33,7 @@ from ketatraining.interop.common import (
     ExportRefused,
     category_tag,
     single_choice_keeps_weights,
+    words,
 )
 from ketatraining.interop.moodle_grades import GradeChecker
 from ketatraining.interop.yaml_writer import (
@@ -1020,9 +1021,18 @@ def _split_blank(prompt: str) -> tuple[str, str]:
 
 
 
-def _matching_lines(question: Matching) -> list[str]:
-    """Moodle's GIFT matching: '=item -> answer'; an answer no item uses is '= -> answer'."""
+def _matching_lines(question: Matching, grades: GradeChecker) -> list[str]:
+    """Moodle's GIFT matching: '=item -> answer'; an answer no item uses is '= -> answer'.
+
+    Moodle shows the answers as plain text: Markdown in them is reported (KE002).
+    """
     text = {a.id: a.text for a in question.answers}
+    for answer in question.answers:
+        if words(answer.text) != answer.text.strip():
+            grades.problems.append(Problem(
+                "KE002", f"Moodle shows matching answers as plain text: '{answer.text.strip()}'"
+                " keeps its markup characters there.", grades.path, question=question.id,
+                hint="Write matching answers without Markdown.", severity="warning"))
     lines = [f"\t={_escape(i.text)} -> {_escape(text.get(i.answer, i.answer))}"
              for i in question.items]
     used = {i.answer for i in question.items}
@@ -1073,7 +1083,7 @@ def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
         case SingleChoice() | MultipleChoice():
             lines += [head + "{", *_choice_lines(question, grades), general, close]
         case Matching():
-            lines += [head + "{", *_matching_lines(question), general, close]
+            lines += [head + "{", *_matching_lines(question, grades), general, close]
         case ShortAnswer():
             lines += [head + "{", *_short_answer_lines(question, grades), general, close]
         case Ordering():

@@ -220,6 +220,10 @@ class _Reader:
         if points <= 0:
             refuse("KI013", f"The default mark is {points:g}; a question must be worth more "
                    "than 0 points.", "Give the question a default mark above 0.")
+        if _plain(_child(element, "hidden")) == "1":
+            self.out.note("The question is hidden in Moodle's bank; the course shows every "
+                          "question of a quiz.", self.line(element), "Remove it if it should "
+                          "stay hidden.", label)
         hints = children(element, "hint")
         if any(_text(h) for h in hints):
             self.lost(hints[0], label, f"{len(hints)} hint(s) for repeated tries were left "
@@ -817,6 +821,10 @@ def _quiz(quiz_id: str, title: str | None, questions: list[dict[str, Any]], read
         description = (f"Imported from {path.rsplit('/', 1)[-1]}. Check the title, topic and "
                        "pass mark, and replace every TODO.")
     shuffled = reader.shuffled
+    if shuffled and not meta:
+        reader.out.note(f"{shuffled} question(s) shuffle their answers in Moodle; the quiz "
+                        "is set to shuffle, which in the course shuffles the questions too.",
+                        None, "Set 'shuffle: false' in the quiz file to keep the order.")
     pass_mark = meta.get("pass_mark")
     attempts = meta.get("max_attempts")
     return quiz_data(

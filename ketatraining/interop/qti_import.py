@@ -214,6 +214,14 @@ class _Item:
         body = _one(self.root, "qti-item-body")
         if body is None:
             refuse("KI040", "The item has no <qti-item-body>.", "Check the item file.")
+        templates = [e for e in self.root if local(e) in ("qti-template-declaration",
+                                                          "qti-template-processing")]
+        if templates:  # values drawn per learner: a fixed key would be wrong
+            self.out.skip(f"the item is a template (<{local(templates[0])}>): its values "
+                          "change per learner, which the course cannot keep.",
+                          self.where(templates[0]), self.label,
+                          "Write one fixed version of the item.", field=self.name or None)
+            return None
         interactions = [e for e in body.iter() if local(e).endswith("-interaction")]
         if len(interactions) != 1:
             what = ("no interaction" if not interactions else
@@ -710,6 +718,20 @@ def _test_order(files: dict[str, str], docs: dict[str, XmlDocument],
     return ordered, test
 
 
+def _test_losses(test: XmlDocument, out: Collector, where: str) -> None:
+    """What a test says that the course's quiz cannot: random selection, time limits."""
+    for element in test.root.iter():
+        name = local(element)
+        if name == "qti-selection":
+            out.lost(f"<qti-selection select=\"{element.get('select', '')}\"> draws a random "
+                     "subset of the items; the course shows every question.",
+                     test.line(element), None, "Use a question pool in the course instead.",
+                     field=where)
+        elif name == "qti-time-limits":
+            out.lost("<qti-time-limits> cannot be kept; the course has no time limit.",
+                     test.line(element), None, "Remove the time limit.", field=where)
+
+
 def import_qti(
     data: bytes | str,
     *,
@@ -742,6 +764,8 @@ def import_qti(
                                         "importer reads QTI 3.0.", where, doc.line(doc.root),
                                         hint="Export as QTI 3.0."))
     order, test = _test_order(files, docs)
+    if test is not None:
+        _test_losses(test, out, next(n for n, d in docs.items() if d is test) or path)
     taken: set[str] = set()
     questions = []
     for name in order:

@@ -48,7 +48,7 @@ def weighted_bank(tmp_path: Path, weights: list[int]) -> Path:
 @pytest.mark.parametrize("target", ["gift", "moodle-xml"])
 def test_weights_moodle_refuses_are_refused_with_nearest_grades(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, target: str) -> None:
-    bank = weighted_bank(tmp_path, [35, 35, 15, 15, -100])
+    bank = weighted_bank(tmp_path, [35, 35, 15, -100, 15])  # option d is the wrong one
     out = tmp_path / f"risks.{target}"
     code, stdout, stderr = run(capsys, "export", target, str(bank), "--out", str(out))
     assert code == 1 and not out.exists()

@@ -147,3 +147,20 @@ def test_a_bad_question_is_reported_and_the_rest_still_read() -> None:
     result = import_moodle_xml(xml, quiz_id="x")
     assert result.data is None  # an error refuses the file ...
     assert [(p.code, p.line, p.question) for p in result.problems] == [("KI012", 2, "Bad")]
+
+
+def test_hidden_questions_and_per_question_shuffle_are_reported() -> None:
+    xml = ("<quiz>\n<question type='truefalse'><name><text>H</text></name><hidden>1</hidden>"
+           "<questiontext><text>T?</text></questiontext>"
+           "<answer fraction='100'><text>true</text></answer>"
+           "<answer fraction='0'><text>false</text></answer></question>\n"
+           "<question type='multichoice'><name><text>S</text></name>"
+           "<shuffleanswers>true</shuffleanswers><questiontext><text>Q?</text></questiontext>"
+           "<answer fraction='100'><text>a</text></answer>"
+           "<answer fraction='0'><text>b</text></answer></question>\n</quiz>")
+    result = import_moodle_xml(xml, quiz_id="x")
+    notes = {p.question: p.message for p in result.problems if p.code == "KI023"}
+    assert "hidden" in notes["H"]
+    assert "shuffle" in notes[None]
+    assert result.data["shuffle"] is True
+    assert import_moodle_xml(xml, quiz_id="x", strict=True).data is not None  # notes only

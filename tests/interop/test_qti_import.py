@@ -203,3 +203,30 @@ def responses(question: Any) -> list[Any]:
                         (question.relative_tolerance or 0) * abs(question.value))
             return [question.value + d for d in (0, 0.99 * width, -0.99 * width,
                                                  1.5 * width + 1, -(1.5 * width + 1))]
+
+
+def test_template_items_are_skipped_and_test_rules_the_course_lacks_are_reported() -> None:
+    template = (DATA / "choice-single.xml").read_text(encoding="utf-8").replace(
+        "<qti-response-declaration", '<qti-template-declaration identifier="T" '
+        'cardinality="single" base-type="integer"/>\n  <qti-response-declaration', 1)
+    test = """<qti-assessment-test xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
+      identifier="t" title="T"><qti-time-limits max-time="600"/>
+      <qti-test-part identifier="p" navigation-mode="linear" submission-mode="individual">
+      <qti-assessment-section identifier="s" title="s" visible="true">
+      <qti-selection select="1"/>
+      <qti-assessment-item-ref identifier="a" href="items/a.xml"/>
+      <qti-assessment-item-ref identifier="b" href="items/b.xml"/>
+      </qti-assessment-section></qti-test-part></qti-assessment-test>"""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("items/a.xml", template)
+        archive.writestr("items/b.xml", (DATA / "choice-multiple.xml").read_bytes())
+        archive.writestr("test.xml", test)
+    result = import_qti(buffer.getvalue(), quiz_id="t", path="t.zip")
+    found = sorted((p.code, p.path) for p in result.problems)
+    assert found == [("KI020", "t.zip!items/a.xml"), ("KI021", "t.zip"), ("KI021", "t.zip")]
+    messages = " ".join(p.message for p in result.problems)
+    assert "template" in messages and "qti-selection" in messages
+    assert "qti-time-limits" in messages
+    assert [q["type"] for q in result.data["questions"]] == ["multiple_choice"]
+    assert import_qti(buffer.getvalue(), quiz_id="t", strict=True).data is None
