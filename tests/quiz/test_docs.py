@@ -40,3 +40,56 @@ def test_quiz_level_todo_markers_are_warnings(tmp_path: Path) -> None:
     quiz, problems = check_file(tmp_path / "example.yaml")
     assert quiz is not None  # warnings do not stop a quiz from loading
     assert [(p.code, p.severity, p.field) for p in problems] == [("KQ301", "warning", "title")]
+
+
+def _section(title: str) -> str:
+    return GUIDE.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
+
+
+def test_every_field_is_documented() -> None:
+    from ketatraining.quiz.catalog import Objective, Reference
+    from ketatraining.quiz.model import Quiz
+    from ketatraining.quiz.types.base import QuestionBase
+    from ketatraining.quiz.types.choice import Option
+    from ketatraining.quiz.types.numeric import Numeric, NumericAlternative
+    from ketatraining.quiz.types.true_false import TrueFalse
+
+    text = _section("Every field")
+    for model in (Quiz, QuestionBase, Option, TrueFalse, Numeric, NumericAlternative,
+                  Reference, Objective):
+        missing = [name for name in model.model_fields if f"`{name}`" not in text]
+        assert not missing, f"{model.__name__}: {missing}"
+
+
+def test_the_weight_and_alternatives_examples_are_valid(tmp_path: Path) -> None:
+    from ketatraining.quiz.grading import grade
+
+    blocks = _section("Every field").split("```yaml\n")[1:]
+    questions = "".join(block.split("```", 1)[0] for block in blocks)
+    assert "weight:" in questions and "alternatives:" in questions
+    for name in ("references.yaml", "objectives.yaml"):
+        shutil.copy(ROOT / "quizzes" / name, tmp_path / name)
+    (tmp_path / "fields.yaml").write_text(
+        "schema_version: 1\nid: fields\ntitle: Fields\ntopic: risks\npass_mark: 50\n"
+        "questions:\n" + questions, encoding="utf-8")
+    quiz, problems = check_file(tmp_path / "fields.yaml")
+    assert problems == [] and quiz is not None
+    weights = quiz.question("bp-monitoring-weights")
+    assert grade(weights, ["a", "b"]).score == 1.0
+    assert grade(weights, ["a", "b", "c"]).score == 0.5
+    dose = quiz.question("dose-with-alternatives")
+    assert (grade(dose, 3.5).score, grade(dose, 35).score) == (0.0, 1.0)
+
+
+def test_the_notebook_section_uses_the_public_api() -> None:
+    import ketatraining
+
+    code = _section("Try your quiz in a notebook")
+    assert "from ketatraining import load_quiz, open_store, show_quiz, validate_paths" in code
+    for name in ("load_quiz", "open_store", "show_quiz", "validate_paths"):
+        assert callable(getattr(ketatraining, name))
+    import inspect
+
+    from ketatraining.widgets.quiz import make_quiz
+
+    assert {"store", "learner_id"} <= set(inspect.signature(make_quiz).parameters)
