@@ -133,7 +133,8 @@ async def learner(client: object, base: str, token: str, t0: float,
         errors.append(type(error).__name__)
 
 
-async def scenario(stack: object, urls: list[str], count: int, label: str) -> dict[str, object]:
+async def scenario(stack: object, urls: list[str], count: int, label: str,
+                   pids: list[int], pg_port: int) -> dict[str, object]:
     import httpx
 
     tokens = await make_users(stack, count, f"{label}-")
@@ -155,6 +156,7 @@ async def scenario(stack: object, urls: list[str], count: int, label: str) -> di
         errors: list[str] = []
         t0 = time.monotonic() + 1.0
         began = time.monotonic()
+        cpu_before = cpu_seconds(pids, pg_port)
         tasks = [asyncio.create_task(learner(client, urls[i % len(urls)], tokens[n], t0,
                                              latencies, acked, errors, n, attempted))
                  for i, n in enumerate(names)]
@@ -165,6 +167,7 @@ async def scenario(stack: object, urls: list[str], count: int, label: str) -> di
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
         elapsed = time.monotonic() - began
+        cpu_after = cpu_seconds(pids, pg_port)
     stored = stored_answers(stack, f"{label}-")
     lost = len(set(acked) - set(stored))
     duplicated = len(stored) - len(set(stored))
@@ -178,7 +181,40 @@ async def scenario(stack: object, urls: list[str], count: int, label: str) -> di
         "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
         "not_completed": count * QUESTIONS - len(attempted),
         "acknowledged": len(acked), "lost": lost, "duplicated": duplicated,
+        # CPU per answer request, whatever else the machine runs: the capacity figure
+        "service_cpu_ms_per_submission": round(
+            1000 * (cpu_after[0] - cpu_before[0]) / max(1, len(latencies)), 2),
+        "postgres_cpu_ms_per_submission": round(
+            1000 * (cpu_after[1] - cpu_before[1]) / max(1, len(latencies)), 2),
+        "load_average": round(os.getloadavg()[0], 1),
     }
+
+
+def _stat(pid: int) -> tuple[int, float]:
+    """(parent pid, CPU seconds used) of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(service_pids: list[int], pg_port: int) -> tuple[float, float]:
+    """CPU seconds used so far by the service replicas and by PostgreSQL's processes."""
+    service = 0.0
+    for pid in service_pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            service += _stat(pid)[1]
+    postmaster = None
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stats[int(entry.name)] = _stat(int(entry.name))
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            if b"postgres" in cmdline and f"-p {pg_port} ".encode() in cmdline:
+                postmaster = int(entry.name)
+    pg = sum(cpu for pid, (parent, cpu) in stats.items()
+             if postmaster is not None and (pid == postmaster or parent == postmaster))
+    return service, pg
 
 
 def stored_answers(stack: object, prefix: str) -> list[tuple[str, str]]:
@@ -218,16 +254,21 @@ def main() -> int:
                 urls = [r.url for r in replicas[:replica_count]]
                 for count in args.learners:
                     label = f"b{count}r{replica_count}"
-                    figures = asyncio.run(scenario(stack, urls, count, label))
+                    pids = [r.process.pid for r in replicas[:replica_count] if r.process]
+                    figures = asyncio.run(scenario(stack, urls, count, label, pids,
+                                                   postgres.port))
                     results.append(figures)
                     print(json.dumps(figures), flush=True)
     print()
     print(f"machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print("learners replicas  subm/s   p50 ms   p95 ms   p99 ms  errors  not done  lost  dup")
+    print("learners replicas  subm/s   p50 ms   p95 ms   p99 ms  errors  not done  lost  dup"
+          "  svc CPU ms  pg CPU ms  load")
     for r in results:
         print(f"{r['learners']:>8} {r['replicas']:>8} {r['submissions_per_s']:>7} "
               f"{r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7} "
-              f"{r['not_completed']:>9} {r['lost']:>5} {r['duplicated']:>4}")
+              f"{r['not_completed']:>9} {r['lost']:>5} {r['duplicated']:>4} "
+              f"{r['service_cpu_ms_per_submission']:>11} "
+              f"{r['postgres_cpu_ms_per_submission']:>10} {r['load_average']:>5}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
