@@ -26,7 +26,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ketatraining.errors import KetaTrainingError
@@ -60,25 +59,6 @@ class _Item:
     difficulty: float
     discrimination: float
     attractive: str | None
-
-
-def load_banks(folder: Path | None = None) -> list[Quiz]:
-    """Every valid quiz of the course folder, sorted by id (invalid files are skipped)."""
-    from ketatraining.quiz.loading import (
-        CATALOG_FILES,
-        check_file,
-        default_quiz_dir,
-        iter_quiz_files,
-    )
-
-    quizzes = []
-    for path in iter_quiz_files([folder or default_quiz_dir()]):
-        if path.name in CATALOG_FILES:
-            continue
-        quiz, _problems = check_file(path)
-        if quiz is not None:
-            quizzes.append(quiz)
-    return sorted(quizzes, key=lambda q: q.id)
 
 
 def _rng(seed: int, *parts: object) -> random.Random:
@@ -173,7 +153,11 @@ def write_demo(store: ProgressStore, learners: int, seed: int,
     """Generate a cohort and write it to ``store`` in one transaction."""
     from sqlalchemy.exc import IntegrityError
 
-    banks = list(quizzes) if quizzes is not None else load_banks()
+    if quizzes is None:
+        from ketatraining.quiz.course import course_quizzes
+
+        quizzes = list(course_quizzes().values())
+    banks = list(quizzes)
     if not banks:
         msg = "No valid quiz was found to build a demo cohort on; run 'ketatraining validate'."
         raise KetaTrainingError(msg)

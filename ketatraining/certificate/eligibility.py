@@ -16,7 +16,8 @@ from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.records import AttemptRecord, utcnow
 from ketatraining.progress.store import ProgressStore
 from ketatraining.progress.summary import summarise
-from ketatraining.quiz.loading import CATALOG_FILES, check_file, default_quiz_dir, load_catalog
+from ketatraining.quiz.course import course_quizzes
+from ketatraining.quiz.loading import default_quiz_dir, load_catalog
 from ketatraining.quiz.model import Quiz
 
 NAME_MISSING = (
@@ -92,18 +93,6 @@ def clean_name(name: str) -> str:
         msg = "The name contains control characters; please type it again."
         raise ValueError(msg)
     return cleaned
-
-
-def course_quizzes() -> dict[str, Quiz]:
-    """Every valid quiz of the course by id, in file order."""
-    quizzes = {}
-    for path in sorted(default_quiz_dir().glob("*.yaml")):
-        if path.name in CATALOG_FILES:
-            continue
-        quiz, _ = check_file(path)
-        if quiz is not None:
-            quizzes[quiz.id] = quiz
-    return quizzes
 
 
 def _first_pass(attempts: list[AttemptRecord], quiz_id: str) -> AttemptRecord | None:

@@ -8,7 +8,6 @@ from ketatraining.errors import StoreError
 from ketatraining.progress.records import current_learner
 from ketatraining.progress.store import ProgressStore, learner_attempts
 from ketatraining.progress.summary import QuizSummary, summarise
-from ketatraining.quiz.loading import CATALOG_FILES, check_file, default_quiz_dir
 from ketatraining.widgets.messages import message_html
 
 NO_ATTEMPTS = (
@@ -18,15 +17,10 @@ NO_ATTEMPTS = (
 
 
 def quiz_titles() -> dict[str, tuple[str, str]]:
-    """quiz id -> (title, topic) for every valid quiz of the course, in file order."""
-    titles = {}
-    for path in sorted(default_quiz_dir().glob("*.yaml")):
-        if path.name in CATALOG_FILES:
-            continue
-        quiz, _ = check_file(path)
-        if quiz is not None:
-            titles[quiz.id] = (quiz.title, quiz.topic)
-    return titles
+    """quiz id -> (title, topic) for every valid quiz of the course (quiz.course)."""
+    from ketatraining.quiz.course import course_quizzes
+
+    return {quiz.id: (quiz.title, quiz.topic) for quiz in course_quizzes().values()}
 
 
 def _minutes(seconds: float) -> str:

@@ -6,18 +6,19 @@ import statistics
 
 import pytest
 
-from ketatraining.analysis.demo import generate_cohort, load_banks, write_demo
+from ketatraining.analysis.demo import generate_cohort, write_demo
 from ketatraining.analysis.item_analysis import analyse
 from ketatraining.analysis.marks import marks_from_store
 from ketatraining.analysis.results import learner_results
 from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.store import ProgressStore
+from ketatraining.quiz.course import course_quizzes
 from ketatraining.quiz.grading import grade
 
 
 @pytest.fixture(scope="module")
 def banks() -> list:
-    quizzes = load_banks()
+    quizzes = list(course_quizzes().values())
     assert len(quizzes) >= 2, "the course should have quiz banks to answer"
     return quizzes
 

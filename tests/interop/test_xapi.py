@@ -9,8 +9,9 @@ import pytest
 from ralph.models.xapi.base.statements import BaseXapiStatement
 from sample_records import ATTEMPTS, QUIZ, SUBMISSIONS
 
-from ketatraining.analysis.demo import generate_cohort, load_banks
+from ketatraining.analysis.demo import generate_cohort
 from ketatraining.interop.xapi import build_statements, dumps, iso_duration
+from ketatraining.quiz.course import course_quizzes
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 
@@ -118,7 +119,7 @@ def test_iso_duration(seconds: float, expected: str) -> None:
 
 
 def test_demo_cohort_on_the_real_banks_is_valid_xapi() -> None:
-    banks = load_banks()
+    banks = list(course_quizzes().values())
     cohort = generate_cohort(banks, 15, seed=2)
     statements = build_statements(cohort.attempts, cohort.submissions,
                                   {q.id: q for q in banks})

@@ -5,13 +5,15 @@ The leading underscore keeps this module out of command discovery.
 
 from __future__ import annotations
 
-import math
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ketatraining.analysis.tables import duration, fmt, quiz_label, table
 from ketatraining.errors import KetaTrainingError
+
+__all__ = ["DB_HELP", "check_learner", "check_quiz", "course_quizzes", "duration", "fmt",
+           "open_existing_store", "quiz_label", "store_url", "table", "write_output"]
 
 if TYPE_CHECKING:
     from ketatraining.progress.store import ProgressStore
@@ -52,9 +54,9 @@ def open_existing_store(url: str | None) -> ProgressStore:
 
 def course_quizzes() -> dict[str, Quiz]:
     """Every valid quiz of the course by id (for titles, question types and options)."""
-    from ketatraining.analysis.demo import load_banks
+    from ketatraining.quiz.course import course_quizzes as load
 
-    return {quiz.id: quiz for quiz in load_banks()}
+    return load()
 
 
 def check_learner(store: ProgressStore, learner: str | None) -> None:
@@ -80,42 +82,9 @@ def check_quiz(store: ProgressStore, quiz: str | None, quizzes: dict[str, Quiz])
     raise KetaTrainingError(msg)
 
 
-def fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
-    """A number for a table; '-' when it is undefined."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    return f"{value:.{digits}f}{suffix}"
-
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-          right: Sequence[int] = ()) -> list[str]:
-    """Lines of a plain-text table with aligned columns (columns in ``right`` align right)."""
-    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [str(c).rjust(w) if i in right else str(c).ljust(w)
-                 for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
-        return "  ".join(parts).rstrip()
-
-    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-
-
 def write_output(text: str, out: Path | None) -> None:
     """To a file (folders must exist) or to stdout."""
     if out is None:
         sys.stdout.write(text)
         return
     out.write_text(text, encoding="utf-8")
-
-
-def quiz_label(quizzes: dict[str, Any], quiz_id: str) -> str:
-    quiz = quizzes.get(quiz_id)
-    return f"{quiz_id} ({quiz.title})" if quiz else quiz_id
