@@ -111,6 +111,8 @@ class QuizStats:
     questions: tuple[QuestionStats, ...]
     verdict: tuple[str, ...] = ()
     """Plain sentences on the quiz as a whole (reliability, error ratio, mean, SD)."""
+    regraded_answers: int = 0
+    """Counted answers whose score comes from 'ketatraining regrade'."""
 
     def question(self, question_id: str) -> QuestionStats:
         for stats in self.questions:
@@ -225,7 +227,7 @@ def analyse(table: MarksTable) -> QuizStats:
                                         p)
     quiz = QuizStats(quiz=table.quiz_id, attempt_policy=table.policy, attempts=s,
                      max_mark=intended_total, questions=tuple(questions), **level)
-    return replace(quiz, verdict=quiz_verdict(quiz))
+    return replace(quiz, verdict=quiz_verdict(quiz), regraded_answers=table.regraded)
 
 
 # -- the quiz as a whole (thresholds from Moodle's "Quiz report statistics", as the trainer

@@ -63,6 +63,8 @@ class MarksTable:
     quiz_id: str | None = None
     options: dict[str, list[OptionCount]] = field(default_factory=dict)
     answers: dict[str, tuple[AnswerCount, ...]] = field(default_factory=dict)
+    regraded: int = 0
+    """How many of the counted answers carry a score from 'ketatraining regrade'."""
     """Numeric and short-answer questions: the distinct answers (see analysis.breakdown)."""
 
     @property
@@ -248,11 +250,13 @@ def marks_from_store(store: ProgressStore, quiz: Quiz,
     marks = np.full((len(records), len(question_ids)), np.nan)
     chosen: list[list[set[str] | None]] = [[None] * len(question_ids) for _ in records]
     typed: dict[int, list[object]] = {}
+    regraded = 0
     for answer in store.responses(quiz_id=quiz.id):
         row = row_of.get((answer.learner_id, answer.attempt))
         column = column_of.get(answer.question_id)
         if row is None or column is None:
             continue
+        regraded += answer.regraded
         fraction = answer.score / answer.max_score if answer.max_score else 0.0
         marks[row, column] = fraction * points[column]
         chosen[row][column] = _chosen(quiz.questions[column], answer.response)
@@ -270,4 +274,5 @@ def marks_from_store(store: ProgressStore, quiz: Quiz,
     answers = {question.id: breakdown(question, typed.get(column, []))
                for column, question in enumerate(quiz.questions) if supports(question)}
     return MarksTable(question_ids=question_ids, max_marks=points, marks=marks,
-                      policy=policy, quiz_id=quiz.id, options=options, answers=answers)
+                      policy=policy, quiz_id=quiz.id, options=options, answers=answers,
+                      regraded=regraded)

@@ -425,3 +425,25 @@ def test_the_course_server_stores_the_question_version(practice_quiz: Path,
         (answer,) = store.responses()
     assert (answer.question_hash, answer.question_version) == (
         grading_hash(quiz.question("bp")), 1)
+
+
+def test_stats_use_and_mention_the_regraded_scores(cohort: tuple[str, Path], backend: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    if backend != "sqlite":
+        pytest.skip("the text of stats is the same on PostgreSQL")
+    from ketatraining.analysis.item_analysis import analyse
+    from ketatraining.analysis.marks import marks_from_store
+
+    url, path = cohort
+    quiz = fix_key(path)
+    with ProgressStore(url) as store:
+        before = analyse(marks_from_store(store, quiz)).question("bp").facility
+        regrade(store, quiz)
+        after = analyse(marks_from_store(store, quiz))
+    assert (before, after.question("bp").facility) == (pytest.approx(1 / 3),
+                                                        pytest.approx(2 / 3))
+    assert after.regraded_answers == 3
+    code, out, _ = run(capsys, "stats", str(path), "--db", url, "--attempts", "all")
+    assert code == 0
+    assert ("3 of the answers analysed were regraded ('ketatraining regrade'); their new "
+            "scores are used.") in out

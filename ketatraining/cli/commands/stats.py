@@ -116,6 +116,8 @@ def _report(stats: Any, source: str, policy: str | None) -> list[str]:
         (f"CIC {fmt(stats.cic, 1, '%')}, error ratio {fmt(stats.error_ratio, 1, '%')}, "
         f"standard error {fmt(stats.standard_error, 2)}."),
         *stats.verdict,
+        *([(f"{stats.regraded_answers} of the answers analysed were regraded ('ketatraining "
+           "regrade'); their new scores are used.")] if stats.regraded_answers else []),
         "",
     ]
     rows = [[q.id, str(q.responses), shown(q.facility, 2, (FACILITY_LOW, FACILITY_HIGH)),
