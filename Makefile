@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv lock fuzz lab lab-dev test unit notebooks-test quiz-check lint mypy notebooks app bench clean proxy
+.PHONY: help venv axe lock fuzz lab lab-dev test unit notebooks-test quiz-check lint mypy notebooks app bench clean proxy
 
 help:
 	@echo "make lab        open your own copy of the course in JupyterLab (sets everything up first)"
@@ -96,7 +96,15 @@ mypy: $(STAMP)
 quiz-check: $(STAMP)
 	$(BIN)/ketatraining validate quizzes/
 
-unit: $(STAMP)
+# axe-core (npm registry, exact version) for the accessibility checks of the browser tests.
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --no-audit --no-fund --no-save --prefix $(VENV)/node axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
+unit: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest -q -p no:nbval tests
 
 notebooks-test: $(STAMP)

@@ -202,8 +202,13 @@ class Assessment(Protocol):
         """
         ...
 
-    def finish(self, quiz_id: str, attempt_id: str | None) -> Outcome:
-        """Close the attempt once every question is answered; score and pass are derived."""
+    def finish(self, quiz_id: str, attempt_id: str | None, *,
+               seconds: float | None = None) -> Outcome:
+        """Close the attempt once every question is answered; score and pass are derived.
+
+        ``seconds`` is the time on the attempt, measured by the front-end from when its
+        first question was shown to the finish (the attempt's recorded duration).
+        """
         ...
 
     def save_status(self) -> SaveStatus:

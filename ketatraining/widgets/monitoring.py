@@ -23,6 +23,7 @@ from ketatraining.clinical.monitoring import (
     check,
 )
 from ketatraining.text import markdown_to_html
+from ketatraining.widgets.checklist import CHECKLIST_CLASS, checklist_style
 
 INSTRUCTIONS = (
     "At each step of the session, tick **every** action that must be done at that time, and "
@@ -62,6 +63,7 @@ class MonitoringWidget(widgets.VBox):
                 row.append(box)
             group = widgets.VBox([heading, *row])
             group.add_class(f"kt-monitoring-step-{step.id}")
+            group.add_class(CHECKLIST_CLASS)
             children.append(group)
         self.check_button = widgets.Button(
             description="Check my checklist",
@@ -78,7 +80,8 @@ class MonitoringWidget(widgets.VBox):
         self.result: ChecklistResult | None = None
         self.check_button.on_click(lambda _button: self.check())
         self.reset_button.on_click(lambda _button: self.reset())
-        children += [widgets.HBox([self.check_button, self.reset_button]), self.feedback]
+        children += [widgets.HBox([self.check_button, self.reset_button]), self.feedback,
+                     checklist_style()]
         super().__init__(children)
         self.add_class("kt-monitoring")
 

@@ -1,6 +1,6 @@
 """Notebook 03 widget: step through the proposed ketamine pathway on a diagram.
 
-Previous/Next buttons (and a step slider) move through the steps; the diagram marks the
+Previous/Next buttons (and a list of the steps) move through the steps; the diagram marks the
 current step and the text below says what happens, where the evidence comes from and
 which references support it. The steps live in ``ketatraining.clinical.mechanism``.
 """
@@ -36,9 +36,11 @@ class PathwayStepper(widgets.VBox):
             button_style="primary",
         )
         self.next_button.add_class("kt-pathway-next")
-        self.slider = widgets.IntSlider(
-            value=1, min=1, max=len(self.steps), description="Step:",
-            continuous_update=False,
+        # A labelled list of steps (a native <select>), not a slider: screen readers
+        # name it and keyboards choose from it (ipywidgets' slider handle has no name).
+        self.slider = widgets.Dropdown(
+            options=[(f"{n}. {s.label}", n) for n, s in enumerate(self.steps, start=1)],
+            value=1, description="Go to step:", style={"description_width": "initial"},
         )
         self.slider.add_class("kt-pathway-slider")
         self.text = widgets.HTML()

@@ -22,6 +22,7 @@ from ketatraining.clinical.screening import (
     verdict,
 )
 from ketatraining.text import markdown_to_html
+from ketatraining.widgets.checklist import CHECKLIST_CLASS, checklist_style
 
 INSTRUCTIONS = (
     "Read the fictional case. Tick every contraindication or caution that applies, then "
@@ -42,9 +43,9 @@ class ScreeningWidget(widgets.VBox):
             value=vignettes[0].id,
             description="Fictional patient:",
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="max-content"),
         )
         self.select.add_class("kt-screening-select")
+        self.select.add_class("kt-wrap-select")
         self.story = widgets.HTML()
         self.story.add_class("kt-screening-vignette")
         instructions = widgets.HTML(markdown_to_html(INSTRUCTIONS))
@@ -58,6 +59,7 @@ class ScreeningWidget(widgets.VBox):
             self.flags[r.id] = box
         flag_box = widgets.VBox(list(self.flags.values()))
         flag_box.add_class("kt-screening-flags")
+        flag_box.add_class(CHECKLIST_CLASS)
         self.check_button = widgets.Button(
             description="Check my flags",
             tooltip="Compare your flags with the label-based rules",
@@ -78,6 +80,7 @@ class ScreeningWidget(widgets.VBox):
                 flag_box,
                 self.check_button,
                 self.feedback,
+                checklist_style(),
             ]
         )
         self.add_class("kt-screening")

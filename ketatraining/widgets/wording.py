@@ -14,6 +14,7 @@ from ketatraining.assessment.wording import (  # noqa: F401  (re-exported for re
     NO_MORE_ATTEMPTS,
     NOT_A_NUMBER,
     NOT_SAVED,
+    PRACTICE,
     PARTLY,
     QUIZ_LOAD_FAILED,
     REFERENCES,
@@ -25,10 +26,22 @@ from ketatraining.assessment.wording import (  # noqa: F401  (re-exported for re
 )
 
 CHECK = "Check answer"
+CHECKING = "Checking…"
 RETRY = "Try the quiz again"
+QUESTION_OF = "Question {number} of {total}"
+YOUR_ANSWER = "Your answer"
 NUMBER_PLACEHOLDER = "Type a number"
-TYPE_NOT_SHOWN = ("This kind of question is not shown on this page yet; open the quiz in the "
-                  "course app to answer it.")
+CHOOSE_OPTION = "Choose…"
+MOVE_UP = "Move up"
+MOVE_DOWN = "Move down"
+MOVED = "{step} is now step {position} of {total}."
+SAVED_ON_CHECK = "Your answers are saved as you check them."
+SAVED_SO_FAR = "✓ Saved: every answer you have checked is stored."
+PENDING = "Not saved yet: your answers are kept here and saving is being retried."
+UNEXPECTED_PAGE = (
+    "This page lost its connection to the course, so the answer was not checked. "
+    "Reload the page to continue."
+)
 UNEXPECTED = (
     "Something went wrong while checking this answer (code {code}). "
     "Please tell your trainer; the rest of the notebook still works."

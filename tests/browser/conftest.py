@@ -30,6 +30,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / ".venv/node/node_modules/axe-core/axe.min.js"
+"""axe-core from the npm registry, installed by ``make axe`` (a prerequisite of make test)."""
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage"]
@@ -76,6 +78,13 @@ def chromium_path() -> Path:
     except ImportError:
         _missing("the browser tests need the 'playwright' package: make venv")
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.is_file():
+        _missing(f"the accessibility tests need axe-core at {AXE}; install it with: make axe")
+    return AXE.read_text(encoding="utf-8")
 
 
 def free_port() -> int:
@@ -313,6 +322,22 @@ def voila_page(browser: Any, voila_server: Server) -> Iterator[Any]:
     yield from _page(browser, voila_server)
 
 
+def fresh_kernels(server: Server) -> None:
+    """End every notebook session of a server, so the next page starts a new kernel.
+
+    JupyterLab reconnects a reopened notebook to its running kernel and restores every
+    live widget, including those answered by an earlier test.
+    """
+    with urllib.request.urlopen(server.url("api/sessions"), timeout=10) as reply:
+        sessions = json.load(reply)
+    for session in sessions:
+        request = urllib.request.Request(server.url(f"api/sessions/{session['id']}"),
+                                         method="DELETE")
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+
+
 @pytest.fixture
 def lab_page(browser: Any, lab_server: Server) -> Iterator[Any]:
+    fresh_kernels(lab_server)
     yield from _page(browser, lab_server)

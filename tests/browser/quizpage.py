@@ -37,7 +37,9 @@ def focused(page: Any) -> dict[str, Any]:
         const q = el && el.closest('.kt-question');
         const all = Array.from(document.querySelectorAll('.kt-question'));
         return {tag: el ? el.tagName : null, type: el ? el.type || null : null,
-                text: el ? (el.closest('label') || el).textContent.trim() : null,
+                text: el ? (el.closest('label') || el).textContent.trim().slice(0, 200) : null,
+                cls: el ? el.className || '' : '',
+                checked: el ? !!el.checked : false,
                 question: q ? all.indexOf(q) + 1 : 0,
                 inQuiz: !!(el && el.closest('.kt-quiz'))};
     }""")
@@ -67,31 +69,55 @@ def assert_reading_order(page: Any) -> None:
     assert ok, "keyboard focus moved backwards in the page"
 
 
+def live_text(page: Any, number: int) -> str:
+    return question(page, number).locator(".kt-live").inner_text()
+
+
+def assert_feedback_focused(page: Any, number: int, verdict: str) -> None:
+    """After Check: the verdict is in the question's live region, and focus is on it."""
+    live = question(page, number).locator(".kt-live")
+    expect(live).to_contain_text(verdict)
+    expect(live).to_have_attribute("aria-live", "polite")
+    expect(live).to_be_focused()
+
+
 def keyboard_run(page: Any) -> None:
-    """Answer all four welcome questions with Tab, Space, typing and Enter only."""
-    tab_to(page, {"question": 1, "type": "radio", "text": "True"})
-    page.keyboard.press("Tab")
-    assert focused(page)["text"] == "False"
-    page.keyboard.press("Space")
-    tab_to(page, {"question": 1, "tag": "BUTTON"}, limit=3)
+    """Answer all four welcome questions with Tab, arrows, Space, typing and Enter only.
+
+    Radios are one Tab stop per question (arrows choose within it); Enter on a control
+    checks its question; focus then moves to that question's feedback.
+    """
+    stops = tab_to(page, {"question": 1, "type": "radio"})
+    assert focused(page)["text"] == "True" and not focused(page)["checked"]
+    page.keyboard.press("ArrowDown")  # moves to and selects "False"
+    now = focused(page)
+    assert now["text"] == "False" and now["checked"], now
     page.keyboard.press("Enter")
-    expect(question(page, 1).locator(".kt-feedback")).to_contain_text("✓ Correct.")
-    tab_to(page, {"question": 2, "type": "text"}, limit=6)
+    assert_feedback_focused(page, 1, "✓ Correct.")
+    assert "Why" in live_text(page, 1)
+    stops = tab_to(page, {"question": 2, "type": "text"}, limit=6)
     page.keyboard.type("40")
-    tab_to(page, {"question": 2, "tag": "BUTTON"}, limit=3)
     page.keyboard.press("Enter")
-    expect(question(page, 2).locator(".kt-feedback")).to_contain_text("✓ Correct.")
-    tab_to(page, {"question": 3, "type": "radio", "text": "No significant difference from "
-                                                            "placebo on the PTSD scales"})
+    assert_feedback_focused(page, 2, "✓ Correct.")
+    stops = tab_to(page, {"question": 3, "type": "radio"}, limit=6)
+    assert len([s for s in stops if s["question"] == 3 and s["type"] == "radio"]) == 1
+    for _ in range(3):  # arrows wrap round the group
+        if focused(page)["text"].startswith("No significant difference"):
+            break
+        page.keyboard.press("ArrowDown")
+    assert focused(page)["checked"]
+    tab_to(page, {"question": 3, "tag": "BUTTON"}, limit=2)
+    page.keyboard.press("Space")  # the Check button, by Space
+    assert_feedback_focused(page, 3, "✓ Correct.")
+    tab_to(page, {"question": 4, "type": "checkbox", "text": "Shows feedback on each option"},
+           limit=6)
     page.keyboard.press("Space")
-    tab_to(page, {"question": 3, "tag": "BUTTON"}, limit=4)
+    page.keyboard.press("ArrowDown")  # arrows also move between the boxes of a question
+    assert focused(page)["text"] == "Explains the answer and lists its sources"
+    page.keyboard.press("Space")
     page.keyboard.press("Enter")
-    expect(question(page, 3).locator(".kt-feedback")).to_contain_text("✓ Correct.")
-    for option in ("Shows feedback on each option", "Explains the answer and lists its sources"):
-        tab_to(page, {"question": 4, "type": "checkbox", "text": option}, limit=8)
-        page.keyboard.press("Space")
-    tab_to(page, {"question": 4, "tag": "BUTTON"}, limit=4)
-    page.keyboard.press("Enter")
-    expect(question(page, 4).locator(".kt-feedback")).to_contain_text("✓ Correct.")
-    expect(page.locator(".kt-quiz .kt-result")).to_contain_text("You scored 100%")
-    expect(page.locator(".kt-quiz .kt-result")).to_contain_text("✓ Passed.")
+    assert_feedback_focused(page, 4, "✓ Correct.")
+    result = page.locator(".kt-quiz .kt-result").first
+    expect(result).to_contain_text("You scored 100%")
+    expect(result).to_contain_text("✓ Passed.")
+    expect(result).to_have_attribute("aria-live", "polite")

@@ -320,16 +320,15 @@ def test_quiz_works_in_practice_mode_with_a_visible_notice(
     monkeypatch.setenv("KETATRAINING_DB", url)
     widget = make_quiz(str(practice_quiz), learner_id="ada", seed=1)
     assert isinstance(widget, QuizWidget)
-    assert widget.store is None
-    notice = widget.notice.value
+    assert widget.save["state"] == "off"
+    notice = widget.save["text"]
     assert "not being saved" in notice
     assert "You can still practise" in notice
-    assert 'role="status"' in notice  # announced by screen readers, not only shown
     view = widget.answer("dose", 40)
-    assert "Correct" in view.feedback.value
+    assert "Correct" in view.feedback
     widget.answer("bp", True)
-    assert "100" in widget.result.value  # the attempt finishes and is scored
-    assert "could not be saved" not in view.message.value
+    assert "100" in widget.result  # the attempt finishes and is scored
+    assert "could not be saved" not in widget.save["text"]
     if path is not None:
         assert path.read_bytes() == before, "a store that cannot be used must not be written"
 
@@ -344,19 +343,20 @@ def test_store_failing_mid_quiz_switches_to_practice_and_says_so(
     store = ProgressStore(f"sqlite:///{path}")
     widget = QuizWidget(load_quiz(str(practice_quiz)), store=store, learner_id="ada",
                         references={})
-    assert widget.notice.value == ""
+    assert widget.save["state"] == "saved"
     before = path.read_bytes()
     with immutable(path):
         view = widget.answer("bp", True)
     store.close()
-    assert "could not be saved" in view.message.value
-    assert "read-only" in view.message.value
-    assert "not being saved" in widget.notice.value
-    assert "Right." in view.feedback.value  # the learner still gets the feedback
+    assert "could not be saved" in widget.save["text"]
+    assert "read-only" in widget.save["text"]
+    assert widget.save["state"] == "off"
+    assert "Right." in view.feedback  # the learner still gets the feedback
     assert path.read_bytes() == before
     second = widget.answer("dose", 40)  # later answers: practice, no repeated error
-    assert second.message.value == ""
-    assert widget.store is None
+    assert second.message == "" and second.checked is not None
+    assert "could not be saved" not in widget.save["text"]
+    assert "not being saved" in widget.save["text"]
 
 
 def test_store_errors_are_store_errors() -> None:

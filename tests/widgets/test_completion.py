@@ -33,16 +33,18 @@ def take_final(*, correct: bool) -> QuizWidget:
     """Answer every question of the course's final assessment through the widget."""
     final_id = load_course().completion.required_quizzes[0]
     with open_store() as store:
-        widget = QuizWidget(load_quiz(final_id), store=store, seed=7)
-        for view in list(widget.views):
-            answer = right_answer(view.question)
-            if not correct and isinstance(view.question, TrueFalse):
+        quiz = load_quiz(final_id)
+        widget = QuizWidget(quiz, store=store, seed=7)
+        for state in list(widget.states):
+            question = quiz.question(state.question_id)
+            answer = right_answer(question)
+            if not correct and isinstance(question, TrueFalse):
                 answer = not answer
-            elif not correct and isinstance(view.question, Numeric):
-                answer = view.question.value * 10 + 1000
-            elif not correct and getattr(view.question, "type", "") == "single_choice":
-                answer = next(o.id for o in view.question.options if not o.correct)
-            widget.answer(view.question.id, answer)
+            elif not correct and isinstance(question, Numeric):
+                answer = question.value * 10 + 1000
+            elif not correct and getattr(question, "type", "") == "single_choice":
+                answer = next(o.id for o in question.options if not o.correct)
+            widget.answer(question.id, answer)
     return widget
 
 
@@ -57,7 +59,7 @@ def test_not_passed_shows_what_is_missing_and_writes_nothing(tmp_path: Path) -> 
 
 def test_failing_the_final_still_gives_no_record(tmp_path: Path) -> None:
     widget = take_final(correct=False)
-    assert "Not passed yet" in widget.result.value
+    assert "Not passed yet" in widget.result
     panel = CompletionWidget(folder=tmp_path)
     panel.name.value = "Ann Example"
     panel.create.click()
@@ -69,7 +71,7 @@ def test_passing_the_final_gives_html_and_pdf_with_the_name(tmp_path: Path) -> N
     from pypdf import PdfReader
 
     widget = take_final(correct=True)
-    assert "✓ Passed." in widget.result.value
+    assert "✓ Passed." in widget.result
     panel = CompletionWidget(folder=tmp_path)
     panel.name.value = "Dr Zoë <b>Example</b>"
     panel.save.click()

@@ -58,7 +58,8 @@ def test_diagram_has_caption_and_description(widget: PathwayStepper) -> None:
 def test_controls_have_labels_and_stable_classes(widget: PathwayStepper) -> None:
     assert widget.previous_button.description == "Previous step"
     assert widget.next_button.description == "Next step"
-    assert widget.slider.description == "Step:"
+    assert widget.slider.description == "Go to step:"
+    assert widget.slider.options[0] == ("1. NMDA receptors blocked", 1)  # a named native list
     for control, css in [
         (widget.previous_button, "kt-pathway-previous"), (widget.next_button, "kt-pathway-next"),
         (widget.slider, "kt-pathway-slider"), (widget.text, "kt-pathway-text"),

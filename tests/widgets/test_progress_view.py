@@ -19,8 +19,8 @@ def test_finished_attempts_give_figure_description_and_table(isolated_store: str
     store = ProgressStore(isolated_store)
     for responses in ([True, "1", "a", ["c"]], [False, "40", "b", ["a", "b"]]):
         quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann")
-        for view, response in zip(list(quiz.views), responses, strict=True):
-            quiz.answer(view.question.id, response)
+        for state, response in zip(list(quiz.states), responses, strict=True):
+            quiz.answer(state.question_id, response)
     html = progress_html("ann", store)
     assert '<img src="data:image/png;base64,' in html and 'alt="Bar chart' in html
     assert "Practice quiz: how the quizzes work (assessment): best 100% against a pass mark of 50%, passed." in html

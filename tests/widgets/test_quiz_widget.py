@@ -1,4 +1,4 @@
-"""The quiz widget in the kernel: set values, click, assert what the learner sees."""
+"""The quiz widget in the kernel: send the page's messages, answer, assert the synced state."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 import pytest
 
+from ketatraining.assessment import SaveState
 from ketatraining.errors import StoreUnavailableError
 from ketatraining.progress.store import ProgressStore
 from ketatraining.quiz.loading import load_quiz
@@ -22,16 +23,9 @@ def store(isolated_store: str) -> ProgressStore:
     return ProgressStore(isolated_store)
 
 
-def descendants(widget: widgets.Widget) -> list[widgets.Widget]:
-    found = [widget]
-    for child in getattr(widget, "children", ()):
-        found.extend(descendants(child))
-    return found
-
-
-def all_states(widget: widgets.Widget) -> str:
-    """Everything the front end receives about these widgets, as one JSON string."""
-    return json.dumps([w.get_state() for w in descendants(widget)], default=str)
+def synced(widget: QuizWidget) -> str:
+    """Everything the front end receives about this widget, as one JSON string."""
+    return json.dumps(widget.get_state(), default=str, ensure_ascii=False)
 
 
 def answer_revealing_texts(quiz_id: str) -> list[str]:
@@ -46,65 +40,90 @@ def answer_revealing_texts(quiz_id: str) -> list[str]:
     return texts
 
 
+def page_check(widget: QuizWidget, question_id: str, response: Any, **extra: Any) -> None:
+    """What the front-end sends when the learner presses Check."""
+    message = {"type": "check", "round": widget.round, "question_id": question_id,
+               "response": response, **extra}
+    widget._on_page_message(widget, message, [])
+
+
 def test_right_and_wrong_answers_show_feedback_explanation_and_sources(store: Any) -> None:
     quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
     view = quiz.answer("welcome-largest-trial", "b")
-    assert "✓ Correct." in view.feedback.value
-    assert "1 of 1 point" in view.feedback.value
-    assert "your choice" in view.feedback.value
-    assert "Neither the PCL-5 nor the CAPS-5" in view.feedback.value  # per-option feedback
-    assert "Why" in view.explanation.value
-    assert "Abdallah CG" in view.explanation.value  # formatted reference, not a key
-    assert "doi:10.1038/s41386-022-01266-9" in view.explanation.value
+    assert "✓ Correct." in view.feedback and "1 of 1 point" in view.feedback
+    assert "your choice" in view.feedback
+    assert "Neither the PCL-5 nor the CAPS-5" in view.feedback  # per-option feedback
+    assert "Why" in view.explanation
+    assert "Abdallah CG" in view.explanation  # formatted reference, not a key
+    assert "doi:10.1038/s41386-022-01266-9" in view.explanation
     wrong = quiz.answer("welcome-off-label", True)
-    assert "✗ Not correct." in wrong.feedback.value
-    assert "The statement is false." in wrong.feedback.value
-    assert "1 of 4 points (2 of 4 questions answered)" in quiz.score.value
-    assert view.check.disabled and view.input.disabled  # one answer per attempt
+    assert "✗ Not correct." in wrong.feedback and "The statement is false." in wrong.feedback
+    assert "1 of 4 points (2 of 4 questions answered)" in quiz.score
+    assert set(quiz.checked) == {"welcome-largest-trial", "welcome-off-label"}
+    again = quiz.answer("welcome-largest-trial", "a")  # one answer per attempt
+    assert again.checked is not None and again.checked.response == "b"
 
 
-def test_multiple_choice_partial_credit_is_reported(store: Any) -> None:
+def test_the_page_check_message_grades_and_records_the_front_ends_time(store: Any) -> None:
     quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
-    view = quiz.answer("welcome-how-to", ["a"])
-    assert "◐ Partly correct." in view.feedback.value
-    assert "0.5 of 1 point" in view.feedback.value
+    page_check(quiz, "welcome-dose", "40.5", seconds=12.25, attempt_seconds=12.5)
+    assert quiz.checked["welcome-dose"]["verdict"] == "correct"
+    assert "Right: 0.5 mg/kg × 80 kg = 40 mg." in quiz.checked["welcome-dose"]["feedback_html"]
+    (saved,) = store.responses("ann")
+    assert saved.response == 40.5 and saved.duration_seconds == 12.25
+    assert quiz.save["state"] == "saved" and "Saved" in quiz.save["text"]
+
+
+def test_a_stale_or_strange_message_changes_nothing(store: Any) -> None:
+    quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+    quiz._on_page_message(quiz, {"type": "check", "round": quiz.round - 1,
+                                 "question_id": "welcome-dose", "response": "40"}, [])
+    quiz._on_page_message(quiz, "not a dict", [])
+    page_check(quiz, "welcome-dose", "40", seconds="soon")  # a bad time is not recorded as one
+    assert list(quiz.checked) == ["welcome-dose"]
+    (saved,) = store.responses()
+    assert 0 <= saved.duration_seconds < 5
 
 
 def test_blank_or_invalid_answers_are_not_graded(store: Any) -> None:
     quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
     blank = quiz.answer("welcome-largest-trial", None)
-    assert "Please choose an answer first." in blank.message.value
-    assert blank.grade is None and not blank.check.disabled
+    assert blank.message == "Please choose an answer first." and blank.checked is None
+    assert quiz.messages["welcome-largest-trial"]["text"] == "Please choose an answer first."
     typo = quiz.answer("welcome-dose", "forty")
-    assert "Please type a number" in typo.message.value
-    assert store.responses() == []
+    assert "Please type a number" in typo.message
+    page_check(quiz, "welcome-how-to", [])
+    assert quiz.messages["welcome-how-to"]["text"] == "Please choose an answer first."
+    assert store.responses() == [] and quiz.checked == {}
+    first = quiz.messages["welcome-largest-trial"]["n"]
+    quiz.answer("welcome-largest-trial", None)  # said again: announced again
+    assert quiz.messages["welcome-largest-trial"]["n"] > first
 
 
 def test_finishing_records_everything_and_reports_pass(store: Any) -> None:
     quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
-    assert quiz.retry.disabled
-    quiz.answer("welcome-off-label", False)
-    quiz.answer("welcome-dose", "39.5")
-    quiz.answer("welcome-largest-trial", "a")
-    quiz.answer("welcome-how-to", ["a", "b"])
-    assert "You scored 75% (3 of 4 points). The pass mark is 50%. ✓ Passed." in quiz.result.value
-    assert not quiz.retry.disabled
+    assert not quiz.finished
+    quiz.answer("welcome-off-label", False, seconds=20)
+    quiz.answer("welcome-dose", "39.5", seconds=30)
+    quiz.answer("welcome-largest-trial", "a", seconds=40)
+    page_check(quiz, "welcome-how-to", ["a", "b"], seconds=50, attempt_seconds=300)
+    assert "You scored 75% (3 of 4 points). The pass mark is 50%. ✓ Passed." in quiz.result
+    assert quiz.finished
     saved = store.responses("ann", "welcome")
     assert [s.question_id for s in saved] == [
         "welcome-off-label", "welcome-dose", "welcome-largest-trial", "welcome-how-to"]
     assert [s.response for s in saved] == [False, 39.5, "a", ["a", "b"]]
     assert [s.score for s in saved] == [1, 1, 0, 1]
-    assert all(s.attempt == 1 and s.duration_seconds >= 0 for s in saved)
+    assert [s.duration_seconds for s in saved] == [20, 30, 40, 50]  # per question, not summed
     (attempt,) = store.attempts("ann", "welcome")
     assert attempt.passed and attempt.score == 3 and attempt.finished_at is not None
-
-
-WRONG = {"true_false": None, "numeric": "-1", "single_choice": None, "multiple_choice": None}
+    assert attempt.duration_seconds == pytest.approx(300, abs=1)  # first shown to finish
 
 
 def answer_everything_wrongly(quiz: QuizWidget) -> None:
-    for view in quiz.views:
-        question = view.question
+    model = load_quiz("welcome")
+    for state in quiz.states:
+        question = model.question(state.question_id)
         if question.type == "true_false":
             response: Any = not question.answer
         elif question.type == "numeric":
@@ -123,14 +142,15 @@ def test_failing_and_retry_starts_a_new_reshuffled_attempt(store: Any, tmp_path:
     quiz = QuizWidget(load_quiz(tmp_path / "welcome.yaml"), store=store, learner_id="bob",
                       seed=3)
     orders = set()
-    for _ in range(4):
+    for number in range(4):
+        quiz.retry()  # before finishing, a retry does nothing
+        assert quiz.round == number + 1
         answer_everything_wrongly(quiz)
-        assert "✗ Not passed yet." in quiz.result.value
-        orders.add(tuple(v.question.id for v in quiz.views)
-                   + tuple(str(v.input.options) for v in quiz.views
-                           if isinstance(v.input, widgets.RadioButtons)))
-        quiz.retry.click()
-        assert quiz.result.value == "" and "0 of 4 questions answered" in quiz.score.value
+        assert "✗ Not passed yet." in quiz.result
+        orders.add(json.dumps([(q["id"], q["data"]) for q in quiz.questions]))
+        quiz._on_page_message(quiz, {"type": "retry"}, [])
+        assert quiz.result == "" and "0 of 4 questions answered" in quiz.score
+        assert quiz.checked == {} and not quiz.finished
     assert [a.attempt for a in store.attempts("bob")] == [1, 2, 3, 4]
     assert all(a.passed is False for a in store.attempts("bob"))
     assert len(orders) > 1  # the retry reshuffles questions and options
@@ -140,51 +160,49 @@ def test_max_attempts_is_enforced(store: Any, tmp_path: Path) -> None:
     text = (ROOT / "quizzes/welcome.yaml").read_text(encoding="utf-8")
     (tmp_path / "welcome.yaml").write_text(text.replace("shuffle: false", "max_attempts: 1"),
                                            encoding="utf-8")
-    quiz_model = load_quiz(tmp_path / "welcome.yaml")
-    quiz = QuizWidget(quiz_model, store=store, learner_id="cy")
-    for view in list(quiz.views):
-        quiz.answer(view.question.id, {"true_false": True, "numeric": "1",
-                                       "single_choice": "a", "multiple_choice": ["a"]}
-                    [view.question.type])
-    quiz.retry.click()
-    assert "You have used all 1 attempts" in quiz.questions_box.children[0].value
+    quiz = QuizWidget(load_quiz(tmp_path / "welcome.yaml"), store=store, learner_id="cy")
+    for state in list(quiz.states):
+        quiz.answer(state.question_id, {"true_false": True, "numeric": "1",
+                                        "single_choice": "a", "multiple_choice": ["a"]}
+                    [state.view.type])
+    quiz.retry()
+    assert quiz.notice == "You have used all 1 attempts at this quiz."
+    assert quiz.questions == [] and quiz.states == []
 
 
 def test_no_answer_key_reaches_the_browser_before_checking(store: Any) -> None:
     quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
-    states = all_states(quiz)
+    states = synced(quiz)
     for text in answer_revealing_texts("welcome"):
-        assert json.dumps(text)[1:-1] not in states
-    assert '"correct"' not in states and "welcome-largest-trial" not in states
+        assert json.dumps(text, ensure_ascii=False)[1:-1] not in states
+    assert '"correct"' not in states and '"feedback' not in states
+    assert '"explanation' not in states
     quiz.answer("welcome-largest-trial", "b")  # after checking, that question's key is shown
-    assert "Neither the PCL-5" in all_states(quiz)
+    after = synced(quiz)
+    assert "Neither the PCL-5" in after
+    assert "Right. Any use of ketamine" not in after  # but no other question's
+
+
+def test_the_front_end_is_shipped_in_the_package_and_loads_nothing_from_the_network() -> None:
+    quiz = QuizWidget(load_quiz("welcome"), store=None)
+    state = quiz.get_state()
+    assert "export default" in state["_esm"] and ".kt-fieldset" in state["_css"]
+    for source in (state["_esm"], state["_css"]):
+        assert "http://" not in source and "https://" not in source
+        assert "import " not in source.split("export default")[0].replace("// ", "")
+    assert repr(quiz) == "QuizWidget(quiz='welcome')"
 
 
 def test_saved_notebook_carries_no_widget_state_or_answer_key() -> None:
-    path = ROOT / "notebooks/00-welcome.ipynb"
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    assert "widgets" not in notebook["metadata"]
-    saved = path.read_text(encoding="utf-8")
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        assert "widgets" not in notebook["metadata"], path.name
+    saved = (ROOT / "notebooks/00-welcome.ipynb").read_text(encoding="utf-8")
     for text in answer_revealing_texts("welcome"):
         assert json.dumps(text)[1:-1] not in saved
 
 
-def test_trainer_markdown_is_sanitized(tmp_path: Path, store: Any) -> None:
-    text = (ROOT / "quizzes/welcome.yaml").read_text(encoding="utf-8")
-    hostile = text.replace(
-        "**True or false?**",
-        "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))")
-    (tmp_path / "welcome.yaml").write_text(hostile, encoding="utf-8")
-    quiz = QuizWidget(load_quiz(tmp_path / "welcome.yaml"), store=store, learner_id="ann")
-    view = quiz.answer("welcome-off-label", False)
-    html = all_states(quiz) + view.prompt.value
-    assert "<script" not in html
-    assert "onerror" not in html
-    assert 'href="javascript' not in html  # the link is left as inert text
-
-
-def test_broken_quiz_shows_a_readable_box_not_a_traceback(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_quiz_shows_a_readable_box_not_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("schema_version: 1\nid: broken\ntitle: [\n",
                                           encoding="utf-8")
     box = make_quiz(str(tmp_path / "broken.yaml"))
@@ -199,10 +217,12 @@ def test_unusable_store_falls_back_to_practice_with_a_notice(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KETATRAINING_DB", f"sqlite:///{tmp_path}/missing/folder/p.db")
     quiz = make_quiz("welcome")
-    assert isinstance(quiz, QuizWidget) and quiz.store is None
-    assert "not being saved" in quiz.notice.value and "does not exist" in quiz.notice.value
+    assert isinstance(quiz, QuizWidget)
+    assert quiz.assessment.save_status().state is SaveState.OFF
+    assert quiz.save["state"] == "off"
+    assert "not being saved" in quiz.save["text"] and "does not exist" in quiz.save["text"]
     view = quiz.answer("welcome-off-label", False)
-    assert "✓ Correct." in view.feedback.value  # practice still works
+    assert "✓ Correct." in view.feedback  # practice still works
 
 
 def test_store_failure_during_a_quiz_is_explained(store: Any,
@@ -215,22 +235,23 @@ def test_store_failure_during_a_quiz_is_explained(store: Any,
 
     monkeypatch.setattr(store, "start_attempt", fail)
     view = quiz.answer("welcome-off-label", False)
-    assert "could not be saved" in view.message.value
-    assert "not being saved" in quiz.notice.value
-    assert "✓ Correct." in view.feedback.value
+    assert "could not be saved" in quiz.save["text"] and quiz.save["state"] == "off"
+    assert "✓ Correct." in view.feedback
 
 
 def test_an_unexpected_error_is_a_message_with_a_code_not_a_traceback(
         store: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    import ketatraining.widgets.quiz as quiz_module
+    import ketatraining.assessment.local as local
 
     def broken(*_args: object) -> None:
         msg = "a bug"
         raise RuntimeError(msg)
 
-    monkeypatch.setattr(quiz_module, "grade", broken)
+    monkeypatch.setattr(local, "grade", broken)
     quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann")
-    view = quiz.answer("welcome-off-label", False)
-    assert "Something went wrong while checking this answer (code " in view.message.value
-    assert "Traceback" not in view.message.value and "a bug" not in view.message.value
+    page_check(quiz, "welcome-off-label", False)
+    text = quiz.messages["welcome-off-label"]["text"]
+    assert "Something went wrong while checking this answer (code " in text
+    assert quiz.messages["welcome-off-label"]["kind"] == "error"
+    assert "Traceback" not in text and "a bug" not in text
     assert "RuntimeError: a bug" in caplog.text  # the details go to the log for the trainer

@@ -1,0 +1,185 @@
+"""The quiz component in a real browser: layout at three widths, keyboard, accessibility
+tree, visible text, axe-core, and the answer-key guarantee, in Voila and in JupyterLab."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from ketatraining.quiz.loading import load_quiz
+from ketatraining.text import plain_text
+from tests.browser.conftest import Server
+from tests.browser.pagechecks import ENTITIES, ax_groups, axe_violations, check_layout
+from tests.browser.quizpage import (
+    WELCOME,
+    assert_feedback_focused,
+    check,
+    choose,
+    question,
+    wait_for_quiz,
+)
+from tests.browser.test_jupyterlab import open_and_run
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+COURSE = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+
+
+def secrets_of(quiz_ids: list[str]) -> list[str]:
+    """Phrases that only a checked answer may reveal (40 characters of each)."""
+    found = []
+    for quiz_id in quiz_ids:
+        for q in load_quiz(quiz_id).questions:
+            texts = [q.explanation] + [o.feedback for o in getattr(q, "options", [])]
+            texts += [getattr(q, n) for n in ("feedback_true", "feedback_false",
+                                              "feedback_correct", "feedback_incorrect")
+                      if hasattr(q, n)]
+            found += [plain_text(t)[:40] for t in texts if len(plain_text(t)) >= 40]
+    return found
+
+
+def record_frames(page: Any) -> list[str]:
+    """Every websocket frame the page sends or receives, as text."""
+    frames: list[str] = []
+
+    def watch(ws: Any) -> None:
+        for event in ("framereceived", "framesent"):
+            ws.on(event, lambda payload: frames.append(
+                payload if isinstance(payload, str) else payload.decode("utf-8", "replace")))
+
+    page.on("websocket", watch)
+    return frames
+
+
+def assert_page_is_sound(page: Any, name: str, axe_source: str | None) -> None:
+    layout = check_layout(page, label=f"voila-{name}")
+    for width, found in layout.items():
+        assert not found["problems"], f"{name} at {width} px: {found['problems'][:6]}"
+    assert layout[1280]["count"] > 0, f"{name}: no option boxes found"
+    assert page.evaluate(ENTITIES) == [], f"{name}: escaped entities shown as text"
+    if axe_source is not None:
+        violations = axe_violations(page, axe_source)
+        assert violations == [], f"{name}: axe-core WCAG 2.2 A/AA violations:\n" + \
+            json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+# -- Voila -------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", COURSE)
+def test_every_notebook_page_reflows_and_passes_axe_in_voila(
+        voila_page: Any, voila_server: Server, axe_source: str, name: str) -> None:
+    page = voila_page
+    page.goto(voila_server.url(f"voila/render/{name}"))
+    wait_for_quiz(page)
+    assert_page_is_sound(page, name, axe_source)
+
+
+def test_the_landing_page_passes_axe(voila_page: Any, voila_server: Server,
+                                     axe_source: str) -> None:
+    page = voila_page
+    page.goto(voila_server.url("voila/render/index.ipynb"))
+    expect(page.locator(".kt-landing-row").first).to_be_visible(timeout=120_000)
+    assert page.evaluate(ENTITIES) == []
+    violations = axe_violations(page, axe_source)
+    assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+def test_one_named_group_per_question_in_the_accessibility_tree(voila_page: Any,
+                                                                voila_server: Server) -> None:
+    page = voila_page
+    page.goto(voila_server.url(f"voila/render/{WELCOME}"))
+    wait_for_quiz(page)
+    expect(question(page, 4).locator("input[type=checkbox]")).to_have_count(3)
+    nodes = ax_groups(page)
+    groups = [n for n in nodes if n["role"] == "group" and n["name"].startswith("Question ")]
+    assert [g["name"] for g in groups] == [f"Question {n} of 4" for n in range(1, 5)]
+    assert "approved by the US Food and Drug Administration" in groups[0]["description"]
+    assert groups[2]["description"].endswith("What did it find for PTSD symptoms?")
+    radios = [n["name"] for n in nodes if n["role"] == "radio"]
+    assert radios[:2] == ["True", "False"]  # each name said once, no hidden duplicate
+    assert "No significant difference from placebo on the PTSD scales" in radios
+    boxes = [n["name"] for n in nodes if n["role"] == "checkbox"]
+    assert boxes == ["Shows feedback on each option", "Explains the answer and lists its sources",
+                     "Sends your answer to a website on the internet"]
+    (number,) = [n for n in nodes if n["role"] == "textbox" and n["name"] == "Your answer"]
+    assert number["description"] == "mg"  # the units are part of what is read
+    # The same group, by Playwright's own role query.
+    expect(page.get_by_role("group", name="Question 3 of 4")).to_have_count(1)
+
+
+def test_check_moves_focus_to_the_feedback_and_announces_it(voila_page: Any,
+                                                            voila_server: Server) -> None:
+    page = voila_page
+    page.goto(voila_server.url(f"voila/render/{WELCOME}"))
+    wait_for_quiz(page)
+    check(page, 3)  # nothing chosen: a refusal, announced, focus stays on the button
+    live = question(page, 3).locator(".kt-live")
+    expect(live).to_contain_text("Please choose an answer first.")
+    expect(question(page, 3).locator("button.kt-check")).to_be_focused()
+    choose(page, 3, "A large and lasting reduction")
+    check(page, 3)
+    assert_feedback_focused(page, 3, "✗ Not correct.")
+    expect(live).to_contain_text("✓ right answer")
+    for control in question(page, 3).locator("input, button").all():
+        expect(control).to_be_disabled()  # one answer per attempt
+    save = page.locator(".kt-quiz .kt-save").first
+    expect(save).to_have_attribute("role", "status")
+    expect(save).to_contain_text("Saved")
+
+
+def test_the_key_never_reaches_voila_before_check(voila_page: Any,
+                                                  voila_server: Server) -> None:
+    page = voila_page
+    frames = record_frames(page)
+    page.goto(voila_server.url(f"voila/render/{WELCOME}"))
+    wait_for_quiz(page)
+    expect(question(page, 4).locator("input[type=checkbox]")).to_have_count(3)
+    secrets = secrets_of(["welcome"])
+    before = page.content() + page.locator("body").inner_text() + "".join(frames)
+    leaked = [s for s in secrets if s in before]
+    assert not leaked, f"answer key in the page or its websocket before Check: {leaked}"
+    assert '"correct"' not in "".join(frames) and "right answer" not in before
+    choose(page, 3, "PTSD symptoms worsened with ketamine")
+    check(page, 3)
+    expect(question(page, 3).locator(".kt-feedback")).to_contain_text("right answer")
+    after = page.content() + "".join(frames)
+    quiz = load_quiz("welcome")
+    assert plain_text(quiz.questions[2].explanation)[:40] in after  # due now
+    assert plain_text(quiz.questions[0].feedback_false)[:40] not in after  # still not due
+
+
+# -- JupyterLab --------------------------------------------------------------------------
+def test_the_key_never_reaches_jupyterlab_before_check(lab_page: Any, lab_server: Server) -> None:
+    page = lab_page
+    frames = record_frames(page)
+    open_and_run(page, lab_server)
+    expect(question(page, 4).locator("input[type=checkbox]")).to_have_count(3)
+    secrets = secrets_of(["welcome"])
+    seen = page.content() + "".join(frames)
+    leaked = [s for s in secrets if s in seen]
+    assert not leaked, f"answer key in JupyterLab before Check: {leaked}"
+    saved = page.evaluate("() => JSON.stringify(window.jupyterapp.shell.currentWidget"
+                          ".content.model.toJSON())")
+    assert not [s for s in secrets if s in saved], "answer key in the notebook as saved"
+    assert "application/vnd.jupyter.widget-state+json" not in saved
+    choose(page, 1, "False")
+    check(page, 1)
+    assert_feedback_focused(page, 1, "✓ Correct.")
+
+
+def test_jupyterlab_layout_at_three_widths(lab_page: Any, lab_server: Server,
+                                           axe_source: str) -> None:
+    page = lab_page
+    open_and_run(page, lab_server)
+    # A learner reads with the side panels closed (on a phone they cover the notebook).
+    page.evaluate("() => { window.jupyterapp.shell.collapseLeft();"
+                  " window.jupyterapp.shell.collapseRight(); }")
+    layout = check_layout(page, label="lab-00-welcome")
+    for width, found in layout.items():
+        assert not found["problems"], f"JupyterLab at {width} px: {found['problems'][:6]}"
+    assert page.evaluate(ENTITIES) == []
+    violations = axe_violations(page, axe_source, scope=".kt-quiz")
+    assert violations == [], f"axe-core on the quiz in JupyterLab: {violations}"
