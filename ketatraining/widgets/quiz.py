@@ -29,7 +29,8 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from ketatraining.assessment.local import LocalAssessment, open_assessment
+from ketatraining.assessment.choose import open_assessment
+from ketatraining.assessment.local import LocalAssessment
 from ketatraining.assessment.protocol import (
     JSON,
     Assessment,
@@ -113,7 +114,7 @@ class QuizWidget(anywidget.AnyWidget):
     intro = traitlets.Unicode("").tag(sync=True)
     notice = traitlets.Unicode("").tag(sync=True)
     """A sentence shown above the questions instead of them (e.g. all attempts used)."""
-    questions = traitlets.List().tag(sync=True)
+    questions: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     checked = traitlets.Dict().tag(sync=True)
     """question id -> Checked.to_dict(), filled only after the assessment stored it."""
     messages = traitlets.Dict().tag(sync=True)

@@ -241,7 +241,7 @@ def test_store_failure_during_a_quiz_is_explained(store: Any,
 
 def test_an_unexpected_error_is_a_message_with_a_code_not_a_traceback(
         store: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    import ketatraining.assessment.local as local
+    from ketatraining.assessment import local
 
     def broken(*_args: object) -> None:
         msg = "a bug"
