@@ -131,9 +131,14 @@ class HubAssessment:
                 "seconds": seconds, "submission_id": uuid.uuid4().hex}
         return wire.checked(self._json("POST", f"api/quizzes/{quiz_id}/submit", body))
 
-    def finish(self, quiz_id: str, attempt_id: str | None) -> Outcome:
-        return wire.outcome(self._json("POST", f"api/quizzes/{quiz_id}/finish",
-                                       {"attempt_id": attempt_id}))
+    def finish(self, quiz_id: str, attempt_id: str | None, *,
+               seconds: float | None = None) -> Outcome:
+        """``seconds`` (the front-end's time on the attempt) is sent; a server that does
+        not know the field ignores it."""
+        body: dict[str, Any] = {"attempt_id": attempt_id}
+        if seconds is not None:
+            body["seconds"] = seconds
+        return wire.outcome(self._json("POST", f"api/quizzes/{quiz_id}/finish", body))
 
     def save_status(self) -> SaveStatus:
         return self._save
