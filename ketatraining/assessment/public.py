@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ketatraining.assessment.feedback import explanation_html, feedback_html, verdict
-from ketatraining.assessment.local import _decode, public_data, question_label
+from ketatraining.assessment.local import _decode, _shuffled_ids, public_data, question_label
 from ketatraining.assessment.protocol import (
     JSON,
     Checked,
@@ -30,7 +30,6 @@ from ketatraining.assessment.protocol import (
 from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.grading import Grade, grade
 from ketatraining.quiz.model import Question, Quiz
-from ketatraining.quiz.types import get_type
 from ketatraining.text import markdown_to_html
 
 
@@ -60,7 +59,7 @@ def question_views(quiz: Quiz, rng: random.Random | None = None) -> tuple[Questi
             id=question.id, type=question.type, number=number,
             prompt_html=markdown_to_html(question.prompt),
             label=question_label(question, number, len(questions)), points=question.points,
-            data=public_data(question, rng if quiz.shuffle else None))
+            data=public_data(question, _shuffled_ids(question, rng, quiz.shuffle)))
         for number, question in enumerate(questions, start=1))
 
 
@@ -107,8 +106,7 @@ def checked(question: Question, value: Any, result: Grade, save: SaveStatus,
     """The graded answer with its feedback: call only after the answer is stored."""
     kind, _ = verdict(result)
     return Checked(
-        question_id=question.id, response=get_type(question).encode(question, value),
-        score=result.score,
+        question_id=question.id, response=value, score=result.score,
         max_score=result.max_score, verdict=kind,
         feedback_html=rendered.feedback(question, result, value),
         explanation_html=rendered.explanation(question), save=save,

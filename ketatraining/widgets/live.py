@@ -42,6 +42,19 @@ def live_html(render: Callable[[], str], *classes: str) -> Any:
     return box
 
 
+_page_hooks: list[weakref.WeakMethod[Callable[[], None]]] = []
+
+
+def on_page_request(method: Callable[[], None]) -> None:
+    """Call ``method`` (a bound method, held weakly) when Voila hands this preheated kernel
+    to a page request, e.g. so a quiz reopens its attempt from the store as it is now."""
+    if not preheated():
+        return
+    with _lock:
+        _page_hooks.append(weakref.WeakMethod(method))
+    _watch_page_request()
+
+
 def refresh() -> None:
     """Rebuild every live display of this kernel from the progress store."""
     with _lock:
@@ -74,4 +87,13 @@ def _wait_then_refresh() -> None:
         wait_for_request()
     except Exception:
         log.exception("ketatraining: Voila's page request could not be awaited")
+    with _lock:
+        hooks = [ref() for ref in _page_hooks]
+    for hook in hooks:
+        if hook is None:
+            continue
+        try:
+            hook()
+        except Exception:  # a page must open even if one of its widgets cannot refresh
+            log.exception("ketatraining: a widget could not follow the page request")
     refresh()

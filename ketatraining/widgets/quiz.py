@@ -147,6 +147,7 @@ class QuizWidget(anywidget.AnyWidget):
         self.states: list[QuestionState] = []
         self._random = random.Random(seed)
         self._messages = 0
+        self._touched = False
         super().__init__()
         self.add_class("kt-quiz-widget")
         self.texts = {
@@ -158,6 +159,11 @@ class QuizWidget(anywidget.AnyWidget):
         }
         self.on_msg(self._on_page_message)
         self._new_round()
+        from ketatraining.widgets import live
+
+        # A preheated Voila kernel ran this before the learner asked for the page: reopen
+        # the attempt from the store as it is when the page is handed over.
+        live.on_page_request(self._reopen)
 
     def __repr__(self) -> str:
         return f"QuizWidget(quiz={self.quiz_id!r})"
@@ -169,10 +175,11 @@ class QuizWidget(anywidget.AnyWidget):
         self.quiz = state.quiz.to_dict()
         self.intro = wording.intro(state.quiz.pass_mark, state.quiz.question_count,
                                    state.quiz.max_attempts, state.attempts_used)
-        self.states = [QuestionState(view) for view in state.questions]
+        resumed = {checked.question_id: checked for checked in state.answered}
+        self.states = [QuestionState(view, resumed.get(view.id)) for view in state.questions]
         self.notice = state.blocked or ""
         with self.hold_sync():
-            self.checked = {}
+            self.checked = {qid: checked.to_dict() for qid, checked in resumed.items()}
             self.messages = {}
             self.result = ""
             self.finished = False
@@ -180,6 +187,12 @@ class QuizWidget(anywidget.AnyWidget):
             self._show_save(state.save)
             self._update_score()
             self.round += 1
+        if self.states and all(s.checked is not None for s in self.states):
+            self._finish(None)  # every answer was in, but the attempt was never closed
+
+    def _reopen(self) -> None:
+        if not self._touched:  # nothing asked of this widget yet: show the store as it is now
+            self._new_round()
 
     def _show_save(self, status: SaveStatus) -> None:
         answered = sum(s.checked is not None for s in self.states)
@@ -210,6 +223,7 @@ class QuizWidget(anywidget.AnyWidget):
         ``40``); a number may also be given as the typed text (``"40.5"``).
         """
         state = self.view(question_id)
+        self._touched = True
         if state.checked is not None:
             return state
         if state.view.type == "numeric" and isinstance(response, str):

@@ -202,6 +202,7 @@ def _environment(base: Path, store: Path) -> dict[str, str]:
         folder.mkdir(parents=True, exist_ok=True)
         env[f"JUPYTER_{name}_DIR"] = str(folder)
     env["KETATRAINING_DB"] = f"sqlite:///{store}"
+    env["KETATRAINING_OUTBOX_DIR"] = str(store.parent / "outbox")  # never the real one
     env["KETATRAINING_LEARNER"] = LEARNER
     env["KETATRAINING_RECORDS_DIR"] = str(base / "records")
     env.pop("KETATRAINING_QUIZ_DIR", None)
@@ -276,6 +277,8 @@ def fresh_store(server: Server) -> None:
     """Empty progress store for the next test (kernels open the store per operation)."""
     for suffix in ("", "-journal", "-wal", "-shm"):
         Path(f"{server.store_path}{suffix}").unlink(missing_ok=True)
+    for pending in (server.store_path.parent / "outbox").glob("*"):
+        pending.unlink(missing_ok=True)
 
 
 class OffsiteRequests:

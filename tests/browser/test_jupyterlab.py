@@ -67,7 +67,9 @@ def test_quiz_by_clicking_is_graded_and_recorded(lab_page: Any, lab_server: Serv
         "Score so far: 1 of 4 points (2 of 4 questions answered)")
     page.reload()
     open_and_run(page, lab_server)
-    expect(question(page, 1).locator(".kt-feedback")).to_have_text("")
+    # The open attempt is resumed with its answers: a reload loses nothing.
+    expect(question(page, 1).locator(".kt-feedback")).to_contain_text("✗ Not correct.")
+    expect(question(page, 2).locator(".kt-feedback")).to_have_text("")
     with ProgressStore(lab_server.store_url) as store:
         answers = store.responses(LEARNER, "welcome")
     assert [(a.question_id, a.correct) for a in answers] == [

@@ -80,7 +80,9 @@ def test_quiz_by_clicking_right_and_wrong_is_recorded(voila_page: Any,
         "Score so far: 1 of 4 points (2 of 4 questions answered)")
     page.reload()
     wait_for_quiz(page)
-    expect(question(page, 1).locator(".kt-feedback")).to_have_text("")  # a fresh round
+    # The open attempt is resumed with its answers: a reload loses nothing.
+    expect(question(page, 1).locator(".kt-feedback")).to_contain_text("✗ Not correct.")
+    expect(question(page, 3).locator(".kt-feedback")).to_have_text("")
     page.goto(voila_server.url("voila/render/index.ipynb"))
     expect(page.locator(".kt-landing-row").first).to_contain_text("Quiz started, not finished")
     with ProgressStore(voila_server.store_url) as store:

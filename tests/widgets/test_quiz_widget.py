@@ -255,3 +255,33 @@ def test_an_unexpected_error_is_a_message_with_a_code_not_a_traceback(
     assert quiz.messages["welcome-off-label"]["kind"] == "error"
     assert "Traceback" not in text and "a bug" not in text
     assert "RuntimeError: a bug" in caplog.text  # the details go to the log for the trainer
+
+
+def test_an_open_attempt_is_shown_with_its_answers_when_the_page_opens_again(
+        store: Any) -> None:
+    first = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+    first.answer("welcome-off-label", True, seconds=5)
+    again = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+    assert list(again.checked) == ["welcome-off-label"]
+    assert "✗ Not correct." in again.view("welcome-off-label").feedback
+    assert "0 of 4 points (1 of 4 questions answered)" in again.score
+    again.answer("welcome-dose", 40)
+    assert [a.attempt for a in store.attempts("ann")] == [1]  # the same attempt goes on
+
+
+def test_a_preheated_kernel_reopens_the_attempt_when_the_page_is_requested(
+        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketatraining.widgets import live
+
+    monkeypatch.setattr(live, "preheated", lambda: True)
+    monkeypatch.setattr(live, "_watch_page_request", lambda: None)
+    monkeypatch.setattr(live, "_page_hooks", [])
+    ahead = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+    assert ahead.checked == {}
+    QuizWidget(load_quiz("welcome"), store=store, learner_id="ann").answer(
+        "welcome-dose", 40)  # meanwhile, in another tab
+    for ref in live._page_hooks:
+        hook = ref()
+        if hook is not None:
+            hook()  # what Voila's page request triggers
+    assert list(ahead.checked) == ["welcome-dose"]

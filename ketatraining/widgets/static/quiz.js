@@ -295,11 +295,36 @@ function render({ model, el }) {
     } else {
       for (const id of Object.keys(parts)) markShown(id);
     }
+    dropRepeatedTitle();
     updateSave();
     updateNotice();
     updateChecked();
     updateMessages();
     updateSummary();
+  }
+
+  // A title that repeats the section heading just above the quiz is said once: the
+  // quiz keeps it as its accessible name only. (The page is laid out after render.)
+  function dropRepeatedTitle(tries = 60) {
+    if (!root.isConnected) {
+      if (tries > 0) requestAnimationFrame(() => dropRepeatedTitle(tries - 1));
+      return;
+    }
+    const title = root.querySelector(".kt-quiz-title");
+    if (!title) return;
+    let above = null;
+    for (const heading of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+      if (heading === title || root.contains(heading)) break;
+      if (heading.compareDocumentPosition(root) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        above = heading;
+      }
+    }
+    const words = (node) => node.textContent.replace(/[\s¶#]+$/u, "").trim().toLowerCase();
+    if (above && words(above) === words(title)) {
+      root.removeAttribute("aria-labelledby");
+      root.setAttribute("aria-label", title.textContent);
+      title.remove();
+    }
   }
 
   function updateSave() {
