@@ -7,7 +7,10 @@ Definitions (the trainer guide repeats them):
 - ``passed`` is True when any finished attempt reached the pass mark, False when
   finished attempts exist but none did, None when the learner never finished;
 - ``time_spent_seconds`` adds up, over all attempts, the time from the attempt's start
-  to its end (or to its last saved answer while it is unfinished);
+  (when the quiz page first showed one of its questions, measured in the browser) to its
+  end (or to its last saved answer while it is unfinished); each answer's own
+  ``duration_seconds`` is the time from when that question was first shown or focused
+  to its Check;
 - an objective's mastery takes each learner's latest answer to each question that
   assesses the objective; a learner has mastered it at a mean mark of 80 % or more.
 """

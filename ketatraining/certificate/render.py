@@ -24,8 +24,8 @@ NO_ACCREDITATION = (
 NO_CREDIT = "No credit designation has been supplied; no credit is claimed."
 NO_DISCLOSURES = "No disclosure statement has been supplied."
 TIME_NOTE = (
-    "Time recorded while answering quizzes (from each attempt's first answer to its last); "
-    "reading time is not recorded."
+    "Time recorded on quizzes: for each attempt, from when its first question was shown "
+    "to its finish (the time spent reading the notebooks' lessons is not recorded)."
 )
 
 
