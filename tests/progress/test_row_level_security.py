@@ -32,8 +32,12 @@ def course_database(postgres_server: object) -> dict[str, str]:
            f"{database}")
     quiz = load_quiz(Path(__file__).resolve().parents[2] / "quizzes" / "welcome.yaml")
     engine = Engine(url, {quiz.id: quiz})
-    engine.submit("bob", quiz.id, None, quiz.questions[0].id, "x")
-    engine.close()
+    question = quiz.questions[0]
+    answer = question.options[0].id if hasattr(question, "options") else True  # type: ignore[union-attr]
+    try:
+        engine.submit("bob", quiz.id, None, question.id, answer)
+    finally:
+        engine.close()
     for role in ("alice", "kt_learners"):
         server.admin(f"DO $$ BEGIN CREATE ROLE {role} LOGIN; EXCEPTION WHEN "  # type: ignore[attr-defined]
                      "duplicate_object THEN NULL; END $$")
