@@ -324,7 +324,9 @@ def running_hub(postgres_server: PostgresServer, base: Path, *, spawn_alice: boo
     public_url = f"http://127.0.0.1:{ports['public_port']}/"
     hub_env = {**os.environ, "KETATRAINING_SERVICE_TOKEN": service_token,
                "KETATRAINING_SERVICE_BIND_URL": service_bind,
-               "KETATRAINING_LEARNER_SERVICE_URL": public_url + "services/ketatraining/"}
+               "KETATRAINING_LEARNER_SERVICE_URL": public_url + "services/ketatraining/",
+               # inherited by the proxy the hub starts, so a proxy left behind is found
+               "KETATRAINING_TEST_STACK": str(base)}
     for variable in ("KETATRAINING_DB", "KETATRAINING_SERVICE_DB", "KETATRAINING_LEARNER"):
         hub_env.pop(variable, None)
     config = _hub_config(base, {**ports, "admin_token": admin_token})
