@@ -62,6 +62,51 @@ questions:
 """
 
 
+TYPES_QUIZ = """\
+schema_version: 1
+id: kt-types
+title: The newer question types
+topic: assessment
+pass_mark: 50
+questions:
+  - id: kt-order
+    type: ordering
+    prompt: Put the steps of a session in order.
+    steps:
+      - {id: screen, text: Screen for contraindications}
+      - {id: dose, text: Give the dose}
+      - {id: watch, text: Monitor for two hours}
+    feedback_correct: Right order.
+    feedback_incorrect: Screening comes first, monitoring last.
+    explanation: The label sets this order.
+    references: [spravato_pi]
+    objective: nb00-course-scope
+  - id: kt-match
+    type: matching
+    prompt: Match each measure with what it rates.
+    items:
+      - {id: pcl, text: PCL-5, answer: self}
+      - {id: caps, text: CAPS-5, answer: clin}
+    answers:
+      - {id: self, text: Self-report}
+      - {id: clin, text: Clinician interview}
+    feedback_correct: Both right.
+    feedback_incorrect: The PCL-5 is self-report; the CAPS-5 is an interview.
+    explanation: Two standard PTSD measures.
+    references: [spravato_pi]
+    objective: nb00-course-scope
+  - id: kt-short
+    type: short_answer
+    prompt: Name the S-enantiomer of ketamine.
+    answers:
+      - {text: esketamine, credit: 100}
+    feedback_incorrect: It is esketamine.
+    explanation: Esketamine is the S-enantiomer.
+    references: [spravato_pi]
+    objective: nb00-course-scope
+"""
+
+
 def _missing(message: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true but {message}")
@@ -176,6 +221,9 @@ def app_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     quizzes = base / "hostile"
     quizzes.mkdir()
     (quizzes / "payload.yaml").write_text(SCRIPT_PAYLOAD_QUIZ)
+    (quizzes / "kt-types.yaml").write_text(TYPES_QUIZ)
+    _write_notebook(root / "kt-test-types.ipynb",
+                    f"from ketatraining import show_quiz\nshow_quiz({str(quizzes / 'kt-types.yaml')!r})")
     _write_notebook(root / "kt-test-payload.ipynb",
                     f"from ketatraining import show_quiz\nshow_quiz({str(quizzes / 'payload.yaml')!r})")
     return root

@@ -185,3 +185,40 @@ def test_jupyterlab_layout_at_three_widths(lab_page: Any, lab_server: Server,
     assert page.evaluate(ENTITIES) == []
     violations = axe_violations(page, axe_source, scope=".kt-quiz")
     assert violations == [], f"axe-core on the quiz in JupyterLab: {violations}"
+
+
+def test_ordering_matching_and_short_answer_by_keyboard(voila_page: Any,
+                                                        voila_server: Server) -> None:
+    page = voila_page
+    page.goto(voila_server.url("voila/render/kt-test-types.ipynb"))
+    wait_for_quiz(page)
+    ordering = question(page, 1)
+    down = ordering.locator("button.kt-move-down").first
+    down.focus()
+    moved = ordering.locator(".kt-step").first.get_attribute("data-text")
+    page.keyboard.press("Enter")
+    status = ordering.locator(".kt-order-status")
+    expect(status).to_have_text(f"{moved} is now step 2 of 3.")
+    expect(status).to_have_attribute("aria-live", "polite")
+    assert page.evaluate("() => document.activeElement.classList.contains('kt-move')")
+    ordering.locator("button.kt-check").focus()
+    page.keyboard.press("Enter")
+    assert_feedback_focused(page, 1, "orrect.")  # "✓ Correct." or "✗ Not correct."
+    matching = question(page, 2)
+    selects = matching.locator("select")
+    expect(selects).to_have_count(2)
+    nodes = ax_groups(page)
+    assert [n["name"] for n in nodes if n["role"] == "combobox"][:2] == ["PCL-5", "CAPS-5"]
+    selects.first.focus()
+    page.keyboard.press("ArrowDown")  # a closed native select changes value with arrows
+    assert selects.first.input_value() != ""
+    page.keyboard.press("Enter")
+    expect(matching.locator(".kt-live")).to_contain_text(
+        re.compile("Please|match every|Correct", re.IGNORECASE))
+    short = question(page, 3)
+    expect(short.get_by_role("textbox", name="Your answer")).to_have_count(1)
+    short.get_by_role("textbox", name="Your answer").focus()
+    page.keyboard.type("Esketamine")
+    page.keyboard.press("Enter")
+    assert_feedback_focused(page, 3, "✓ Correct.")
+    assert_page_is_sound(page, "kt-test-types", None)
