@@ -33,6 +33,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 
 from ketatraining.app.catalog import course_notebooks
+from ketatraining.app.ready import PAGE_READY_JS as READY
 from ketatraining.app.server import app_environment, build_root, voila_command
 from ketatraining.app.voila_main import STATUS_PATH
 
@@ -40,19 +41,6 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
          "--disable-background-networking"]
 EMPTY = "empty.ipynb"
-READY = """() => {
-    const cells = document.getElementById('rendered_cells');
-    if (!cells || cells.style.display === 'none' || document.getElementById('loading')) {
-        return false;
-    }
-    if (document.querySelector('script[type="application/vnd.voila.cell-output+json"]')) {
-        return false;
-    }
-    // A widget output says "Loading widget..." until its view is drawn.
-    const outputs = [...document.querySelectorAll('.jp-OutputArea-output')];
-    return outputs.every(o => (o.childElementCount > 0 || o.textContent.trim() !== '')
-        && !o.textContent.includes('Loading widget'));
-}"""
 
 
 def free_port() -> int:

@@ -17,25 +17,13 @@ import pytest
 from playwright.sync_api import expect
 
 from ketatraining.app.catalog import course_notebooks
+from ketatraining.app.ready import PAGE_READY_JS as READY
 from tests.browser.conftest import ROOT, Server, status
 
 pytestmark = pytest.mark.browser
 
 ENTRIES = course_notebooks(ROOT / "notebooks")
 PAGES = ["index.ipynb", *(e.name for e in ENTRIES)]
-READY = """() => {
-    const cells = document.getElementById('rendered_cells');
-    if (!cells || cells.style.display === 'none' || document.getElementById('loading')) {
-        return false;
-    }
-    if (document.querySelector('script[type="application/vnd.voila.cell-output+json"]')) {
-        return false;
-    }
-    // A widget output says "Loading widget..." until its view is drawn.
-    const outputs = [...document.querySelectorAll('.jp-OutputArea-output')];
-    return outputs.every(o => (o.childElementCount > 0 || o.textContent.trim() !== '')
-        && !o.textContent.includes('Loading widget'));
-}"""
 DEVELOPER_WORDING = [
     (re.compile(r"\(nb\d\d-[a-z0-9-]+\)"), "an objective id"),
     (re.compile(r"\b[A-Za-z]+\(s\)"), "a '(s)' plural"),
