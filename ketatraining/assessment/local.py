@@ -50,13 +50,15 @@ from ketatraining.progress.records import Submission, current_learner, utcnow
 from ketatraining.progress.store import ProgressStore, new_submission_id
 from ketatraining.progress.summary import QuizSummary, summarise
 from ketatraining.quiz.catalog import Reference
+from ketatraining.quiz.draw import asked_count, asked_quiz, draw_ids, most_points, new_seed
 from ketatraining.quiz.grading import Grade, grade, score_quiz
 from ketatraining.quiz.model import Question, Quiz
 from ketatraining.quiz.types import get_type
 from ketatraining.quiz.versions import grading_hash
 from ketatraining.text import markdown_to_html, plain_text
 
-__all__ = ["LocalAssessment", "open_assessment", "public_data", "question_label"]
+__all__ = ["LocalAssessment", "open_assessment", "public_data", "question_label",
+           "question_views", "quiz_view_of"]
 
 
 def _fields(item: Pending) -> dict[str, Any]:
@@ -109,6 +111,32 @@ def _shuffled_ids(question: Question, rng: random.Random, shuffle: bool) -> list
     return ids
 
 
+def question_views(quiz: Quiz, rng: random.Random) -> tuple[QuestionView, ...]:
+    """The public questions of an attempt in display order (the kernel and the course
+    server both build them here). ``quiz``: the attempt's quiz (``asked_quiz``)."""
+    questions = list(quiz.questions)
+    if quiz.shuffle:
+        rng.shuffle(questions)
+    return tuple(
+        QuestionView(
+            id=question.id, type=question.type, number=number,
+            prompt_html=markdown_to_html(question.prompt),
+            label=question_label(question, number, len(questions)), points=question.points,
+            data=public_data(question, _shuffled_ids(question, rng, quiz.shuffle)))
+        for number, question in enumerate(questions, start=1))
+
+
+def quiz_view_of(quiz: Quiz) -> QuizView:
+    """Title, pass mark and attempts. For a quiz with pools before the draw: the number of
+    questions every attempt asks and the most points a draw can have; for an attempt's
+    quiz (``asked_quiz``) its own questions and points."""
+    return QuizView(
+        id=quiz.id, title=quiz.title,
+        description_html=markdown_to_html(quiz.description) if quiz.description else "",
+        pass_mark=quiz.pass_mark, max_attempts=quiz.max_attempts,
+        question_count=asked_count(quiz), max_score=most_points(quiz))
+
+
 _REFUSALS = {"option": wording.NOT_AN_OPTION, "number": wording.NOT_A_NUMBER,
              "match": wording.MATCH_EVERY_ITEM, "text": wording.TEXT_TOO_LONG}
 
@@ -129,8 +157,12 @@ class _Round:
     """One attempt being answered: in memory until its first answer is stored."""
 
     quiz: Quiz
+    """The attempt's quiz: for a quiz with pools, only the drawn questions."""
     order: list[str]
     attempt: int | None = None
+    draw_seed: int | None = None
+    drawn: tuple[str, ...] | None = None
+    """The drawn question ids (a quiz with pools), stored with the attempt; None: all."""
     grades: dict[str, Grade] = field(default_factory=dict)
     last_check: float = field(default_factory=time.monotonic)
     finished: bool = False
@@ -222,12 +254,7 @@ class LocalAssessment:
 
     # -- the seam ---------------------------------------------------------------------
     def quiz_view(self, quiz_id: str) -> QuizView:
-        quiz = self._quiz(quiz_id)
-        return QuizView(
-            id=quiz.id, title=quiz.title,
-            description_html=markdown_to_html(quiz.description) if quiz.description else "",
-            pass_mark=quiz.pass_mark, max_attempts=quiz.max_attempts,
-            question_count=len(quiz.questions), max_score=quiz.max_score)
+        return quiz_view_of(self._quiz(quiz_id))
 
     def _stored_attempts(self, quiz_id: str) -> list[Any]:
         if self._store is None:
@@ -257,29 +284,23 @@ class LocalAssessment:
                                 blocked=wording.NO_MORE_ATTEMPTS.format(limit=quiz.max_attempts),
                                 save=self._save)
         rng = random.Random(seed)
-        questions = list(quiz.questions)
-        if quiz.shuffle:
-            rng.shuffle(questions)
-        views = []
-        for number, question in enumerate(questions, start=1):
-            views.append(QuestionView(
-                id=question.id, type=question.type, number=number,
-                prompt_html=markdown_to_html(question.prompt),
-                label=question_label(question, number, len(questions)),
-                points=question.points,
-                data=public_data(question, _shuffled_ids(question, rng, quiz.shuffle))))
-        order = [q.id for q in questions]
         if resumed is None:
-            self._rounds[quiz.id] = _Round(quiz=quiz, order=order)
-            return AttemptState(quiz=view, attempt_id=None, questions=tuple(views),
-                                attempts_used=used, save=self._save)
-        current, answered = resumed
-        current.order = order
+            current = _Round(quiz=quiz, order=[])
+            answered: list[Checked] = []
+            if quiz.pools:  # a new draw; stored with the attempt's first answer
+                current.draw_seed = seed if seed is not None else new_seed()
+                current.drawn = draw_ids(quiz, current.draw_seed)
+        else:
+            current, answered = resumed
+        current.quiz = asked_quiz(quiz, current.drawn)
+        views = question_views(current.quiz, rng)
+        current.order = [v.id for v in views]
         self._rounds[quiz.id] = current
         return AttemptState(
-            quiz=view, attempt_id=None if current.attempt is None else str(current.attempt),
-            questions=tuple(views), answered=tuple(answered), attempts_used=used,
-            save=self._save)
+            quiz=quiz_view_of(current.quiz),
+            attempt_id=None if current.attempt is None else str(current.attempt),
+            questions=views, answered=tuple(answered), attempts_used=used,
+            save=self._save, drawn=current.drawn or (), draw_seed=current.draw_seed)
 
     def _open_round(self, quiz: Quiz, attempts: list[Any]) -> tuple[_Round, list[Checked]] | None:
         """The attempt a killed kernel left open, with its answers, to resume.
@@ -297,13 +318,24 @@ class LocalAssessment:
             key = open_rounds[-1]
             number = next((p.attempt for p in pending if p.round == key and p.attempt), None)
             current = _Round(quiz=quiz, order=[], attempt=number, key=key)
+            draw = next((p.draw() for p in pending if p.round == key and p.draw()), {})
+            stored = [a for a in attempts if number is not None and a.attempt == number]
+            if not draw and stored and stored[0].drawn is not None:
+                draw = {"draw_seed": stored[0].draw_seed, "drawn": stored[0].drawn}
+            if draw:
+                current.draw_seed, current.drawn = draw["draw_seed"], tuple(draw["drawn"])
         else:
             unfinished = [a for a in attempts
                           if a.finished_at is None and a.attempt not in finished_numbers]
             if unfinished:
-                current = _Round(quiz=quiz, order=[], attempt=unfinished[-1].attempt)
+                current = _Round(quiz=quiz, order=[], attempt=unfinished[-1].attempt,
+                                 draw_seed=unfinished[-1].draw_seed,
+                                 drawn=unfinished[-1].drawn)
         if current is None:
             return None
+        if quiz.pools and current.drawn is None:  # opened before the quiz had pools
+            current.draw_seed = new_seed()
+            current.drawn = draw_ids(quiz, current.draw_seed)
         responses: dict[str, tuple[Any, SaveStatus]] = {}
         if current.attempt is not None and self._store is not None:
             try:
@@ -370,7 +402,9 @@ class LocalAssessment:
             duration_seconds=round(seconds, 3), submitted_at=utcnow(),
             question_hash=grading_hash(quiz.question(question_id)))
         item = answer_item(submission, round_key=current.key, attempt=current.attempt,
-                           max_score=quiz.max_score, pass_mark=quiz.pass_mark)
+                           max_score=quiz.max_score, pass_mark=quiz.pass_mark,
+                           draw_seed=current.draw_seed,
+                           drawn=None if current.drawn is None else list(current.drawn))
         return self._write(item, current)
 
     def _write(self, item: Pending, current: _Round) -> SaveStatus:
@@ -405,7 +439,7 @@ class LocalAssessment:
             if current.attempt is None:
                 current.attempt = self._store.start_attempt(
                     self._learner, item.quiz_id, max_score=item.max_score,
-                    pass_mark=item.pass_mark)
+                    pass_mark=item.pass_mark, **item.draw())
             self._apply(item, current.attempt)
         except StoreError as error:
             self._practice(str(error))
@@ -440,7 +474,7 @@ class LocalAssessment:
                 if number is None:
                     number = self._store.start_attempt(
                         item.learner_id, item.quiz_id, max_score=item.max_score,
-                        pass_mark=item.pass_mark)
+                        pass_mark=item.pass_mark, **item.draw())
                     attempts[item.round] = number
                     self._outbox.update(done, attempts)  # never open a round's attempt twice
                     done = set()

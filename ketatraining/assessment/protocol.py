@@ -147,9 +147,16 @@ class AttemptState:
     attempts_used: int = 0
     blocked: str | None = None
     save: SaveStatus = field(default_factory=lambda: SaveStatus(SaveState.SAVED))
+    drawn: tuple[str, ...] = ()
+    """For a quiz with pools: the ids of the questions drawn for this attempt (``questions``
+    holds exactly these); empty for a quiz without pools (every question is asked)."""
+    draw_seed: int | None = None
+    """The seed of that draw, stored with the attempt so the draw can be reproduced."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "drawn": list(self.drawn),
+            "draw_seed": self.draw_seed,
             "quiz": self.quiz.to_dict(),
             "attempt_id": self.attempt_id,
             "questions": [q.to_dict() for q in self.questions],

@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ketatraining.assessment.feedback import explanation_html, feedback_html, verdict
-from ketatraining.assessment.local import _decode, _shuffled_ids, public_data, question_label
+from ketatraining.assessment.local import _decode, quiz_view_of
+from ketatraining.assessment.local import question_views as local_question_views
 from ketatraining.assessment.protocol import (
     JSON,
     Checked,
@@ -30,16 +31,11 @@ from ketatraining.assessment.protocol import (
 from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.grading import Grade, grade
 from ketatraining.quiz.model import Question, Quiz
-from ketatraining.text import markdown_to_html
 
 
 def quiz_view(quiz: Quiz) -> QuizView:
     """Title, pass mark and attempts: what a learner is told before starting."""
-    return QuizView(
-        id=quiz.id, title=quiz.title,
-        description_html=markdown_to_html(quiz.description) if quiz.description else "",
-        pass_mark=quiz.pass_mark, max_attempts=quiz.max_attempts,
-        question_count=len(quiz.questions), max_score=quiz.max_score)
+    return quiz_view_of(quiz)
 
 
 def attempt_rng(learner_id: str, quiz_id: str, attempt: int) -> random.Random:
@@ -49,18 +45,9 @@ def attempt_rng(learner_id: str, quiz_id: str, attempt: int) -> random.Random:
 
 
 def question_views(quiz: Quiz, rng: random.Random | None = None) -> tuple[QuestionView, ...]:
-    """The public questions in display order, built as ``LocalAssessment.start`` does."""
-    rng = rng or random.Random(0)
-    questions = list(quiz.questions)
-    if quiz.shuffle:
-        rng.shuffle(questions)
-    return tuple(
-        QuestionView(
-            id=question.id, type=question.type, number=number,
-            prompt_html=markdown_to_html(question.prompt),
-            label=question_label(question, number, len(questions)), points=question.points,
-            data=public_data(question, _shuffled_ids(question, rng, quiz.shuffle)))
-        for number, question in enumerate(questions, start=1))
+    """The public questions in display order, built as ``LocalAssessment.start`` does
+    (``quiz``: the attempt's quiz, i.e. only its drawn questions for a quiz with pools)."""
+    return local_question_views(quiz, rng or random.Random(0))
 
 
 def decode(question: Question, response: JSON) -> Any:

@@ -42,7 +42,9 @@ def attempt_state(data: dict[str, Any]) -> AttemptState:
         questions=tuple(question_view(q) for q in data["questions"]),
         answered=tuple(checked(c) for c in data["answered"]),
         attempts_used=int(data["attempts_used"]), blocked=data["blocked"],
-        save=save_status(data["save"]))
+        save=save_status(data["save"]),
+        drawn=tuple(str(i) for i in data.get("drawn") or ()),  # absent from older servers
+        draw_seed=data.get("draw_seed"))
 
 
 def outcome(data: dict[str, Any]) -> Outcome:

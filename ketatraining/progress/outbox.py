@@ -85,10 +85,19 @@ class Pending:
             submitted_at=datetime.fromisoformat(data["submitted_at"]),
             question_hash=data.get("question_hash"))
 
+    def draw(self) -> dict[str, Any]:
+        """The attempt's random draw (``start_attempt`` keywords); empty without pools."""
+        if self.data.get("drawn") is None:
+            return {}
+        return {"draw_seed": self.data.get("draw_seed"), "drawn": list(self.data["drawn"])}
+
 
 def answer_item(submission: Submission, *, round_key: str, attempt: int | None,
-                max_score: float, pass_mark: float) -> Pending:
-    """An outbox entry for an answer (``submission.attempt`` is ignored)."""
+                max_score: float, pass_mark: float, draw_seed: int | None = None,
+                drawn: list[str] | None = None) -> Pending:
+    """An outbox entry for an answer (``submission.attempt`` is ignored). ``draw_seed`` and
+    ``drawn``: the attempt's draw (a quiz with pools), stored when the attempt is opened."""
+    extra = {} if drawn is None else {"draw_seed": draw_seed, "drawn": list(drawn)}
     return Pending(
         kind="answer", id=submission.submission_id, round=round_key,
         learner_id=submission.learner_id, quiz_id=submission.quiz_id, attempt=attempt,
@@ -97,7 +106,7 @@ def answer_item(submission: Submission, *, round_key: str, attempt: int | None,
               "score": submission.score, "question_max_score": submission.max_score,
               "correct": submission.correct, "duration_seconds": submission.duration_seconds,
               "submitted_at": submission.submitted_at.isoformat(),
-              "question_hash": submission.question_hash})
+              "question_hash": submission.question_hash, **extra})
 
 
 def finish_item(*, round_key: str, learner_id: str, quiz_id: str, attempt: int | None,

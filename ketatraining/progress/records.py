@@ -64,6 +64,10 @@ class AttemptRecord:
     passed: bool | None
     regraded: bool = False
     """True when ``score``/``passed`` come from a regrade (the original row is kept)."""
+    draw_seed: int | None = None
+    """The seed of this attempt's random draw (a quiz with pools; store version 3)."""
+    drawn: tuple[str, ...] | None = None
+    """The question ids this attempt asked (a quiz with pools); None: every question."""
 
     @property
     def percent(self) -> float | None:

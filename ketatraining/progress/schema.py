@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -57,6 +58,9 @@ attempts = Table(
     Column("max_score", Float, nullable=False),
     Column("pass_mark", Float, nullable=False),
     Column("passed", Boolean, nullable=True),
+    # The random draw of a quiz with pools (store version 3; null: every question asked).
+    Column("draw_seed", BigInteger, nullable=True),
+    Column("drawn_questions", Text, nullable=True),
     UniqueConstraint("learner_id", "quiz_id", "attempt", name="uq_kt_attempt"),
 )
 
@@ -166,5 +170,18 @@ def _v2_versions_and_regrades(connection: Connection) -> None:
         table.create(connection, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_versions_and_regrades]
+def _v3_attempt_draws(connection: Connection) -> None:
+    """Record each attempt's random draw (seed and question ids) for quizzes with pools."""
+    if not inspect(connection).has_table(attempts.name):
+        attempts.create(connection)  # with the new columns
+        return
+    present = {c["name"] for c in inspect(connection).get_columns(attempts.name)}
+    if "draw_seed" not in present:
+        connection.execute(text("ALTER TABLE kt_attempts ADD COLUMN draw_seed BIGINT"))
+    if "drawn_questions" not in present:
+        connection.execute(text("ALTER TABLE kt_attempts ADD COLUMN drawn_questions TEXT"))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1_initial, _v2_versions_and_regrades, _v3_attempt_draws]
 SCHEMA_VERSION = len(MIGRATIONS)

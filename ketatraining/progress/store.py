@@ -22,7 +22,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Self, TypeVar
@@ -396,8 +396,13 @@ class ProgressStore:
                              learner_id=learner_id, display_name=None, created_at=utcnow())
 
     def start_attempt(self, learner_id: str, quiz_id: str, *, max_score: float,
-                      pass_mark: float) -> int:
-        """Open a new attempt and return its number (1, 2, ...)."""
+                      pass_mark: float, draw_seed: int | None = None,
+                      drawn: Sequence[str] | None = None) -> int:
+        """Open a new attempt and return its number (1, 2, ...).
+
+        ``draw_seed``/``drawn``: the random draw of a quiz with pools (the questions this
+        attempt asks), kept so that a resumed attempt and the results show the same ones.
+        """
         self._writable_now()
 
         def work(connection: Connection) -> int:
@@ -412,7 +417,7 @@ class ProgressStore:
                 if self._insert_new(connection, table, ["learner_id", "quiz_id", "attempt"],
                                     learner_id=learner_id, quiz_id=quiz_id, attempt=number,
                                     started_at=utcnow(), max_score=max_score,
-                                    pass_mark=pass_mark):
+                                    pass_mark=pass_mark, **draw_columns(draw_seed, drawn)):
                     return number
                 # another kernel took this number; take the next
             msg = "Could not open a new attempt (too many at once)."
@@ -498,7 +503,7 @@ class ProgressStore:
                     {"learner_id": a.learner_id, "quiz_id": a.quiz_id, "attempt": a.attempt,
                      "started_at": a.started_at, "finished_at": a.finished_at,
                      "score": a.score, "max_score": a.max_score, "pass_mark": a.pass_mark,
-                     "passed": a.passed}
+                     "passed": a.passed, **draw_columns(a.draw_seed, a.drawn)}
                     for a in attempts])
             if submissions:
                 versions = {key: question_version(connection, *key) for key in
@@ -671,7 +676,22 @@ def _attempt(row: Any, regrade: Any | None) -> AttemptRecord:
         score=score, max_score=max_score, pass_mark=row.pass_mark,
         passed=None if passed is None else bool(passed),
         regraded=regrade is not None,
+        draw_seed=row.draw_seed, drawn=read_drawn(row.drawn_questions),
     )
+
+
+def draw_columns(seed: int | None, drawn: Sequence[str] | None) -> dict[str, Any]:
+    """The kt_attempts columns that keep an attempt's draw (both null without pools)."""
+    return {"draw_seed": seed,
+            "drawn_questions": None if drawn is None else json.dumps(list(drawn))}
+
+
+def read_drawn(value: str | None) -> tuple[str, ...] | None:
+    """The drawn question ids stored in kt_attempts.drawn_questions (None: all asked)."""
+    if value is None:
+        return None
+    ids = json.loads(value)
+    return tuple(str(i) for i in ids) if isinstance(ids, list) else None
 
 
 def _sqlite_file(database: str | None, query: Any) -> str | None:

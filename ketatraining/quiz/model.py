@@ -45,6 +45,7 @@ __all__ = [
     "NumericAlternative",
     "Option",
     "Ordering",
+    "Pool",
     "Question",
     "QuestionBase",
     "Quiz",
@@ -74,6 +75,38 @@ ChoiceQuestion = SingleChoice | MultipleChoice
 _Strict = Strict  # the name catalog.py used before the types moved
 
 
+class Pool(Strict):
+    """Draw ``draw`` questions at random, per attempt, from the questions this pool names.
+
+    Exactly one of ``tag``, ``objective`` or ``questions`` says which questions belong
+    to it (validation checks this, and that the pool has at least ``draw`` questions).
+    """
+
+    tag: str | None = Field(default=None, description="Every question with this tag.")
+    objective: str | None = Field(
+        default=None, description="Every question assessing this objective.")
+    questions: list[Id] | None = Field(default=None, description="These question ids.")
+    draw: int = Field(description="How many of the pool's questions each attempt asks (>= 1).")
+
+    def members(self, questions: list[Question]) -> list[str]:
+        """The ids of the questions in this pool, in the quiz file's order."""
+        if self.questions is not None:
+            named = set(self.questions)
+            return [q.id for q in questions if q.id in named]
+        if self.tag is not None:
+            return [q.id for q in questions if self.tag in q.tags]
+        if self.objective is not None:
+            return [q.id for q in questions if q.objective == self.objective]
+        return []
+
+    def describe(self) -> str:
+        if self.questions is not None:
+            return f"the pool of questions {', '.join(self.questions)}"
+        if self.tag is not None:
+            return f"the pool of questions tagged '{self.tag}'"
+        return f"the pool of questions for objective '{self.objective}'"
+
+
 class Quiz(Strict):
     """One quiz file."""
 
@@ -90,9 +123,15 @@ class Quiz(Strict):
         default=False, description="Shuffle question and option order on every attempt."
     )
     questions: list[Question] = Field(description="At least one question.")
+    pools: list[Pool] = Field(
+        default_factory=list,
+        description="Random draws: each attempt asks the questions outside every pool "
+        "plus `draw` questions picked at random from each pool.")
 
     @property
     def max_score(self) -> float:
+        """All questions' points; for a quiz with pools, of the drawn attempt's quiz
+        (``quiz.draw.asked_quiz``) since this one still holds the whole bank."""
         return sum(q.points for q in self.questions)
 
     def question(self, question_id: str) -> AnyQuestion:

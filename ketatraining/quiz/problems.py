@@ -50,6 +50,11 @@ _GENERAL: dict[str, str] = {
     "KQ212": "max_attempts must be at least 1.",
     "KQ214": "The quiz id does not match the file name.",
     "KQ215": "The bibliography or objectives file has a problem.",
+    "KQ250": "A pool holds fewer questions than it draws.",
+    "KQ251": "A pool names a tag, objective or question that no question of the quiz has.",
+    "KQ252": "A pool must draw at least 1 question.",
+    "KQ253": "A question is in two pools.",
+    "KQ254": "A pool must name its questions by exactly one of tag, objective or questions.",
     # Warnings
     "KQ301": "A TODO marker is left in the quiz.",
     "KQ302": "A question has no reference.",

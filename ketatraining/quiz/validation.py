@@ -285,6 +285,99 @@ def _content(
         _check_todo(checker, loc, question)
         _check_html(checker, loc, question)
     _check_html(checker, (), {k: data.get(k) for k in ("title", "description")})
+    _check_pools(checker)
+
+
+_POOL_KEYS = ("tag", "objective", "questions")
+
+
+def _pool_members(pool: dict[str, Any], questions: list[dict[str, Any]]) -> list[str] | None:
+    """Ids of the questions a pool names (None when it names no valid selector)."""
+    ids = [q.get("id") for q in questions]
+    if isinstance(pool.get("questions"), list):
+        named = {x for x in pool["questions"] if isinstance(x, str)}
+        return [i for i in ids if isinstance(i, str) and i in named]
+    if isinstance(pool.get("tag"), str):
+        return [q["id"] for q in questions if isinstance(q.get("id"), str)
+                and isinstance(q.get("tags"), list) and pool["tag"] in q["tags"]]
+    if isinstance(pool.get("objective"), str):
+        return [q["id"] for q in questions if isinstance(q.get("id"), str)
+                and q.get("objective") == pool["objective"]]
+    return None
+
+
+def _check_pools(checker: _Checker) -> None:
+    """KQ250-KQ254: each pool names its questions one way, exists, and can be drawn."""
+    data = checker.document.data
+    pools = data.get("pools")
+    if not isinstance(pools, list):
+        return
+    questions = [q for _, q in _questions(data)]
+    ids = [q["id"] for q in questions if isinstance(q.get("id"), str)]
+    tags = sorted({t for q in questions if isinstance(q.get("tags"), list)
+                   for t in q["tags"] if isinstance(t, str)})
+    objectives = sorted({q["objective"] for q in questions if isinstance(q.get("objective"), str)})
+    owner: dict[str, int] = {}
+    for index, pool in enumerate(pools):
+        loc = ("pools", index)
+        if not isinstance(pool, dict):
+            continue  # the structure check reports it
+        given = [key for key in _POOL_KEYS if pool.get(key) is not None]
+        if len(given) != 1:
+            said = (f"names its questions by {' and '.join(given)}" if given
+                    else "does not say which questions it holds")
+            checker.add("KQ254", f"Pool {index + 1} {said}.", loc,
+                        hint="Give exactly one of 'tag:', 'objective:' or 'questions: [ids]'; "
+                        "for a second kind, add a second pool.")
+            continue
+        key = given[0]
+        value = pool[key]
+        if key == "questions" and isinstance(value, list):
+            for position, qid in enumerate(value):
+                if isinstance(qid, str) and qid not in ids:
+                    checker.add("KQ251", f"Pool {index + 1} names question '{qid}', which this "
+                                f"quiz does not have.{did_you_mean(qid, ids)}",
+                                (*loc, "questions", position),
+                                hint="Use the id of a question in this file, or remove it.")
+        elif key == "tag" and isinstance(value, str) and value not in tags:
+            checker.add("KQ251", f"Pool {index + 1} draws from tag '{value}', but no question "
+                        f"has it.{did_you_mean(value, tags)}", (*loc, "tag"),
+                        hint="Add the tag to the questions' 'tags:', or fix the tag.")
+        elif key == "objective" and isinstance(value, str) and value not in objectives:
+            checker.add("KQ251", f"Pool {index + 1} draws from objective '{value}', but no "
+                        f"question assesses it.{did_you_mean(value, objectives)}",
+                        (*loc, "objective"),
+                        hint="Use the 'objective:' of questions in this file, or fix it.")
+        members = _pool_members(pool, questions) or []
+        for qid in members:
+            if qid in owner:
+                checker.add("KQ253", f"Question '{qid}' is in pool {owner[qid] + 1} and in "
+                            f"pool {index + 1}.", (*loc, key),
+                            hint="Put each question in one pool only (change its tags, or "
+                            "list the pools' questions by id).")
+            else:
+                owner[qid] = index
+        draw = pool.get("draw")
+        if isinstance(draw, bool) or not isinstance(draw, int):
+            continue  # missing or not a whole number: the structure check reports it
+        if draw < 1:
+            checker.add("KQ252", f"Pool {index + 1} draws {draw} questions.", (*loc, "draw"),
+                        hint="Give 'draw: 1' or more, or remove the pool to ask all its "
+                        "questions.")
+        elif len(members) < draw and (members or not isinstance(value, str)):
+            # (a tag or objective no question has is already KQ251)
+            held = "no questions" if not members else (
+                "1 question" if len(members) == 1 else f"{len(members)} questions")
+            checker.add("KQ250", f"Pool {index + 1} draws {draw} questions but holds only "
+                        f"{held} ({_describe_pool(key, value)}).", (*loc, "draw"),
+                        hint=f"Lower 'draw' to {max(len(members), 1)} or add questions "
+                        "to the pool.")
+
+
+def _describe_pool(key: str, value: Any) -> str:
+    if key == "questions" and isinstance(value, list):
+        return "questions " + ", ".join(str(v) for v in value)
+    return f"{key} '{value}'"
 
 
 def _is_todo(value: Any) -> bool:

@@ -34,9 +34,15 @@ from ketatraining.assessment.protocol import (
 from ketatraining.errors import StoreError
 from ketatraining.progress import schema as store_schema
 from ketatraining.progress.records import AttemptRecord, utcnow
-from ketatraining.progress.store import ProgressStore, question_version
+from ketatraining.progress.store import (
+    ProgressStore,
+    draw_columns,
+    question_version,
+    read_drawn,
+)
 from ketatraining.progress.summary import summarise
 from ketatraining.quiz.catalog import Reference
+from ketatraining.quiz.draw import asked_quiz, draw_ids, seed_for
 from ketatraining.quiz.grading import QuizResult
 from ketatraining.quiz.model import Quiz
 from ketatraining.quiz.versions import grading_hash
@@ -49,6 +55,7 @@ SAVED = SaveStatus(SaveState.SAVED, "Saved on the course server.")
 UNAVAILABLE = ("The course server cannot reach its results database just now, so nothing was "
                "saved. Please try again in a minute; your earlier answers are safe.")
 MAX_RESPONSE_BYTES = 4096
+NOT_DRAWN = "This question is not one of the questions drawn for your attempt."
 
 
 class Unavailable(AssessmentError):
@@ -152,6 +159,23 @@ class Engine:
         return public.checked(question, value, stored, SAVED, str(row.attempt),
                               self.rendered)
 
+    @staticmethod
+    def _draw(quiz: Quiz, learner: str, number: int,
+              row: Any = None) -> tuple[Quiz, int | None, tuple[str, ...] | None]:
+        """The attempt's quiz (only its drawn questions), seed and drawn ids.
+
+        A stored attempt keeps its draw; a new one draws with a seed any replica derives
+        from the learner, quiz and attempt number, so start and the first submit agree.
+        """
+        if not quiz.pools:
+            return quiz, None, None
+        drawn = read_drawn(row.drawn_questions) if row is not None else None
+        if drawn is not None:
+            return asked_quiz(quiz, drawn), row.draw_seed, drawn
+        seed = seed_for(learner, quiz.id, number)
+        drawn = draw_ids(quiz, seed)
+        return asked_quiz(quiz, drawn), seed, drawn
+
     def _blocked(self, quiz: Quiz, used: int) -> str | None:
         if quiz.max_attempts is not None and used >= quiz.max_attempts:
             return wording.NO_MORE_ATTEMPTS.format(limit=quiz.max_attempts)
@@ -176,10 +200,13 @@ class Engine:
                 answered, number, attempt_id = (), used + 1, None
             blocked = None if row is not None else self._blocked(quiz, used)
             rng = public.attempt_rng(learner, quiz_id, number)
+            asked, seed, drawn = self._draw(quiz, learner, number, row)
             return AttemptState(
-                quiz=public.quiz_view(quiz), attempt_id=attempt_id,
-                questions=() if blocked else public.question_views(quiz, rng),
-                answered=answered, attempts_used=used, blocked=blocked, save=SAVED)
+                quiz=public.quiz_view(quiz if blocked else asked), attempt_id=attempt_id,
+                questions=() if blocked else public.question_views(asked, rng),
+                answered=answered, attempts_used=used, blocked=blocked, save=SAVED,
+                drawn=() if blocked or drawn is None else drawn,
+                draw_seed=None if blocked else seed)
 
         return self._run(work)
 
@@ -217,13 +244,21 @@ class Engine:
                     raise AssessmentError(blocked)
                 store_schema_ensure_learner(connection, learner)
                 number = used + 1
+                asked, seed, drawn = self._draw(quiz, learner, number)
+                if question_id not in {q.id for q in asked.questions}:
+                    raise AssessmentError(NOT_DRAWN)
                 connection.execute(insert(store_schema.attempts).values(
                     learner_id=learner, quiz_id=quiz_id, attempt=number, started_at=utcnow(),
-                    max_score=quiz.max_score, pass_mark=quiz.pass_mark))
+                    max_score=asked.max_score, pass_mark=quiz.pass_mark,
+                    **draw_columns(seed, drawn)))
                 self.audit(connection, learner, "start", learner=learner, quiz_id=quiz_id,
-                           detail={"attempt": number})
+                           detail={"attempt": number} if drawn is None else
+                           {"attempt": number, "draw_seed": seed, "drawn": list(drawn)})
             else:
                 number = row.attempt
+                asked = self._draw(quiz, learner, number, row)[0]
+                if question_id not in {q.id for q in asked.questions}:
+                    raise AssessmentError(NOT_DRAWN)
             # One statement stores the answer unless it is a retry (same submission id) or
             # the question was already answered in this attempt (the first answer stands).
             version_hash = grading_hash(question)  # which version was answered (regrade)
@@ -272,10 +307,12 @@ class Engine:
                     return _outcome(done)
                 raise AssessmentError(wording.NOT_OPEN)
             answers = self._answers(connection, learner, quiz_id, row.attempt)
-            missing = [q.id for q in quiz.questions if q.id not in {a.question_id for a in answers}]
+            asked = self._draw(quiz, learner, row.attempt, row)[0]
+            missing = [q.id for q in asked.questions
+                       if q.id not in {a.question_id for a in answers}]
             if missing:
                 raise AssessmentError(wording.NOT_FINISHED.format(missing=len(missing)))
-            total = QuizResult(sum(a.score for a in answers), quiz.max_score, quiz.pass_mark)
+            total = QuizResult(sum(a.score for a in answers), asked.max_score, quiz.pass_mark)
             connection.execute(update(attempts).where(attempts.c.id == row.id).values(
                 score=total.score, passed=total.passed, finished_at=utcnow()))
             self.audit(connection, learner, "finish", learner=learner, quiz_id=quiz_id,

@@ -92,6 +92,14 @@ EXPECTED: dict[str, list[tuple[str, int | None, int | None, str | None, str | No
         ("KQ216", 18, 9, "q1", "options[2].weight", "error")],
     "kq216-zero-weight-on-correct-option.yaml": [
         ("KQ216", 19, 9, "q1", "options[2].weight", "error")],
+    "kq250-pool-smaller-than-draw.yaml": [("KQ250", 8, 5, None, "pools[1].draw", "error")],
+    "kq251-pool-unknown-tag.yaml": [  # an unknown tag, and an unknown id in a named list
+        ("KQ251", 7, 5, None, "pools[1].tag", "error"),
+        ("KQ251", 9, 21, None, "pools[2].questions[2]", "error")],
+    "kq252-pool-draws-zero.yaml": [("KQ252", 8, 5, None, "pools[1].draw", "error")],
+    "kq253-question-in-two-pools.yaml": [
+        ("KQ253", 9, 5, None, "pools[2].questions", "error")],
+    "kq254-pool-with-two-selectors.yaml": [("KQ254", 7, 5, None, "pools[1]", "error")],
     "kq304-non-breaking-space.yaml": [("KQ304", 12, 19, "q1", None, "warning")],
     "kq304-cyrillic-letter.yaml": [("KQ304", 12, 18, "q1", None, "warning")],
     "kq305-dropped-html.yaml": [("KQ305", 9, 5, "q1", "prompt", "warning")],
