@@ -16,7 +16,7 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -97,6 +97,7 @@ def section_units(notebook: Any, stem: str) -> Iterator[tuple[str, str]]:
 
 
 ROW_HEADINGS = ("Claim", "Source", "Location", "Last reviewed")
+REFERENCE_HEADINGS = ("Key", "Citation (as learners see it)", "For the reviewer")
 
 
 def rows(register: Register, short_citation: Any) -> list[tuple[str, str, str, str]]:
@@ -108,22 +109,36 @@ def rows(register: Register, short_citation: Any) -> list[tuple[str, str, str, s
     return out
 
 
-def to_csv(table: Iterable[tuple[str, ...]]) -> str:
+def reference_rows(bibliography: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """One row per bibliography entry: key, learner citation, what is still unverified.
+
+    The ``unverified`` fields and review notes belong here, in the reviewer's report, and
+    never on a learner's page.
+    """
+    return [(key, ref.format(), ref.review_text()) for key, ref in sorted(bibliography.items())]
+
+
+def to_csv(table: Iterable[tuple[str, ...]], headings: tuple[str, ...] = ROW_HEADINGS) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ROW_HEADINGS)
+    writer.writerow(headings)
     writer.writerows(table)
     return buffer.getvalue()
 
 
-def to_html(table: Iterable[tuple[str, ...]], title: str = "Claims register") -> str:
+def to_html(
+    table: Iterable[tuple[str, ...]],
+    title: str = "Claims register",
+    headings: tuple[str, ...] = ROW_HEADINGS,
+    caption: str = "Every clinical claim of the course, its source, where it appears and "
+    "when it was last reviewed",
+) -> str:
     e = html.escape
-    head = "".join(f'<th scope="col">{e(h)}</th>' for h in ROW_HEADINGS)
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in headings)
     body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in table)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{e(title)}</title></head><body><main><h1>{e(title)}</h1>"
-        f"<table><caption>Every clinical claim of the course, its source, where it appears "
-        f"and when it was last reviewed</caption><thead><tr>{head}</tr></thead>"
+        f"<table><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table></main></body></html>\n"
     )

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ketatraining.clinical.datafile import load_data
 from ketatraining.clinical.sourced import SourcedValue
-from ketatraining.quiz.loading import load_references
 
 
 class _Strict(BaseModel):
@@ -274,14 +273,6 @@ def check_verdict(claim_key: str, guess: Verdict | str) -> tuple[bool, str]:
     )
 
 
-def short_citation(key: str) -> str:
-    """The in-text label for a reference key, derived from ``quizzes/references.yaml``.
-
-    There is one bibliography; a key it does not hold is returned as it is, so a typo
-    shows up on the page instead of disappearing.
-    """
-    reference = load_references().get(key)
-    return reference.short_citation() if reference else key
 
 
 # ---------------------------------------------------------------------------

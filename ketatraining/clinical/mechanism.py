@@ -1,86 +1,71 @@
 """The proposed ketamine pathway, step by step, with the source and kind of evidence.
 
-Used by the notebook 03 diagram and its step-through widget. Each step says where its
-evidence comes from, because most of it is rodent and depression research, not PTSD.
+Used by the notebook 03 diagram and its step-through widget. The steps live in
+``data/mechanism.yaml`` (a clinical reviewer edits text, not code); the figure's caption
+and description are generated from the same data. Each step says where its evidence
+comes from, because most of it is rodent and depression research, not PTSD.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pydantic import BaseModel, ConfigDict, Field
+
+from ketatraining.clinical.citations import cite
+from ketatraining.clinical.datafile import load_data
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    key: str
-    label: str
-    """Short label for the diagram box."""
-    detail: str
-    """One or two sentences in the course's own words."""
-    evidence: str
-    """Where the evidence for this step comes from (species, condition, kind of source)."""
-    references: tuple[str, ...]
-    established: bool = True
-    """False for the last step: an effect on PTSD is a hypothesis."""
+class Step(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str = Field(min_length=3, description="Short label for the diagram box.")
+    detail: str = Field(min_length=10, description="One or two sentences, own words.")
+    evidence: str = Field(
+        min_length=5,
+        description="Where the evidence for this step comes from (species, condition, kind).",
+    )
+    references: tuple[str, ...] = Field(min_length=1)
+    established: bool = Field(
+        default=True, description="False for a hypothesis (an effect on PTSD): drawn dashed."
+    )
 
 
-PATHWAY: tuple[Step, ...] = (
-    Step(
-        "nmda",
-        "NMDA receptors blocked",
-        "Ketamine is a noncompetitive antagonist of the glutamate NMDA receptor. In the "
-        "disinhibition model it blocks NMDA receptors on inhibitory (GABAergic) interneurons.",
-        "Pharmacology (human and animal); the interneuron site is one of several candidate "
-        "mechanisms that are not mutually exclusive.",
-        ("feder2021", "molpsych2018"),
-    ),
-    Step(
-        "glutamate",
-        "Glutamate surge",
-        "With less inhibition, glutamate neurons fire more: a rapid but transient burst of "
-        "glutamate release.",
-        "Animal research and the esketamine label's mechanism section (a depression product).",
-        ("duman2014", "spravato_pi"),
-    ),
-    Step(
-        "ampa",
-        "AMPA receptors activated",
-        "The released glutamate stimulates AMPA receptors on the receiving neurons.",
-        "Esketamine label wording ('evidence within the literature suggests'); animal research.",
-        ("spravato_pi", "molpsych2018"),
-    ),
-    Step(
-        "bdnf",
-        "BDNF released",
-        "AMPA activation is followed by release of brain-derived neurotrophic factor (BDNF), "
-        "increasing neurotrophic signalling.",
-        "Animal models of stress and depression.",
-        ("duman2014",),
-    ),
-    Step(
-        "mtor",
-        "mTOR signalling",
-        "Downstream signalling activates mTOR. In rats, blocking mTOR abolished both the new "
-        "synapses and the antidepressant-like behaviour.",
-        "Rat study in depression models (Li 2010).",
-        ("li2010",),
-    ),
-    Step(
-        "synapses",
-        "New synapses",
-        "More synaptic proteins and more, better-functioning spine synapses in the prefrontal "
-        "cortex (synaptogenesis). Stress and depression are associated with loss of such "
-        "connections.",
-        "Rat prefrontal cortex (Li 2010); depression research (Duman 2014).",
-        ("li2010", "duman2014"),
-    ),
-    Step(
-        "ptsd",
-        "Less PTSD? (hypothesis)",
-        "Proposed PTSD rationales: enhanced fear extinction, blocked memory reconsolidation, "
-        "a 'catalyst' for psychotherapy. Neuroplastic change has not been shown clinically "
-        "in PTSD.",
-        "Hypothesis only (review of PTSD rationales).",
-        ("krediet2020",),
-        established=False,
-    ),
-)
+class MechanismData(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: int = Field(ge=1, le=1)
+    steps: tuple[Step, ...] = Field(min_length=2)
+    caption_sources: tuple[str, ...] = Field(min_length=1)
+
+
+DATA = load_data("mechanism.yaml", MechanismData)
+PATHWAY: tuple[Step, ...] = DATA.steps
+
+
+def pathway_alt() -> str:
+    return (f"Flow diagram of the proposed ketamine pathway in {len(PATHWAY)} boxes from top "
+            "to bottom.")
+
+
+def pathway_caption() -> str:
+    """The caption, citing the sources of the established steps and of the hypothesis."""
+    text = f"The proposed pathway {cite(DATA.caption_sources)}."
+    for number, step in enumerate(PATHWAY, start=1):
+        if not step.established:
+            text += (f" Step {number} is a hypothesis {cite(step.references)} and is drawn "
+                     "dashed.")
+    return text
+
+
+def pathway_description() -> str:
+    """Text description of the diagram for readers who cannot see it."""
+    established = [i for i, s in enumerate(PATHWAY, start=1) if s.established]
+    hypothesis = [i for i, s in enumerate(PATHWAY, start=1) if not s.established]
+    text = (f"{len(PATHWAY)} boxes joined by arrows: "
+            + "; ".join(f"{i}. {s.label}" for i, s in enumerate(PATHWAY, start=1)) + ".")
+    if established:
+        text += (f" Steps {established[0]} to {established[-1]} come mostly from rodent and "
+                 "depression research")
+    if hypothesis:
+        text += "; step " + " and ".join(map(str, hypothesis)) + " is a hypothesis"
+    return text + "."

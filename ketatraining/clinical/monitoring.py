@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ketatraining.clinical.citations import cite
 from ketatraining.clinical.datafile import load_data
 
 
@@ -127,7 +128,7 @@ class Finding:
         }[self.outcome]
         return (
             f"{prefix} ({self.step.time}): {self.action.text}. "
-            f"{self.action.explanation} [{self.action.reference}]"
+            f"{self.action.explanation} {cite(self.action.reference)}"
         )
 
 

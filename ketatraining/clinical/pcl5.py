@@ -1,6 +1,7 @@
 """PCL-5 scoring as the National Center for PTSD describes it (reference key ``weathers2013``).
 
-The PCL-5 has 20 self-report items, each rated 0-4 for the past month (total 0-80).
+The numbers, clusters and fictional cases live in ``data/pcl5.yaml``. The PCL-5 has 20
+self-report items, each rated 0-4 for the past month (total 0-80).
 Cluster sub-scores follow DSM-5: B = items 1-5, C = 6-7, D = 8-14, E = 15-20. A total
 in the 31-33 range is the suggested cut-point for a provisional diagnosis. A provisional
 diagnosis can also be made by treating items rated 2 or more as symptoms present and
@@ -13,41 +14,83 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ketatraining.clinical.datafile import load_data
 from ketatraining.errors import KetaTrainingError
 
-N_ITEMS = 20
-MIN_RATING = 0
-MAX_RATING = 4
-MAX_TOTAL = N_ITEMS * MAX_RATING
-CUT_POINT_LOW = 31
-CUT_POINT_HIGH = 33
-SYMPTOM_THRESHOLD = 2
-"""An item rated 2 ('moderately') or higher counts as a symptom for the DSM-5 rule."""
 
-REFERENCE = "weathers2013"
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclass(frozen=True, slots=True)
-class Cluster:
+class Cluster(_Strict):
     """A DSM-5 symptom cluster: its items (1-based) and how many symptoms it needs."""
 
-    key: str
-    name: str
-    first_item: int
-    last_item: int
-    required: int
+    key: str = Field(pattern=r"^[A-Z]$")
+    name: str = Field(min_length=3)
+    first_item: int = Field(ge=1)
+    last_item: int = Field(ge=1)
+    required: int = Field(ge=1)
 
     @property
     def items(self) -> range:
         return range(self.first_item, self.last_item + 1)
 
 
-CLUSTERS: tuple[Cluster, ...] = (
-    Cluster("B", "Intrusion", 1, 5, 1),
-    Cluster("C", "Avoidance", 6, 7, 1),
-    Cluster("D", "Negative alterations in cognitions and mood", 8, 14, 2),
-    Cluster("E", "Alterations in arousal and reactivity", 15, 20, 2),
-)
+class FictionalPatient(_Strict):
+    """A fictional case for the scoring exercise (labelled fictional wherever shown)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str = Field(pattern=r"\(fictional\)")
+    story: str = Field(pattern=r"fictional")
+    responses: tuple[int, ...]
+
+
+class _CutPoint(_Strict):
+    low: int
+    high: int
+
+
+class PCL5Data(_Strict):
+    schema_version: int = Field(ge=1, le=1)
+    reference: str = Field(min_length=1)
+    items: int = Field(ge=1)
+    min_rating: int
+    max_rating: int
+    cut_point: _CutPoint
+    symptom_threshold: int
+    clusters: tuple[Cluster, ...]
+    patients: tuple[FictionalPatient, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PCL5Data:
+        covered = [i for c in self.clusters for i in c.items]
+        if covered != list(range(1, self.items + 1)):
+            msg = f"the clusters must cover items 1-{self.items} once each, in order"
+            raise ValueError(msg)
+        for patient in self.patients:
+            if len(patient.responses) != self.items or not all(
+                self.min_rating <= r <= self.max_rating for r in patient.responses
+            ):
+                msg = (f"patient '{patient.id}': give {self.items} ratings from "
+                       f"{self.min_rating} to {self.max_rating}")
+                raise ValueError(msg)
+        return self
+
+
+DATA = load_data("pcl5.yaml", PCL5Data)
+N_ITEMS = DATA.items
+MIN_RATING = DATA.min_rating
+MAX_RATING = DATA.max_rating
+MAX_TOTAL = N_ITEMS * MAX_RATING
+CUT_POINT_LOW = DATA.cut_point.low
+CUT_POINT_HIGH = DATA.cut_point.high
+SYMPTOM_THRESHOLD = DATA.symptom_threshold
+"""An item rated 2 ('moderately') or higher counts as a symptom for the DSM-5 rule."""
+
+REFERENCE = DATA.reference
+CLUSTERS: tuple[Cluster, ...] = DATA.clusters
 
 
 class PCL5InputError(KetaTrainingError, ValueError):
@@ -162,44 +205,16 @@ def cluster_of_item(item: int) -> Cluster:
     raise PCL5InputError(msg)
 
 
-FICTIONAL_PATIENT = {
-    "name": "Sam (fictional)",
-    "story": (
-        "Sam is a fictional 34-year-old paramedic, seen in primary care 5 months after "
-        "a serious road-traffic collision at work. Sam completed the PCL-5 for the past month."
-    ),
-    "responses": (3, 2, 1, 3, 2, 3, 2, 1, 0, 2, 3, 1, 1, 0, 2, 1, 3, 3, 1, 2),
-}
-"""The exercise's case. Total 36; B 11, C 5, D 8, E 12; meets the DSM-5 rule."""
-
-
-@dataclass(frozen=True, slots=True)
-class FictionalPatient:
-    """A fictional case for the scoring exercise (labelled fictional wherever shown)."""
-
-    id: str
-    name: str
-    story: str
-    responses: tuple[int, ...]
-
-
-PATIENTS: tuple[FictionalPatient, ...] = (
-    FictionalPatient(
-        "sam",
-        "Sam (fictional)",
-        FICTIONAL_PATIENT["story"],  # type: ignore[arg-type]
-        FICTIONAL_PATIENT["responses"],  # type: ignore[arg-type]
-    ),
-    FictionalPatient(
-        "alex",
-        "Alex (fictional)",
-        "Alex is a fictional 41-year-old teacher, seen 4 months after escaping a house fire. "
-        "Alex completed the PCL-5 for the past month.",
-        (3, 3, 2, 2, 3, 1, 1, 2, 2, 1, 3, 2, 1, 2, 2, 3, 3, 1, 2, 2),
-    ),
-)
+PATIENTS: tuple[FictionalPatient, ...] = DATA.patients
 """Sam: total 36, meets the cluster rule. Alex: total 41 but no avoidance item rated 2 or
 more, so the cluster rule is not met: the total and the rule can disagree."""
+
+FICTIONAL_PATIENT = {
+    "name": PATIENTS[0].name,
+    "story": PATIENTS[0].story,
+    "responses": PATIENTS[0].responses,
+}
+"""The exercise's first case (Sam), as a mapping for the notebook's own cells."""
 
 
 @dataclass(frozen=True, slots=True)

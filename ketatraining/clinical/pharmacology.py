@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ketatraining.clinical.citations import cite
 from ketatraining.clinical.sourced import SourcedValue
 from ketatraining.errors import KetaTrainingError
 
@@ -169,7 +170,7 @@ class PKCurve:
         """One sentence for the widget and the notebook (plain text, numbers included)."""
         return (
             f"{self.route.label}: dose {self.dose_mg:.0f} mg, bioavailability "
-            f"{self.route.bioavailability.value:g}% [{self.route.bioavailability.reference}], "
+            f"{self.route.bioavailability.value:g}% {cite(self.route.bioavailability.reference)}, "
             f"so about {self.absorbed_mg:.0f} mg reaches the circulation. In this teaching "
             f"model the amount in the body peaks at about {self.peak_mg:.0f} mg, "
             f"{self.time_of_peak_min:.0f} min after the start."
@@ -266,8 +267,8 @@ def bioavailability_caption() -> str:
     for route in ROUTES.values():
         value = f"{route.bioavailability.value:g}%"
         bars.append(f"{route.key.upper() if len(route.key) == 2 else route.key} {value}"
-                    + ("" if route.key == "iv" else f" [{route.bioavailability.reference}]"))
-    others = [f"{route.key} {o.value:g}% [{o.reference}]"
+                    + ("" if route.key == "iv" else f" {cite(route.bioavailability.reference)}"))
+    others = [f"{route.key} {o.value:g}% {cite(o.reference)}"
               for route in ROUTES.values() for o in route.other_estimates]
     return ("Bioavailability by route. Bars: the value the teaching model uses ("
             + "; ".join(bars) + "). Diamonds: other sources (" + "; ".join(others) + ").")

@@ -196,7 +196,7 @@ class Finding:
         r = self.rule
         return (
             f"{r.name}: {r.level.label}. Raised because the patient has {self.fact}. "
-            f"{r.why} Source: {r.source} [{', '.join(r.references)}]."
+            f"{r.why} Source: {r.source}."
         )
 
 

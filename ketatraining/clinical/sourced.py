@@ -28,5 +28,7 @@ class SourcedValue:
         return f"{number} {self.unit}".strip()
 
     def cite(self) -> str:
-        """Value, unit and reference key, e.g. ``'2.5 h [key]'``, for captions."""
-        return f"{self} [{self.reference}]"
+        """Value, unit and short citation, e.g. ``'120 min (Yanagihara et al., ...)'``."""
+        from ketatraining.clinical.citations import cite
+
+        return f"{self} {cite(self.reference)}"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from itertools import islice
 from typing import Any
 
+from ketatraining.clinical.citations import author_year
 from ketatraining.clinical.pharmacology import ROUTES, PKCurve, Route
 from ketatraining.figures.style import OKABE_ITO, series_styles
 
@@ -37,10 +38,10 @@ def plot_bioavailability(ax: Any, routes: Sequence[Route] | None = None) -> list
         bar.set_hatch(hatch)
     artists.append(bars)
     for y, r in zip(positions, chosen, strict=True):
-        label = f"{r.bioavailability.value:g}% [{r.bioavailability.reference}]"
+        label = f"{r.bioavailability.value:g}% ({author_year(r.bioavailability.reference)})"
         if r.other_estimates:
             label += "\nother sources: " + ", ".join(
-                f"{v.value:g}% [{v.reference}]" for v in r.other_estimates
+                f"{v.value:g}% ({author_year(v.reference)})" for v in r.other_estimates
             )
         x = max([r.bioavailability.value, *(v.value for v in r.other_estimates)]) + 2
         artists.append(ax.text(x, y, label, va="center", fontsize=8.5))
@@ -78,7 +79,7 @@ def plot_pk_curves(ax: Any, curves: Sequence[PKCurve]) -> list[Any]:
         (line,) = ax.plot(
             hours, curve.amounts_mg, markevery=max(1, len(hours) // 12), markersize=6,
             linewidth=2, label=f"{curve.route.label}, {curve.dose_mg:.0f} mg "
-            f"(F = {bio.value:g}% [{bio.reference}])", **style,
+            f"(F = {bio.value:g}%, {author_year(bio.reference)})", **style,
         )
         artists.append(line)
     ax.set_xlabel("Time from start of dose (hours)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ketatraining.clinical.citations import author_year
 from ketatraining.clinical.hemodynamics import (
     LABEL_LARGE_RISE_DIASTOLIC,
     LABEL_LARGE_RISE_ESKETAMINE,
@@ -84,7 +85,7 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
         )
     for p in data:
         if p.kind == "measured":
-            text = f"{p.minutes:g} min: +{p.systolic:g} / +{p.diastolic:g} mmHg\n[{p.reference}]"
+            text = f"{p.minutes:g} min: +{p.systolic:g} / +{p.diastolic:g} mmHg\n({author_year(p.reference)})"
             artists.append(
                 ax.annotate(
                     text,
@@ -95,7 +96,7 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
                 )
             )
         elif p.kind == "bound":
-            text = f"esketamine label: rise\nlasts about {p.minutes / 60:g} h [{p.reference}]"
+            text = f"esketamine label: rise\nlasts about {p.minutes / 60:g} h\n({author_year(p.reference)})"
             artists.append(
                 ax.annotate(text, xy=(p.minutes, 0), xytext=(p.minutes - 70, 1.0), fontsize=8)
             )
@@ -105,7 +106,7 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
     artists.append(
         ax.annotate(
             f"esketamine label: peak about {LABEL_PEAK_MINUTES.value:g} min "
-            f"[{LABEL_PEAK_MINUTES.reference}]",
+            f"({author_year(LABEL_PEAK_MINUTES.reference)})",
             xy=(LABEL_PEAK_MINUTES.value, 4.0),
             xytext=(LABEL_PEAK_MINUTES.value + 8, 4.0),
             fontsize=7,
@@ -118,9 +119,9 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
             45,
             -0.75,
             f"IV series: back to baseline within {RETURN_WITHIN_IV.value:g} h after the "
-            f"infusion ended [{RETURN_WITHIN_IV.reference}]. Esketamine label: {low}-{high}% had "
+            f"infusion ended ({author_year(RETURN_WITHIN_IV.reference)}). Esketamine label: {low}-{high}% had "
             f"a rise of >= {LABEL_LARGE_RISE_SYSTOLIC.value:g}/{LABEL_LARGE_RISE_DIASTOLIC.value:g}"
-            f" mmHg [{LABEL_LARGE_RISE_SYSTOLIC.reference}]",
+            f" mmHg ({author_year(LABEL_LARGE_RISE_SYSTOLIC.reference)})",
             fontsize=7,
         )
     )
@@ -151,7 +152,7 @@ def plot_pooled_rises(ax: Any, data: Sequence[PooledRise] = POOLED_RISES) -> lis
                 markersize=8,
                 label=(
                     f"{item.label}: +{item.mean.value:.2f} "
-                    f"({item.ci_low:.2f} to {item.ci_high:.2f}) [{item.mean.reference}]"
+                    f"({item.ci_low:.2f} to {item.ci_high:.2f}) ({author_year(item.mean.reference)})"
                 ),
             )
         )

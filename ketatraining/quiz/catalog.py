@@ -36,11 +36,19 @@ class Reference(Strict):
         default=None,
         description="SPL set id, authorisation number or Federal Register citation.",
     )
-    erratum: str | None = Field(default=None, description="A published correction.")
+    erratum: str | None = Field(
+        default=None, description="A published correction, as a citation learners can follow."
+    )
     unverified: list[str] = Field(
         default_factory=list,
         description="Fields that could not be checked against the publisher's or PubMed's "
-        "record, so they are left out rather than guessed (e.g. ['issue', 'pmid']).",
+        "record, so they are left out rather than guessed (e.g. ['issue', 'pmid']). "
+        "Shown to the clinical reviewer (ketatraining claims --references), never to learners.",
+    )
+    review_note: str | None = Field(
+        default=None,
+        description="For the clinical reviewer only: how the entry was checked and what is "
+        "still open. Never shown to learners (only in ketatraining claims --references).",
     )
 
     @model_validator(mode="after")
@@ -78,8 +86,19 @@ class Reference(Strict):
             who = surnames[0]
         return f"{who}, {self.journal} {self.year}"
 
+    def author_year(self) -> str:
+        """'Clements et al. 1982': the short citation without the journal, for figures."""
+        full = self.short_citation()
+        if self.short or f", {self.journal} " not in full:
+            return full
+        return full.replace(f", {self.journal} ", " ")
+
     def format(self) -> str:
-        """AMA-style citation as plain text."""
+        """AMA-style citation as plain text, as learners see it.
+
+        ``unverified`` and ``review_note`` are the reviewer's business and stay out of it:
+        a learner reads a citation, not a note on how it was checked.
+        """
         authors = ", ".join(self.authors[:6])
         if len(self.authors) > 6 and not authors.endswith("et al"):
             authors += ", et al"
@@ -109,6 +128,15 @@ class Reference(Strict):
         if self.url and not (self.doi or self.pmid):
             text += f" {self.url}"
         return text.rstrip()
+
+    def review_text(self) -> str:
+        """What the clinical reviewer needs beyond the citation: open fields and notes."""
+        parts = []
+        if self.unverified:
+            parts.append("Not verified: " + ", ".join(self.unverified) + ".")
+        if self.review_note:
+            parts.append(self.review_note.rstrip(".") + ".")
+        return " ".join(parts)
 
 
 def _is_person(name: str) -> bool:

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
+from ketatraining.clinical.citations import short_citation
 from ketatraining.clinical.evidence_data import (
     CLAIMS,
     Claim,
     Verdict,
     check_verdict,
-    short_citation,
 )
 from ketatraining.text import markdown_to_html
 from ketatraining.widgets import wording

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 
-from ketatraining.clinical.evidence_data import short_citation
+from ketatraining.clinical.citations import short_citation
 from ketatraining.clinical.monitoring import (
     PATIENT,
     SESSION,

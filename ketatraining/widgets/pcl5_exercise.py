@@ -59,7 +59,7 @@ class PCL5Exercise(widgets.VBox):
         self.select.add_class("kt-pcl5-select")
         self.ratings = widgets.HTML()
         self.ratings.add_class("kt-pcl5-patient")
-        self.total = widgets.IntText(value=0, description="Total score (0-80):", style=style)
+        self.total = widgets.IntText(value=0, description=f"Total score (0-{pcl5.MAX_TOTAL}):", style=style)
         self.total.add_class("kt-pcl5-total")
         self.subscores = {}
         for c in pcl5.CLUSTERS:

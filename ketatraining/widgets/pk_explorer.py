@@ -13,6 +13,7 @@ import html
 import ipywidgets as widgets
 
 from ketatraining.clinical import pharmacology as pk
+from ketatraining.clinical.citations import cite
 from ketatraining.figures.pharmacokinetics import TEACHING_LABEL, plot_pk_curves
 from ketatraining.figures.style import new_figure
 from ketatraining.widgets.checks import drawing_wanted
@@ -104,7 +105,7 @@ def summary_html(curves: list[pk.PKCurve]) -> str:
     lines = [c.summary() for c in curves]
     others = curves[-1].route.other_estimates
     if others:
-        listed = ", ".join(f"{v.value:g}% [{v.reference}] ({v.note})" for v in others)
+        listed = ", ".join(f"{v.value:g}% {cite(v.reference)} ({v.note})" for v in others)
         lines.append(f"Other sources give different figures for this route: {listed}.")
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return f'<ul class="kt-pk-lines">{items}</ul>'
@@ -116,11 +117,13 @@ def alt_text(curves: list[pk.PKCurve]) -> str:
 
 
 def caption(curves: list[pk.PKCurve]) -> str:
-    refs = sorted({c.route.bioavailability.reference for c in curves} | {"yanagihara2003"})
+    refs = sorted({c.route.bioavailability.reference for c in curves}
+                  - {pk.HALF_LIFE_MIN.reference})
+    sources = f" and {cite(refs)}" if refs else ""
     return (
         f"{TEACHING_LABEL}. One-compartment model, half-life {pk.HALF_LIFE_MIN.value:g} min "
-        f"(Yanagihara 2003); bioavailability by route from the sources shown "
-        f"[{', '.join(refs)}]."
+        f"{cite(pk.HALF_LIFE_MIN.reference)}; bioavailability by route from the same "
+        f"source{sources}."
     )
 
 

@@ -137,7 +137,7 @@ def rules_table_html() -> str:
         "<tr>"
         f"<td>{html.escape(r.name)}</td>"
         f"<td>{html.escape(r.level.label)}</td>"
-        f"<td>{html.escape(r.source)} [{html.escape(', '.join(r.references))}]</td>"
+        f"<td>{html.escape(r.source)}</td>"
         f"<td>{'Yes' if r.in_guide else 'No'}: {html.escape(r.guide_note)}</td>"
         "</tr>"
         for r in RULES

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from ketatraining.clinical import evidence_data, hemodynamics, monitoring, screening
+from ketatraining.clinical import (
+    evidence_data,
+    hemodynamics,
+    mechanism,
+    monitoring,
+    pcl5,
+    screening,
+)
 from ketatraining.clinical.claims_register import Register
 from ketatraining.clinical.datafile import DATA_DIR, ClinicalDataError, load_data
 from ketatraining.quiz.loading import load_references
@@ -19,6 +26,8 @@ MODELS = {
     "evidence.yaml": evidence_data.EvidenceData,
     "claims.yaml": Register,
     "hemodynamics.yaml": hemodynamics.HemodynamicsData,
+    "mechanism.yaml": mechanism.MechanismData,
+    "pcl5.yaml": pcl5.PCL5Data,
 }
 
 
@@ -29,11 +38,13 @@ def test_every_data_file_validates(name: str) -> None:
 
 def test_the_python_modules_hold_no_clinical_literals() -> None:
     # The rules, vignettes, steps and claims come from the data files.
-    for module in (screening, monitoring, evidence_data, hemodynamics):
+    for module in (screening, monitoring, evidence_data, hemodynamics, mechanism, pcl5):
         source = Path(module.__file__).read_text(encoding="utf-8")
         assert "*Fictional case.*" not in source.replace('r"^\\\\*Fictional case\\\\.\\\\*"', "")
         assert "careful consideration" not in source, module.__name__
         assert "12.61" not in source and "27.5" not in source.split("def forest_alt")[0]
+        assert "noncompetitive antagonist" not in source and "Li 2010" not in source
+        assert "paramedic" not in source and "= 31" not in source and '"Avoidance"' not in source
 
 
 def test_every_reference_key_in_the_data_is_in_the_bibliography() -> None:
@@ -45,6 +56,9 @@ def test_every_reference_key_in_the_data_is_in_the_bibliography() -> None:
     keys |= {v.reference for v in evidence_data.DATA.values.values()}
     keys |= {t.reference for t in screening.DATA.thresholds.values()}
     keys |= {v.reference for v in hemodynamics.DATA.values.values()}
+    keys |= {pcl5.REFERENCE}
+    keys |= {k for s in mechanism.PATHWAY for k in s.references} | set(
+        mechanism.DATA.caption_sources)
     assert keys <= known, keys - known
 
 
@@ -83,3 +97,12 @@ def test_onset_spans_are_computed_from_their_source_values() -> None:
     loss = spans["ketamine-loss"]
     assert loss.start == spans["ketamine-course"].end
     assert loss.end == loss.start + evidence_data.LOSS_OF_RESPONSE_MEDIAN.value
+
+
+def test_pcl5_clusters_must_cover_every_item_once(tmp_path: Path) -> None:
+    path = _copy(tmp_path, "pcl5.yaml")
+    text = path.read_text(encoding="utf-8").replace("first_item: 6, last_item: 7",
+                                                    "first_item: 6, last_item: 8", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ClinicalDataError, match="pcl5.yaml.*cover items 1-20 once each"):
+        load_data("pcl5.yaml", pcl5.PCL5Data, tmp_path)

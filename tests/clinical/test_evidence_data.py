@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from ketatraining.clinical import evidence_data as ev
+from ketatraining.clinical.citations import short_citation
 from ketatraining.clinical.evidence_data import Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,11 +37,11 @@ def test_every_reference_key_is_in_the_bibliography(bibliography: set[str]) -> N
 
 def test_short_citations_come_from_the_one_bibliography(bibliography: set[str]) -> None:
     assert not hasattr(ev, "SHORT_CITATIONS")
-    assert ev.short_citation("feder2021") == "Feder et al., Am J Psychiatry 2021"
-    assert ev.short_citation("spravato_pi") == "SPRAVATO prescribing information (FDA label)"
-    assert ev.short_citation("andrade2019") == "Andrade, J Clin Psychiatry 2019"
-    assert ev.short_citation("unknown-key") == "unknown-key"
-    assert {ev.short_citation(key) for key in bibliography} and "feder2021" in bibliography
+    assert short_citation("feder2021") == "Feder et al., Am J Psychiatry 2021"
+    assert short_citation("spravato_pi") == "SPRAVATO prescribing information (FDA label)"
+    assert short_citation("andrade2019") == "Andrade, J Clin Psychiatry 2019"
+    assert short_citation("unknown-key") == "unknown-key"
+    assert {short_citation(key) for key in bibliography} and "feder2021" in bibliography
 
 
 @pytest.mark.parametrize(

@@ -29,3 +29,17 @@ def test_every_step_states_its_evidence_and_cites_known_references():
         assert step.evidence
         assert step.references
         assert set(step.references) <= keys, step.key
+
+
+def test_caption_and_description_are_generated_from_the_steps(tmp_path) -> None:
+    from ketatraining.clinical import mechanism
+    from ketatraining.clinical.citations import cite
+
+    caption = mechanism.pathway_caption()
+    assert cite(mechanism.DATA.caption_sources) in caption
+    assert "Step 7 is a hypothesis (Krediet et al., Int J Neuropsychopharmacol 2020)" in caption
+    description = mechanism.pathway_description()
+    assert description.startswith(f"{len(PATHWAY)} boxes joined by arrows: 1. ")
+    for step in PATHWAY:
+        assert step.label in description
+    assert "step 7 is a hypothesis" in description

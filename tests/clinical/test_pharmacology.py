@@ -8,6 +8,7 @@ import math
 import pytest
 
 from ketatraining.clinical import pharmacology as pk
+from ketatraining.clinical.citations import cite
 from ketatraining.clinical.sourced import SourcedValue
 from ketatraining.errors import KetaTrainingError
 
@@ -17,7 +18,7 @@ def test_sourced_value_is_frozen_and_needs_a_reference():
     with pytest.raises(dataclasses.FrozenInstanceError):
         value.value = 1  # type: ignore[misc]
     assert str(value) == "120 min"
-    assert value.cite() == "120 min [yanagihara2003]"
+    assert value.cite() == "120 min (Yanagihara et al., Biopharm Drug Dispos 2003)"
     with pytest.raises(ValueError, match="reference key is required"):
         SourcedValue(1, "mg", " ")
 
@@ -116,7 +117,7 @@ def test_oral_curve_is_lower_and_later_than_im():
 def test_summary_states_dose_bioavailability_and_source():
     text = pk.simulate("oral", 0.5, 80).summary()
     assert "dose 40 mg" in text
-    assert "bioavailability 20% [yanagihara2003]" in text
+    assert "bioavailability 20% (Yanagihara et al., Biopharm Drug Dispos 2003)" in text
     assert "about 8 mg reaches the circulation" in text
     assert "teaching model" in text
 
@@ -133,5 +134,5 @@ def test_bioavailability_words_come_from_the_routes() -> None:
     for route in pk.ROUTES.values():
         assert f"{route.bioavailability.value:g}%" in caption
         for other in route.other_estimates:
-            assert f"{other.value:g}% [{other.reference}]" in caption
+            assert f"{other.value:g}% {cite(other.reference)}" in caption
             assert f"{other.value:g}% ({other.note})" in description

@@ -156,7 +156,7 @@ def test_explanation_names_rule_level_fact_and_source() -> None:
     assert text.startswith("Pregnancy: caution (relative contraindication).")
     assert "Raised because the patient has current pregnancy." in text
     assert "not recommended during pregnancy" in text
-    assert text.endswith("Source: SPRAVATO prescribing information (section 8) [spravato_pi].")
+    assert text.endswith("Source: SPRAVATO prescribing information (section 8).")
 
 
 def test_bp_explanation_quotes_the_measured_pressure() -> None:

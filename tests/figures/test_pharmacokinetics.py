@@ -8,6 +8,7 @@ import pytest
 matplotlib.use("Agg")
 
 from ketatraining.clinical import pharmacology as pk
+from ketatraining.clinical.citations import author_year
 from ketatraining.figures.pharmacokinetics import (
     TEACHING_LABEL,
     plot_bioavailability,
@@ -28,9 +29,9 @@ def test_bioavailability_bars_equal_the_sourced_values():
     # every bar has a direct label with value and reference key
     texts = [a.get_text() for a in artists if hasattr(a, "get_text")]
     for r in routes:
-        assert any(t.startswith(f"{r.bioavailability.value:g}% [{r.bioavailability.reference}]")
+        assert any(t.startswith(f"{r.bioavailability.value:g}% ({author_year(r.bioavailability.reference)})")
                    for t in texts)
-    assert any("8% [fanta2015]" in t for t in texts)
+    assert any("8% (Fanta et al. 2015)" in t for t in texts)
     # distinct hatches: not colour alone
     assert len({b.get_hatch() for b in bars}) == len(routes)
     fig.clear()
@@ -60,7 +61,7 @@ def test_pk_curves_plot_the_model_output_in_hours():
     assert lines[0].get_marker() != lines[1].get_marker()
     assert lines[0].get_linestyle() != lines[1].get_linestyle()
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[1] == "Oral (swallowed) tablet, 35 mg (F = 20% [yanagihara2003])"
+    assert legend[1] == "Oral (swallowed) tablet, 35 mg (F = 20%, Yanagihara et al. 2003)"
     assert TEACHING_LABEL in ax.get_title()
     assert "hours" in ax.get_xlabel()
     assert artists[-1] is ax.get_legend()

@@ -56,9 +56,9 @@ def test_time_course_cites_sources_in_annotations(axes) -> None:
     ax, _ = axes
     plot_bp_time_course(ax)
     texts = " ".join(t.get_text() for t in ax.texts)
-    assert "[rivaposse2018]" in texts
-    assert "[spravato_pi]" in texts
-    assert "[szarmach2020]" in texts
+    assert "(Riva-Posse et al. 2018)" in texts
+    assert "(SPRAVATO prescribing information (FDA label))" in texts
+    assert "(Szarmach et al. 2020)" in texts
     assert "1.5 h" in texts
     assert ax.get_xlabel() == "Minutes from the start of dosing"
     assert "mmHg" in ax.get_ylabel()
@@ -77,4 +77,4 @@ def test_pooled_rises_equal_vankawala(axes) -> None:
     legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
     assert "+12.61 (10.40 to 14.82)" in legend
     assert "+8.49 (6.89 to 10.09)" in legend
-    assert "[vankawala2021]" in legend
+    assert "(Vankawala et al. 2021)" in legend

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ketatraining.clinical.evidence_data import CLAIMS, Verdict, short_citation
+from ketatraining.clinical.citations import short_citation
+from ketatraining.clinical.evidence_data import CLAIMS, Verdict
 from ketatraining.widgets.claims import ClaimsWidget, evidence_html, show_claims
 
 

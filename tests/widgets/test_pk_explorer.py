@@ -16,10 +16,10 @@ def widget() -> PKExplorer:
 def test_starts_with_oral_beside_iv(widget: PKExplorer) -> None:
     assert [c.route.key for c in widget.curves] == ["iv", "oral"]
     assert "dose 35 mg" in widget.summary.value
-    assert "bioavailability 20% [yanagihara2003]" in widget.summary.value
+    assert "bioavailability 20% (Yanagihara et al., Biopharm Drug Dispos 2003)" in widget.summary.value
     assert "about 7 mg reaches the circulation" in widget.summary.value
     assert "Other sources give different figures" in widget.summary.value
-    assert "8% [fanta2015]" in widget.summary.value
+    assert "8% (Fanta et al., Eur J Clin Pharmacol 2015)" in widget.summary.value
     assert "not for dosing decisions" in widget.figure.value
     assert "<img" in widget.figure.value
     assert 'alt="Line chart' in widget.figure.value
@@ -45,7 +45,7 @@ def test_changing_dose_and_weight_updates_the_numbers(widget: PKExplorer) -> Non
 def test_changing_route_and_comparison(widget: PKExplorer) -> None:
     widget.route.value = "im"
     assert [c.route.key for c in widget.curves] == ["iv", "im"]
-    assert "bioavailability 93% [clements1982]" in widget.summary.value
+    assert "bioavailability 93% (Clements et al., J Pharm Sci 1982)" in widget.summary.value
     widget.compare.value = False
     assert [c.route.key for c in widget.curves] == ["im"]
     widget.route.value = "iv"

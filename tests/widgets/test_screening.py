@@ -52,7 +52,7 @@ def test_click_with_correct_flags_reports_all_correct_and_explains_each(
     assert "Correctly flagged. Uncontrolled hypertension: absolute contraindication." in text
     assert "Correctly flagged. History of substance use disorder: caution" in text
     assert "careful consideration" in text
-    assert "[ketalar_pi, spravato_pi, ketamine_ch_label]" in text
+    assert "Sanacora 2017." in text and "Source: " in text
     assert "At least one absolute contraindication" in text
     assert widget.review is not None
     assert widget.review.all_correct
@@ -125,5 +125,5 @@ def test_rules_table_lists_every_rule_with_level_source_and_guide_status() -> No
     assert "<td>History of substance use disorder</td><td>caution (relative contraindication)" in (
         table
     )
-    assert "[spravato_pi, sanacora2017]</td><td>Yes: The guide lists it" in table
+    assert "(section 9); Sanacora 2017</td><td>Yes: The guide lists it" in table
     assert table.count("<td>No: Omitted by the guide.</td>") == 11

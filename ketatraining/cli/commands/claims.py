@@ -21,10 +21,15 @@ def register(subparsers: Any) -> None:
         epilog=examples(
             "ketatraining claims --format csv > claims.csv",
             "ketatraining claims --format html --output claims.html",
+            "ketatraining claims --references --format csv > references.csv",
         ),
         formatter_class=EXAMPLES_FORMATTER,
     )
     parser.add_argument("--format", choices=("csv", "html"), default="csv")
+    parser.add_argument("--references", action="store_true",
+                        help="print the reviewer's reference report instead: each entry of "
+                        "quizzes/references.yaml as learners see it, with the fields not yet "
+                        "verified and the review notes (never shown to learners)")
     parser.add_argument("--output", type=Path, metavar="FILE",
                         help="write to FILE instead of standard output")
     parser.set_defaults(func=run)
@@ -32,10 +37,12 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ketatraining.cli import EXIT_OK, EXIT_PROBLEMS
+    from ketatraining.clinical.citations import short_citation
     from ketatraining.clinical.claims_register import load_register, rows, to_csv, to_html
     from ketatraining.clinical.datafile import ClinicalDataError
-    from ketatraining.clinical.evidence_data import short_citation
 
+    if args.references:
+        return _references(args)
     try:
         register = load_register()
     except ClinicalDataError as error:
@@ -46,6 +53,36 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         print(f"Wrote {len(table)} claims to {args.output}.")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _references(args: argparse.Namespace) -> int:
+    from ketatraining.cli import EXIT_OK, EXIT_PROBLEMS
+    from ketatraining.clinical.claims_register import (
+        REFERENCE_HEADINGS,
+        reference_rows,
+        to_csv,
+        to_html,
+    )
+    from ketatraining.quiz.loading import load_references
+
+    bibliography = load_references()
+    if not bibliography:
+        print("ketatraining claims: quizzes/references.yaml cannot be read; run "
+              "'ketatraining validate quizzes/' to see why.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    table = reference_rows(bibliography)
+    if args.format == "csv":
+        text = to_csv(table, REFERENCE_HEADINGS)
+    else:
+        text = to_html(table, "Reference report", REFERENCE_HEADINGS,
+                       "Every entry of the bibliography as learners see it, and what is "
+                       "still to verify")
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {len(table)} references to {args.output}.")
     else:
         sys.stdout.write(text)
     return EXIT_OK
