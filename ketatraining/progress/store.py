@@ -42,7 +42,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from ketatraining.errors import (
     StoreBusyError,
@@ -50,7 +50,7 @@ from ketatraining.errors import (
     StoreUnavailableError,
     StoreVersionError,
 )
-from ketatraining.progress import schema
+from ketatraining.progress import schema, sqlitefile
 from ketatraining.progress.records import AttemptRecord, Submission, utcnow
 
 _T = TypeVar("_T")
@@ -142,6 +142,7 @@ class ProgressStore:
                  writable: bool = True) -> None:
         """``writable=False``: only read (a trainer's read-only role or file); no migration."""
         self.url = url or default_url()
+        self._engine_url = self.url
         self.writable = writable
         self.retry_budget: float | None = None
         """Seconds a locked write is retried; None: RETRY_BUDGET_SECONDS. The quiz sets a
@@ -172,10 +173,16 @@ class ProgressStore:
         self._check_done = threading.Event()
         self._check_done.set()
         self._damage: str | None = None
+        self._journal_guard = threading.Lock()
+        self._journal_pending = True
+        self.journal_mode: str | None = None
+        """SQLite's journal mode once chosen (``wal`` or ``delete``); None for PostgreSQL."""
+        self._turn_lock: Path | None = None
         try:
             self._start_integrity_check()
             with contextlib.suppress(_NothingToCommit):
                 self._run(self._migrate)
+            self._choose_journal()  # now, or at the first write after a background check
         except BaseException:
             self.engine.dispose()  # a refused store keeps no pooled connection open
             raise
@@ -198,6 +205,8 @@ class ProgressStore:
                    "Ask your administrator to make it writable.")
             raise StoreUnavailableError(msg)
         self.sqlite_path = path
+        if not self.writable:
+            self._engine_url = sqlitefile.reader_url(path) or self.url
 
     # -- integrity on open --------------------------------------------------------------
     def _start_integrity_check(self) -> None:
@@ -244,16 +253,45 @@ class ProgressStore:
         finally:
             self._check_done.set()
 
-    def _writable_now(self) -> None:
+    def _choose_journal(self) -> None:
+        """WAL for a sound store on a local disk, the rollback journal elsewhere
+        (sqlitefile.py says why). Only once the integrity check has passed: switching
+        writes the file's header, and a damaged store never gets a byte."""
+        path = getattr(self, "sqlite_path", None)
+        if path is None or not self.writable:
+            self._journal_pending = False
+            return
+        with self._journal_guard:
+            if not self._journal_pending or not self._check_done.is_set() or self._damage:
+                return
+            self._journal_pending = False
+            raw = self.engine.raw_connection()  # outside any transaction
+            try:
+                self.journal_mode = sqlitefile.set_journal(raw.driver_connection, path)
+            finally:
+                raw.close()
+            self._turn_lock = sqlitefile.lock_file_for(path)
+
+    def _checked(self) -> None:
         """Wait for a background integrity check; refuse every write to a damaged store."""
         self._check_done.wait()
         if self._damage:
             raise StoreUnavailableError(self._damage)
 
+    def _writable_now(self) -> None:
+        """Before a write: the integrity verdict, then the journal mode (once)."""
+        self._checked()
+        if self._journal_pending:
+            self._choose_journal()
+
     def _create_engine(self) -> Engine:
         if not self.is_sqlite:
             return create_engine(self.url, pool_pre_ping=True, pool_size=2, max_overflow=2)
-        engine = create_engine(self.url, poolclass=NullPool)
+        # One connection kept per store (not one per transaction): a WAL file stays open
+        # between answers (closing the last connection checkpoints it), and connecting
+        # never happens while holding the writer lock.
+        engine = create_engine(self._engine_url, poolclass=QueuePool, pool_size=1, max_overflow=8,
+                               connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -261,7 +299,7 @@ class ProgressStore:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            # A rollback journal (not WAL) also works on network file systems.
+            # FULL: every commit is on disk before it returns, in WAL mode too.
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.close()
 
@@ -285,6 +323,8 @@ class ProgressStore:
                                                           value=""))
             probe.rollback()
             return
+        # (In WAL mode too: taking the write lock opens -wal for writing, so a read-only
+        # file, folder or URI fails here, and nothing reaches the file.)
         connection.execute(insert(schema.meta).values(key=f"probe-{uuid.uuid4().hex}",
                                                       value=""))
         # Nothing to keep: roll the whole transaction back, so opening a store that needs
@@ -328,7 +368,7 @@ class ProgressStore:
                    f"{version}); open it once with write access to upgrade it.")
             raise StoreUnavailableError(msg)
         if version < schema.SCHEMA_VERSION:
-            self._writable_now()
+            self._checked()
         for number in range(version, schema.SCHEMA_VERSION):
             schema.MIGRATIONS[number](connection)
         if version < schema.SCHEMA_VERSION:
@@ -341,14 +381,28 @@ class ProgressStore:
         return created or version < schema.SCHEMA_VERSION
 
     # -- transactions with bounded retry ----------------------------------------------
+    def _still_writable(self) -> None:
+        """A file made read-only (chmod, chattr +i) while the store is open: a kept
+        connection would go on appending to the WAL, so ask the file system first."""
+        path = getattr(self, "sqlite_path", None)
+        if self.writable and path is not None and path.exists() and not os.access(path, os.W_OK):
+            msg = (f"The progress store {self.display_url} cannot be used: it is read-only.")
+            raise StoreUnavailableError(msg)
+
     def _run(self, work: Callable[[Connection], _T]) -> _T:
         budget = RETRY_BUDGET_SECONDS if self.retry_budget is None else self.retry_budget
         deadline = time.monotonic() + budget
         delay = 0.02
         while True:
             try:
-                with self.engine.begin() as connection:
+                self._still_writable()
+                with self.engine.connect() as connection, \
+                        sqlitefile.writer_turn(self._turn_lock, deadline), connection.begin():
                     return work(connection)
+            except sqlitefile.NoTurn:
+                msg = (f"The progress store {self.display_url} stayed busy (other "
+                       f"programs were writing to it) for {budget:.0f} s.")
+                raise StoreBusyError(msg) from None
             except StoreError:
                 raise
             except IntegrityError:

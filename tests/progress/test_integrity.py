@@ -139,7 +139,8 @@ def test_a_new_or_empty_store_file_is_not_checked(tmp_path: Path) -> None:
 def _cap_pages(store: ProgressStore) -> None:
     """Every new connection may not grow the file: SQLite then fails with SQLITE_FULL
     ("database or disk is full") and rolls the transaction back by itself, exactly as
-    on a full disk."""
+    on a full disk. (The store keeps its connection between answers: closing the pooled
+    one makes the next answer open a capped one.)"""
     pages = int(sqlite3.connect(store.sqlite_path).execute("PRAGMA page_count").fetchone()[0])
 
     @event.listens_for(store.engine, "connect")
@@ -147,6 +148,8 @@ def _cap_pages(store: ProgressStore) -> None:
         cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
         cursor.execute(f"PRAGMA max_page_count = {pages}")
         cursor.close()
+
+    store.engine.dispose()
 
 
 def test_a_full_disk_mid_session_reports_the_disk_not_a_savepoint(tmp_path: Path) -> None:

@@ -1,0 +1,213 @@
+"""How one SQLite store file is written fast under contention without losing a guarantee.
+
+Two things, both for a sound store on a local disk:
+
+- **Write-ahead logging (WAL)**: a commit is one append and one fsync to ``-wal`` (the
+  rollback journal needs three fsyncs and a file deletion), so each writer holds the
+  write lock for far less time. WAL keeps its index in shared memory (``-shm``, mapped by
+  every process using the file), which network file systems (NFS, SMB, sshfs...) do not
+  share between machines: there, and with ``KETATRAINING_SQLITE_WAL=0``, the store keeps
+  (or goes back to) SQLite's rollback journal.
+- **Taking turns in the kernel**: SQLite's busy handler sleeps up to 100 ms between tries,
+  so a waiting writer misses release after release (seconds of tail latency with 8
+  writers). Writers to one file first take an ``flock`` on a small lock file named after
+  the store file's device and inode in the temporary folder, so a waiter sleeps in the
+  kernel and is woken the moment the writer before it commits. SQLite's own locking still
+  guards the file: the turn is only an ordering, and without it (Windows, no temporary
+  folder) SQLite alone decides.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's own busy handling only
+    fcntl = None  # type: ignore[assignment]
+
+_log = logging.getLogger(__name__)
+
+NETWORK_FILE_SYSTEMS = frozenset({
+    "nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs",
+    "fuse.glusterfs", "lustre", "gpfs", "fuse.s3fs", "fuse.rclone", "davfs", "fuse.davfs2",
+})
+
+
+class NoTurn(Exception):
+    """Other writers held the store's writer lock for the whole retry budget."""
+
+
+MOUNTS = Path("/proc/self/mounts")
+"""Linux's mount table: where each file system is mounted and its kind."""
+
+
+def on_network_file_system(path: Path) -> bool:
+    """Whether ``path`` is on a network file system (Linux: the mount table; elsewhere
+    assumed local)."""
+    try:
+        mounts = MOUNTS.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    target = str(path.resolve().parent)
+    best, kind = "", ""
+    for line in mounts:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best):
+            best, kind = point, fields[2]
+    return kind in NETWORK_FILE_SYSTEMS
+
+
+def wanted_journal(path: Path) -> str:
+    """``wal`` on a local disk; ``delete`` (the rollback journal) on a network file
+    system or when KETATRAINING_SQLITE_WAL=0."""
+    if os.environ.get("KETATRAINING_SQLITE_WAL", "1").strip() == "0":
+        return "delete"
+    return "delete" if on_network_file_system(path) else "wal"
+
+
+def set_journal(raw_connection: Any, path: Path) -> str:
+    """Put the file in the journal mode it should have; the mode it ends up in.
+
+    Outside any transaction (the PRAGMA needs that). Leaving WAL needs every other
+    connection closed; when others still use the file it stays as it is this time and
+    is tried again at the next open.
+    """
+    wanted = wanted_journal(path)
+    cursor = raw_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode")
+        row = cursor.fetchone()
+        current = str(row[0]).lower() if row else ""
+        if current != wanted:
+            cursor.execute(f"PRAGMA journal_mode = {wanted.upper()}")
+            row = cursor.fetchone()
+            current = str(row[0]).lower() if row else current
+    except Exception:  # noqa: BLE001 - busy or refused: the current journal keeps working
+        _log.info("journal mode of %s left as it was", path, exc_info=True)
+    finally:
+        cursor.close()
+    return current
+
+
+def lock_file_for(path: Path) -> Path | None:
+    """The turn lock of a store file: one per file (device and inode), in the temporary
+    folder, so the learner's folder gets no extra file and a read-only folder works."""
+    if fcntl is None:
+        return None
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return Path(tempfile.gettempdir()) / (
+        f"ketatraining-writers-{status.st_dev:x}-{status.st_ino:x}.lock")
+
+
+def _open_lock(lock: Path) -> int | None:
+    """A read-only handle (flock needs no write access, so another user's lock file
+    serves too); creating it when missing. None when that is impossible."""
+    try:
+        return os.open(lock, os.O_RDONLY)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        return os.open(lock, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+
+
+def _lock_before(handle: int, deadline: float) -> None:
+    """flock(LOCK_EX) on ``handle``, waiting in the kernel, but giving up at ``deadline``.
+
+    The blocking call runs on a helper thread so the caller can stop waiting; a lock the
+    helper gets after the caller gave up is released at once (on a duplicate of the file
+    descriptor, so closing it does not touch the caller's).
+    """
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return  # free: no thread needed
+    except BlockingIOError:
+        pass
+    got = threading.Event()
+    state = {"abandoned": False}
+    guard = threading.Lock()
+    helper = os.dup(handle)  # the same open file (and lock); the helper's to close
+
+    def take() -> None:
+        try:
+            fcntl.flock(helper, fcntl.LOCK_EX)
+            with guard:
+                if state["abandoned"]:
+                    fcntl.flock(helper, fcntl.LOCK_UN)
+                else:
+                    got.set()
+        except OSError:
+            pass  # the caller gives up at its deadline
+        finally:
+            os.close(helper)
+
+    threading.Thread(target=take, daemon=True, name="ketatraining-writer-turn").start()
+    if got.wait(max(0.0, deadline - time.monotonic())):
+        return
+    with guard:
+        if got.is_set():
+            return
+        state["abandoned"] = True
+    raise NoTurn
+
+
+@contextlib.contextmanager
+def writer_turn(lock: Path | None, deadline: float) -> Iterator[None]:
+    """Hold the store's turn lock for one transaction (nothing when there is none)."""
+    handle = _open_lock(lock) if lock is not None else None
+    if handle is None:
+        yield
+        return
+    try:
+        _lock_before(handle, deadline)
+    except BaseException:
+        os.close(handle)
+        raise
+    try:
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def reader_url(path: Path) -> str | None:
+    """A URL that reads a WAL-mode store from a folder nobody can write (a copied or
+    archived learner file), or None when the plain URL works.
+
+    SQLite needs to create ``-shm`` beside a WAL file even to read it; in a read-only
+    folder it cannot, unless the file is opened as immutable. That is safe only when no
+    ``-wal`` with committed answers lies beside it (they would be skipped): then the
+    plain URL is kept and its error says what to do.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return None
+    in_wal_mode = len(header) == 20 and header[18] == 2 and header[19] == 2
+    wal = path.with_name(path.name + "-wal")
+    if not in_wal_mode or os.access(path.parent, os.W_OK):
+        return None
+    with contextlib.suppress(OSError):
+        if wal.stat().st_size > 0:
+            return None
+    return f"sqlite:///file:{quote(str(path), safe='/')}?mode=ro&immutable=1&uri=true"
