@@ -7,7 +7,9 @@ kernels and the memory of the app's process tree are back at their starting leve
 "Ready" means the page's content and every widget in it are rendered (no output still
 waiting for its widget). Each page is visited ``rounds`` times, interleaved with an empty
 notebook page (the baseline, measured in the same run), waiting between visits until the
-app has refilled its preheated kernels, as it would while a learner reads. Then
+app has refilled its preheated kernels, as it would while a learner reads; a kernel
+alive outside the pools once the app has settled is one a visit left behind (reported).
+Each kernel's memory is listed too (the cost of preheating one page). Then
 ``views`` page views in a row (a learner clicking through), after which the app is given
 time to settle and its kernels and memory are measured again.
 
@@ -27,6 +29,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -86,26 +89,35 @@ class App:
                     raise SystemExit("Voila exited; see its log") from None
                 time.sleep(0.05)
 
-    def settle(self, kernels: int | None = None, timeout: float = 300.0) -> int:
-        """Wait until every page is heated (and the kernel count is ``kernels``)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            state = self.status()
-            if state["heated"] and (kernels is None or state["kernels"] == kernels):
-                break
-            time.sleep(0.25)
-        time.sleep(2.0)  # a refilled kernel finishes running its notebook
-        return int(self.status()["kernels"])
+    def settle(self, timeout: float = 60.0) -> dict[str, Any]:
+        """Wait until every page is heated and every live kernel is a ready pooled one.
 
-    def rss_mb(self) -> float:
+        A kernel outside the pools once the app has settled is one that a page view left
+        behind (a leak); it is reported, not waited for.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.status()
+            if state["heated"] and not state["pool_heating"] and (
+                    state["kernels"] == state["pool_ready"]):
+                return state
+            if time.monotonic() > deadline:
+                return state
+            time.sleep(0.1)
+
+    def rss_mb(self) -> tuple[float, list[float]]:
+        """RSS of the app's whole process tree, and of each kernel in it (MB)."""
         parent = psutil.Process(self.process.pid)
-        total = 0
+        total, kernels = 0.0, []
         for process in [parent, *parent.children(recursive=True)]:
             try:
-                total += process.memory_info().rss
+                rss = process.memory_info().rss / 1e6
+                if "ipykernel" in " ".join(process.cmdline()):
+                    kernels.append(rss)
             except psutil.Error:
                 continue
-        return total / 1e6
+            total += rss
+        return total, kernels
 
     def stop(self) -> None:
         self.process.terminate()
@@ -127,6 +139,11 @@ def visit(page: object, app: App, name: str, leave: bool = False) -> float:
     return elapsed
 
 
+def leaked(state: dict[str, Any]) -> int:
+    """Kernels alive that are not waiting in a pool, once the app has settled."""
+    return int(state["kernels"]) - int(state["pool_ready"])
+
+
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     views = int(sys.argv[2]) if len(sys.argv) > 2 else 100
@@ -142,18 +159,23 @@ def main() -> None:
             page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             first = visit(page, app, "index.ipynb", leave=True)
             landing = time.perf_counter() - app.started
-            kernels0 = app.settle(len(pages))
-            rss0 = app.rss_mb()
+            state0 = app.settle()
+            rss0, kernel_rss = app.rss_mb()
+            print(f"Voila answering after {up:.2f} s; landing page ready {landing:.2f} s after "
+                  f"start (first visit {first:.2f} s, cold browser cache)")
+            print(f"every page heated: {state0['kernels']} kernels "
+                  f"({leaked(state0)} outside the pools); app tree {rss0:.0f} MB, of which "
+                  f"kernels {sum(kernel_rss):.0f} MB (median {statistics.median(kernel_rss):.0f}"
+                  f" MB each)", flush=True)
             times: dict[str, list[float]] = {name: [] for name in pages}
+            left = 0
             for _ in range(rounds):
                 for name in pages:
                     times[name].append(visit(page, app, name, leave=True))
-                    app.settle(kernels0)
-            print(f"Voila answering after {up:.2f} s; landing page ready {landing:.2f} s after "
-                  f"start (first visit {first:.2f} s, cold browser cache); "
-                  f"every page heated, {kernels0} kernels, app tree {rss0:.0f} MB")
+                    left = max(left, leaked(app.settle()))
             base = statistics.median(times[EMPTY])
-            print(f"page ready over {rounds} visits each (s):")
+            print(f"page ready over {rounds} visits each (s); kernels left behind by a visit: "
+                  f"{left}")
             for name, values in times.items():
                 median = statistics.median(values)
                 print(f"  {name:42s} median {median:5.2f}  max {max(values):5.2f}  "
@@ -164,11 +186,12 @@ def main() -> None:
             spent = time.perf_counter() - start
             page.goto("about:blank")
             peak = app.status()["kernels"]
-            kernels1 = app.settle(kernels0)
-            rss1 = app.rss_mb()
+            state1 = app.settle()
+            rss1, kernel_rss = app.rss_mb()
             print(f"{views} page views in {spent:.0f} s; live kernels just after: {peak}; "
-                  f"after settling: {kernels1} (start {kernels0}); app tree memory "
-                  f"{rss1:.0f} MB (start {rss0:.0f} MB, {100 * (rss1 - rss0) / rss0:+.1f}%)")
+                  f"after settling: {state1['kernels']} (start {state0['kernels']}; "
+                  f"{leaked(state1)} outside the pools); app tree memory {rss1:.0f} MB "
+                  f"(start {rss0:.0f} MB, {100 * (rss1 - rss0) / rss0:+.1f}%)")
         finally:
             app.stop()
             browser.close()

@@ -12,7 +12,12 @@ Three things Voila 0.5 does not do on its own, and why the app needs them:
   from ``beforeunload`` with the ``_xsrf`` cookie's value, but Voila's render handler never
   sets that cookie, so the request was refused (``403 '_xsrf' argument missing``) and every
   page view left a kernel behind. ``CourseRenderHandler`` sets the cookie before the page
-  is written.
+  is written. Voila registers that beacon only once its widget manager has loaded, so a
+  page left sooner (a learner clicking on at once, a page without widgets) kept its
+  kernel until the culler; the course template sends the beacon from the page's start,
+  and ``CourseShutdownHandler`` answers the second one for a kernel already gone.
+* **The first request waits for its page's first preheated kernel** instead of starting
+  another one beside it (``first_heating``): the landing page right after ``make app``.
 * **The landing page is heated first**, then the course pages one at a time in course
   order, so the overview is ready within seconds of ``make app`` on a 2-core machine
   instead of nine kernels competing for it.
@@ -77,11 +82,70 @@ def _render_handler() -> type:
             await super().prepare(*args, **kwargs)
             _ = self.xsrf_token  # tornado sets the _xsrf cookie on first access
 
+        async def get_generator(self, path: str | None = None) -> Any:
+            await first_heating(self.kernel_manager, self.notebook_path or path)
+            async for html in super().get_generator(path=path):
+                yield html
+
     return CourseRenderHandler
+
+
+async def first_heating(manager: Any, name: str | None, timeout: float = 60.0) -> None:
+    """Wait for a page's first preheated kernel if it is on its way.
+
+    Until that kernel has started, Voila does not know the page is preheated and starts
+    a second kernel for the request, which on 2 cores doubles the wait for both (the
+    landing page right after ``make app``).
+    """
+    pool = getattr(manager, "_pools", {}).get(name) if name else None
+    if not pool or name in getattr(manager, "notebook_data", {}) or pool[0].done():
+        return
+    try:
+        await asyncio.wait_for(asyncio.shield(pool[0]), timeout)
+    except Exception:  # noqa: BLE001  Voila logs a failed heat and renders the page the slow way
+        return
 
 
 STATUS_PATH = "voila/ketatraining/status"
 """JSON for tests and benchmarks: live kernels, and whether every page has been heated."""
+
+
+def _shutdown_handler() -> type:
+    from jupyter_core.utils import ensure_async
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+    class CourseShutdownHandler(VoilaShutdownKernelHandler):
+        """Voila's shutdown beacon, answered 204 for a kernel that is already gone.
+
+        The course page sends its own beacon as soon as it starts (see the template), and
+        Voila's widget manager sends one more once it has loaded: the second must not be
+        a server error.
+        """
+
+        async def post(self, kernel_id: str) -> None:
+            if kernel_id in self.kernel_manager:
+                await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
+            self.set_status(204)
+            self.finish()
+
+    return CourseShutdownHandler
+
+
+def pool_status(manager: Any) -> dict[str, Any]:
+    """Live kernels, and how many of them wait in a preheated pool (ready or heating)."""
+    pools = getattr(manager, "_pools", {})  # Voila 0.5's pools of pending tasks
+    ready = heating = 0
+    pooled: dict[str, int] = {}
+    for name, pool in pools.items():
+        pooled[str(name)] = len(pool)
+        for item in pool:
+            if item.done() and not item.cancelled() and item.exception() is None:
+                ready += 1 if item.result()["task"].done() else 0
+                heating += 0 if item.result()["task"].done() else 1
+            else:
+                heating += 1
+    return {"kernels": len(manager.list_kernel_ids()), "pooled": pooled,
+            "pool_ready": ready, "pool_heating": heating}
 
 
 def _status_handler() -> type:
@@ -93,12 +157,10 @@ def _status_handler() -> type:
     class CourseStatusHandler(APIHandler):
         @tornado.web.authenticated
         def get(self) -> None:
-            manager = self.kernel_manager
             self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps({
-                "kernels": len(manager.list_kernel_ids()),
-                "heated": bool(self.settings.get("ketatraining_heated")),
-            }))
+            state = pool_status(self.kernel_manager)
+            state["heated"] = bool(self.settings.get("ketatraining_heated"))
+            self.finish(json.dumps(state))
 
     return CourseStatusHandler
 
@@ -106,10 +168,12 @@ def _status_handler() -> type:
 def _app_class() -> Any:
     from jupyter_server.utils import url_path_join
     from voila.app import Voila
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
     from voila.tornado.handler import TornadoVoilaHandler
 
     handler = _render_handler()
     status = _status_handler()
+    shutdown = _shutdown_handler()
 
     class CourseVoila(Voila):
         def init_handlers(self) -> list[Any]:
@@ -117,8 +181,9 @@ def _app_class() -> Any:
             from tornado.ioloop import IOLoop
 
             IOLoop.current().add_callback(self._heat)
-            course = [(spec[0], handler, *spec[2:]) if len(spec) > 1
-                      and spec[1] is TornadoVoilaHandler else spec for spec in handlers]
+            ours = {TornadoVoilaHandler: handler, VoilaShutdownKernelHandler: shutdown}
+            course = [(spec[0], ours[spec[1]], *spec[2:]) if len(spec) > 1
+                      and spec[1] in ours else spec for spec in handlers]
             return [(url_path_join(self.server_url, STATUS_PATH), status), *course]
 
         async def _heat(self) -> None:
