@@ -90,6 +90,11 @@ class QuestionStats:
     flags: tuple[str, ...]
     answers: tuple[AnswerCount, ...] = ()
     """Numeric and short-answer questions: the most frequent answers and what each matched."""
+    attempts: int | None = None
+    """How many counted attempts asked this question (a quiz with pools draws a few per
+    attempt); every statistic of the question is computed over these attempts only."""
+    version: int | None = None
+    """The question version of these answers, when the analysis is split by version."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,8 @@ class QuizStats:
     """Plain sentences on the quiz as a whole (reliability, error ratio, mean, SD)."""
     regraded_answers: int = 0
     """Counted answers whose score comes from 'ketatraining regrade'."""
+    varied: bool = False
+    """The attempts did not all ask the same questions (pools, or a split by version)."""
 
     def question(self, question_id: str) -> QuestionStats:
         for stats in self.questions:
@@ -149,6 +156,8 @@ def analyse(table: MarksTable) -> QuizStats:
     if s == 0:
         msg = "There are no attempts to analyse."
         raise NoAttemptsError(msg)
+    if table.asked is not None and not bool(np.asarray(table.asked).all()):
+        return _analyse_varied(table, marks)
     max_marks = np.asarray(table.max_marks, dtype=float)
     answered = (~np.isnan(marks)).sum(axis=0)
     used = answered > 0
@@ -227,7 +236,94 @@ def analyse(table: MarksTable) -> QuizStats:
                                         p)
     quiz = QuizStats(quiz=table.quiz_id, attempt_policy=table.policy, attempts=s,
                      max_mark=intended_total, questions=tuple(questions), **level)
-    return replace(quiz, verdict=quiz_verdict(quiz), regraded_answers=table.regraded)
+    quiz = replace(quiz, questions=tuple(replace(q, attempts=s) for q in quiz.questions),
+                   regraded_answers=table.regraded)
+    if table.versions is not None:
+        quiz = replace(quiz, questions=tuple(replace(q, version=v) for q, v in
+                                             zip(quiz.questions, table.versions, strict=True)))
+    return replace(quiz, verdict=quiz_verdict(quiz))
+
+
+def _analyse_varied(table: MarksTable, marks: np.ndarray) -> QuizStats:
+    """Item analysis when attempts asked different questions (pools, version columns).
+
+    Each question's statistics use only the attempts that asked it: x its mark there,
+    T that attempt's total over the questions it asked, y = T - x, s_q the number of
+    those attempts (in the formulas above, s becomes s_q). Effective weights share out
+    the roots of each question's own Cov(x, T). The quiz-level totals (mean, SD, ...)
+    are over all counted attempts; CIC is not defined when attempts answered different
+    questions, so it stays None and the verdict says why.
+    """
+    asked = np.asarray(table.asked, dtype=bool)
+    max_marks = np.asarray(table.max_marks, dtype=float)
+    s = marks.shape[0]
+    total = np.where(asked, np.nan_to_num(marks, nan=0.0), 0.0).sum(axis=1)
+    scale = max(1.0, float(max_marks.sum()))
+    tiny = 1e-12 * scale * scale
+    per: list[dict[str, float]] = []
+    for j in range(marks.shape[1]):
+        rows = asked[:, j]
+        n = int(rows.sum())
+        answered = int((~np.isnan(marks[rows, j])).sum())
+        values = {"n": float(n), "answered": float(answered)}
+        if answered:
+            x = np.nan_to_num(marks[rows, j], nan=0.0)
+            t = total[rows]
+            values["mean_x"] = float(x.mean())
+            if n > 1:
+                xc, tc = x - x.mean(), t - t.mean()
+                yc = tc - xc
+                var_x = float(xc @ xc) / (n - 1)
+                var_y = float(yc @ yc) / (n - 1)
+                cov_xy = float(xc @ yc) / (n - 1)
+                cov_max = float(np.sort(xc) @ np.sort(yc)) / (n - 1)
+                values.update({name: 0.0 if abs(v) < tiny else v for name, v in (
+                    ("var_x", var_x), ("var_y", var_y), ("cov_xy", cov_xy),
+                    ("cov_xt", cov_xy + var_x), ("cov_max", cov_max))})
+        per.append(values)
+    roots = [math.sqrt(v["cov_xt"]) for v in per if v.get("cov_xt", -1.0) >= 0]
+    denominator = sum(roots)
+    used_total = float(sum(max_marks[j] for j, v in enumerate(per) if v["answered"]))
+    questions: list[QuestionStats] = []
+    for j, question_id in enumerate(table.question_ids):
+        values = per[j]
+        key = table.key(j)
+        options = _option_rates(table.options.get(key, []), int(values["answered"]))
+        version = table.versions[j] if table.versions is not None else None
+        if not values["answered"]:
+            questions.append(QuestionStats(
+                question_id, float(max_marks[j]), 0, None, None, None, None, None, None,
+                None, None, None, None, options, ("no_responses",), table.answers.get(key, ()),
+                attempts=int(values["n"]), version=version))
+            continue
+        top = float(max_marks[j])
+        var_x, var_y = values.get("var_x", math.nan), values.get("var_y", math.nan)
+        cov_xy, cov_max = values.get("cov_xy", math.nan), values.get("cov_max", math.nan)
+        cov_xt = values.get("cov_xt", math.nan)
+        product = var_x * var_y
+        stats = QuestionStats(
+            id=question_id, max_mark=top, responses=int(values["answered"]),
+            facility=_value(values["mean_x"] / top) if top else None,
+            sd=_value(math.sqrt(var_x) / top) if top and math.isfinite(var_x) else None,
+            intended_weight=_value(100 * top / used_total) if used_total else None,
+            effective_weight=(_value(100 * math.sqrt(cov_xt) / denominator)
+                              if denominator > 0 and math.isfinite(cov_xt) and cov_xt >= 0
+                              else None),
+            discrimination_index=(_value(100 * cov_xy / math.sqrt(product))
+                                  if math.isfinite(product) and product > 0 else None),
+            discriminative_efficiency=(_value(100 * cov_xy / cov_max)
+                                       if math.isfinite(cov_max) and cov_max != 0 else None),
+            covariance=_value(cov_xy), mark_variance=_value(var_x),
+            other_mark_variance=_value(var_y), covariance_max=_value(cov_max),
+            options=options, flags=(), answers=table.answers.get(key, ()),
+            attempts=int(values["n"]), version=version)
+        questions.append(_with_flags(stats, cov_xt))
+    level: dict[str, Any] = _quiz_level(total, total - total.mean(), math.nan, 0)
+    attempt_max = float((asked * max_marks[None, :]).sum(axis=1).mean())  # the drawn points
+    quiz = QuizStats(quiz=table.quiz_id, attempt_policy=table.policy, attempts=s,
+                     max_mark=attempt_max, questions=tuple(questions), **level,
+                     regraded_answers=table.regraded, varied=True)
+    return replace(quiz, verdict=quiz_verdict(quiz))
 
 
 # -- the quiz as a whole (thresholds from Moodle's "Quiz report statistics", as the trainer
@@ -254,7 +350,12 @@ def quiz_verdict(stats: QuizStats) -> tuple[str, ...]:
     """Sentences judging the quiz as a whole, with the bands they use."""
     lines = []
     cic, er = stats.cic, stats.error_ratio
-    if cic is None:
+    if stats.varied:
+        lines.append("Reliability (CIC) is not computed: the attempts did not all answer the "
+                     "same questions (questions drawn from pools, or versions analysed "
+                     "apart); each question's statistics use only the attempts that asked "
+                     "it (column 'asked').")
+    elif cic is None:
         lines.append("Reliability (CIC) cannot be computed here (it needs at least two "
                      "attempts, two questions and some spread of totals).")
     else:

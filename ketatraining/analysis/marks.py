@@ -65,11 +65,23 @@ class MarksTable:
     answers: dict[str, tuple[AnswerCount, ...]] = field(default_factory=dict)
     regraded: int = 0
     """How many of the counted answers carry a score from 'ketatraining regrade'."""
-    """Numeric and short-answer questions: the distinct answers (see analysis.breakdown)."""
+    asked: np.ndarray | None = None
+    """``asked[i, q]``: the attempt asked the question (a quiz with pools draws a few per
+    attempt; a column per version holds only that version's answers). None: all asked."""
+    versions: list[int | None] | None = None
+    """The question version of each column when the analysis is split by version."""
 
     @property
     def attempts(self) -> int:
         return int(self.marks.shape[0])
+
+    def key(self, column: int) -> str:
+        """The column's name in ``options``/``answers``: its question id, or 'id v2'
+        when its question is split into several version columns."""
+        question_id = self.question_ids[column]
+        if self.versions is None or self.question_ids.count(question_id) < 2:
+            return question_id
+        return column_key(question_id, self.versions[column])
 
 
 # -- CSV --------------------------------------------------------------------------------
@@ -231,12 +243,15 @@ def _chosen(question: AnyQuestion, response: object) -> set[str]:
     return set() if decoded is None else definition.chosen(question, decoded)
 
 
-def marks_from_store(store: ProgressStore, quiz: Quiz,
-                     policy: AttemptPolicy = "all") -> MarksTable:
+def marks_from_store(store: ProgressStore, quiz: Quiz, policy: AttemptPolicy = "all",
+                     *, by_version: bool = False) -> MarksTable:
     """The finished attempts at ``quiz`` that count under ``policy``, as a MarksTable.
 
     Marks are rescaled to the quiz's current points (stored fraction x points), and
-    answers to questions no longer in the quiz are left out.
+    answers to questions no longer in the quiz are left out. An attempt that drew its
+    questions from pools asks only those (``asked``). ``by_version``: a question whose
+    counted answers were given to several versions (``quiz.versions``) gets one column
+    per version, so the answers before and after a key fix are analysed apart.
     """
     records = select_attempts(store.attempts(quiz_id=quiz.id, finished_only=True), policy)
     if not records:
@@ -244,35 +259,76 @@ def marks_from_store(store: ProgressStore, quiz: Quiz,
                f"{store.display_url}; nothing to analyse yet.")
         raise NoAttemptsError(msg)
     row_of = {(r.learner_id, r.attempt): i for i, r in enumerate(records)}
-    question_ids = [q.id for q in quiz.questions]
-    column_of = {q: j for j, q in enumerate(question_ids)}
-    points = np.array([q.points for q in quiz.questions], dtype=float)
-    marks = np.full((len(records), len(question_ids)), np.nan)
-    chosen: list[list[set[str] | None]] = [[None] * len(question_ids) for _ in records]
+    index = {q.id: j for j, q in enumerate(quiz.questions)}
+    counted = [a for a in store.responses(quiz_id=quiz.id)
+               if (a.learner_id, a.attempt) in row_of and a.question_id in index]
+    # the columns: one per question, or per (question, version) when split by version
+    seen: dict[str, list[int | None]] = {q.id: [] for q in quiz.questions}
+    if by_version:
+        for answer in counted:
+            if answer.question_version not in seen[answer.question_id]:
+                seen[answer.question_id].append(answer.question_version)
+    columns: list[tuple[int, int | None]] = []
+    for j, question in enumerate(quiz.questions):
+        found = sorted(seen[question.id], key=lambda v: (v is not None, v or 0))
+        columns += [(j, v) for v in found] if len(found) > 1 else [
+            (j, found[0] if found else None)]
+    split = len(columns) > len(quiz.questions)
+    column_of = {(quiz.questions[j].id, v if split else None): c
+                 for c, (j, v) in enumerate(columns)}
+    latest = {j: v for j, v in columns}  # versions are sorted: the last one wins
+    points = np.array([quiz.questions[j].points for j, _ in columns], dtype=float)
+    marks = np.full((len(records), len(columns)), np.nan)
+    asked = np.ones((len(records), len(columns)), dtype=bool)
+    for row, record in enumerate(records):
+        if record.drawn is not None:
+            drawn = set(record.drawn)
+            asked[row] = [quiz.questions[j].id in drawn for j, _ in columns]
+    chosen: list[list[set[str] | None]] = [[None] * len(columns) for _ in records]
     typed: dict[int, list[object]] = {}
     regraded = 0
-    for answer in store.responses(quiz_id=quiz.id):
-        row = row_of.get((answer.learner_id, answer.attempt))
-        column = column_of.get(answer.question_id)
-        if row is None or column is None:
-            continue
+    for answer in counted:
+        row = row_of[(answer.learner_id, answer.attempt)]
+        if split and len(seen[answer.question_id]) > 1:
+            column = column_of[(answer.question_id, answer.question_version)]
+        else:
+            column = column_of[(answer.question_id, latest[index[answer.question_id]]
+                                if split else None)]
         regraded += answer.regraded
         fraction = answer.score / answer.max_score if answer.max_score else 0.0
         marks[row, column] = fraction * points[column]
-        chosen[row][column] = _chosen(quiz.questions[column], answer.response)
+        chosen[row][column] = _chosen(quiz.questions[columns[column][0]], answer.response)
         typed.setdefault(column, []).append(answer.response)
+    if split:  # a version's column asks only the attempts that answered that version,
+        for c, (j, version) in enumerate(columns):  # or, unanswered, the latest one
+            if len(seen[quiz.questions[j].id]) > 1:
+                answered = ~np.isnan(marks[:, c])
+                others = np.zeros(len(records), dtype=bool)
+                for d, (k, _) in enumerate(columns):
+                    if k == j and d != c:
+                        others |= ~np.isnan(marks[:, d])
+                asked[:, c] &= answered | (~others & (version == latest[j]))
+    ids = [quiz.questions[j].id for j, _ in columns]
     options: dict[str, list[OptionCount]] = {}
-    for column, question in enumerate(quiz.questions):
+    answers: dict[str, tuple[AnswerCount, ...]] = {}
+    for c, (j, _) in enumerate(columns):
+        question = quiz.questions[j]
+        key = column_key(question.id, columns[c][1] if split and len(seen[question.id]) > 1
+                         else None)
         labels = _option_labels(question)
-        if not labels:
-            continue
-        answered = [c[column] for c in chosen if c[column] is not None]
-        options[question.id] = [
-            OptionCount(option, label, correct, sum(option in c for c in answered if c))
-            for option, label, correct in labels
-        ]
-    answers = {question.id: breakdown(question, typed.get(column, []))
-               for column, question in enumerate(quiz.questions) if supports(question)}
-    return MarksTable(question_ids=question_ids, max_marks=points, marks=marks,
+        if labels:
+            picked = [ch[c] for ch in chosen if ch[c] is not None]
+            options[key] = [
+                OptionCount(option, label, correct, sum(option in ch for ch in picked if ch))
+                for option, label, correct in labels]
+        if supports(question):
+            answers[key] = breakdown(question, typed.get(c, []))
+    return MarksTable(question_ids=ids, max_marks=points, marks=marks,
                       policy=policy, quiz_id=quiz.id, options=options, answers=answers,
-                      regraded=regraded)
+                      regraded=regraded, asked=None if asked.all() else asked,
+                      versions=[v for _, v in columns] if split else None)
+
+
+def column_key(question_id: str, version: int | None) -> str:
+    """The key of a column's options/answers: the id, or 'id v2' for one version."""
+    return question_id if version is None else f"{question_id} v{version}"

@@ -128,6 +128,10 @@ def plan(quiz: Quiz, responses: Sequence[Submission],
         msg = (f"The quiz '{quiz.id}' no longer has the question(s) {shown} that {count} "
                "stored answer(s) were given to, so nothing was regraded: put the "
                "question(s) back (a changed question keeps its id; a new one gets a new id).")
+        if quiz.pools:
+            msg += (" To stop drawing a question, take it out of its pool (its tag, or the "
+                    "pool's list of ids) and keep it in the file: attempts that drew it "
+                    "keep it.")
         raise RegradeError(msg)
     hashes = {q.id: grading_hash(q) for q in quiz.questions}
     changes: list[AnswerChange] = []

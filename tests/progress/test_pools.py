@@ -7,19 +7,28 @@ The course server's side is in tests/service/test_draws.py.
 
 from __future__ import annotations
 
+import json
+import math
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from ketatraining.analysis.item_analysis import analyse
+from ketatraining.analysis.marks import marks_from_store
 from ketatraining.assessment.local import LocalAssessment
 from ketatraining.assessment.protocol import AssessmentError
+from ketatraining.cli import main
 from ketatraining.progress.outbox import Outbox
+from ketatraining.progress.records import AttemptRecord, Submission
+from ketatraining.progress.regrade import RegradeError, history, regrade
 from ketatraining.progress.store import ProgressStore
 from ketatraining.quiz.draw import asked_count, asked_quiz, draw_ids, most_points
 from ketatraining.quiz.loading import load_quiz
 from ketatraining.quiz.model import Quiz
+from ketatraining.quiz.versions import grading_hash
 
 POOLED = Path(__file__).resolve().parents[1] / "data" / "pools" / "pooled.yaml"
 RIGHT: dict[str, Any] = {"intro": True, "bp1": True, "bp2": False, "bp3": True,
@@ -147,3 +156,167 @@ def test_a_version_2_store_gains_the_draw_columns(tmp_path: Path) -> None:
             "SELECT value FROM kt_meta WHERE key = 'schema_version'")).scalar()
     engine.dispose()
     assert version == "3"
+
+
+# -- item analysis across draws and versions (numbers worked out by hand) ------------------
+T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
+# attempt: drawn questions and the marks they got (d1/d2 are worth 2 points)
+DRAWS = {
+    "a1": {"intro": 1, "bp1": 1, "bp2": 1, "d1": 2},  # total 5
+    "a2": {"intro": 1, "bp1": 0, "bp3": 1, "d2": 0},  # total 2
+    "a3": {"intro": 0, "bp2": 0, "bp3": 0, "d1": 0},  # total 0
+    "a4": {"intro": 1, "bp1": 1, "bp2": 0, "d2": 2},  # total 4
+}
+
+
+def _history(pooled: Quiz) -> tuple[list[AttemptRecord], list[Submission]]:
+    attempts, answers = [], []
+    for n, (learner, marks) in enumerate(DRAWS.items()):
+        start = T0 + timedelta(hours=n)
+        attempts.append(AttemptRecord(
+            learner, "pooled", 1, start, start + timedelta(minutes=5), float(sum(marks.values())),
+            5.0, 60.0, sum(marks.values()) >= 3, draw_seed=n, drawn=tuple(marks)))
+        for qid, mark in marks.items():
+            question = pooled.question(qid)
+            answers.append(Submission(
+                f"{learner}-{qid}", learner, "pooled", qid, 1, RIGHT[qid] if mark else
+                WRONG[qid], float(mark), question.points, mark == question.points, 5.0, start,
+                question_hash=grading_hash(question)))
+    return attempts, answers
+
+
+def test_each_question_is_analysed_over_the_attempts_that_drew_it(
+        store_url: str, pooled: Quiz) -> None:
+    with ProgressStore(store_url) as store:
+        store.import_history(*_history(pooled))
+        stats = analyse(marks_from_store(store, pooled, "all"))
+    bp1, bp3 = stats.question("bp1"), stats.question("bp3")
+    # bp1 was drawn by a1, a2, a4: x = 1, 0, 1; totals 5, 2, 4; rest y = 4, 2, 3.
+    # facility 2/3; Cov(x, y) = (1/3 * 1 + 2/3 * 1 + 1/3 * 0) / 2 = 1/2; Var x = 1/3; Var y = 1
+    # D = 100 * (1/2) / sqrt(1/3) = 50 sqrt(3) = 86.6 (over all 4 attempts, with a3's
+    # undrawn bp1 counted as 0, it would be facility 1/2).
+    assert (bp1.attempts, bp1.responses) == (3, 3)
+    assert bp1.facility == pytest.approx(2 / 3)
+    assert bp1.discrimination_index == pytest.approx(50 * math.sqrt(3))
+    # bp3 was drawn by a2, a3: x = 1, 0; y = 1, 0: a perfect correlation, facility 1/2
+    assert (bp3.attempts, bp3.facility, bp3.discrimination_index) == (
+        2, pytest.approx(0.5), pytest.approx(100.0))
+    # intro is outside the pools: all 4 attempts, 3 right
+    assert (stats.question("intro").attempts, stats.question("intro").facility) == (4, 0.75)
+    # d2 (2 points) drawn by a2 (0) and a4 (2): facility 1/2
+    assert (stats.question("d2").attempts, stats.question("d2").facility) == (2, 0.5)
+    assert stats.max_mark == 5.0 and stats.mean == pytest.approx(11 / 4)
+    assert stats.cic is None and stats.varied
+    assert any("not all answer the same questions" in line for line in stats.verdict)
+
+
+def test_stats_show_how_many_attempts_asked_each_question(
+        store_url: str, pooled: Quiz, capsys: pytest.CaptureFixture[str]) -> None:
+    with ProgressStore(store_url) as store:
+        store.import_history(*_history(pooled))
+    assert main(["stats", str(POOLED), "--attempts", "all", "--db", store_url]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("question"))
+    assert header.split()[:3] == ["question", "asked", "n"]
+    bp1 = next(line for line in out.splitlines() if line.startswith("bp1 "))
+    assert bp1.split()[1:4] == ["3", "3", "0.67"]
+    assert "Reliability (CIC) is not computed" in out
+
+
+def test_the_results_list_the_questions_each_attempt_drew(
+        store_url: str, pooled: Quiz, capsys: pytest.CaptureFixture[str]) -> None:
+    with ProgressStore(store_url) as store:
+        store.import_history(*_history(pooled))
+    assert main(["results", "--by-attempt", "--quiz", "pooled", "--db", store_url]) == 0
+    out = capsys.readouterr().out
+    a3 = next(line for line in out.splitlines() if line.startswith("a3 "))
+    assert "intro, bp2, bp3, d1" in a3
+    assert main(["results", "--by-attempt", "--format", "json", "--db", store_url]) == 0
+    rows = json.loads(capsys.readouterr().out)["attempts"]
+    assert [r["drawn"] for r in rows if r["learner_id"] == "a2"] == [
+        ["intro", "bp1", "bp3", "d2"]]
+
+
+def test_stats_by_version_keep_a_key_fix_apart(store_url: str, practice_quiz: Path) -> None:
+    quiz = load_quiz(practice_quiz)
+    bp, dose = quiz.question("bp"), quiz.question("dose")
+    fixed = bp.model_copy(update={"answer": False})  # the key fix: a new version of bp
+    # (learner, bp answer, bp mark, bp version's question, dose mark)
+    rows = [("ann", True, 1.0, bp, 1.0), ("bob", True, 1.0, bp, 0.0),
+            ("cara", False, 1.0, fixed, 1.0), ("dan", True, 0.0, fixed, 0.0)]
+    with ProgressStore(store_url) as store:
+        for batch in (rows[:2], rows[2:]):  # version 1 first answered before version 2
+            attempts, answers = [], []
+            for n, (learner, response, mark, version, dose_mark) in enumerate(batch):
+                start = T0 + timedelta(hours=n)
+                attempts.append(AttemptRecord(learner, quiz.id, 1, start, start, mark +
+                                              dose_mark, 2.0, 50.0, True))
+                answers += [
+                    Submission(f"{learner}-bp", learner, quiz.id, "bp", 1, response, mark,
+                               1.0, bool(mark), 5.0, start, question_hash=grading_hash(version)),
+                    Submission(f"{learner}-dose", learner, quiz.id, "dose", 1,
+                               40.0 if dose_mark else 4.0, dose_mark, 1.0, bool(dose_mark), 5.0,
+                               start, question_hash=grading_hash(dose))]
+            store.import_history(attempts, answers)
+        mixed = analyse(marks_from_store(store, quiz, "all"))
+        split = analyse(marks_from_store(store, quiz, "all", by_version=True))
+    # mixed: bp x = 1, 1, 1, 0: facility 3/4 over both keys
+    assert [(q.id, q.version) for q in mixed.questions] == [("bp", None), ("dose", None)]
+    assert mixed.question("bp").facility == 0.75
+    v1, v2, dose_row = split.questions
+    assert [(q.id, q.version, q.attempts) for q in split.questions] == [
+        ("bp", 1, 2), ("bp", 2, 2), ("dose", 1, 4)]
+    # version 1 (ann, bob): both right, facility 1, no spread
+    assert v1.facility == 1.0 and "no_variance" in v1.flags
+    # version 2 (cara, dan): x = 1, 0; totals 2, 0; y = 1, 0: facility 1/2, D = 100
+    assert (v2.facility, v2.discrimination_index) == (0.5, pytest.approx(100.0))
+    assert dose_row.facility == 0.5
+
+
+# -- regrading a quiz with pools ------------------------------------------------------------
+def _pooled_copy(tmp_path: Path, edit: tuple[str, str] | None = None) -> Path:
+    folder = tmp_path / "quizzes"
+    folder.mkdir(exist_ok=True)
+    for name in ("references.yaml", "objectives.yaml"):
+        (folder / name).write_text((POOLED.parent / name).read_text())
+    text_ = POOLED.read_text()
+    if edit is not None:
+        assert edit[0] in text_
+        text_ = text_.replace(*edit)
+    (folder / "pooled.yaml").write_text(text_)
+    return folder / "pooled.yaml"
+
+
+def test_regrade_rescores_each_attempt_over_the_questions_it_drew(
+        store_url: str, pooled: Quiz, tmp_path: Path) -> None:
+    # the key of bp2 is "fixed" from false to true
+    path = _pooled_copy(tmp_path, ("Statement bp2 is true.\n    answer: false",
+                                   "Statement bp2 is true.\n    answer: true"))
+    with ProgressStore(store_url) as store:
+        store.import_history(*_history(pooled))
+        report = regrade(store, load_quiz(path), by="trainer-t")
+        after = {a.learner_id: a for a in store.attempts(quiz_id="pooled")}
+    # bp2 was drawn by a1 (answered false: 1 -> 0), a3 (true: 0 -> 1), a4 (true: 0 -> 1)
+    assert sorted((c.learner_id, c.old_score, c.new_score) for c in report.answers) == [
+        ("a1", 1.0, 0.0), ("a3", 0.0, 1.0), ("a4", 0.0, 1.0)]
+    # a2 did not draw bp2: untouched. Maxima stay those of each attempt's 5 drawn points.
+    assert {k: (a.score, a.max_score, a.passed) for k, a in after.items()} == {
+        "a1": (4.0, 5.0, True), "a2": (2.0, 5.0, False), "a3": (1.0, 5.0, False),
+        "a4": (5.0, 5.0, True)}
+    assert after["a1"].drawn == ("intro", "bp1", "bp2", "d1")
+
+
+def test_regrade_refuses_a_quiz_whose_drawn_question_was_removed(
+        store_url: str, pooled: Quiz, tmp_path: Path) -> None:
+    block = POOLED.read_text().split("  - id: bp3\n")[1].split("  - id: d1\n")[0]
+    path = _pooled_copy(tmp_path, ("  - id: bp3\n" + block, ""))
+    with ProgressStore(store_url) as store:
+        store.import_history(*_history(pooled))
+        before = [(a.learner_id, a.score) for a in store.attempts()]
+        with pytest.raises(RegradeError) as caught:
+            regrade(store, load_quiz(path))
+        assert [(a.learner_id, a.score) for a in store.attempts()] == before
+        assert history(store, "pooled") == []
+    message = str(caught.value)
+    assert "'bp3'" in message and "2 stored answer(s)" in message
+    assert "take it out of its pool" in message

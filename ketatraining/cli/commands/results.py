@@ -26,6 +26,7 @@ def register(subparsers: Any) -> None:
             "ketatraining results --quiz contraindications",
             "ketatraining results --learner u123 --db sqlite:///hub-progress.db",
             "ketatraining results --format csv > results.csv",
+            "ketatraining results --by-attempt --quiz final-assessment",
             "ketatraining results --service https://hub.example.org/services/ketatraining/",
         ),
         formatter_class=EXAMPLES_FORMATTER,
@@ -34,6 +35,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--quiz", metavar="Q", help="only this quiz (its id)")
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
     parser.add_argument("--service", metavar="URL", help=SERVICE_HELP)
+    parser.add_argument("--by-attempt", action="store_true",
+                        help="one row per attempt instead: its score, pass and, for a quiz "
+                        "with pools, the questions it drew")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.set_defaults(func=run)
 
@@ -48,12 +52,15 @@ def run(args: argparse.Namespace) -> int:
         from ketatraining.cli.commands import _remote
 
         _remote.write(_remote.report(args.service, "results", {
-            "learner": args.learner, "quiz": args.quiz, "format": args.format}), None, "")
+            "learner": args.learner, "quiz": args.quiz, "format": args.format,
+            "by_attempt": "yes" if args.by_attempt else None}), None, "")
         return EXIT_OK
     with t.open_existing_store(args.db) as store:
         quizzes = t.course_quizzes()
         t.check_learner(store, args.learner)
         t.check_quiz(store, args.quiz, quizzes)
+        if args.by_attempt:
+            return _by_attempt(store.attempts(args.learner, args.quiz), args.format)
         rows = load_results(store, args.learner, args.quiz)
         where = store.display_url
     if not rows:
@@ -94,6 +101,45 @@ def run(args: argparse.Namespace) -> int:
           t.fmt(s.mean_best_percent), t.duration(s.median_time_seconds)]
          for s in summaries],
         right=(1, 2, 3, 4, 5, 6))]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def _by_attempt(attempts: list[Any], form: str) -> int:
+    """One row per attempt, with the questions a quiz with pools drew for it."""
+    from ketatraining.cli import EXIT_OK
+    from ketatraining.cli.commands import _trainer as t
+
+    rows = [{"learner_id": a.learner_id, "quiz_id": a.quiz_id, "attempt": a.attempt,
+             "started_at": a.started_at.isoformat(),
+             "finished_at": a.finished_at.isoformat() if a.finished_at else None,
+             "score": a.score, "max_score": a.max_score, "percent": a.percent,
+             "passed": a.passed, "regraded": a.regraded,
+             "drawn": None if a.drawn is None else list(a.drawn)} for a in attempts]
+    if form == "json":
+        print(json.dumps({"attempts": rows}, indent=2))
+        return EXIT_OK
+    if form == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(list(rows[0]) if rows else ["learner_id"])
+        for row in rows:
+            writer.writerow([_cell(" ".join(v) if isinstance(v, list) else v)
+                             for v in row.values()])
+        print(out.getvalue(), end="")
+        return EXIT_OK
+    passed = {True: "yes", False: "no", None: "-"}
+    lines = t.table(
+        ["learner", "quiz", "attempt", "score", "%", "passed", "questions drawn"],
+        [[a.learner_id, a.quiz_id, str(a.attempt),
+          f"{t.fmt(a.score)} of {t.fmt(a.max_score)}" + ("*" if a.regraded else ""),
+          t.fmt(a.percent), passed[a.passed],
+          "all" if a.drawn is None else ", ".join(a.drawn)] for a in attempts],
+        right=(2, 3, 4))
+    if not attempts:
+        lines = ["No attempts yet."]
+    if any(a.regraded for a in attempts):
+        lines.append("* regraded: scores after 'ketatraining regrade' (originals are kept).")
     print("\n".join(lines))
     return EXIT_OK
 

@@ -38,6 +38,7 @@ def register(subparsers: Any) -> None:
             "ketatraining stats contraindications --attempts all --db sqlite:///hub.db",
             "ketatraining stats risks --json > risks-stats.json",
             "ketatraining stats --marks moodle-marks.csv",
+            "ketatraining stats risks --by-version",
         ),
         formatter_class=EXAMPLES_FORMATTER,
     )
@@ -50,6 +51,9 @@ def register(subparsers: Any) -> None:
                         default="first",
                         help="which attempts count (default: first, as these statistics "
                         "assume one attempt each; retries bias them upwards)")
+    parser.add_argument("--by-version", action="store_true",
+                        help="analyse the answers to each version of a changed question "
+                        "apart (e.g. before and after a key fix), one row per version")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(func=run)
 
@@ -67,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
         _remote.write(_remote.report(args.service, "stats", {
             "quiz": args.quiz, "attempts": args.attempts,
+            "by_version": "yes" if args.by_version else None,
             "format": "json" if args.json else None}), None, "")
         return EXIT_OK
     if args.marks is not None:
@@ -82,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
         quiz = load_quiz(args.quiz)
         with open_existing_store(args.db) as store:
-            table = marks_from_store(store, quiz, args.attempts)
+            table = marks_from_store(store, quiz, args.attempts, by_version=args.by_version)
         source = f"Quiz {quiz.id} ({quiz.title})"
         title = _POLICY_TEXT[args.attempts]
     stats = analyse(table)
@@ -120,16 +125,24 @@ def _report(stats: Any, source: str, policy: str | None) -> list[str]:
            "regrade'); their new scores are used.")] if stats.regraded_answers else []),
         "",
     ]
-    rows = [[q.id, str(q.responses), shown(q.facility, 2, (FACILITY_LOW, FACILITY_HIGH)),
+    rows = [[_name(q), str(q.responses), shown(q.facility, 2, (FACILITY_LOW, FACILITY_HIGH)),
              fmt(q.sd, 2), shown(q.discrimination_index, 1, (0.0, DISCRIMINATION_WEAK)),
              fmt(q.discriminative_efficiency, 1),
              fmt(q.effective_weight, 1), ", ".join(q.flags) or "ok"]
             for q in stats.questions]
-    lines += table(["question", "n", "facility", "sd", "D", "E", "EW", "flags"], rows,
-                   right=(1, 2, 3, 4, 5, 6))
+    if stats.varied:  # pools or versions: how many attempts asked each row's question
+        rows = [[row[0], str(q.attempts), *row[1:]] for row, q in zip(rows, stats.questions,
+                                                                      strict=True)]
+        lines += table(["question", "asked", "n", "facility", "sd", "D", "E", "EW", "flags"],
+                       rows, right=(1, 2, 3, 4, 5, 6, 7))
+        lines.append("asked = attempts that asked the question (drawn from a pool, or "
+                     "answering this version); n = of those, the attempts that answered it.")
+    else:
+        lines += table(["question", "n", "facility", "sd", "D", "E", "EW", "flags"], rows,
+                       right=(1, 2, 3, 4, 5, 6))
     for question in stats.questions:
         if question.answers:
-            lines += ["", f"Answers to {question.id} (most frequent first):"]
+            lines += ["", f"Answers to {_name(question)} (most frequent first):"]
             lines += table(["answer", "n", "share", "credit", "matched"], [
                 [a.answer, str(a.count), fmt(100 * a.rate, 0, "%"), fmt(100 * a.credit, 0, "%"),
                  a.matched] for a in question.answers], right=(1, 2, 3))
@@ -140,7 +153,8 @@ def _report(stats: Any, source: str, policy: str | None) -> list[str]:
         return lines
     lines.append(f"{len(problems)} question(s) to review:")
     for question in problems:
-        lines.append(f"- {question.id}: " + "; ".join(FLAGS[f] for f in question.flags) + ".")
+        lines.append(f"- {_name(question)}: " + "; ".join(FLAGS[f] for f in question.flags)
+                     + ".")
         if question.options and question.responses:
             chosen = ", ".join(
                 f"{o.option}{'*' if o.correct else ''} {fmt(100 * (o.rate or 0), 0, '%')}"
@@ -149,3 +163,8 @@ def _report(stats: Any, source: str, policy: str | None) -> list[str]:
     lines.append("D = discrimination index, E = discriminative efficiency, EW = effective "
                  "weight (all in %); see the trainer guide.")
     return lines
+
+
+def _name(question: Any) -> str:
+    """The row's name: the question id, with its version when split by version."""
+    return question.id if question.version is None else f"{question.id} v{question.version}"
