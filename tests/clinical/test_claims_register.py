@@ -1,4 +1,9 @@
-"""The claims register accounts for every clinical unit of the course, with real sources.
+"""The claims register accounts for every sentence of the course, with real sources.
+
+Every sentence of every notebook markdown cell, every quiz prompt, option, feedback and
+explanation, and the clinical text the widgets and figures show (ketatraining.clinical.
+sentences) is listed word for word in data/claims.yaml: under the claim it states, or as
+course text or guide text at its location, or among the course phrases ("Correct.").
 
 A unit is a quiz question (``quiz:<bank>/<id>``), a headed section of a notebook's prose
 (``notebook:<stem>#<slug>``: every sentence belongs to exactly one section), or a rule a
@@ -9,6 +14,7 @@ course text (navigation, instructions) or guide text (what the patient guide say
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -19,7 +25,8 @@ import pytest
 import yaml
 
 from ketatraining.clinical import evidence_data, mechanism, monitoring, pharmacology, screening
-from ketatraining.clinical.claims_register import load_register, section_units
+from ketatraining.clinical.claims_register import load_register, section_units, stale, unaccounted
+from ketatraining.clinical.sentences import course_sentences
 from ketatraining.quiz.loading import load_references
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +43,9 @@ SECTIONS = {
     for path in sorted((ROOT / "notebooks").glob("*.ipynb"))
     for unit, text in section_units(nbformat.read(path, as_version=4), path.stem)
 }
-WIDGET_UNITS = (
+SENTENCES = course_sentences(ROOT)
+WIDGET_UNITS = {s.unit for s in SENTENCES if s.unit.startswith(("widget:", "figure:", "quiz:"))
+                and s.unit not in QUESTIONS} | (
     {f"widget:screening/{r.id}" for r in screening.RULES}
     | {f"widget:monitoring/{s.id}/{a.id}" for s in monitoring.SESSION for a in s.actions}
     | {f"widget:claims/{c.key}" for c in evidence_data.CLAIMS}
@@ -49,6 +58,30 @@ ALL_UNITS = set(QUESTIONS) | set(SECTIONS) | WIDGET_UNITS
 def test_every_unit_is_a_claim_or_marked_course_or_guide_text() -> None:
     missing = sorted(ALL_UNITS - REGISTER.covered())
     assert not missing, f"not in ketatraining/clinical/data/claims.yaml: {missing}"
+
+
+def test_every_sentence_is_a_claim_s_sentence_or_marked_course_or_guide_text() -> None:
+    problems = unaccounted(REGISTER, SENTENCES)
+    assert not problems, f"{len(problems)} sentence(s) not in the register:\n" + "\n".join(
+        problems[:40])
+
+
+def test_no_register_sentence_is_stale() -> None:
+    problems = stale(REGISTER, SENTENCES)
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_a_new_clinical_sentence_fails_naming_file_place_and_what_to_add(tmp_path: Path) -> None:
+    import dataclasses
+
+    first = next(s for s in SENTENCES if s.unit.startswith("notebook:05-risks"))
+    planted = dataclasses.replace(first, text="Ketamine cures PTSD in one dose.")
+    problems = unaccounted(REGISTER, [first, planted])
+    assert len(problems) == 1
+    message = problems[0]
+    assert message.startswith(first.where)  # the notebook file and its cell
+    assert first.unit in message and '"Ketamine cures PTSD in one dose."' in message
+    assert "add it to the sentences of claim" in message and "course_text[" in message
 
 
 def test_no_location_is_stale() -> None:
@@ -71,14 +104,19 @@ def test_quiz_claims_carry_the_question_s_own_references() -> None:
 
 
 CLINICAL_NUMBER = re.compile(r"\d+(\.\d+)?\s?(%|mg/kg|mg\b|mmHg|hours?\b|days\b|weeks\b)")
+FICTIONAL = ("widget:vignettes/", "widget:pcl5/", "widget:monitoring/")
 
 
-@pytest.mark.parametrize("unit", sorted(set(REGISTER.course_text) & set(SECTIONS)))
-def test_course_text_sections_state_no_clinical_number(unit: str) -> None:
-    # A section marked as course text must not hide a clinical figure.
-    body = "\n".join(line for line in SECTIONS[unit].splitlines()
-                     if not line.startswith("#") and "pass mark" not in line)
-    assert not CLINICAL_NUMBER.search(body), (unit, CLINICAL_NUMBER.search(body))
+@pytest.mark.parametrize("unit", sorted(set(REGISTER.course_text)))
+def test_course_text_states_no_clinical_number(unit: str) -> None:
+    # Sentences marked as course text must not hide a clinical figure (a fictional
+    # patient's own readings are the case, not a claim).
+    if unit.startswith(FICTIONAL):
+        return
+    for sentence in REGISTER.course_text[unit]:
+        if "pass mark" in sentence:
+            continue
+        assert not CLINICAL_NUMBER.search(sentence), (unit, sentence)
 
 
 def test_cli_prints_the_reviewer_table_as_csv_and_html(tmp_path: Path) -> None:
@@ -86,11 +124,40 @@ def test_cli_prints_the_reviewer_table_as_csv_and_html(tmp_path: Path) -> None:
     out = subprocess.run([cli, "claims", "--format", "csv"],
                          capture_output=True, text=True, check=True)
     lines = out.stdout.splitlines()
-    assert lines[0] == "Claim,Source,Location,Last reviewed"
-    assert len(lines) > len(REGISTER.claims)  # header + one row each (some rows wrap)
+    assert lines[0] == "Claim,Sentence,Source,Location,Last reviewed"
+    sentences = sum(len(c.sentences) or 1 for c in REGISTER.claims)
+    assert len(lines) > sentences  # header + one row per claim sentence (some rows wrap)
     assert "[spravato_pi]" in out.stdout and "quiz:risks/risks-bp-rise-actions" in out.stdout
     target = tmp_path / "claims.html"
     subprocess.run([cli, "claims", "--format", "html", "--output", str(target)],
                    capture_output=True, text=True, check=True)
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<th scope=\"col\">Last reviewed</th>" in page
+
+
+EVIDENCE = next((p / "shared" / "clinical" / "evidence.md" for p in ROOT.parents
+                 if (p / "shared" / "clinical" / "evidence.md").is_file()),
+                ROOT.parent / "shared" / "clinical" / "evidence.md")
+FIGURE = re.compile(r"(?<![\w./])(\d+(?:\.\d+)?)\s?(%|mg/kg|mmHg|mg\b|minutes?\b|min\b|hours?\b"
+                    r"|h\b|days?\b|weeks?\b)")
+
+
+def test_every_figure_a_claim_sentence_states_is_in_the_evidence_notes() -> None:
+    if not EVIDENCE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the evidence notes are missing: {EVIDENCE}")
+        pytest.skip("the evidence notes (shared/clinical/evidence.md) are not beside this checkout")
+    # A figure with a clinical unit in a claim's sentence must appear in the evidence
+    # notes, unless the claim names it as derived (arithmetic) or a fictional reading.
+    text = EVIDENCE.read_text(encoding="utf-8").replace(",", "")
+    known = set(re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)", text))
+    problems = []
+    for claim in REGISTER.claims:
+        derived = {" ".join(d.split()) for d in claim.derived_numbers}
+        for sentence in claim.sentences:
+            for match in FIGURE.finditer(sentence.replace(",", "")):
+                if match.group(1) not in known and match.group(0) not in derived:
+                    problems.append(f"claim '{claim.id}': '{match.group(0)}' in \"{sentence}\" "
+                                    "is not in shared/clinical/evidence.md; correct it, or list "
+                                    "it under derived_numbers if it is arithmetic or fictional")
+    assert not problems, "\n".join(problems)
