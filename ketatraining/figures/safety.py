@@ -96,7 +96,7 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
                 )
             )
         elif p.kind == "bound":
-            text = f"esketamine label: rise\nlasts about {p.minutes / 60:g} h\n({author_year(p.reference)})"
+            text = f"esketamine label: rise\nlasts about {p.minutes / 60:g} h"
             artists.append(
                 ax.annotate(text, xy=(p.minutes, 0), xytext=(p.minutes - 70, 1.0), fontsize=8)
             )
@@ -105,8 +105,7 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
     )
     artists.append(
         ax.annotate(
-            f"esketamine label: peak about {LABEL_PEAK_MINUTES.value:g} min "
-            f"({author_year(LABEL_PEAK_MINUTES.reference)})",
+            f"esketamine label: peak about {LABEL_PEAK_MINUTES.value:g} min",
             xy=(LABEL_PEAK_MINUTES.value, 4.0),
             xytext=(LABEL_PEAK_MINUTES.value + 8, 4.0),
             fontsize=7,
@@ -121,7 +120,7 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
             f"IV series: back to baseline within {RETURN_WITHIN_IV.value:g} h after the "
             f"infusion ended ({author_year(RETURN_WITHIN_IV.reference)}). Esketamine label: {low}-{high}% had "
             f"a rise of >= {LABEL_LARGE_RISE_SYSTOLIC.value:g}/{LABEL_LARGE_RISE_DIASTOLIC.value:g}"
-            f" mmHg ({author_year(LABEL_LARGE_RISE_SYSTOLIC.reference)})",
+            " mmHg",
             fontsize=7,
         )
     )
