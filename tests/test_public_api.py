@@ -15,8 +15,8 @@ PACKAGE = ROOT / "ketatraining"
 PUBLIC = [
     "ketatraining.quiz", "ketatraining.quiz.model", "ketatraining.quiz.types",
     "ketatraining.quiz.types.base", "ketatraining.quiz.course", "ketatraining.quiz.grading",
-    "ketatraining.analysis.tables", "ketatraining.assessment", "ketatraining.certificate",
-    "ketatraining.progress",
+    "ketatraining.analysis.tables", "ketatraining.analysis.results", "ketatraining.assessment",
+    "ketatraining.certificate", "ketatraining.progress", "ketatraining.progress.summary",
 ]
 
 

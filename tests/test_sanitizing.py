@@ -248,8 +248,9 @@ def test_the_text_is_still_there_escaped_not_dropped() -> None:
 @pytest.mark.parametrize("name", [p for p in PAYLOADS if "\n" not in p][:15])
 def test_learner_names_on_the_completion_record_are_escaped(name: str) -> None:
     from ketatraining.certificate.course import Course
-    from ketatraining.certificate.eligibility import CompletionRecord, QuizResult
+    from ketatraining.certificate.eligibility import CompletionRecord
     from ketatraining.certificate.render import render_html
+    from ketatraining.progress.summary import QuizResult
 
     course = Course.model_validate({
         "schema_version": 1, "title": "Ketamine and PTSD <script>alert(1)</script>",
@@ -258,8 +259,11 @@ def test_learner_names_on_the_completion_record_are_escaped(name: str) -> None:
     record = CompletionRecord(
         learner_id="ada", learner_name=name, course_title=course.title, course_version="1",
         completed_at=datetime(2026, 1, 1, tzinfo=UTC), issued_at=datetime(2026, 1, 2, tzinfo=UTC),
-        quizzes=[QuizResult("welcome", f"Welcome {name}", 1, 100.0, 50.0, True, 60.0, True)],
-        objectives=[("o", f"Objective {name}")])
+        quizzes=[QuizResult("ada", "welcome", f"Welcome {name}", "assessment", attempts=1,
+                            finished=1, in_progress=False, best_percent=100.0,
+                            last_percent=100.0, pass_mark=50.0, passed=True,
+                            time_spent_seconds=60.0, last_activity=None)],
+        objectives=[("o", f"Objective {name}")], required_quizzes=("welcome",))
     page = render_html(record, course)
     body = page.split("<body>", 1)[1]
     assert_inert(body)

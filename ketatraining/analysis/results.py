@@ -1,16 +1,14 @@
-"""Results per learner and quiz, per quiz, and per learning objective.
+"""Trainer results from the one results summary: per quiz (the cohort) and per objective.
 
-Definitions (the trainer guide repeats them):
+The per-learner rows are :class:`ketatraining.progress.summary.QuizResult` (its module
+defines attempts, best/last score, passed and time); this module only aggregates them,
+so a trainer's figures are the learner's own figures added up. The trainer guide
+repeats the definitions:
 
-- an attempt counts for scores once finished; ``best_percent`` is the highest finished
-  score, ``last_percent`` the most recent finished one;
-- ``passed`` is True when any finished attempt reached the pass mark, False when
-  finished attempts exist but none did, None when the learner never finished;
-- ``time_spent_seconds`` adds up, over all attempts, the time from the attempt's start
-  (when the quiz page first showed one of its questions, measured in the browser) to its
-  end (or to its last saved answer while it is unfinished); each answer's own
-  ``duration_seconds`` is the time from when that question was first shown or focused
-  to its Check;
+- a quiz's ``pass_rate`` is passed learners / learners who finished it at least once;
+  ``mean_best_percent`` averages those learners' best finished scores;
+  ``median_time_seconds`` is the median, over the same learners, of their time on
+  finished attempts (an attempt still in progress adds nothing until it is finished);
 - an objective's mastery takes each learner's latest answer to each question that
   assesses the objective; a learner has mastered it at a mean mark of 80 % or more.
 """
@@ -25,34 +23,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ketatraining.progress.records import AttemptRecord, Submission
-    from ketatraining.progress.store import ProgressStore
+    from ketatraining.progress.records import Submission
+    from ketatraining.progress.summary import QuizResult
     from ketatraining.quiz.model import Quiz
 
+__all__ = ["MASTERY_THRESHOLD", "ObjectiveMastery", "QuizSummary", "objective_mastery",
+           "quiz_summaries"]
+
 MASTERY_THRESHOLD = 0.8
-
-
-@dataclass(frozen=True)
-class LearnerQuizResult:
-    """How one learner did on one quiz."""
-
-    learner_id: str
-    quiz_id: str
-    attempts: int
-    finished: int
-    best_percent: float | None
-    last_percent: float | None
-    pass_mark: float
-    passed: bool | None
-    time_spent_seconds: float
-    last_activity: datetime | None
-    regraded: bool = False
-    """Whether any attempt's total was changed by ``ketatraining regrade``."""
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["last_activity"] = self.last_activity.isoformat() if self.last_activity else None
-        return data
 
 
 @dataclass(frozen=True)
@@ -66,8 +44,10 @@ class QuizSummary:
     pass_rate: float | None
     """Passed learners / learners who finished at least once (None if nobody has)."""
     attempts: int
+    """Attempts started by all its learners, finished or not."""
     mean_best_percent: float | None
     median_time_seconds: float | None
+    """Median time on finished attempts of the learners who finished (None if nobody has)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -86,49 +66,9 @@ class ObjectiveMastery:
     """Share of learners whose mean mark is at least MASTERY_THRESHOLD."""
 
 
-def _attempt_end(record: AttemptRecord, last_answer: datetime | None) -> datetime:
-    if record.finished_at is not None:
-        return record.finished_at
-    return last_answer if last_answer is not None else record.started_at
-
-
-def learner_results(attempts: Iterable[AttemptRecord],
-                    responses: Iterable[Submission] = ()) -> list[LearnerQuizResult]:
-    """One row per (learner, quiz) that has at least one attempt, sorted by both."""
-    last_answer: dict[tuple[str, str, int], datetime] = {}
-    for answer in responses:
-        key = (answer.learner_id, answer.quiz_id, answer.attempt)
-        if key not in last_answer or answer.submitted_at > last_answer[key]:
-            last_answer[key] = answer.submitted_at
-    grouped: dict[tuple[str, str], list[AttemptRecord]] = defaultdict(list)
-    for record in attempts:
-        grouped[(record.learner_id, record.quiz_id)].append(record)
-    rows = []
-    for (learner, quiz), records in sorted(grouped.items()):
-        records.sort(key=lambda r: r.attempt)
-        finished = [r for r in records if r.finished_at is not None and r.percent is not None]
-        ends = [_attempt_end(r, last_answer.get((learner, quiz, r.attempt))) for r in records]
-        spent = sum(max(0.0, (end - r.started_at).total_seconds())
-                    for r, end in zip(records, ends, strict=True))
-        rows.append(LearnerQuizResult(
-            learner_id=learner,
-            quiz_id=quiz,
-            attempts=len(records),
-            finished=len(finished),
-            best_percent=max((r.percent for r in finished), default=None),  # type: ignore[type-var]
-            last_percent=finished[-1].percent if finished else None,
-            pass_mark=records[-1].pass_mark,
-            passed=any(bool(r.passed) for r in finished) if finished else None,
-            time_spent_seconds=round(spent, 3),
-            last_activity=max(ends),
-            regraded=any(r.regraded for r in records),
-        ))
-    return rows
-
-
-def quiz_summaries(results: Sequence[LearnerQuizResult]) -> list[QuizSummary]:
-    """One summary per quiz, sorted by quiz id."""
-    grouped: dict[str, list[LearnerQuizResult]] = defaultdict(list)
+def quiz_summaries(results: Sequence[QuizResult]) -> list[QuizSummary]:
+    """One summary per quiz, sorted by quiz id, from the learners' own result rows."""
+    grouped: dict[str, list[QuizResult]] = defaultdict(list)
     for row in results:
         grouped[row.quiz_id].append(row)
     summaries = []
@@ -144,7 +84,8 @@ def quiz_summaries(results: Sequence[LearnerQuizResult]) -> list[QuizSummary]:
             pass_rate=len(passed) / len(finished) if finished else None,
             attempts=sum(r.attempts for r in rows),
             mean_best_percent=statistics.fmean(best) if best else None,
-            median_time_seconds=statistics.median(r.time_spent_seconds for r in rows),
+            median_time_seconds=(statistics.median(r.time_spent_seconds for r in finished)
+                                 if finished else None),
         ))
     return summaries
 
@@ -184,10 +125,3 @@ def objective_mastery(responses: Iterable[Submission], quizzes: Mapping[str, Qui
             mastered=sum(m >= threshold - 1e-9 for m in means) / len(means) if means else None,
         ))
     return rows
-
-
-def load_results(store: ProgressStore, learner_id: str | None = None,
-                 quiz_id: str | None = None) -> list[LearnerQuizResult]:
-    """learner_results() for everything in a store, optionally for one learner or quiz."""
-    return learner_results(store.attempts(learner_id, quiz_id),
-                           store.responses(learner_id, quiz_id))

@@ -27,6 +27,7 @@ from ketatraining.assessment.protocol import (
     SaveState,
     SaveStatus,
 )
+from ketatraining.progress.summary import QuizResult
 
 SERVICE_URL_VARIABLE = "KETATRAINING_SERVICE_URL"
 UNREACHABLE = ("The course server cannot be reached just now, so this was not saved. Check "
@@ -143,10 +144,8 @@ class HubAssessment:
     def save_status(self) -> SaveStatus:
         return self._save
 
-    def my_results(self) -> list[Any]:
-        from ketatraining.progress.summary import QuizSummary
-
-        return [QuizSummary(**row) for row in self._json("GET", "api/me/results")]
+    def my_results(self) -> list[QuizResult]:
+        return [QuizResult.from_dict(row) for row in self._json("GET", "api/me/results")]
 
     # -- beyond the seam: names and signed records ------------------------------------------
     def set_display_name(self, name: str) -> str:

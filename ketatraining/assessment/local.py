@@ -48,7 +48,7 @@ from ketatraining.errors import QuizError, StoreError
 from ketatraining.progress.outbox import Outbox, Pending, answer_item, finish_item, outbox_path
 from ketatraining.progress.records import Submission, current_learner, utcnow
 from ketatraining.progress.store import ProgressStore, new_submission_id
-from ketatraining.progress.summary import QuizSummary, summarise
+from ketatraining.progress.summary import QuizResult, load_results
 from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.draw import asked_count, asked_quiz, draw_ids, most_points, new_seed
 from ketatraining.quiz.grading import Grade, grade, score_quiz
@@ -581,12 +581,11 @@ class LocalAssessment:
     def save_status(self) -> SaveStatus:
         return self._save
 
-    def my_results(self) -> list[QuizSummary]:
+    def my_results(self) -> list[QuizResult]:
         if self._store is None:
             return []
-        titles = {q.id: (q.title, q.topic) for q in self._quizzes.values()}
         try:
-            return summarise(self._store.attempts(self._learner), titles)
+            return load_results(self._store, self._learner, quizzes=self._quizzes)
         except StoreError as error:
             raise AssessmentError(str(error)) from error
 

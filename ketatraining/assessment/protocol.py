@@ -19,9 +19,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ketatraining.errors import KetaTrainingError
+
+if TYPE_CHECKING:
+    from ketatraining.progress.summary import QuizResult
 
 __all__ = [
     "JSON",
@@ -222,6 +225,8 @@ class Assessment(Protocol):
         """The current save state, e.g. after queued answers were written in the background."""
         ...
 
-    def my_results(self) -> list[Any]:
-        """The learner's own per-quiz results (the one results summary of the package)."""
+    def my_results(self) -> list[QuizResult]:
+        """The learner's own per-quiz results: rows of the one results summary
+        (``progress.summary.load_results``), the same rows the certificate and the
+        trainer's reports use."""
         ...

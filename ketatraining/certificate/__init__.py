@@ -10,12 +10,8 @@ and the quizzes whether a learner has completed the course (or says what is miss
 from __future__ import annotations
 
 from ketatraining.certificate.course import Course, CourseError, load_course
-from ketatraining.certificate.eligibility import (
-    CompletionRecord,
-    NotEligible,
-    QuizResult,
-    completion_record,
-)
+from ketatraining.certificate.eligibility import CompletionRecord, NotEligible, completion_record
+from ketatraining.progress.summary import QuizResult
 
 __all__ = [
     "CompletionRecord",

@@ -15,7 +15,7 @@ from ketatraining.certificate.course import Course
 from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.records import AttemptRecord, utcnow
 from ketatraining.progress.store import ProgressStore
-from ketatraining.progress.summary import summarise
+from ketatraining.progress.summary import QuizResult, load_results
 from ketatraining.quiz.course import course_quizzes
 from ketatraining.quiz.loading import default_quiz_dir, load_catalog
 from ketatraining.quiz.model import Quiz
@@ -40,18 +40,6 @@ class NotEligible(KetaTrainingError):
 
 
 @dataclass(frozen=True, slots=True)
-class QuizResult:
-    quiz_id: str
-    title: str
-    attempts: int
-    best_percent: float
-    pass_mark: float
-    passed: bool
-    time_spent_seconds: float
-    required: bool
-
-
-@dataclass(frozen=True, slots=True)
 class CompletionRecord:
     """Everything printed on a completion record (the course statements come separately)."""
 
@@ -62,10 +50,17 @@ class CompletionRecord:
     completed_at: datetime
     issued_at: datetime
     quizzes: list[QuizResult]
+    """The learner's results (``progress.summary``) on every quiz finished at least once."""
     objectives: list[tuple[str, str]] = field(default_factory=list)
     time_spent_seconds: float = 0.0
+    """Time on all finished attempts of those quizzes (``QuizResult.time_spent_seconds``)."""
+    required_quizzes: tuple[str, ...] = ()
+    """Ids of the quizzes course.yaml requires for completion."""
     verification_code: str | None = None
     """Set only on records a course server issued and signed (see ``signed.py``)."""
+
+    def is_required(self, quiz_id: str) -> bool:
+        return quiz_id in self.required_quizzes
 
     @property
     def status(self) -> str:
@@ -138,14 +133,7 @@ def completion_record(store: ProgressStore, learner_id: str, course: Course, *,
         missing.append(NAME_MISSING)
     if missing:
         raise NotEligible(missing)
-    titles = {q.id: (q.title, q.topic) for q in quizzes.values()}
-    rows = summarise(attempts, titles)
-    results = [
-        QuizResult(quiz_id=r.quiz_id, title=r.title, attempts=r.attempts,
-                   best_percent=r.best_percent, pass_mark=r.pass_mark, passed=r.passed,
-                   time_spent_seconds=r.time_spent_seconds, required=r.quiz_id in required)
-        for r in rows
-    ]
+    results = [r for r in load_results(store, learner_id, quizzes=quizzes) if r.finished]
     catalog = load_catalog(default_quiz_dir()).objectives or {}
     covered: dict[str, str] = {}
     for result in results:
@@ -162,4 +150,5 @@ def completion_record(store: ProgressStore, learner_id: str, course: Course, *,
         completed_at=max(p.finished_at for p in passes if p.finished_at is not None),
         issued_at=now or utcnow(), quizzes=results,
         objectives=sorted(covered.items()),
-        time_spent_seconds=sum(r.time_spent_seconds for r in results))
+        time_spent_seconds=sum(r.time_spent_seconds for r in results),
+        required_quizzes=tuple(required))

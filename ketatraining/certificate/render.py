@@ -24,8 +24,8 @@ NO_ACCREDITATION = (
 NO_CREDIT = "No credit designation has been supplied; no credit is claimed."
 NO_DISCLOSURES = "No disclosure statement has been supplied."
 TIME_NOTE = (
-    "Time recorded on quizzes: for each attempt, from when its first question was shown "
-    "to its finish (the time spent reading the notebooks' lessons is not recorded)."
+    "Time recorded on quizzes: for each finished attempt, from when its first question was "
+    "shown to its finish (the time spent reading the notebooks' lessons is not recorded)."
 )
 
 
@@ -94,9 +94,9 @@ def render_html_fragment(record: CompletionRecord, course: Course) -> str:
     e = html.escape
     facts = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in _facts(record, course))
     rows = "".join(
-        f"<tr><td>{e(q.title)}{' (required)' if q.required else ''}</td>"
-        f"<td>{q.best_percent:.0f}%</td><td>{q.pass_mark:g}%</td>"
-        f"<td>{'✓ passed' if q.passed else '✗ not passed'}</td><td>{q.attempts}</td></tr>"
+        f"<tr><td>{e(q.title)}{' (required)' if record.is_required(q.quiz_id) else ''}</td>"
+        f"<td>{q.best_percent or 0:.0f}%</td><td>{q.pass_mark:g}%</td>"
+        f"<td>{'✓ passed' if q.passed else '✗ not passed'}</td><td>{q.finished}</td></tr>"
         for q in record.quizzes
     )
     objectives = "".join(f"<li>{e(text)}</li>" for _, text in record.objectives)
@@ -115,7 +115,7 @@ def render_html_fragment(record: CompletionRecord, course: Course) -> str:
         f"<h3>Quiz results</h3><table><caption>Best score per quiz</caption><thead><tr>"
         f'<th scope="col">Quiz</th><th scope="col">Best score</th>'
         f'<th scope="col">Pass mark</th><th scope="col">Result</th>'
-        f'<th scope="col">Attempts</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<th scope="col">Finished attempts</th></tr></thead><tbody>{rows}</tbody></table>'
         f"<h3>Learning objectives covered</h3><ul>{objectives}</ul>"
         f"{statements}</article>"
     )
@@ -176,9 +176,10 @@ def render_pdf(record: CompletionRecord, course: Course) -> bytes:
     line("Quiz results (best score per quiz)", 12, "B")
     for q in record.quizzes:
         verdict = "✓ passed" if q.passed else "✗ not passed"
-        required = " (required)" if q.required else ""
-        line(f"{q.title}{required}: best {q.best_percent:.0f}%, pass mark {q.pass_mark:g}%, "
-             f"{verdict}, {q.attempts} attempt{'' if q.attempts == 1 else 's'}", 10, gap=0.5)
+        required = " (required)" if record.is_required(q.quiz_id) else ""
+        line(f"{q.title}{required}: best {q.best_percent or 0:.0f}%, pass mark "
+             f"{q.pass_mark:g}%, {verdict}, {q.finished} finished "
+             f"attempt{'' if q.finished == 1 else 's'}", 10, gap=0.5)
     pdf.ln(2)
     line("Learning objectives covered", 12, "B")
     for _, text in record.objectives:

@@ -1,5 +1,7 @@
 """Completion records anyone can check: Ed25519-signed by the course server, or plainly not.
 
+A quiz's ``attempts`` in a record are its finished attempts (``QuizResult.finished``).
+
 A record file is one line of canonical JSON (sorted keys, no spaces, ASCII) holding the
 record and, when a course server issued it, its signature::
 
@@ -26,13 +28,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from ketatraining.certificate.eligibility import (
-    ISSUED,
-    SELF_REPORTED,
-    CompletionRecord,
-    QuizResult,
-)
+from ketatraining.certificate.eligibility import ISSUED, SELF_REPORTED, CompletionRecord
 from ketatraining.errors import KetaTrainingError
+from ketatraining.progress.summary import QuizResult
 
 FORMAT = "ketatraining-completion-record/1"
 _ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U
@@ -71,9 +69,9 @@ def record_data(record: CompletionRecord, *, signed: bool, issuer: str | None = 
         "issued_at": record.issued_at.isoformat(),
         "time_spent_seconds": round(record.time_spent_seconds, 1),
         "quizzes": [
-            {"quiz_id": q.quiz_id, "title": q.title, "attempts": q.attempts,
-             "best_percent": round(q.best_percent, 2), "pass_mark": q.pass_mark,
-             "passed": q.passed, "required": q.required}
+            {"quiz_id": q.quiz_id, "title": q.title, "attempts": q.finished,
+             "best_percent": round(q.best_percent or 0.0, 2), "pass_mark": q.pass_mark,
+             "passed": bool(q.passed), "required": record.is_required(q.quiz_id)}
             for q in record.quizzes],
         "signed": signed,
         "issuer": issuer if signed else None,
@@ -88,16 +86,21 @@ def record_from_data(data: dict[str, Any]) -> CompletionRecord:
     """The record a file describes (for rendering it as HTML and PDF)."""
     from datetime import datetime
 
+    completed_at = datetime.fromisoformat(data["completed_at"])
     return CompletionRecord(
         learner_id=data["learner_id"], learner_name=data["learner_name"],
         course_title=data["course_title"], course_version=data["course_version"],
-        completed_at=datetime.fromisoformat(data["completed_at"]),
+        completed_at=completed_at,
         issued_at=datetime.fromisoformat(data["issued_at"]),
-        quizzes=[QuizResult(quiz_id=q["quiz_id"], title=q["title"], attempts=q["attempts"],
-                            best_percent=q["best_percent"], pass_mark=q["pass_mark"],
-                            passed=q["passed"], time_spent_seconds=0.0,
-                            required=q["required"]) for q in data["quizzes"]],
+        quizzes=[QuizResult(learner_id=data["learner_id"], quiz_id=q["quiz_id"],
+                            title=q["title"], topic="", attempts=q["attempts"],
+                            finished=q["attempts"], in_progress=False,
+                            best_percent=q["best_percent"], last_percent=None,
+                            pass_mark=q["pass_mark"], passed=q["passed"],
+                            time_spent_seconds=0.0, last_activity=None)
+                 for q in data["quizzes"]],
         time_spent_seconds=data["time_spent_seconds"],
+        required_quizzes=tuple(q["quiz_id"] for q in data["quizzes"] if q["required"]),
         verification_code=data["verification_code"] if data.get("signed") else None)
 
 

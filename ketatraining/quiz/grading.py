@@ -15,14 +15,17 @@ from ketatraining.quiz.types import get_type
 from ketatraining.quiz.types.base import Grade
 from ketatraining.quiz.types.numeric import ROUNDING, within
 
-__all__ = ["Grade", "QuizResult", "Response", "grade", "score_quiz", "within"]
+__all__ = ["AttemptScore", "Grade", "Response", "grade", "score_quiz", "within"]
 
 Response = Any
 """A stored response (JSON); each type's codec decodes it (``get_type(q).decode``)."""
 
 
 @dataclass(frozen=True, slots=True)
-class QuizResult:
+class AttemptScore:
+    """One attempt's total against the pass mark (a learner's results over attempts are
+    ``progress.summary.QuizResult``)."""
+
     score: float
     max_score: float
     pass_mark: float
@@ -41,9 +44,9 @@ def grade(question: AnyQuestion, response: object) -> Grade:
     return get_type(question).grade(question, response)
 
 
-def score_quiz(quiz: Quiz, grades: Sequence[Grade]) -> QuizResult:
+def score_quiz(quiz: Quiz, grades: Sequence[Grade]) -> AttemptScore:
     """Total a finished attempt against the quiz's pass mark."""
-    return QuizResult(
+    return AttemptScore(
         score=sum(g.score for g in grades),
         max_score=quiz.max_score,
         pass_mark=quiz.pass_mark,

@@ -14,7 +14,6 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, func, insert, select, update
@@ -40,10 +39,10 @@ from ketatraining.progress.store import (
     question_version,
     read_drawn,
 )
-from ketatraining.progress.summary import summarise
+from ketatraining.progress.summary import load_results
 from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.draw import asked_quiz, draw_ids, seed_for
-from ketatraining.quiz.grading import QuizResult
+from ketatraining.quiz.grading import AttemptScore
 from ketatraining.quiz.model import Quiz
 from ketatraining.quiz.versions import grading_hash
 from ketatraining.service import schema
@@ -312,7 +311,7 @@ class Engine:
                        if q.id not in {a.question_id for a in answers}]
             if missing:
                 raise AssessmentError(wording.NOT_FINISHED.format(missing=len(missing)))
-            total = QuizResult(sum(a.score for a in answers), asked.max_score, quiz.pass_mark)
+            total = AttemptScore(sum(a.score for a in answers), asked.max_score, quiz.pass_mark)
             connection.execute(update(attempts).where(attempts.c.id == row.id).values(
                 score=total.score, passed=total.passed, finished_at=utcnow()))
             self.audit(connection, learner, "finish", learner=learner, quiz_id=quiz_id,
@@ -330,8 +329,12 @@ class Engine:
             raise Unavailable(UNAVAILABLE) from error
 
     def my_results(self, learner: str) -> list[dict[str, Any]]:
-        titles = {q.id: (q.title, q.topic) for q in self.quizzes.values()}
-        return [asdict(row) for row in summarise(self.attempts(learner), titles)]
+        """The learner's rows of the one results summary (``progress.summary``), as JSON."""
+        try:
+            return [row.to_dict() for row in load_results(self.store, learner,
+                                                          quizzes=self.quizzes)]
+        except StoreError as error:
+            raise Unavailable(UNAVAILABLE) from error
 
 
 def _insert_new(connection: Connection, table: Any) -> Any:

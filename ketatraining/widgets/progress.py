@@ -6,8 +6,8 @@ import html
 
 from ketatraining.errors import StoreError
 from ketatraining.progress.records import current_learner
-from ketatraining.progress.store import ProgressStore, learner_attempts
-from ketatraining.progress.summary import QuizSummary, summarise
+from ketatraining.progress.store import ProgressStore, open_store
+from ketatraining.progress.summary import QuizResult, load_results
 from ketatraining.widgets.messages import message_html
 
 NO_ATTEMPTS = (
@@ -23,52 +23,80 @@ def quiz_titles() -> dict[str, tuple[str, str]]:
     return {quiz.id: (quiz.title, quiz.topic) for quiz in course_quizzes().values()}
 
 
-def _minutes(seconds: float) -> str:
+def minutes_text(seconds: float) -> str:
+    """How the learner's view shows a time (``QuizResult.time_spent_seconds``)."""
     return f"{seconds / 60:.0f} min" if seconds >= 60 else "under 1 min"
 
 
-def progress_table(rows: list[QuizSummary]) -> str:
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def _status(row: QuizResult) -> str:
+    done = "✓ passed" if row.passed else "✗ not yet" if row.finished else "not finished yet"
+    return done + ("; an attempt in progress" if row.in_progress and row.finished else "")
+
+
+def progress_table(rows: list[QuizResult]) -> str:
     body = "".join(
         "<tr>"
         f"<td>{html.escape(r.title)}</td><td>{html.escape(r.topic)}</td>"
-        f"<td>{r.attempts}</td><td>{r.best_percent:.0f}%</td><td>{r.last_percent:.0f}%</td>"
-        f"<td>{r.pass_mark:g}%</td><td>{'✓ passed' if r.passed else '✗ not yet'}</td>"
-        f"<td>{_minutes(r.time_spent_seconds)}</td></tr>"
+        f"<td>{r.finished}</td><td>{_percent(r.best_percent)}</td>"
+        f"<td>{_percent(r.last_percent)}</td>"
+        f"<td>{r.pass_mark:g}%</td><td>{_status(r)}</td>"
+        f"<td>{minutes_text(r.time_spent_seconds)}</td></tr>"
         for r in rows
     )
     return (
         '<table class="kt-progress-table"><caption>Your results per quiz</caption><thead><tr>'
-        '<th scope="col">Quiz</th><th scope="col">Topic</th><th scope="col">Attempts</th>'
+        '<th scope="col">Quiz</th><th scope="col">Topic</th>'
+        '<th scope="col">Finished attempts</th>'
         '<th scope="col">Best</th><th scope="col">Last</th><th scope="col">Pass mark</th>'
-        f'<th scope="col">Status</th><th scope="col">Time spent</th></tr></thead>'
-        f"<tbody>{body}</tbody></table>"
+        '<th scope="col">Status</th><th scope="col">Time on finished attempts</th></tr>'
+        f"</thead><tbody>{body}</tbody></table>"
     )
 
 
+def my_results(learner_id: str, store: ProgressStore | None = None) -> list[QuizResult]:
+    """The learner's rows of the one results summary, from ``store`` or the default one."""
+    from ketatraining.quiz.course import course_quizzes
+
+    quizzes = course_quizzes()
+    if store is not None:
+        return load_results(store, learner_id, quizzes=quizzes)
+    with open_store() as own:
+        return load_results(own, learner_id, quizzes=quizzes)
+
+
 def progress_html(learner_id: str | None = None, store: ProgressStore | None = None) -> str:
-    """The learner's per-quiz results as HTML: a figure with a text description, and a table."""
+    """The learner's per-quiz results as HTML: a figure with a text description, and a table.
+
+    Quizzes with only an unfinished attempt are listed as not finished; the figure shows
+    finished ones. Time counts finished attempts only (``progress.summary``).
+    """
     learner_id = learner_id or current_learner()
     try:
-        attempts = learner_attempts(learner_id, store)
+        every = my_results(learner_id, store)
     except StoreError as error:
         return message_html("notice", f"Your progress cannot be shown: {error}")
-    rows = summarise(attempts, quiz_titles())
+    table = progress_table(every)
+    rows = [r for r in every if r.best_percent is not None]
     if not rows:
-        return message_html("info", NO_ATTEMPTS)
+        return message_html("info", NO_ATTEMPTS) + (table if every else "")
     from ketatraining.figures.progress import plot_topic_scores
     from ketatraining.figures.style import new_figure
     from ketatraining.widgets.figure import figure_html
 
     fig, ax = new_figure(7, 0.6 * len(rows) + 1.5)
     plot_topic_scores(ax, [f"{r.title} ({r.topic})" for r in rows],
-                      [r.best_percent for r in rows], [r.pass_mark for r in rows])
+                      [r.best_percent or 0.0 for r in rows], [r.pass_mark for r in rows])
     description = "; ".join(
         f"{r.title} ({r.topic}): best {r.best_percent:.0f}% against a pass mark of "
         f"{r.pass_mark:g}%, " + ("passed" if r.passed else "not passed yet") for r in rows) + "."
     figure = figure_html(fig, alt="Bar chart of your best score per quiz and topic",
                          caption="Your best score per quiz; the vertical mark is the pass mark.",
                          description=description)
-    return figure + progress_table(rows)
+    return figure + table
 
 
 def show_progress(learner_id: str | None = None, store: ProgressStore | None = None) -> None:

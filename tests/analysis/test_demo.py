@@ -9,9 +9,9 @@ import pytest
 from ketatraining.analysis.demo import generate_cohort, write_demo
 from ketatraining.analysis.item_analysis import analyse
 from ketatraining.analysis.marks import marks_from_store
-from ketatraining.analysis.results import learner_results
 from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.store import ProgressStore
+from ketatraining.progress.summary import quiz_results
 from ketatraining.quiz.course import course_quizzes
 from ketatraining.quiz.grading import grade
 
@@ -57,7 +57,7 @@ def test_every_answer_is_graded_by_the_real_code(banks: list, cohort) -> None:
 
 
 def test_cohort_is_realistic(banks: list, cohort) -> None:
-    results = learner_results(cohort.attempts, cohort.submissions)
+    results = quiz_results(cohort.attempts, cohort.submissions)
     best = [r.best_percent for r in results if r.best_percent is not None]
     assert statistics.pstdev(best) > 10, "abilities should vary"
     assert any(r.attempts > 1 for r in results), "some learners retry"

@@ -1,19 +1,16 @@
-"""Results per learner, per quiz and per objective, on records built by hand."""
+"""Results per learner (the one summary), per quiz and per objective, on records built by hand."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ketatraining.analysis.results import (
-    learner_results,
-    load_results,
-    objective_mastery,
-    quiz_summaries,
-)
+from ketatraining.analysis.results import objective_mastery, quiz_summaries
 from ketatraining.progress.records import AttemptRecord, Submission
 from ketatraining.progress.store import ProgressStore
+from ketatraining.progress.summary import QuizResult, load_results, quiz_results
 from ketatraining.quiz.model import Quiz
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -48,10 +45,10 @@ ANSWERS = [answer("cy", "q", "x", 1, 1.0, at_min=3), answer("cy", "q", "y", 1, 0
 
 
 def test_learner_results_by_hand() -> None:
-    rows = {(r.learner_id, r.quiz_id): r for r in learner_results(ATTEMPTS, ANSWERS)}
+    rows = {(r.learner_id, r.quiz_id): r for r in quiz_results(ATTEMPTS, ANSWERS)}
     assert list(rows) == [("ann", "q"), ("ann", "r"), ("bob", "q"), ("cy", "q")]
     ann = rows[("ann", "q")]
-    assert (ann.attempts, ann.finished) == (3, 3)
+    assert (ann.attempts, ann.finished, ann.in_progress) == (3, 3, False)
     assert ann.best_percent == 100.0
     assert ann.last_percent == 75.0
     assert ann.passed is True
@@ -61,31 +58,58 @@ def test_learner_results_by_hand() -> None:
     assert (bob.best_percent, bob.last_percent, bob.passed) == (25.0, 25.0, False)
     cy = rows[("cy", "q")]
     assert (cy.finished, cy.best_percent, cy.last_percent, cy.passed) == (0, None, None, None)
-    assert cy.time_spent_seconds == 7 * 60  # unfinished: up to the last saved answer
+    assert cy.in_progress
+    assert cy.time_spent_seconds == 0  # an attempt in progress adds no time until finished
+    assert cy.last_activity == T0 + timedelta(minutes=7)  # its last saved answer
     assert rows[("ann", "r")].passed is True
 
 
-def test_to_dict_is_json_ready() -> None:
-    data = learner_results(ATTEMPTS[:1])[0].to_dict()
+def test_an_attempt_in_progress_after_finished_ones_adds_no_time() -> None:
+    records = [*ATTEMPTS[:3], attempt("ann", "q", 4, None, start_min=60, minutes=None)]
+    later = [answer("ann", "q", "x", 4, 1.0, at_min=95)]
+    (row,) = [r for r in quiz_results(records, later) if r.quiz_id == "q"]
+    assert (row.attempts, row.finished, row.in_progress) == (4, 3, True)
+    assert row.time_spent_seconds == (10 + 5 + 6) * 60
+    assert row.last_activity == T0 + timedelta(minutes=95)
+    abandoned = [*records, attempt("ann", "q", 5, 2.0, start_min=100, minutes=4)]
+    (row,) = [r for r in quiz_results(abandoned, later) if r.quiz_id == "q"]
+    assert (row.attempts, row.finished, row.in_progress) == (5, 4, False)
+    assert row.last_percent == 50.0
+
+
+def test_rows_follow_the_course_order_with_titles() -> None:
+    quizzes = {"r": QUIZ.model_copy(update={"id": "r", "title": "Quiz R"}), "q": QUIZ}
+    rows = quiz_results(ATTEMPTS, ANSWERS, quizzes)
+    assert [(r.learner_id, r.quiz_id, r.title) for r in rows][:2] == [
+        ("ann", "r", "Quiz R"), ("ann", "q", "Q")]
+    unknown = quiz_results(ATTEMPTS[:1], [])
+    assert (unknown[0].title, unknown[0].topic) == ("q", "other")
+
+
+def test_to_dict_is_json_ready_and_from_dict_reads_it_back() -> None:
+    row = quiz_results(ATTEMPTS[:1], [])[0]
+    data = row.to_dict()
     assert data["last_activity"] == "2026-01-05T09:10:00+00:00"
     assert data["best_percent"] == 50.0
+    assert QuizResult.from_dict(json.loads(json.dumps(data))) == row
 
 
 def test_quiz_summaries_by_hand() -> None:
-    summaries = {s.quiz_id: s for s in quiz_summaries(learner_results(ATTEMPTS, ANSWERS))}
+    summaries = {s.quiz_id: s for s in quiz_summaries(quiz_results(ATTEMPTS, ANSWERS))}
     q = summaries["q"]
     assert (q.learners, q.finished_learners, q.passed_learners) == (3, 2, 1)
     assert q.pass_rate == pytest.approx(0.5)
     assert q.attempts == 5
     assert q.mean_best_percent == pytest.approx((100 + 25) / 2)
-    assert q.median_time_seconds == 8 * 60  # of 21, 8 and 7 minutes
+    assert q.median_time_seconds == (21 + 8) * 60 / 2  # of those who finished: 21 and 8 min
     assert summaries["r"].pass_rate == 1.0
 
 
 def test_quiz_summary_when_nobody_finished() -> None:
-    summary = quiz_summaries(learner_results([ATTEMPTS[4]], ANSWERS))[0]
+    summary = quiz_summaries(quiz_results([ATTEMPTS[4]], ANSWERS))[0]
     assert summary.pass_rate is None
     assert summary.mean_best_percent is None
+    assert summary.median_time_seconds is None
 
 
 QUIZ = Quiz.model_validate({

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ketatraining.certificate.eligibility import CompletionRecord, QuizResult
+from ketatraining.certificate.eligibility import CompletionRecord
 from ketatraining.certificate.signed import (
     RecordError,
     canonical,
@@ -17,6 +17,7 @@ from ketatraining.certificate.signed import (
     verification_code,
     verify,
 )
+from ketatraining.progress.summary import QuizResult
 
 
 def record(learner: str = "alice", name: str = "Dr Alice Example") -> CompletionRecord:
@@ -24,7 +25,11 @@ def record(learner: str = "alice", name: str = "Dr Alice Example") -> Completion
     return CompletionRecord(
         learner_id=learner, learner_name=name, course_title="Ketamine for PTSD",
         course_version="2.1", completed_at=when, issued_at=when,
-        quizzes=[QuizResult("final", "Final assessment", 1, 85.0, 70.0, True, 600.0, True)])
+        quizzes=[QuizResult(learner, "final", "Final assessment", "assessment", attempts=1,
+                            finished=1, in_progress=False, best_percent=85.0,
+                            last_percent=85.0, pass_mark=70.0, passed=True,
+                            time_spent_seconds=600.0, last_activity=when)],
+        required_quizzes=("final",))
 
 
 KEY = Ed25519PrivateKey.generate()

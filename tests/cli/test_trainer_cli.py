@@ -162,10 +162,11 @@ def test_results_table(capsys: pytest.CaptureFixture[str], store_url: str) -> No
     code, out, _ = run(capsys, "results", "--db", store_url)
     assert code == 0
     assert out == [
-        "learner  quiz     attempts  best %  last %  passed    time",
-        "-------  -------  --------  ------  ------  ------  ------",
-        "ann      zz-mini         2   100.0   100.0  yes      7m00s",
-        "bob      zz-mini         1     0.0     0.0  no      10m00s",
+        "learner  quiz     attempts  finished  best %  last %  passed    time",
+        "-------  -------  --------  --------  ------  ------  ------  ------",
+        "ann      zz-mini         2         2   100.0   100.0  yes      7m00s",
+        "bob      zz-mini         1         1     0.0     0.0  no      10m00s",
+        "time: on finished attempts, from the first question shown to Finish.",
         "",
         "quiz     learners  finished  passed  pass rate  mean best %  median time",
         "-------  --------  --------  ------  ---------  -----------  -----------",
@@ -182,10 +183,11 @@ def test_results_json_and_csv(capsys: pytest.CaptureFixture[str], store_url: str
     assert data["learners"][0]["passed"] is False
     assert data["quizzes"][0]["pass_rate"] == 0.0
     code, out, _ = run(capsys, "results", "--db", store_url, "--format", "csv")
-    assert out[0] == ("learner_id,quiz_id,attempts,finished,best_percent,last_percent,"
-                      "pass_mark,passed,time_spent_seconds,last_activity,regraded")
-    assert out[1] == ("ann,zz-mini,2,2,100.0,100.0,60.0,true,420.0,2026-01-05T10:03:00+00:00,"
-                      "false")
+    assert out[0] == ("learner_id,quiz_id,title,topic,attempts,finished,in_progress,"
+                      "best_percent,last_percent,pass_mark,passed,time_spent_seconds,"
+                      "last_activity,regraded")
+    assert out[1] == ("ann,zz-mini,zz-mini,other,2,2,false,100.0,100.0,60.0,true,420.0,"
+                      "2026-01-05T10:03:00+00:00,false")
 
 
 def test_results_errors_are_one_sentence(capsys: pytest.CaptureFixture[str], store_url: str,

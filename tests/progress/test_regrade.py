@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, func, select, text
 
-from ketatraining.analysis.results import load_results
 from ketatraining.cli import main
 from ketatraining.progress import schema
 from ketatraining.progress import store as store_module
@@ -30,6 +29,7 @@ from ketatraining.progress.regrade import (
     regrade,
 )
 from ketatraining.progress.store import ProgressStore
+from ketatraining.progress.summary import load_results
 from ketatraining.quiz.grading import grade
 from ketatraining.quiz.loading import load_quiz
 from ketatraining.quiz.model import Quiz
@@ -380,7 +380,7 @@ def test_results_say_which_scores_were_regraded(cohort: tuple[str, Path], backen
         regrade(store, quiz)
     code, out, _ = run(capsys, "results", "--db", url)
     assert code == 0
-    assert out[2].split() == ["ann", "practice", "1", "100.0*", "100.0*", "yes", "5m00s"]
+    assert out[2].split() == ["ann", "practice", "1", "1", "100.0*", "100.0*", "yes", "5m00s"]
     assert out[5] == "* regraded: scores after 'ketatraining regrade' (originals are kept)."
 
 

@@ -17,10 +17,13 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "results",
         help="results per learner and per quiz: best/last score, pass/fail, attempts, time",
-        description="Show how learners did: one row per learner and quiz (attempts, best "
-        "and last finished score, passed, time spent), then one summary per quiz (pass "
-        "rate among learners who finished, mean best score). 'passed' is yes once any "
-        "finished attempt reached the pass mark.",
+        description="Show how learners did: one row per learner and quiz (attempts "
+        "started and finished, best and last finished score, passed, time on finished "
+        "attempts), then one summary per quiz (pass rate among learners who finished, "
+        "mean best score, median time). 'passed' is yes once any finished attempt "
+        "reached the pass mark; an attempt in progress adds no time until it is "
+        "finished. The learner's own progress view and the completion record show the "
+        "same figures.",
         epilog=examples(
             "ketatraining results",
             "ketatraining results --quiz contraindications",
@@ -43,10 +46,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ketatraining.analysis.results import load_results, quiz_summaries
+    from ketatraining.analysis.results import quiz_summaries
     from ketatraining.cli import EXIT_OK
     from ketatraining.cli.commands import _trainer as t
     from ketatraining.errors import KetaTrainingError
+    from ketatraining.progress.summary import load_results
 
     if args.service:
         from ketatraining.cli.commands import _remote
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         t.check_quiz(store, args.quiz, quizzes)
         if args.by_attempt:
             return _by_attempt(store.attempts(args.learner, args.quiz), args.format)
-        rows = load_results(store, args.learner, args.quiz)
+        rows = load_results(store, args.learner, args.quiz, quizzes)
         where = store.display_url
     if not rows:
         who = f" for learner '{args.learner}'" if args.learner else ""
@@ -86,14 +90,16 @@ def run(args: argparse.Namespace) -> int:
     passed = {True: "yes", False: "no", None: "-"}
     mark = {True: "*", False: ""}
     lines = t.table(
-        ["learner", "quiz", "attempts", "best %", "last %", "passed", "time"],
-        [[r.learner_id, r.quiz_id, str(r.attempts), t.fmt(r.best_percent) + mark[r.regraded],
+        ["learner", "quiz", "attempts", "finished", "best %", "last %", "passed", "time"],
+        [[r.learner_id, r.quiz_id, str(r.attempts), str(r.finished),
+          t.fmt(r.best_percent) + mark[r.regraded],
           t.fmt(r.last_percent) + mark[r.regraded], passed[r.passed],
           t.duration(r.time_spent_seconds)]
          for r in rows],
-        right=(2, 3, 4, 6))
+        right=(2, 3, 4, 5, 7))
     if any(r.regraded for r in rows):
         lines.append("* regraded: scores after 'ketatraining regrade' (originals are kept).")
+    lines.append("time: on finished attempts, from the first question shown to Finish.")
     lines += ["", *t.table(
         ["quiz", "learners", "finished", "passed", "pass rate", "mean best %", "median time"],
         [[s.quiz_id, str(s.learners), str(s.finished_learners), str(s.passed_learners),
