@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ketatraining.clinical.citations import author_year
 from ketatraining.clinical.datafile import load_data
 from ketatraining.clinical.sourced import SourcedValue
 
@@ -307,10 +308,14 @@ def forest_alt() -> str:
 
 
 def forest_caption() -> str:
-    return (
-        "Effect sizes (Hedges g or Cohen d) with 95% CIs. Sources: Borgogna et al. 2024; "
-        "Feder et al. 2021; Almeida et al. 2024 (no interval on the effect-size scale)."
-    )
+    """The caption; its sources are the effect sizes' references, cited from the bibliography."""
+    sources = []
+    for key in dict.fromkeys(e.estimate.reference for e in EFFECT_SIZES):
+        text = author_year(key)
+        if any(e.estimate.reference == key and not e.has_ci for e in EFFECT_SIZES):
+            text += " (no interval on the effect-size scale)"
+        sources.append(text)
+    return "Effect sizes (Hedges g or Cohen d) with 95% CIs. Sources: " + "; ".join(sources) + "."
 
 
 def forest_description() -> str:

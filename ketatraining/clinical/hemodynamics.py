@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ketatraining.clinical.citations import author_year
 from ketatraining.clinical.datafile import load_data
 from ketatraining.clinical.sourced import SourcedValue
 
@@ -191,13 +192,14 @@ def figure_alt() -> str:
 def figure_caption() -> str:
     """The caption, naming the source of every number the figure shows."""
     return (
-        "Blood pressure after sub-anesthetic ketamine or esketamine. Sources: Riva-Posse et al. "
-        f"2018 (mean rise at {_n(PEAK_MINUTES.value)} minutes, IV); SPRAVATO prescribing "
-        f"information, section 5.6 (esketamine rises peak at about {_n(LABEL_PEAK_MINUTES.value)} "
-        f"minutes and last about {_n(LABEL_RISE_LASTS.value)} hours); Szarmach et al. 2020 "
-        f"(back to baseline within {_n(RETURN_WITHIN_IV.value)} h after an IV infusion); "
-        "Vankawala et al. 2021 (pooled rises). The dashed line is a schematic connection, "
-        "not measured data."
+        "Blood pressure after sub-anesthetic ketamine or esketamine. Sources: "
+        f"{author_year(PEAK_MINUTES.reference)} (mean rise at {_n(PEAK_MINUTES.value)} minutes, "
+        f"IV); {author_year(LABEL_PEAK_MINUTES.reference)}, section 5.6 (esketamine rises peak "
+        f"at about {_n(LABEL_PEAK_MINUTES.value)} minutes and last about "
+        f"{_n(LABEL_RISE_LASTS.value)} hours); {author_year(RETURN_WITHIN_IV.reference)} (back "
+        f"to baseline within {_n(RETURN_WITHIN_IV.value)} h after an IV infusion); "
+        f"{author_year(POOLED_RISES[0].mean.reference)} (pooled rises). The dashed line is a "
+        "schematic connection, not measured data."
     )
 
 

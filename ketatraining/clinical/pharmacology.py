@@ -1,8 +1,9 @@
 """Sourced ketamine pharmacology and a one-compartment *teaching* model.
 
 Every number a notebook, figure or widget shows about ketamine's history, doses and
-pharmacokinetics is defined here once, with its bibliography key, so captions can cite
-it and tests can check that figures plot exactly these values.
+pharmacokinetics is defined once, with its bibliography key, in ``data/pharmacology.yaml``
+(a clinical reviewer edits data, not code), so captions can cite it and tests can check
+that figures plot exactly these values.
 
 The model is for teaching how route and bioavailability change exposure. It is not a
 dosing tool: it ignores the distribution phase, metabolites (norketamine), individual
@@ -15,68 +16,89 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ketatraining.clinical.citations import cite
+from ketatraining.clinical.datafile import load_data
 from ketatraining.clinical.sourced import SourcedValue
 from ketatraining.errors import KetaTrainingError
 
-# --- History and regulation ------------------------------------------------------------
-SYNTHESIS_YEAR = SourcedValue(
-    1962, "", "colla2021", "synthesized by Calvin Stevens's team at Parke-Davis"
-)
-FIRST_HUMAN_USE_YEAR = SourcedValue(
-    1965, "", "colla2021", "Corssen and Domino described 'dissociative anesthesia'"
-)
-FDA_APPROVAL_YEAR = SourcedValue(1970, "", "feder2021", "FDA approval as an anesthetic agent")
-SCHEDULE_III_PROPOSED_YEAR = SourcedValue(
-    1999, "", "dea1999", "DEA proposed Schedule III on 9 April 1999 (64 FR 17299)"
-)
-SCHEDULE_III_FINAL_YEAR = SourcedValue(
-    1999, "", "dea1999final", "final rule of 13 July 1999 (64 FR 37673), effective 12 August 1999"
-)
-ESKETAMINE_APPROVAL_YEAR = SourcedValue(
-    2019, "", "spravato_pi", "nasal spray, with an oral antidepressant, for treatment-resistant "
-    "depression (5 March 2019)"
-)
 
-# --- Doses -------------------------------------------------------------------------------
-ANESTHETIC_IV_INDUCTION_LOW = SourcedValue(1.0, "mg/kg", "ketalar_pi", "IV induction, low end")
-ANESTHETIC_IV_INDUCTION_HIGH = SourcedValue(4.5, "mg/kg", "ketalar_pi", "IV induction, high end")
-ANESTHETIC_IV_AVERAGE = SourcedValue(
-    2.0, "mg/kg", "ketalar_pi", "average IV dose: 5-10 min of surgical anesthesia"
-)
-ANESTHETIC_IM_LOW = SourcedValue(6.5, "mg/kg", "ketalar_pi", "IM anesthetic dose, low end")
-ANESTHETIC_IM_HIGH = SourcedValue(13.0, "mg/kg", "ketalar_pi", "IM anesthetic dose, high end")
-SUBANESTHETIC_MAX = SourcedValue(
-    0.5, "mg/kg", "vankawala2021", "definition of 'sub-anesthetic' used in a meta-analysis"
-)
-PTSD_TRIAL_DOSE = SourcedValue(
-    0.5, "mg/kg", "feder2014", "IV over 40 min: the standard dose in PTSD trials"
-)
-PTSD_TRIAL_INFUSION_MIN = SourcedValue(40, "min", "feder2014", "infusion length in PTSD trials")
-ESKETAMINE_DEVICE_MG = SourcedValue(28, "mg", "spravato_pi", "esketamine per nasal device")
-ESKETAMINE_DAY1_MG = SourcedValue(56, "mg", "spravato_pi", "day 1 dose (TRD)")
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-# --- Pharmacokinetics --------------------------------------------------------------------
-HALF_LIFE_MIN = SourcedValue(
-    120, "min", "yanagihara2003",
-    "terminal (beta) half-life after IV injection in 3 volunteers; drug references give "
-    "about 2.5 h",
-)
-ESKETAMINE_HALF_LIFE_LOW_H = SourcedValue(7, "h", "spravato_pi", "esketamine, low end of range")
-ESKETAMINE_HALF_LIFE_HIGH_H = SourcedValue(12, "h", "spravato_pi", "esketamine, high end")
-ESKETAMINE_NASAL_BIOAVAILABILITY = SourcedValue(
-    48, "%", "spravato_pi", "esketamine nasal spray (a different product from racemic ketamine)"
-)
 
-ILLUSTRATIVE_ABSORPTION_HALF_LIFE_MIN = 10.0
+class _Value(_Strict):
+    value: float
+    unit: str
+    reference: str = Field(min_length=1)
+    note: str = ""
+
+    def sourced(self) -> SourcedValue:
+        return SourcedValue(self.value, self.unit, self.reference, self.note)
+
+
+class _Route(_Strict):
+    key: str = Field(pattern=r"^[a-z_]+$")
+    label: str
+    bioavailability: _Value
+    other_estimates: list[_Value] = []
+    infusion: bool = False
+
+
+class _TeachingModel(_Strict):
+    illustrative_absorption_half_life_min: float = Field(gt=0)
+    min_dose_mg_per_kg: float = Field(gt=0)
+    max_dose_mg_per_kg: float = Field(gt=0)
+    min_weight_kg: float = Field(gt=0)
+    max_weight_kg: float = Field(gt=0)
+
+
+class PharmacologyData(_Strict):
+    schema_version: int = Field(ge=1, le=1)
+    values: dict[str, _Value]
+    routes: list[_Route] = Field(min_length=1)
+    teaching_model: _TeachingModel
+
+
+DATA = load_data("pharmacology.yaml", PharmacologyData)
+
+
+def _value(name: str) -> SourcedValue:
+    return DATA.values[name].sourced()
+
+
+# --- History and regulation, doses, pharmacokinetics (data/pharmacology.yaml) ------------
+SYNTHESIS_YEAR = _value("SYNTHESIS_YEAR")
+FIRST_HUMAN_USE_YEAR = _value("FIRST_HUMAN_USE_YEAR")
+FDA_APPROVAL_YEAR = _value("FDA_APPROVAL_YEAR")
+SCHEDULE_III_PROPOSED_YEAR = _value("SCHEDULE_III_PROPOSED_YEAR")
+SCHEDULE_III_FINAL_YEAR = _value("SCHEDULE_III_FINAL_YEAR")
+ESKETAMINE_APPROVAL_YEAR = _value("ESKETAMINE_APPROVAL_YEAR")
+ANESTHETIC_IV_INDUCTION_LOW = _value("ANESTHETIC_IV_INDUCTION_LOW")
+ANESTHETIC_IV_INDUCTION_HIGH = _value("ANESTHETIC_IV_INDUCTION_HIGH")
+ANESTHETIC_IV_AVERAGE = _value("ANESTHETIC_IV_AVERAGE")
+ANESTHETIC_IM_LOW = _value("ANESTHETIC_IM_LOW")
+ANESTHETIC_IM_HIGH = _value("ANESTHETIC_IM_HIGH")
+SUBANESTHETIC_MAX = _value("SUBANESTHETIC_MAX")
+PTSD_TRIAL_DOSE = _value("PTSD_TRIAL_DOSE")
+PTSD_TRIAL_INFUSION_MIN = _value("PTSD_TRIAL_INFUSION_MIN")
+ESKETAMINE_DEVICE_MG = _value("ESKETAMINE_DEVICE_MG")
+ESKETAMINE_DAY1_MG = _value("ESKETAMINE_DAY1_MG")
+HALF_LIFE_MIN = _value("HALF_LIFE_MIN")
+ESKETAMINE_HALF_LIFE_LOW_H = _value("ESKETAMINE_HALF_LIFE_LOW_H")
+ESKETAMINE_HALF_LIFE_HIGH_H = _value("ESKETAMINE_HALF_LIFE_HIGH_H")
+ESKETAMINE_NASAL_BIOAVAILABILITY = _value("ESKETAMINE_NASAL_BIOAVAILABILITY")
+
+ILLUSTRATIVE_ABSORPTION_HALF_LIFE_MIN = DATA.teaching_model.illustrative_absorption_half_life_min
 """NOT a sourced value: one assumed absorption half-life for every non-IV route, so that
 the curves differ only by the sourced bioavailability. Real absorption differs by route,
 formulation and person."""
 
-MIN_DOSE_MG_PER_KG = 0.05
-MAX_DOSE_MG_PER_KG = 7.0  # top of the reported oral range (Andrade 2019); keeps inputs sane
-MIN_WEIGHT_KG = 30.0
-MAX_WEIGHT_KG = 250.0
+MIN_DOSE_MG_PER_KG = DATA.teaching_model.min_dose_mg_per_kg
+MAX_DOSE_MG_PER_KG = DATA.teaching_model.max_dose_mg_per_kg  # top of the reported oral range
+MIN_WEIGHT_KG = DATA.teaching_model.min_weight_kg
+MAX_WEIGHT_KG = DATA.teaching_model.max_weight_kg
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,42 +122,9 @@ class Route:
 
 
 ROUTES: dict[str, Route] = {
-    route.key: route
-    for route in (
-        Route(
-            "iv",
-            "Intravenous infusion over 40 min",
-            SourcedValue(100, "%", "yanagihara2003", "IV is the reference: all of the dose "
-                         "reaches the blood"),
-            infusion=True,
-        ),
-        Route(
-            "im",
-            "Intramuscular injection",
-            SourcedValue(93, "%", "clements1982", "intramuscular"),
-        ),
-        Route(
-            "intranasal",
-            "Intranasal spray (racemic ketamine)",
-            SourcedValue(45, "%", "yanagihara2003", "about 45% for a nasal spray, 3 volunteers"),
-        ),
-        Route(
-            "sublingual",
-            "Sublingual tablet or wafer",
-            SourcedValue(30, "%", "yanagihara2003", "about 30% for a sublingual tablet"),
-            (SourcedValue(29, "%", "rolan2014", "median, sublingual wafer"),),
-        ),
-        Route(
-            "oral",
-            "Oral (swallowed) tablet",
-            SourcedValue(20, "%", "yanagihara2003", "about 20% for a tablet, 3 volunteers"),
-            (
-                SourcedValue(17, "%", "clements1982", "oral solution"),
-                SourcedValue(25, "%", "andrade2019", "review: 'only 20%-25%' reaches the blood"),
-                SourcedValue(8, "%", "fanta2015", "oral S-ketamine (esketamine)"),
-            ),
-        ),
-    )
+    r.key: Route(r.key, r.label, r.bioavailability.sourced(),
+                 tuple(o.sourced() for o in r.other_estimates), r.infusion)
+    for r in DATA.routes
 }
 """Routes in the order the course shows them (highest to lowest bioavailability)."""
 

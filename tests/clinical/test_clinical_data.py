@@ -13,6 +13,7 @@ from ketatraining.clinical import (
     mechanism,
     monitoring,
     pcl5,
+    pharmacology,
     screening,
 )
 from ketatraining.clinical.claims_register import Register
@@ -28,6 +29,7 @@ MODELS = {
     "hemodynamics.yaml": hemodynamics.HemodynamicsData,
     "mechanism.yaml": mechanism.MechanismData,
     "pcl5.yaml": pcl5.PCL5Data,
+    "pharmacology.yaml": pharmacology.PharmacologyData,
 }
 
 
@@ -38,12 +40,14 @@ def test_every_data_file_validates(name: str) -> None:
 
 def test_the_python_modules_hold_no_clinical_literals() -> None:
     # The rules, vignettes, steps and claims come from the data files.
-    for module in (screening, monitoring, evidence_data, hemodynamics, mechanism, pcl5):
+    for module in (screening, monitoring, evidence_data, hemodynamics, mechanism, pcl5,
+                   pharmacology):
         source = Path(module.__file__).read_text(encoding="utf-8")
         assert "*Fictional case.*" not in source.replace('r"^\\\\*Fictional case\\\\.\\\\*"', "")
         assert "careful consideration" not in source, module.__name__
         assert "12.61" not in source and "27.5" not in source.split("def forest_alt")[0]
         assert "noncompetitive antagonist" not in source and "Li 2010" not in source
+        assert "clements1982" not in source and "yanagihara2003" not in source
         assert "paramedic" not in source and "= 31" not in source and '"Avoidance"' not in source
 
 
@@ -56,7 +60,9 @@ def test_every_reference_key_in_the_data_is_in_the_bibliography() -> None:
     keys |= {v.reference for v in evidence_data.DATA.values.values()}
     keys |= {t.reference for t in screening.DATA.thresholds.values()}
     keys |= {v.reference for v in hemodynamics.DATA.values.values()}
-    keys |= {pcl5.REFERENCE}
+    keys |= {pcl5.REFERENCE} | {v.reference for v in pharmacology.DATA.values.values()}
+    keys |= {v.reference for r in pharmacology.ROUTES.values()
+             for v in (r.bioavailability, *r.other_estimates)}
     keys |= {k for s in mechanism.PATHWAY for k in s.references} | set(
         mechanism.DATA.caption_sources)
     assert keys <= known, keys - known

@@ -106,3 +106,13 @@ def test_learner_text_cites_without_bibliography_keys(name: str) -> None:
     text = _learner_texts()[name]
     found = KEY.search(text)
     assert not found, f"{name} shows the bibliography key '{found.group(0)}': use cite()"
+
+
+def test_figure_captions_name_their_sources_from_the_data() -> None:
+    forest = evidence_data.forest_caption()
+    for item in evidence_data.EFFECT_SIZES:
+        assert author_year(item.estimate.reference) in forest
+    bp = hemodynamics.figure_caption()
+    for value in (hemodynamics.PEAK_MINUTES, hemodynamics.LABEL_PEAK_MINUTES,
+                  hemodynamics.RETURN_WITHIN_IV, hemodynamics.POOLED_RISES[0].mean):
+        assert author_year(value.reference) in bp
