@@ -109,10 +109,16 @@ def generate_cohort(quizzes: Sequence[Quiz], learners: int, seed: int) -> DemoCo
     return cohort
 
 
-def _take_quiz(cohort: DemoCohort, seed: int, learner: str, quiz: Quiz, theta: float,
+def _take_quiz(cohort: DemoCohort, seed: int, learner: str, bank: Quiz, theta: float,
                start: datetime, items: dict[tuple[str, str], _Item]) -> None:
-    limit = quiz.max_attempts or 3
+    from ketatraining.quiz.draw import asked_quiz, draw_ids, seed_for
+
+    limit = bank.max_attempts or 3
     for attempt in range(1, limit + 1):
+        # a quiz with pools: this attempt answers its own draw, as a learner's would
+        draw_seed = seed_for(learner, bank.id, attempt) if bank.pools else None
+        drawn = draw_ids(bank, draw_seed) if draw_seed is not None else None
+        quiz = asked_quiz(bank, drawn)
         rng = _rng(seed, "attempt", learner, quiz.id, attempt)
         clock = start
         grades = []
@@ -139,7 +145,8 @@ def _take_quiz(cohort: DemoCohort, seed: int, learner: str, quiz: Quiz, theta: f
             learner_id=learner, quiz_id=quiz.id, attempt=attempt, started_at=start,
             finished_at=clock if finished else None,
             score=outcome.score if finished else None, max_score=quiz.max_score,
-            pass_mark=quiz.pass_mark, passed=outcome.passed if finished else None))
+            pass_mark=quiz.pass_mark, passed=outcome.passed if finished else None,
+            draw_seed=draw_seed, drawn=drawn))
         if finished and outcome.passed and rng.random() > 0.04:
             return
         if rng.random() > 0.55:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from jupyterhub.services.auth import HubAuth  # type: ignore[import-untyped]
@@ -376,6 +377,8 @@ class TrainerCommand(Authenticated):
             if quiz is None:
                 self.fail(400, "Name the quiz to analyse.")
             argv += [str(quiz), "--attempts", self.get_argument("attempts", "first")]
+            if self.get_argument("by_version", None) == "yes":
+                argv.append("--by-version")
             if self.get_argument("format", "table") == "json":
                 argv.append("--json")
         else:
@@ -383,6 +386,8 @@ class TrainerCommand(Authenticated):
                 argv += ["--quiz", quiz]
             if learner is not None:
                 argv += ["--learner", learner]
+            if command == "results" and self.get_argument("by_attempt", None) == "yes":
+                argv.append("--by-attempt")
             argv += ["--format", self.get_argument("format", "table" if command == "results"
                                                    else "csv")]
         self.engine.log_action(str(self.user), command, learner=learner, quiz_id=quiz,
@@ -395,10 +400,57 @@ class TrainerCommand(Authenticated):
         self.finish(out)
 
 
-async def run_cli(settings: Settings, argv: list[str]) -> tuple[int, str, str]:
-    """Run a trainer command in a child process that alone gets the database URL."""
-    env = {**os.environ, **settings.extra_env, "KETATRAINING_DB": settings.db_url,
-           "KETATRAINING_QUIZ_DIR": settings.quiz_dir}
+class RegradeHandler(Authenticated):
+    """``regrade --service``: the CLI's own regrade (one transaction, its audit tables,
+    --dry-run), run against the service's database for a member of the trainers' group."""
+
+    async def post(self, quiz_id: str) -> None:
+        dry_run = bool(self.body().get("dry_run", False))
+        action = "regrade-dry-run" if dry_run else "regrade"
+        if not self.is_trainer:
+            self.engine.log_action(str(self.user), "denied", quiz_id=quiz_id,
+                                   detail={"action": action})
+            self.fail(403, "Only trainers may regrade.")
+        if quiz_id not in self.engine.quizzes:
+            self.fail(404, f"There is no quiz called '{quiz_id}' on this course server.")
+        argv = ["regrade", quiz_id, *(["--dry-run"] if dry_run else [])]
+        self.engine.log_action(str(self.user), action, quiz_id=quiz_id, detail={"argv": argv})
+        # the trainer's hub name is recorded as regraded_by in kt_regrade_runs
+        code, out, err = await run_cli(self.ctx["settings"], argv,
+                                       env={"KETATRAINING_LEARNER": str(self.user)})
+        if code != 0:
+            self.fail(409 if code == 1 else 500,
+                      err.strip().removeprefix("ketatraining: ") or "The regrade failed.")
+        stale = await self.blocking(lambda: self._stale(quiz_id))
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(out + (stale + "\n" if stale else ""))
+
+    def _stale(self, quiz_id: str) -> str:
+        """A sentence when the file regraded against is not the quiz this server grades."""
+        from ketatraining.errors import QuizError
+        from ketatraining.quiz.loading import load_quiz
+        from ketatraining.quiz.versions import grading_hash
+
+        folder = self.ctx["settings"].quiz_dir
+        try:
+            on_disk = load_quiz(Path(folder) / f"{quiz_id}.yaml")
+        except QuizError:
+            return ""
+        running = self.engine.quizzes[quiz_id]
+        if {q.id: grading_hash(q) for q in on_disk.questions} == {
+                q.id: grading_hash(q) for q in running.questions}:
+            return ""
+        return ("Note: this course server still grades new answers with the quiz as it was "
+                "when it started; restart it (ketatraining serve) so that new answers use "
+                "the fixed file too.")
+
+
+async def run_cli(settings: Settings, argv: list[str],
+                  env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run a trainer command in a child process that alone gets the database URL.
+    ``env``: more variables for the child (e.g. who asked for a regrade)."""
+    env = {**os.environ, **settings.extra_env, **(env or {}),
+           "KETATRAINING_DB": settings.db_url, "KETATRAINING_QUIZ_DIR": settings.quiz_dir}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "ketatraining.cli", *argv, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -431,6 +483,7 @@ def make_app(settings: Settings, engine: Engine, prefix: str) -> web.Application
         ("api/me", MeHandler), ("api/me/results", MyResults), ("api/me/name", MyName),
         ("api/records", Records), (r"api/verify/([A-Za-z0-9-]{4,32})", VerifyCode),
         ("api/verify", VerifyFile), (r"api/reports/(\w+)", TrainerCommand),
+        (f"api/regrade/{quiz}", RegradeHandler),
     ]
     return web.Application([(url_path_join(prefix, path), handler, context)
                             for path, handler in routes], log_function=_log_request)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hub.hubstack import RIGHT, HubStack, http
+from hub.hubstack import RIGHT, HubStack, audit_rows, http
 
 from ketatraining.cli import main
 
@@ -100,3 +100,48 @@ def test_trainer_cli_reads_everyone_through_the_service(hub_stack: HubStack,
     assert rows and all(line.startswith("jo,") for line in rows)
     assert main(["stats", QUIZ, "--service", url]) == 1
     assert "Only trainers" in capsys.readouterr().err
+
+
+def test_a_trainer_regrades_through_the_service(hub_stack: HubStack,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """regrade --service: trainers only, a dry run first, then one audited regrade."""
+    import psycopg
+
+    def runs() -> list[tuple[object, ...]]:
+        with psycopg.connect(hub_stack.db_url.replace("postgresql+psycopg", "postgresql")) as c:
+            return list(c.execute("SELECT regraded_by, answers_changed FROM kt_regrade_runs "
+                                  "WHERE quiz_id = 'final-check' ORDER BY id").fetchall())
+
+    pass_course(hub_stack, "rey", "Rey Example")  # bp answered true, as the key says
+    url = hub_stack.service_url
+    path = hub_stack.quiz_dir / f"{QUIZ}.yaml"
+    original = path.read_text()
+    before = runs()
+    path.write_text(original.replace("    answer: true\n", "    answer: false\n"))  # "fix"
+    try:
+        monkeypatch.setenv("KETATRAINING_HUB_TOKEN", hub_stack.token_for("rey"))
+        capsys.readouterr()
+        assert main(["regrade", QUIZ, "--service", url]) == 1
+        assert "Only trainers may regrade" in capsys.readouterr().err
+        monkeypatch.setenv("KETATRAINING_HUB_TOKEN", hub_stack.token_for("carol"))
+        assert main(["regrade", QUIZ, "--dry-run", "--service", url]) == 0
+        out = capsys.readouterr().out
+        # rey: 3 of 3 -> 2 of 3 (bp now wrong), still above the 60 % pass mark
+        rey = next(line for line in out.splitlines() if line.startswith("rey ") and "%" in line)
+        assert rey.split()[2:4] == ["100.0%", "66.7%"]
+        assert "Dry run" in out
+        assert runs() == before, "a dry run writes nothing"
+        assert main(["regrade", QUIZ, "--service", url]) == 0
+        out = capsys.readouterr().out
+        assert "Regraded in" in out and "restart it" in out  # the service holds the old key
+        assert runs()[len(before):][0][0] == "carol"
+        actions = [(r["actor"], r["action"]) for r in audit_rows(hub_stack)]
+        assert ("rey", "denied") in actions and ("carol", "regrade-dry-run") in actions
+        assert ("carol", "regrade") in actions
+        assert main(["results", "--by-attempt", "--learner", "rey", "--service", url]) == 0
+        assert "*" in capsys.readouterr().out  # rey's attempt is marked as regraded
+    finally:  # put the key back and regrade back, for the other tests on this hub
+        path.write_text(original)
+        assert main(["regrade", QUIZ, "--service", url]) == 0
+        assert "restart it" not in capsys.readouterr().out

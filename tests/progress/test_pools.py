@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
 from ketatraining.analysis.item_analysis import analyse
@@ -320,3 +322,30 @@ def test_regrade_refuses_a_quiz_whose_drawn_question_was_removed(
     message = str(caught.value)
     assert "'bp3'" in message and "2 stored answer(s)" in message
     assert "take it out of its pool" in message
+
+
+def test_the_demo_cohort_answers_each_attempt_s_own_draw(pooled: Quiz) -> None:
+    from ketatraining.analysis.demo import generate_cohort
+
+    cohort = generate_cohort([pooled], 30, seed=4)
+    answered: dict[tuple[str, int], set[str]] = {}
+    for answer in cohort.submissions:
+        answered.setdefault((answer.learner_id, answer.attempt), set()).add(answer.question_id)
+    assert cohort.attempts
+    for attempt in cohort.attempts:
+        assert attempt.drawn is not None and len(attempt.drawn) == 4
+        assert attempt.max_score == 5.0
+        if attempt.finished_at is not None:
+            assert answered[(attempt.learner_id, attempt.attempt)] == set(attempt.drawn)
+    assert len({a.drawn for a in cohort.attempts}) > 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**31 - 1))
+def test_any_draw_asks_k_per_pool_and_its_points(seed: int) -> None:
+    quiz = load_quiz(POOLED)
+    ids = draw_ids(quiz, seed)
+    for pool in quiz.pools:
+        assert len(set(ids) & set(pool.members(quiz.questions))) == pool.draw
+    asked = asked_quiz(quiz, ids)
+    assert asked.max_score == sum(quiz.question(i).points for i in ids) == most_points(quiz)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ketatraining.cli.commands._remote import SERVICE_HELP
 from ketatraining.cli.commands._trainer import DB_HELP
 from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
 
@@ -33,6 +34,8 @@ def register(subparsers: Any) -> None:
             "ketatraining regrade risks --dry-run",
             "ketatraining regrade risks",
             "ketatraining regrade quizzes/risks.yaml --db postgresql+psycopg://trainer@db/course",
+            "ketatraining regrade risks --dry-run --service "
+            "https://hub.example.org/services/ketatraining/",
         ),
         formatter_class=EXAMPLES_FORMATTER,
     )
@@ -40,6 +43,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--dry-run", action="store_true",
                         help="only show what would change; write nothing")
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
+    parser.add_argument("--service", metavar="URL", help=SERVICE_HELP + "; the course "
+                        "server regrades against the quiz file in its own quiz folder")
     parser.set_defaults(func=run)
 
 
@@ -81,6 +86,16 @@ def run(args: argparse.Namespace) -> int:
     from ketatraining.progress.regrade import regrade
     from ketatraining.quiz.loading import load_quiz
 
+    if args.service:
+        from ketatraining.cli.commands import _remote
+        from ketatraining.errors import KetaTrainingError
+
+        if args.db:
+            msg = "Give either --service or --db, not both."
+            raise KetaTrainingError(msg)
+        quiz_id = Path(args.quiz).stem if args.quiz.endswith((".yaml", ".yml")) else args.quiz
+        _remote.write(_remote.regrade(args.service, quiz_id, dry_run=args.dry_run), None, "")
+        return EXIT_OK
     quiz = load_quiz(args.quiz)
     with _open(args.db, args.dry_run) as store:
         report = regrade(store, quiz, dry_run=args.dry_run, by=current_learner())
