@@ -70,6 +70,18 @@ def figure_references() -> dict[str, list[str]]:
     }
 
 
+def question_references() -> dict[str, list[str]]:
+    """``quiz:<bank>/<id>`` -> the question's own reference keys (for a new item's claim)."""
+    out = {}
+    for path in sorted((ROOT / "quizzes").glob("*.yaml")):
+        if path.stem in {"references", "objectives"}:
+            continue
+        for question in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+            if question.get("references"):
+                out[f"quiz:{path.stem}/{question['id']}"] = list(question["references"])
+    return out
+
+
 def _upgrade(document: dict) -> dict:
     """Schema 1 (locations only) to schema 2 (sentences per entry)."""
     if document.get("schema_version") == 2:
@@ -93,7 +105,7 @@ def main(argv: list[str]) -> int:
             present[s.unit].append(s.text)
     phrases = set(document["course_phrases"])
     claim_at = {loc: c for c in document["claims"] for loc in c["locations"]}
-    figures = figure_references()
+    figures = figure_references() | question_references()
     changes = 0
     # Drop what is gone.
     for claim in document["claims"]:
@@ -129,7 +141,10 @@ def main(argv: list[str]) -> int:
                 document["guide_text"][unit].append(text)
                 print(f"new guide text ({unit}): {text}")
             elif unit in figures:
-                owner = {"id": unit.replace(":", "-"), "claim": text,
+                name = unit.split("/", 1)[-1] if unit.startswith("quiz:") else unit
+                owner = {"id": ("quiz-" + name if unit.startswith("quiz:")
+                                else unit.replace(":", "-")),
+                         "claim": text,
                          "references": figures[unit], "locations": [unit],
                          "reviewed": REVIEWED, "sentences": [text]}
                 document["claims"].append(owner)
