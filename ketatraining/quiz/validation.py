@@ -349,6 +349,15 @@ def _check_pools(checker: _Checker) -> None:
                         (*loc, "objective"),
                         hint="Use the 'objective:' of questions in this file, or fix it.")
         members = _pool_members(pool, questions) or []
+        points = {_number(q.get("points", 1.0)) for q in questions if q.get("id") in members}
+        if len(points - {None}) > 1:
+            shown = ", ".join(f"{v:g}" for v in sorted(p for p in points if p is not None))
+            checker.add("KQ307", f"The questions of pool {index + 1} carry different points "
+                        f"({shown}), so attempts that draw different ones have different "
+                        "maximum scores.", (*loc, key),
+                        hint="Give the questions of one pool the same 'points:' (or split "
+                        "the pool by points) so that every attempt is worth the same.",
+                        severity="warning")
         for qid in members:
             if qid in owner:
                 checker.add("KQ253", f"Question '{qid}' is in pool {owner[qid] + 1} and in "

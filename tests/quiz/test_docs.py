@@ -48,7 +48,7 @@ def _section(title: str) -> str:
 
 def test_every_field_is_documented() -> None:
     from ketatraining.quiz.catalog import Objective, Reference
-    from ketatraining.quiz.model import Quiz
+    from ketatraining.quiz.model import Pool, Quiz
     from ketatraining.quiz.types.base import QuestionBase
     from ketatraining.quiz.types.choice import Option
     from ketatraining.quiz.types.numeric import Numeric, NumericAlternative
@@ -56,7 +56,7 @@ def test_every_field_is_documented() -> None:
 
     text = _section("Every field")
     for model in (Quiz, QuestionBase, Option, TrueFalse, Numeric, NumericAlternative,
-                  Reference, Objective):
+                  Reference, Objective, Pool):
         missing = [name for name in model.model_fields if f"`{name}`" not in text]
         assert not missing, f"{model.__name__}: {missing}"
 

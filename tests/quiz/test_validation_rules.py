@@ -103,6 +103,8 @@ EXPECTED: dict[str, list[tuple[str, int | None, int | None, str | None, str | No
     "kq304-non-breaking-space.yaml": [("KQ304", 12, 19, "q1", None, "warning")],
     "kq304-cyrillic-letter.yaml": [("KQ304", 12, 18, "q1", None, "warning")],
     "kq305-dropped-html.yaml": [("KQ305", 9, 5, "q1", "prompt", "warning")],
+    "kq307-pool-with-unequal-points.yaml": [
+        ("KQ307", 7, 5, None, "pools[1].tag", "warning")],
     "kq301-todo-left.yaml": [("KQ301", 17, 9, "q1", "options[2].feedback", "warning")],
     "kq302-no-reference.yaml": [("KQ302", 19, 5, "q1", "references", "warning")],
     "kq303-weight-on-single-choice.yaml": [("KQ303", 10, 5, "q1", "options", "warning")],
