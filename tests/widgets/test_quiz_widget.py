@@ -285,3 +285,23 @@ def test_a_preheated_kernel_reopens_the_attempt_when_the_page_is_requested(
         if hook is not None:
             hook()  # what Voila's page request triggers
     assert list(ahead.checked) == ["welcome-dose"]
+
+
+def test_a_quiz_with_pools_shows_only_the_drawn_questions(store: Any) -> None:
+    """Pools (tests/data/pools/pooled.yaml): 'intro', 2 of 3 bp questions, 1 of d1/d2."""
+    pooled = load_quiz(ROOT / "tests/data/pools/pooled.yaml")
+    right = {"intro": True, "bp1": True, "bp2": False, "bp3": True, "d1": 10, "d2": 20}
+    quiz = QuizWidget(pooled, store=store, learner_id="pia", seed=5)
+    draws: list[tuple[str, ...]] = []
+    for _ in range(3):  # max_attempts: 3
+        shown = [q["id"] for q in quiz.questions]
+        assert len(shown) == 4 and shown[0] == "intro"
+        assert len([i for i in shown if i.startswith("bp")]) == 2
+        assert "0 of 4 questions answered" in quiz.score
+        for question_id in shown:
+            quiz.answer(question_id, right[question_id])
+        assert "(5 of 5 points)" in quiz.result and quiz.finished
+        draws.append(tuple(shown))
+        quiz._on_page_message(quiz, {"type": "retry"}, [])
+    assert [a.drawn for a in store.attempts("pia", "pooled")] == draws  # kept per attempt
+    assert len(set(draws)) > 1, "each attempt draws again"
