@@ -26,6 +26,7 @@ __all__ = [
     "JSON",
     "Answer",
     "Choice",
+    "Entry",
     "Grade",
     "Id",
     "QuestionBase",
@@ -36,6 +37,7 @@ __all__ = [
     "clamp",
     "is_number",
     "number",
+    "unique_entries",
 ]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -59,6 +61,13 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 class Strict(BaseModel):
     # allow_inf_nan=False: ".inf" points or a ".nan" value would break every score.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+class Entry(Strict):
+    """One thing a learner places (an ordering step, a matching item or answer)."""
+
+    id: Id = Field(description="Stable id, unique within the question.")
+    text: Text = Field(description="As the learner sees it (Markdown).")
 
 
 class QuestionBase(Strict):
@@ -119,6 +128,33 @@ class Reporter(Protocol):
 
     def add(self, code: str, message: str, loc: tuple[Any, ...], hint: str | None = None,
             severity: str = "error") -> None: ...
+
+
+def unique_entries(entries: list[Any], loc: tuple[Any, ...], report: Reporter, *,
+                   ids: set[str], noun: str, id_code: str, text_code: str,
+                   text_hint: str) -> None:
+    """Report an entry (``{"id", "text"}``) whose id is already in ``ids`` (which it then
+    joins) or whose text reads like another's (whitespace and case aside).
+
+    The list rules of matching items/answers and ordering steps: ``loc`` is the list's
+    location, ``noun`` its name in the message ("steps", "items").
+    """
+    texts: set[str] = set()
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        eid, text = entry.get("id"), entry.get("text")
+        if isinstance(eid, str):
+            if eid in ids:
+                report.add(id_code, f"The id '{eid}' is used twice.", (*loc, index, "id"),
+                           hint=f"Give every one of the {noun} its own id.")
+            ids.add(eid)
+        if isinstance(text, str) and text.strip():
+            same = " ".join(text.split()).casefold()
+            if same in texts:
+                report.add(text_code, f"Two {noun} read '{' '.join(text.split())[:60]}'.",
+                           (*loc, index, "text"), hint=text_hint)
+            texts.add(same)
 
 
 def clamp(value: float) -> float:

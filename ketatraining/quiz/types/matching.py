@@ -17,35 +17,31 @@ from ketatraining.quiz.types.base import (
     JSON,
     Answer,
     Choice,
+    Entry,
     Grade,
     Id,
     QuestionBase,
     QuestionType,
     Reporter,
-    Strict,
     Text,
     inline_html,
     option_order,
     plain,
+    unique_entries,
 )
 
 Pairs = dict[str, str]
 """item id -> answer id, as stored: ``{"item_id": "answer_id"}``."""
 
 
-class MatchItem(Strict):
-    """One thing to match (left column)."""
+class MatchItem(Entry):
+    """One thing to match (left column); ids are unique among the items and answers."""
 
-    id: Id = Field(description="Stable id, unique among the items and answers.")
-    text: Text = Field(description="The item as the learner sees it (Markdown).")
     answer: Id = Field(description="Id of the answer that belongs to this item.")
 
 
-class MatchAnswer(Strict):
+class MatchAnswer(Entry):
     """One answer to choose from (right column); unused ones are distractors."""
-
-    id: Id = Field(description="Stable id, unique among the items and answers.")
-    text: Text = Field(description="The answer as the learner sees it (Markdown).")
 
 
 class Matching(QuestionBase):
@@ -57,10 +53,6 @@ class Matching(QuestionBase):
         description="The answers to choose from; more than the items is allowed (distractors).")
     feedback_correct: Text = Field(description="Feedback when every pair is right.")
     feedback_incorrect: Text = Field(description="Feedback when some pair is wrong.")
-
-
-def _same(text: object) -> str:
-    return " ".join(str(text).split()).casefold()
 
 
 class MatchingType(QuestionType[Matching, Pairs]):
@@ -85,27 +77,12 @@ class MatchingType(QuestionType[Matching, Pairs]):
         if isinstance(question.get("items"), list) and len(items) < 2:
             report.add("KQ223", f"The question has {len(items)} item(s).", (*loc, "items"),
                        hint="Give at least two items to match (or use single_choice).")
-        ids: set[str] = set()
+        ids: set[str] = set()  # items and answers share one id space
         for key, entries in (("items", items), ("answers", answers)):
-            texts: set[str] = set()
-            for index, entry in enumerate(entries):
-                if not isinstance(entry, dict):
-                    continue
-                where = (*loc, key, index)
-                eid = entry.get("id")
-                if isinstance(eid, str):
-                    if eid in ids:
-                        report.add("KQ220", f"The id '{eid}' is used twice.", (*where, "id"),
-                                   hint="Give every item and answer its own id.")
-                    ids.add(eid)
-                text = entry.get("text")
-                if isinstance(text, str) and text.strip():
-                    if _same(text) in texts:
-                        report.add("KQ222", f"Two {key} read '{' '.join(text.split())[:60]}'.",
-                                   (*where, "text"),
-                                   hint="Merge them (two items may name the same answer), or "
-                                   "reword one so a learner can tell them apart.")
-                    texts.add(_same(text))
+            unique_entries(entries, (*loc, key), report, ids=ids, noun=key,
+                           id_code="KQ220", text_code="KQ222",
+                           text_hint="Merge them (two items may name the same answer), or "
+                           "reword one so a learner can tell them apart.")
         known = {a.get("id") for a in answers if isinstance(a, dict)}
         for index, item in enumerate(items):
             target = item.get("answer") if isinstance(item, dict) else None

@@ -24,26 +24,23 @@ from ketatraining.quiz.types.base import (
     JSON,
     Answer,
     Choice,
+    Entry,
     Grade,
-    Id,
     QuestionBase,
     QuestionType,
     Reporter,
-    Strict,
     Text,
     inline_html,
     plain,
+    unique_entries,
 )
 
 Order = tuple[str, ...]
 """Step ids in the learner's order, as stored: ``["step3", "step1", ...]``."""
 
 
-class Step(Strict):
+class Step(Entry):
     """One step; the list gives the right order."""
-
-    id: Id = Field(description="Stable id, unique within the question.")
-    text: Text = Field(description="The step as the learner sees it (Markdown).")
 
 
 class Ordering(QuestionBase):
@@ -56,10 +53,6 @@ class Ordering(QuestionBase):
         description="all_or_nothing, or relative_to_next (Moodle's partial credit).")
     feedback_correct: Text = Field(description="Feedback for the right order.")
     feedback_incorrect: Text = Field(description="Feedback for any other order.")
-
-
-def _same(text: object) -> str:
-    return " ".join(str(text).split()).casefold()
 
 
 class OrderingType(QuestionType[Ordering, Order]):
@@ -81,24 +74,9 @@ class OrderingType(QuestionType[Ordering, Order]):
         if len(steps) < 2:
             report.add("KQ240", f"The question has {len(steps)} step(s).", (*loc, "steps"),
                        hint="Give at least two steps, listed in the right order.")
-        ids: set[str] = set()
-        texts: set[str] = set()
-        for index, step in enumerate(steps):
-            if not isinstance(step, dict):
-                continue
-            sid, text = step.get("id"), step.get("text")
-            if isinstance(sid, str):
-                if sid in ids:
-                    report.add("KQ241", f"Step id '{sid}' is used twice.",
-                               (*loc, "steps", index, "id"), hint="Give each step its own id.")
-                ids.add(sid)
-            if isinstance(text, str) and text.strip():
-                if _same(text) in texts:
-                    report.add("KQ242", "Two steps read "
-                               f"'{' '.join(text.split())[:60]}'.",
-                               (*loc, "steps", index, "text"),
-                               hint="A learner cannot order two identical steps: reword one.")
-                texts.add(_same(text))
+        unique_entries(steps, (*loc, "steps"), report, ids=set(), noun="steps",
+                       id_code="KQ241", text_code="KQ242",
+                       text_hint="A learner cannot order two identical steps: reword one.")
 
     def decode(self, question: Ordering, raw: object) -> Order | None:
         if not isinstance(raw, (list, tuple)) or not all(isinstance(r, str) for r in raw):
