@@ -336,12 +336,14 @@ def onset_alt() -> str:
 
 
 def onset_caption() -> str:
+    spans = "; ".join(
+        f"{s.label} ({', '.join(author_year(k) for k in s.references)})"
+        for s in ONSET_SPANS
+    )
     return (
-        "Onset and duration from the sourced figures. Sources: Feder et al. 2014 and 2021; the "
-        f"{SSRI_TRIAL_LENGTH.value:g}-week placebo-controlled trials of sertraline (Brady et al. "
-        "2000; Davidson et al. 2001) and paroxetine (Marshall et al. 2001; Tucker et al. 2001). "
-        f"The {LOSS_OF_RESPONSE_MEDIAN.value:g}-day bar is drawn from the end of the course; "
-        "only its length is sourced."
+        f"Onset and duration from the sourced figures. Sources, row by row: {spans}. The "
+        f"{LOSS_OF_RESPONSE_MEDIAN.value:g}-day bar is drawn from the end of the course; only "
+        "its length is sourced."
     )
 
 

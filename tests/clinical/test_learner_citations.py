@@ -116,3 +116,10 @@ def test_figure_captions_name_their_sources_from_the_data() -> None:
     for value in (hemodynamics.PEAK_MINUTES, hemodynamics.LABEL_PEAK_MINUTES,
                   hemodynamics.RETURN_WITHIN_IV, hemodynamics.POOLED_RISES[0].mean):
         assert author_year(value.reference) in bp
+
+
+def test_onset_caption_cites_each_row_from_its_references() -> None:
+    caption = evidence_data.onset_caption()
+    for span in evidence_data.ONSET_SPANS:
+        cited = ", ".join(author_year(k) for k in span.references)
+        assert f"{span.label} ({cited})" in caption
