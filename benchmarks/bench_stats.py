@@ -8,6 +8,8 @@ temporary folder, then times, interleaved in the same run:
   numpy's C parser: the fastest plain read of such a file we know);
 - read_marks_csv (reading plus the checks that name a bad line);
 - analyse() alone on the array already in memory;
+- analyse() when the attempts drew their questions from pools (each asks 25 of the 50,
+  drawn at random: per-question statistics over the attempts that asked it);
 - the whole command, ``ketatraining stats --marks FILE --json``, in-process.
 """
 
@@ -24,7 +26,7 @@ import numpy as np
 from _timing import interleaved, report
 
 from ketatraining.analysis.item_analysis import analyse
-from ketatraining.analysis.marks import fill_blanks, read_marks_csv
+from ketatraining.analysis.marks import MarksTable, fill_blanks, read_marks_csv
 from ketatraining.cli import main
 
 ATTEMPTS, QUESTIONS = 100_000, 50
@@ -63,6 +65,11 @@ def main_bench(rounds: int) -> None:
         print(f"{ATTEMPTS} attempts x {QUESTIONS} questions, {size:.1f} MB CSV, {blanks} blank "
               f"cells; {rounds} interleaved rounds")
 
+        rng = np.random.default_rng(2)
+        asked = np.argsort(rng.random((ATTEMPTS, QUESTIONS)), axis=1) < QUESTIONS // 2
+        drawn = MarksTable(table.question_ids, table.max_marks,
+                           np.where(asked, table.marks, np.nan), asked=asked)
+
         def command() -> None:
             with contextlib.redirect_stdout(io.StringIO()):
                 assert main(["stats", "--marks", str(path), "--json"]) == 0
@@ -78,6 +85,7 @@ def main_bench(rounds: int) -> None:
             "read marks (np.loadtxt, baseline)": lambda: timed(baseline),
             "read_marks_csv (read + checks)": lambda: timed(lambda: read_marks_csv(path)),
             "analyse() on the array": lambda: timed(lambda: analyse(table)),
+            "analyse() with pools (25 of 50 drawn)": lambda: timed(lambda: analyse(drawn)),
             "ketatraining stats --marks --json": lambda: timed(command),
         }
         results = interleaved(cases, rounds)
