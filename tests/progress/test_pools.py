@@ -349,3 +349,30 @@ def test_any_draw_asks_k_per_pool_and_its_points(seed: int) -> None:
         assert len(set(ids) & set(pool.members(quiz.questions))) == pool.draw
     asked = asked_quiz(quiz, ids)
     assert asked.max_score == sum(quiz.question(i).points for i in ids) == most_points(quiz)
+
+
+def test_an_answer_left_in_the_outbox_opens_its_attempt_with_its_draw(
+        store_url: str, tmp_path: Path, pooled: Quiz) -> None:
+    """A kernel killed before the store had its first answer: the next kernel writes it,
+    opening the attempt with the draw the learner saw, and resumes that draw."""
+    from ketatraining.progress.outbox import answer_item
+    from ketatraining.progress.records import utcnow
+    from ketatraining.progress.store import new_submission_id
+
+    drawn = draw_ids(pooled, 9)
+    outbox = Outbox(tmp_path / "outbox-kim.jsonl")
+    first = pooled.question(drawn[0])
+    outbox.add(answer_item(
+        Submission(new_submission_id(), "kim", "pooled", first.id, 0, RIGHT[first.id], 1.0,
+                   1.0, True, 3.0, utcnow(), question_hash=grading_hash(first)),
+        round_key="killed", attempt=None, max_score=5.0, pass_mark=60.0, draw_seed=9,
+        drawn=list(drawn)))
+    with ProgressStore(store_url) as store:
+        assessment = LocalAssessment(store, learner_id="kim", outbox=outbox)
+        assessment.add_quiz(pooled)
+        state = assessment.start("pooled", seed=1)  # another seed: the stored draw wins
+        assessment.close()
+        (attempt,) = store.attempts("kim")
+    assert (state.drawn, state.draw_seed) == (drawn, 9)
+    assert [c.question_id for c in state.answered] == [first.id]
+    assert (attempt.drawn, attempt.draw_seed, attempt.max_score) == (drawn, 9, 5.0)
