@@ -396,3 +396,13 @@ def test_demo_data_uses_ketatraining_db(capsys: pytest.CaptureFixture[str], tmp_
     monkeypatch.delenv("KETATRAINING_DB")
     assert run(capsys, "demo-data", "--learners", "3", "--seed", "1")[0] == 0
     assert (tmp_path / "ketatraining-demo.db").is_file()
+
+
+def test_regrade_service_refuses_a_db_too_and_needs_a_token(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "http://127.0.0.1:9/services/ketatraining/"
+    assert "either --service or --db" in one_error(
+        capsys, "regrade", "risks", "--service", url, "--db", "sqlite:///x.db")
+    monkeypatch.delenv("KETATRAINING_HUB_TOKEN", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
+    assert "KETATRAINING_HUB_TOKEN" in one_error(capsys, "regrade", "risks", "--service", url)
