@@ -406,3 +406,11 @@ def test_regrade_service_refuses_a_db_too_and_needs_a_token(
     monkeypatch.delenv("KETATRAINING_HUB_TOKEN", raising=False)
     monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
     assert "KETATRAINING_HUB_TOKEN" in one_error(capsys, "regrade", "risks", "--service", url)
+
+
+def test_preview_says_what_a_quiz_with_pools_asks(capsys: pytest.CaptureFixture[str]) -> None:
+    pooled = str(Path(__file__).resolve().parents[1] / "data" / "pools" / "pooled.yaml")
+    code, out, _ = run(capsys, "preview", pooled)
+    assert code == 0
+    assert ("Each attempt asks 4 of these 6 questions (at most 5 marks): the questions outside "
+            "the pools, and at random 2 of bp1, bp2, bp3; 1 of d1, d2.") in " ".join(out)

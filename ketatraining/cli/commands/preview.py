@@ -67,6 +67,17 @@ def _kind(question: Any) -> str:
     return get_type(question).kind
 
 
+def _pools(quiz: Any) -> str:
+    """What a quiz with pools asks per attempt, and from which questions."""
+    from ketatraining.quiz.draw import asked_count, most_points
+
+    pools = "; ".join(f"{pool.draw} of {', '.join(pool.members(quiz.questions))}"
+                      for pool in quiz.pools)
+    return (f"Each attempt asks {asked_count(quiz)} of these {len(quiz.questions)} questions "
+            f"(at most {most_points(quiz):g} marks): the questions outside the pools, and "
+            f"at random {pools}.")
+
+
 def render_text(quiz: Any) -> str:
     from ketatraining.text import plain_text
 
@@ -81,6 +92,7 @@ def render_text(quiz: Any) -> str:
     lines = [f"{quiz.title}  [{quiz.id}, topic {quiz.topic}]",
              (f"{len(quiz.questions)} questions, {quiz.max_score:g} marks, pass mark "
              f"{quiz.pass_mark:g} %{limit}{', shuffled' if quiz.shuffle else ''}.")]
+    lines += wrap(_pools(quiz), "", "") if quiz.pools else []
     if quiz.description:
         lines += wrap(quiz.description, "", "")
     for number, question in enumerate(quiz.questions, start=1):
@@ -117,6 +129,7 @@ def render_html(quiz: Any, references: dict[str, Any] | None = None) -> str:
         (f'<p class="meta">Review copy with answers. Quiz <code>{esc(quiz.id)}</code>, topic '
         f"{esc(quiz.topic)}; {len(quiz.questions)} questions, {quiz.max_score:g} marks, "
         f"pass mark {quiz.pass_mark:g} %.</p>"),
+        *([f'<p class="meta">{esc(_pools(quiz))}</p>'] if quiz.pools else []),
     ]
     if quiz.description:
         parts.append(md(quiz.description))
