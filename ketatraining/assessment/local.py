@@ -19,6 +19,7 @@ This is today's behaviour on a laptop, behind the :class:`Assessment` seam:
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import random
@@ -47,7 +48,7 @@ from ketatraining.assessment.protocol import (
 from ketatraining.errors import QuizError, StoreError
 from ketatraining.progress.outbox import Outbox, Pending, answer_item, finish_item, outbox_path
 from ketatraining.progress.records import Submission, current_learner, utcnow
-from ketatraining.progress.store import ProgressStore, new_submission_id
+from ketatraining.progress.store import ProgressStore, new_submission_id, shown_url
 from ketatraining.progress.summary import QuizResult, load_results
 from ketatraining.quiz.catalog import Reference
 from ketatraining.quiz.draw import asked_count, asked_quiz, draw_ids, most_points, new_seed
@@ -63,6 +64,13 @@ __all__ = ["LocalAssessment", "open_assessment", "public_data", "question_label"
 
 def _fields(item: Pending) -> dict[str, Any]:
     return {name: getattr(item, name) for name in item.__dataclass_fields__}
+
+
+def _reason(text: str) -> str:
+    """A store error's sentence as a clause inside another sentence."""
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
 
 _LABEL_LIMIT = 200
 FOREGROUND_BUDGET_SECONDS = 5.0
@@ -152,6 +160,23 @@ def _decode(question: Question, response: JSON) -> Any:
     return kind.encode(question, accepted)
 
 
+@dataclass(frozen=True)
+class StoreOpener:
+    """A store that could not be opened when the kernel started, for a fault that may
+    clear (locked, its server down or restarting, its folder not there yet): answers wait
+    in its outbox, and the store is opened again before each write and by the
+    background retry, until it opens or turns out to be unusable for good."""
+
+    url: str
+
+    @property
+    def display_url(self) -> str:
+        return shown_url(self.url)
+
+    def open(self) -> ProgressStore:
+        return ProgressStore(self.url, retry_budget=FOREGROUND_BUDGET_SECONDS)
+
+
 @dataclass
 class _Round:
     """One attempt being answered: in memory until its first answer is stored."""
@@ -176,9 +201,15 @@ class LocalAssessment:
     def __init__(self, store: ProgressStore | None = None, *, learner_id: str | None = None,
                  not_saved_reason: str | None = None,
                  references: Mapping[str, Reference] | None = None,
-                 outbox: Outbox | None = None) -> None:
+                 outbox: Outbox | None = None, reopen: StoreOpener | None = None,
+                 owns_store: bool = False) -> None:
         """``outbox``: where graded answers wait for the store (default: one file per store
-        and learner in the learner's data folder, or $KETATRAINING_OUTBOX_DIR)."""
+        and learner in the learner's data folder, or $KETATRAINING_OUTBOX_DIR).
+        ``reopen`` (without ``store``): a store that could not be opened yet, with
+        ``not_saved_reason`` saying why; it is opened as soon as it can be.
+        ``owns_store``: :meth:`close` closes ``store`` too (it was opened for this object);
+        a store opened from ``reopen`` is always closed by :meth:`close`."""
+        self._owns_store = owns_store or reopen is not None
         self._store = store
         self._learner = learner_id or current_learner()
         self._references = references
@@ -191,6 +222,16 @@ class LocalAssessment:
         self._closed = threading.Event()
         self._outbox: Outbox | None = None
         self._pending_count = 0
+        self._opener: StoreOpener | None = None
+        if store is None and reopen is not None:
+            self._opener = reopen
+            self._save = SaveStatus(SaveState.PENDING, wording.WAITING.format(
+                reason=_reason(not_saved_reason or "it cannot be opened yet")))
+            self._use_outbox(outbox or Outbox(outbox_path(reopen.display_url, self._learner)))
+            if self._outbox is None:  # nowhere to keep answers: practice, as before
+                self._opener = None
+                self._practice(not_saved_reason or "it cannot be opened yet")
+            return
         if store is None:
             self._store = None
             self._save = SaveStatus(SaveState.OFF, wording.NOT_SAVED.format(
@@ -198,13 +239,37 @@ class LocalAssessment:
             return
         if store.retry_budget is None:
             store.retry_budget = FOREGROUND_BUDGET_SECONDS
-        self._outbox = outbox or Outbox(outbox_path(store.display_url, self._learner))
+        self._use_outbox(outbox or Outbox(outbox_path(store.display_url, self._learner)))
+
+    def _use_outbox(self, outbox: Outbox) -> None:
+        self._outbox = outbox
         try:
-            if self._outbox.items():  # left by a kernel that was killed or lost its store
+            if outbox.items() or self._opener is not None:
+                # left by a kernel that was killed or lost its store; or a store to open
                 self._retry_in_background()
         except OSError as error:
-            _log.warning("outbox %s cannot be used: %s", self._outbox.path, error)
+            _log.warning("outbox %s cannot be used: %s", outbox.path, error)
             self._outbox = None
+
+    def _connect(self) -> StoreError | None:
+        """Open a store that could not be opened before; the error while it still cannot
+        be (a lasting one switches to practice, as for an open store)."""
+        if self._store is not None or self._opener is None:
+            return None
+        try:
+            store = self._opener.open()
+        except StoreError as error:
+            if not error.temporary:
+                self._opener = None
+                self._practice(str(error))
+            return error
+        self._opener = None
+        self._store = store
+        return None
+
+    def _saving(self) -> bool:
+        """Whether answers are being saved: to an open store, or waiting for one."""
+        return self._store is not None or self._opener is not None
 
     # -- set-up ---------------------------------------------------------------------
     @property
@@ -242,6 +307,8 @@ class LocalAssessment:
         return self._references
 
     def _practice(self, reason: str) -> None:
+        if getattr(self, "_owns_store", False) and self._store is not None:
+            self._store.close()  # not left for the garbage collector (an open connection)
         self._store = None
         self._save = SaveStatus(SaveState.OFF, wording.NOT_SAVED.format(reason=reason))
 
@@ -271,7 +338,7 @@ class LocalAssessment:
     def start(self, quiz_id: str, *, seed: int | None = None) -> AttemptState:
         quiz = self._quiz(quiz_id)
         view = self.quiz_view(quiz_id)
-        if self._store is not None and self._outbox is not None:
+        if self._saving() and self._outbox is not None:
             with self._lock:
                 self._set_status(self._status(self._flush()))
         attempts = self._stored_attempts(quiz.id)
@@ -392,7 +459,7 @@ class LocalAssessment:
 
     def _store_answer(self, current: _Round, question_id: str, value: Any, result: Grade,
                       seconds: float) -> SaveStatus:
-        if self._store is None:
+        if not self._saving():
             return self._save
         quiz = current.quiz
         submission = Submission(
@@ -434,7 +501,9 @@ class LocalAssessment:
 
     def _write_directly(self, item: Pending, current: _Round) -> SaveStatus:
         """Without an outbox: the store's answer is the only one (saved, or not saved)."""
-        assert self._store is not None
+        if self._store is None:  # still waiting for it, and the outbox cannot be written
+            return SaveStatus(SaveState.OFF, wording.SAVE_FAILED.format(
+                reason=_reason(self._save.message)))
         try:
             if current.attempt is None:
                 current.attempt = self._store.start_attempt(
@@ -463,8 +532,13 @@ class LocalAssessment:
     # -- the outbox: write what is pending, retry in the background ---------------------
     def _flush(self) -> StoreError | None:
         """Write every pending item, oldest first; the error that stopped it, if any."""
-        if self._store is None or self._outbox is None:
+        if self._outbox is None:
             return None
+        waiting = self._connect()
+        if self._store is None:
+            with contextlib.suppress(OSError):
+                self._pending_count = len(self._outbox.items())
+            return waiting
         done: set[str] = set()
         attempts: dict[str, int] = {}
         error: StoreError | None = None
@@ -500,8 +574,15 @@ class LocalAssessment:
     def _status(self, error: StoreError | None) -> SaveStatus:
         """The state after a flush: saved, pending (retrying) or off."""
         count = self._pending_count
-        if self._store is None:
+        if not self._saving():
             return self._save  # practice: _practice() said why
+        if self._store is None:  # still waiting for the store to open
+            self._retry_in_background()
+            reason = str(error) if error is not None else "it cannot be opened yet"
+            if count == 0:
+                return SaveStatus(SaveState.PENDING, wording.WAITING.format(
+                    reason=_reason(reason)))
+            return self._pending_status(reason, count)
         if count == 0:
             return SaveStatus(SaveState.SAVED, wording.ALL_SAVED)
         self._retry_in_background()
@@ -510,9 +591,8 @@ class LocalAssessment:
 
     def _pending_status(self, reason: str, count: int) -> SaveStatus:
         answers = "your answer is" if count <= 1 else f"{count} answers are"
-        text = reason.rstrip(".")
         return SaveStatus(SaveState.PENDING, wording.PENDING.format(
-            count=answers, reason=text[:1].lower() + text[1:]))
+            count=answers, reason=_reason(reason)))
 
     def _set_status(self, status: SaveStatus) -> None:
         changed = status != self._save
@@ -536,13 +616,16 @@ class LocalAssessment:
             if self._closed.wait(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]):
                 return
             with self._lock:
-                if self._store is None or self._outbox is None:
+                if not self._saving() or self._outbox is None:
                     return
                 error = self._flush()
                 count = self._pending_count
-                if count == 0 or self._store is None:
+                if not self._saving() or (count == 0 and self._store is not None):
                     self._set_status(self._status(error))
                     return
+                if self._store is None:  # not open yet
+                    self._set_status(self._status(error))
+                    continue
                 reason = str(error) if error is not None else "it is busy"
                 self._set_status(self._pending_status(reason, count))
 
@@ -552,8 +635,12 @@ class LocalAssessment:
         self._listeners.append(callback)
 
     def close(self) -> None:
-        """Stop the background retry (what is pending stays in the outbox for next time)."""
+        """Stop the background retry (what is pending stays in the outbox for next time),
+        and close the store if this object opened it."""
         self._closed.set()
+        with self._lock:
+            if self._owns_store and self._store is not None:
+                self._store.close()
 
     def finish(self, quiz_id: str, attempt_id: str | None, *,
                seconds: float | None = None) -> Outcome:
@@ -565,7 +652,7 @@ class LocalAssessment:
             raise AssessmentError(wording.NOT_FINISHED.format(missing=len(missing)))
         result = score_quiz(quiz, [current.grades[q] for q in current.order])
         current.finished = True
-        if self._store is not None and (current.attempt is not None or current.grades):
+        if self._saving() and (current.attempt is not None or current.grades):
             finished = utcnow()
             started = finished - timedelta(seconds=seconds) if seconds else None
             item = finish_item(round_key=current.key, learner_id=self._learner,
@@ -597,11 +684,17 @@ def open_assessment(*, store: ProgressStore | None = None,
     (The hub engineer's ``assessment.hub`` will be chosen here when a service is configured.)
     """
     reason = None
+    reopen = None
+    owned = store is None
     if store is None:
-        from ketatraining.progress.store import open_store
+        from ketatraining.progress.store import default_url
 
+        opener = StoreOpener(default_url())
         try:
-            store = open_store()
+            store = opener.open()
         except StoreError as error:
             reason = str(error)
-    return LocalAssessment(store, learner_id=learner_id, not_saved_reason=reason)
+            if error.temporary:  # locked, server down, folder not there yet: heal later
+                reopen = opener
+    return LocalAssessment(store, learner_id=learner_id, not_saved_reason=reason,
+                           reopen=reopen, owns_store=owned)

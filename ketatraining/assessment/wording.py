@@ -41,6 +41,11 @@ KEPT = (
     " It is kept on this computer and will be saved when the progress store can be used "
     "again."
 )
+WAITING = (
+    "Not saved yet: the progress store cannot be used at the moment ({reason}). Your "
+    "answers are kept safely on this computer and saved automatically as soon as it can. "
+    "You can carry on."
+)
 NOT_SAVED_YET = "Not saved yet: nothing has been answered in this attempt."
 QUIZ_LOAD_FAILED = (
     "This quiz could not be loaded. The rest of the notebook still works. "

@@ -87,6 +87,18 @@ def _is_locked(error: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text or "deadlock" in text
 
 
+def shown_url(url: str) -> str:
+    """A store address as shown to people (and naming its outbox): never a password.
+    SQLite URLs hold none, so they are shown as written (not percent-encoded)."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - a malformed URL: hide what looks like a password
+        return re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", url)
+    if parsed.get_backend_name() == "sqlite":
+        return url
+    return parsed.render_as_string(hide_password=True)
+
+
 def _unavailable_reason(error: BaseException) -> str | None:
     text = str(getattr(error, "orig", error)).lower()
     if "readonly" in text or "read-only" in text:
@@ -139,12 +151,13 @@ class ProgressStore:
     """A handle on one progress database; use as a context manager or call close()."""
 
     def __init__(self, url: str | None = None, *, create_folder: bool | None = None,
-                 writable: bool = True) -> None:
-        """``writable=False``: only read (a trainer's read-only role or file); no migration."""
+                 writable: bool = True, retry_budget: float | None = None) -> None:
+        """``writable=False``: only read (a trainer's read-only role or file); no migration.
+        ``retry_budget``: see the attribute; it bounds the open too."""
         self.url = url or default_url()
         self._engine_url = self.url
         self.writable = writable
-        self.retry_budget: float | None = None
+        self.retry_budget: float | None = retry_budget
         """Seconds a locked write is retried; None: RETRY_BUDGET_SECONDS. The quiz sets a
         shorter one: its answers wait in the outbox and are retried in the background."""
         try:
@@ -154,9 +167,7 @@ class ProgressStore:
             msg = f"The progress store address '{shown}' is not a valid database URL."
             raise StoreUnavailableError(msg) from error
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        # SQLite URLs hold no password; show them as written (not percent-encoded).
-        self.display_url = (self.url if self.is_sqlite
-                            else parsed.render_as_string(hide_password=True))
+        self.display_url = shown_url(self.url)
         if parsed.get_backend_name() not in ("sqlite", "postgresql"):
             msg = (f"The progress store address '{self.display_url}' names an unsupported "
                    "database; use sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE.")
@@ -198,7 +209,9 @@ class ProgressStore:
             if not create_folder:
                 msg = (f"The progress store cannot be opened: the folder {path.parent} does "
                        "not exist. Create it, or set KETATRAINING_DB to another location.")
-                raise StoreUnavailableError(msg)
+                missing = StoreUnavailableError(msg)
+                missing.temporary = True  # it may appear: a share mounted, a folder made
+                raise missing
             path.parent.mkdir(parents=True, exist_ok=True)
         if self.writable and path.exists() and not os.access(path, os.W_OK):
             msg = (f"The progress store {path} is read-only, so answers cannot be saved. "
@@ -232,7 +245,8 @@ class ProgressStore:
 
     def _integrity_check(self) -> None:
         path = self.sqlite_path
-        deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+        deadline = time.monotonic() + (RETRY_BUDGET_SECONDS if self.retry_budget is None
+                                       else self.retry_budget)
         try:
             while True:
                 try:

@@ -159,6 +159,9 @@ class QuizWidget(anywidget.AnyWidget):
         }
         self.on_msg(self._on_page_message)
         self._new_round()
+        listen = getattr(assessment, "on_save_status", None)
+        if callable(listen):  # "not saved yet" turns into "saved" without another Check
+            listen(self._show_save)
         from ketatraining.widgets import live
 
         # A preheated Voila kernel ran this before the learner asked for the page: reopen

@@ -300,16 +300,15 @@ def _bad_stores(tmp_path: Path) -> dict[str, tuple[str, Path | None]]:
     readonly = tmp_path / "readonly.db"
     _valid_store(readonly)
     return {
-        "missing-folder": (f"sqlite:///{tmp_path / 'gone' / 'p.db'}", None),
         "corrupt": (f"sqlite:///{corrupt}", corrupt),
         "newer-version": (f"sqlite:///{newer}", newer),
         "read-only": (f"sqlite:///file:{readonly}?mode=ro&uri=true", readonly),
-        "unreachable-server": ("postgresql+psycopg://kt@127.0.0.1:1/x?connect_timeout=2", None),
     }
 
 
-@pytest.mark.parametrize("kind", ["missing-folder", "corrupt", "newer-version", "read-only",
-                                  "unreachable-server"])
+# A missing folder and an unreachable server may clear by themselves: the quiz waits
+# for them instead (tests/assessment/test_heal_at_start.py, tests/progress/test_healing.py).
+@pytest.mark.parametrize("kind", ["corrupt", "newer-version", "read-only"])
 def test_quiz_works_in_practice_mode_with_a_visible_notice(
         kind: str, tmp_path: Path, practice_quiz: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:

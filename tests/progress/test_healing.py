@@ -54,3 +54,41 @@ def test_a_postgresql_restart_mid_quiz_heals_and_saves_every_answer(
     assert assessment.finish("welcome", "1").save.state is SaveState.SAVED
     assessment.close()
     store.close()
+
+
+def test_a_postgresql_server_down_at_kernel_start_heals_when_it_is_up(
+        own_postgres_server: object, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    from ketatraining.assessment.local import open_assessment
+    from ketatraining.progress.outbox import Outbox, outbox_path
+    from ketatraining.progress.store import shown_url
+
+    monkeypatch.setattr(local_module, "FOREGROUND_BUDGET_SECONDS", 0.3)
+    monkeypatch.setattr(local_module, "RETRY_DELAYS", (0.2, 0.5))
+    server = own_postgres_server
+    url = server.new_database()  # type: ignore[attr-defined]
+    monkeypatch.setenv("KETATRAINING_DB", url)
+    server.stop()  # type: ignore[attr-defined]  # down when the learner's kernel starts
+    try:
+        assessment = open_assessment(learner_id="ann")
+        status = assessment.save_status()
+        assert status.state is SaveState.PENDING, status
+        assert "cannot be reached" in status.message
+        assessment.start("welcome")
+        during = assessment.submit("welcome", None, "welcome-dose", 40)
+        assert during.verdict == "correct" and during.save.state is SaveState.PENDING
+        time.sleep(0.5)
+    finally:
+        server.start()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while assessment.save_status().state is not SaveState.SAVED:
+        assert time.monotonic() < deadline, assessment.save_status()
+        time.sleep(0.1)
+    after = assessment.submit("welcome", "1", "welcome-off-label", False)
+    assert after.save.state is SaveState.SAVED
+    assessment.close()
+    with ProgressStore(url) as store:
+        saved = store.responses("ann")
+        assert sorted(s.question_id for s in saved) == ["welcome-dose", "welcome-off-label"]
+        assert {s.attempt for s in saved} == {1}
+        assert [a.attempt for a in store.attempts("ann")] == [1]
+    assert Outbox(outbox_path(shown_url(url), "ann")).items() == []

@@ -215,12 +215,16 @@ def test_broken_quiz_shows_a_readable_box_not_a_traceback(tmp_path: Path) -> Non
 
 def test_unusable_store_falls_back_to_practice_with_a_notice(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("KETATRAINING_DB", f"sqlite:///{tmp_path}/missing/folder/p.db")
+    # a damaged file stays unusable (a missing folder is waited for instead:
+    # tests/assessment/test_heal_at_start.py)
+    damaged = tmp_path / "p.db"
+    damaged.write_text("not a database\n" * 100)
+    monkeypatch.setenv("KETATRAINING_DB", f"sqlite:///{damaged}")
     quiz = make_quiz("welcome")
     assert isinstance(quiz, QuizWidget)
     assert quiz.assessment.save_status().state is SaveState.OFF
     assert quiz.save["state"] == "off"
-    assert "not being saved" in quiz.save["text"] and "does not exist" in quiz.save["text"]
+    assert "not being saved" in quiz.save["text"] and "damaged" in quiz.save["text"]
     view = quiz.answer("welcome-off-label", False)
     assert "✓ Correct." in view.feedback  # practice still works
 
