@@ -69,6 +69,14 @@ class _Writer:
                 item["type"] = "numeric"
                 item["answers"] = self.numeric(question)
             case ShortAnswer():
+                from ketatraining.quiz.types.short_answer import has_wildcard
+
+                if all(has_wildcard(a.text) for a in question.answers if a.credit >= 100):
+                    self.note(question.id, "jupyterquiz compares text exactly and every "
+                              f"fully right answer of '{question.id}' has a '*' wildcard: "
+                              "the question is left out.", "List a right spelling without "
+                              "'*', or export the quiz as QTI or Moodle XML to keep it.")
+                    return None
                 item["type"] = "string"
                 item["answers"] = self.text_answers(question)
             case Matching() | Ordering():

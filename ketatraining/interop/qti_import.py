@@ -391,14 +391,16 @@ class _Item:
                 text = _escape_star("".join(base[0].itertext()) if base else "")
                 case = test.get("case-sensitive", "true") == "true"
             else:
-                pattern = _wildcard(test.get("pattern", ""))
-                if pattern is None:
+                read = _wildcard(test.get("pattern", ""))
+                if read is None:
                     self.out.lost(f"The pattern '{test.get('pattern', '')}' is not a '*' "
                                   "wildcard the course can keep; the answer is left out.",
                                   self.where(test), self.label, "Write the accepted answer "
                                   "with '*' wildcards only.", field=self.name or None)
                     continue
-                text = pattern
+                text, implied = read
+                if implied is not None:  # [dD] pairs: case-insensitive; plain letters: not
+                    case = implied
             feedback_id = self._branch_feedback(branch) or ""
             order = int(feedback_id[7:]) if feedback_id[7:].isdigit() else len(found) + 1
             entry: dict[str, Any] = {"text": text,
@@ -649,10 +651,13 @@ def _escape_star(text: str) -> str:
 _PATTERN_TOKEN = re.compile(r"\.\*|\[(.)(.)\]|\\(.)|(.)", re.DOTALL)
 
 
-def _wildcard(pattern: str) -> str | None:
+def _wildcard(pattern: str) -> tuple[str, bool | None] | None:
     """An XML Schema regex that is only literals, '.*' and [xX] case pairs, as a
-    short-answer pattern ('*' wildcards); None when it says more than that."""
+    short-answer pattern ('*' wildcards) and the case sensitivity it implies (False when
+    its letters are [xX] pairs, True when they are plain, None without letters); None
+    when it says more than that, or mixes both kinds of letter."""
     parts = []
+    pairs = plain_letters = False
     for match in _PATTERN_TOKEN.finditer(pattern):
         whole, lower, upper, escaped, plain_char = (match.group(0), match.group(1),
                                                     match.group(2), match.group(3),
@@ -662,14 +667,18 @@ def _wildcard(pattern: str) -> str | None:
         elif lower is not None:
             if lower.lower() != upper.lower():
                 return None
+            pairs = pairs or lower != upper
             parts.append(lower.replace("*", "\\*"))
         elif escaped is not None:
             parts.append("\\*" if escaped == "*" else escaped.replace("\\", "\\\\"))
         elif plain_char in "|.^?+{}()[]\\$":
             return None
         else:
+            plain_letters = plain_letters or plain_char.lower() != plain_char.upper()
             parts.append(plain_char)
-    return "".join(parts)
+    if pairs and plain_letters:
+        return None
+    return "".join(parts), (False if pairs else True if plain_letters else None)
 
 
 _NUMERIC_ORDER = ("type", "prompt", "value", "units", "tolerance", "relative_tolerance",

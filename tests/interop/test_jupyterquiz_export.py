@@ -18,18 +18,10 @@ import pytest
 from ketatraining.interop.jupyterquiz import import_jupyterquiz
 from ketatraining.interop.jupyterquiz_export import jupyterquiz_export
 from ketatraining.quiz.grading import grade
-from ketatraining.quiz.loading import CATALOG_FILES, check_file
 from ketatraining.quiz.model import Quiz
+from tests.interop.banks import BANK_IDS, BANKS, assert_left_out_reported, carried, load_bank
 
-QUIZ_DIR = Path(__file__).resolve().parents[2] / "quizzes"
-BANKS = sorted(p for p in QUIZ_DIR.glob("*.yaml") if p.name not in CATALOG_FILES)
 BASE = {"explanation": "Why.", "references": [], "objective": "o"}
-
-
-def load_bank(path: Path) -> Quiz:
-    quiz, _ = check_file(path)
-    assert quiz is not None
-    return quiz
 
 
 def jupyterquiz_accepts(answers: list[dict[str, Any]], number: float) -> bool:
@@ -42,26 +34,50 @@ def jupyterquiz_accepts(answers: list[dict[str, Any]], number: float) -> bool:
     return False
 
 
-@pytest.mark.parametrize("path", BANKS, ids=[p.stem for p in BANKS])
+@pytest.mark.parametrize("path", BANKS, ids=BANK_IDS)
 def test_every_bank_is_jupyterquiz_json_and_comes_back_the_same(path: Path) -> None:
     quiz = load_bank(path)
     text, problems = jupyterquiz_export(quiz)
     assert all(p.code == "KE002" and p.severity == "warning" for p in problems)
+    assert_left_out_reported(problems, quiz, "jupyterquiz")
+    kept = carried(quiz, "jupyterquiz")
     items = json.loads(text)
-    assert isinstance(items, list) and len(items) == len(quiz.questions)
-    for item, question in zip(items, quiz.questions, strict=True):
-        assert item["type"] in {"multiple_choice", "many_choice", "numeric"}
+    assert isinstance(items, list) and len(items) == len(kept.questions)
+    for item, question in zip(items, kept.questions, strict=True):
+        assert item["type"] in {"multiple_choice", "many_choice", "numeric", "string"}
         assert isinstance(item["question"], str) and item["question"]
         for answer in item["answers"]:
-            if item["type"] == "numeric":
-                assert answer.get("type") in {"value", "range", "default"}
+            if item["type"] in ("numeric", "string") and answer.get("type") == "default":
+                assert set(answer) == {"type", "feedback"}
+            elif item["type"] == "numeric":
+                assert answer.get("type") in {"value", "range"}
+            elif item["type"] == "string":
+                assert {"answer", "correct", "match_case"} <= set(answer) <= {
+                    "answer", "correct", "match_case", "feedback"}
             else:
                 assert set(answer) == {"answer", "correct", "feedback"}
+        if item["type"] in ("multiple_choice", "string"):
+            assert sum(bool(a.get("correct")) for a in item["answers"]) >= 1, question.id
         if item["type"] == "multiple_choice":
             assert sum(a["correct"] for a in item["answers"]) == 1, question.id
     result = import_jupyterquiz(text, quiz_id=quiz.id)
     assert result.problems == [], [p.format() for p in result.problems]
-    assert Quiz.model_validate(result.data) == quiz
+    assert Quiz.model_validate(result.data) == kept
+
+
+def test_a_short_answer_accepted_only_through_a_wildcard_is_left_out_and_reported() -> None:
+    question = {"id": "s", "type": "short_answer", "prompt": "Name it.", **BASE,
+                "answers": [{"text": "dissociat*"}, {"text": "detached", "credit": 50}],
+                "feedback_incorrect": "No."}
+    quiz = Quiz.model_validate({"schema_version": 1, "id": "j", "title": "J",
+                                "topic": "risks", "pass_mark": 50,
+                                "questions": [question, {**question, "id": "t", "answers": [
+                                    {"text": "dissociation"}, {"text": "dissociat*"}]}]})
+    text, problems = jupyterquiz_export(quiz)
+    (item,) = json.loads(text)  # 's' could never be answered right in jupyterquiz
+    assert item["ketatraining"]["id"] == "t"
+    assert [(p.code, p.question) for p in problems if "left out" in p.message] == [
+        ("KE002", "s"), ("KE002", "t")]  # s: the question; t: its wildcard answer
 
 
 def numeric(**fields: Any) -> Quiz:

@@ -196,3 +196,25 @@ def test_gift_matching_and_short_answer_as_moodle_writes_them() -> None:
     assert short["answers"] == [{"text": "NMDA", "credit": 100, "feedback": "Right."},
                                 {"text": "N-methyl*", "credit": 50}]
     Quiz.model_validate(result.data)
+
+
+@pytest.mark.parametrize("case_sensitive", [False, True])
+def test_qti_wildcard_only_short_answer_keeps_its_case_rule(case_sensitive: bool,
+                                                             tmp_path: Path) -> None:
+    """Only qti-pattern-match, no qti-string-match: the case rule is read from the
+    pattern ([dD] pairs, or plain letters), with and without our comments."""
+    quiz = Quiz.model_validate({**QUIZ.model_dump(), "questions": [{
+        **QUIZ.questions[1].model_dump(), "case_sensitive": case_sensitive,
+        "answers": [{"text": "Dissociat*"}]}]})
+    data = qti_bytes(quiz, tmp_path)
+    assert Quiz.model_validate(import_qti(data, quiz_id="new").data) == quiz
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in source.namelist():
+            archive.writestr(name, re.sub(r"<!--.*?-->", "", source.read(name).decode(),
+                                          flags=re.DOTALL))
+    (bare,) = import_qti(buffer.getvalue(), quiz_id="new").data["questions"]
+    shown = "Dissociat*" if case_sensitive else "dissociat*"  # [dD] reads as 'd'
+    assert (bare["answers"], bare["case_sensitive"]) == ([{"text": shown, "credit": 100}],
+                                                         case_sensitive)

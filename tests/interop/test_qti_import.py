@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import io
-import itertools
 import re
 import zipfile
 from pathlib import Path
@@ -20,13 +19,12 @@ import pytest
 from ketatraining.interop.qti import write_qti_package
 from ketatraining.interop.qti_import import import_qti
 from ketatraining.quiz.grading import grade
-from ketatraining.quiz.loading import CATALOG_FILES, check_file
+from ketatraining.quiz.loading import check_file
 from ketatraining.quiz.model import QUESTION_TYPES, Quiz
 from ketatraining.text import plain_text
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "qti"
-QUIZ_DIR = Path(__file__).resolve().parents[2] / "quizzes"
-BANKS = sorted(p for p in QUIZ_DIR.glob("*.yaml") if p.name not in CATALOG_FILES)
+from tests.interop.banks import BANK_IDS, BANKS, responses
 
 
 def item(name: str, **kwargs: Any) -> Any:
@@ -157,7 +155,7 @@ def words(text: str) -> str:
     return " ".join(html.unescape(plain_text(text)).split())
 
 
-@pytest.mark.parametrize("path", BANKS, ids=[p.stem for p in BANKS])
+@pytest.mark.parametrize("path", BANKS, ids=BANK_IDS)
 def test_round_trip_of_every_bank_gives_back_the_same_quiz(path: Path, tmp_path: Path) -> None:
     quiz, _ = check_file(path)
     assert quiz is not None
@@ -168,7 +166,7 @@ def test_round_trip_of_every_bank_gives_back_the_same_quiz(path: Path, tmp_path:
     assert Quiz.model_validate(result.data) == quiz
 
 
-@pytest.mark.parametrize("path", BANKS, ids=[p.stem for p in BANKS])
+@pytest.mark.parametrize("path", BANKS, ids=BANK_IDS)
 def test_without_our_comments_the_keys_scores_and_texts_survive(path: Path,
                                                                 tmp_path: Path) -> None:
     quiz, _ = check_file(path)
@@ -186,23 +184,6 @@ def test_without_our_comments_the_keys_scores_and_texts_survive(path: Path,
         assert words(after.explanation) == words(before.explanation)
         for response in responses(before):
             assert grade(after, response).score == pytest.approx(grade(before, response).score)
-
-
-def responses(question: Any) -> list[Any]:
-    """Every answer that matters: each option set, and numbers at and beyond the bounds."""
-    match question.type:
-        case "single_choice":
-            return [o.id for o in question.options]
-        case "multiple_choice":
-            ids = [o.id for o in question.options]
-            return [list(c) for n in range(len(ids) + 1) for c in itertools.combinations(ids, n)]
-        case "true_false":
-            return [True, False]
-        case _:
-            width = max(question.tolerance or 0,
-                        (question.relative_tolerance or 0) * abs(question.value))
-            return [question.value + d for d in (0, 0.99 * width, -0.99 * width,
-                                                 1.5 * width + 1, -(1.5 * width + 1))]
 
 
 def test_template_items_are_skipped_and_test_rules_the_course_lacks_are_reported() -> None:
