@@ -1,6 +1,6 @@
 """The progress store under contention, and the cost of its integrity check on open.
 
-    .venv/bin/python benchmarks/bench_store.py [--writers 8 32] [--answers 1600] [--rounds 2]
+    .venv/bin/python benchmarks/bench_store.py [--writers 8 32] [--answers 1280] [--rounds 3]
                                                [--sizes 1 10 100] [--skip-open]
 
 1. Contention: N writer processes (N = 8, 32), each a learner's kernel in miniature
@@ -10,7 +10,9 @@
    interleaved so machine noise hits both alike. Reported per back end: submissions per
    second (all answers / wall time from the common start to the last commit) and p50, p95
    and max latency of one ``record()`` call, with SQLite's p95 as a ratio to PostgreSQL's
-   (the target is at most 1.5).
+   (the target is at most 1.5), each a median over the rounds, with the machine's load
+   average at the start and the end. Writer processes start once per writer count and
+   are reused for every run, so the whole contention part takes a few minutes.
 2. Integrity on open: stores of 1, 10 and 100 MB (answers written directly), opened with
    the check and without it (the baseline), medians of 5; plus ``PRAGMA quick_check``
    alone, and "open + first write", which waits for a background check (stores over
@@ -40,21 +42,23 @@ import json, sys, time
 from ketatraining.progress.records import Submission, utcnow
 from ketatraining.progress.store import ProgressStore, new_submission_id
 
-url, learner, count, start_at = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-store = ProgressStore(url)
-while time.time() < start_at:
-    time.sleep(0.001)
-attempt = store.start_attempt(learner, "bench", max_score=1.0, pass_mark=50.0)
-latencies = []
-for n in range(count):
-    started = time.perf_counter()
-    store.record(Submission(
-        submission_id=new_submission_id(), learner_id=learner, quiz_id="bench",
-        question_id=f"q{n % 10}", attempt=attempt, response=["a", "c"], score=1.0,
-        max_score=1.0, correct=True, duration_seconds=3.5, submitted_at=utcnow()))
-    latencies.append(time.perf_counter() - started)
-store.close()
-print(json.dumps({"latencies": latencies, "end": time.time()}))
+learner = sys.argv[1]
+for line in sys.stdin:  # one run per line: URL COUNT START_AT (the parent's clock)
+    url, count, start_at = line.split()
+    store = ProgressStore(url)
+    while time.time() < float(start_at):
+        time.sleep(0.001)
+    attempt = store.start_attempt(learner, "bench", max_score=1.0, pass_mark=50.0)
+    latencies = []
+    for n in range(int(count)):
+        started = time.perf_counter()
+        store.record(Submission(
+            submission_id=new_submission_id(), learner_id=learner, quiz_id="bench",
+            question_id=f"q{n % 10}", attempt=attempt, response=["a", "c"], score=1.0,
+            max_score=1.0, correct=True, duration_seconds=3.5, submitted_at=utcnow()))
+        latencies.append(time.perf_counter() - started)
+    store.close()
+    print(json.dumps({"latencies": latencies, "end": time.time()}), flush=True)
 '''
 
 
@@ -63,27 +67,46 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def contention(url: str, writers: int, per_writer: int, script: Path) -> dict[str, float]:
-    from ketatraining.progress.store import ProgressStore
+class Writers:
+    """N writer processes, started once and reused for every run (so a run measures
+    answers, not 32 Python start-ups on a busy machine)."""
 
-    with ProgressStore(url):
-        pass  # an existing store, as in a course: first-open costs are not measured here
-    start_at = time.time() + 1.0 + writers * 0.05
-    processes = [subprocess.Popen(
-        [sys.executable, str(script), url, f"learner{n % (writers // 2)}", str(per_writer),
-         str(start_at)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for n in range(writers)]
-    latencies: list[float] = []
-    end = start_at
-    for process in processes:
-        out, err = process.communicate(timeout=1800)
-        if process.returncode != 0:
-            raise SystemExit(f"a writer failed: {err[-800:]}")
-        result = json.loads(out.strip().splitlines()[-1])
-        latencies.extend(result["latencies"])
-        end = max(end, result["end"])
-    return {"per_second": len(latencies) / (end - start_at), "p50": percentile(latencies, 0.5),
-            "p95": percentile(latencies, 0.95), "max": max(latencies), "n": len(latencies)}
+    def __init__(self, count: int, script: Path) -> None:
+        self.processes = [subprocess.Popen(
+            [sys.executable, str(script), f"learner{n % max(1, count // 2)}"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for n in range(count)]
+
+    def run(self, url: str, per_writer: int) -> dict[str, float]:
+        from ketatraining.progress.store import ProgressStore
+
+        with ProgressStore(url):
+            pass  # an existing store, as in a course: first-open costs are not measured here
+        start_at = time.time() + 1.0 + len(self.processes) * 0.02
+        for process in self.processes:
+            assert process.stdin is not None
+            process.stdin.write(f"{url} {per_writer} {start_at}\n")
+            process.stdin.flush()
+        latencies: list[float] = []
+        end = start_at
+        for process in self.processes:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            if not line:
+                raise SystemExit(f"a writer failed: {process.stderr.read()[-800:]}")  # type: ignore[union-attr]
+            result = json.loads(line)
+            latencies.extend(result["latencies"])
+            end = max(end, result["end"])
+        return {"per_second": len(latencies) / (end - start_at),
+                "p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
+                "max": max(latencies), "n": len(latencies)}
+
+    def close(self) -> None:
+        for process in self.processes:
+            assert process.stdin is not None
+            process.stdin.close()
+        for process in self.processes:
+            process.wait(timeout=60)
 
 
 @contextlib.contextmanager
@@ -94,33 +117,47 @@ def postgres_database() -> Iterator[str]:
         yield server.new_database()
 
 
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
 def run_contention(writer_counts: list[int], answers: int, rounds: int) -> None:
+    print(f"Contention, at {load()}")
+    summary: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as folder, postgres_database() as pg_url:
         script = Path(folder) / "writer.py"
         script.write_text(WRITER, encoding="utf-8")
         for writers in writer_counts:
             per_writer = max(1, answers // writers)
             results: dict[str, list[dict[str, float]]] = {"sqlite": [], "postgresql": []}
-            for number in range(rounds):
-                sqlite_url = f"sqlite:///{Path(folder) / f'contention-{writers}-{number}.db'}"
-                for backend in (("sqlite", "postgresql") if number % 2 == 0
-                                else ("postgresql", "sqlite")):
-                    url = sqlite_url if backend == "sqlite" else pg_url
-                    results[backend].append(contention(url, writers, per_writer, script))
+            pool = Writers(writers, script)
+            try:
+                for number in range(rounds):
+                    sqlite_url = f"sqlite:///{Path(folder) / f'contention-{writers}-{number}.db'}"
+                    for backend in (("sqlite", "postgresql") if number % 2 == 0
+                                    else ("postgresql", "sqlite")):
+                        url = sqlite_url if backend == "sqlite" else pg_url
+                        results[backend].append(pool.run(url, per_writer))
+            finally:
+                pool.close()
             print(f"\n{writers} writers x {per_writer} answers, {rounds} interleaved rounds "
                   "(figures: median of the rounds)")
-            medians = {}
             for backend, runs in results.items():
-                medians[backend] = {key: statistics.median(r[key] for r in runs)
-                                    for key in ("per_second", "p50", "p95", "max")}
-                m = medians[backend]
+                m = {key: statistics.median(r[key] for r in runs)
+                     for key in ("per_second", "p50", "p95", "max")}
                 print(f"  {backend:10s} {m['per_second']:7.0f} submissions/s   "
                       f"p50 {m['p50'] * 1000:7.1f} ms   p95 {m['p95'] * 1000:7.1f} ms   "
                       f"max {m['max'] * 1000:8.1f} ms")
             ratios = [s["p95"] / p["p95"] for s, p in zip(results["sqlite"],
                                                           results["postgresql"], strict=True)]
-            print(f"  SQLite p95 / PostgreSQL p95: {statistics.median(ratios):.2f} "
+            summary[writers] = statistics.median(ratios)
+            print(f"  SQLite p95 / PostgreSQL p95: {summary[writers]:.2f} "
                   f"(per round: {', '.join(f'{r:.2f}' for r in ratios)}; target <= 1.5)")
+    verdict = "ok" if all(r <= 1.5 for r in summary.values()) else "ABOVE TARGET"
+    print("\nSQLite p95 / PostgreSQL p95, median of rounds: "
+          + ", ".join(f"{w} writers {r:.2f}" for w, r in summary.items())
+          + f" (target <= 1.5: {verdict}); ended at {load()}")
 
 
 def make_store(path: Path, megabytes: int) -> None:
@@ -190,8 +227,8 @@ def run_open_cost(sizes: list[int], repeats: int = 5) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--writers", type=int, nargs="+", default=[8, 32])
-    parser.add_argument("--answers", type=int, default=1600, help="answers per run, in all")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--answers", type=int, default=1280, help="answers per run, in all")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--skip-open", action="store_true")
     parser.add_argument("--skip-contention", action="store_true")
