@@ -381,17 +381,24 @@ _XSD_SPECIAL = set("\\|.-^?*+{}()[]")
 
 
 def _xsd_pattern(pattern: str, case_sensitive: bool) -> str:
-    """A short_answer wildcard pattern as an XML Schema regex (anchored by definition)."""
+    """A short_answer wildcard pattern as an XML Schema regex (anchored by definition).
+
+    Spaces around and between words do not count, as in the course: the regex allows
+    any whitespace before and after (``\\s*``) and any run of it between words (``\\s+``).
+    """
     from ketatraining.quiz.types.short_answer import tokens
 
-    parts = []
+    parts = ["\\s*"]
     for token in tokens(" ".join(pattern.split())):
         if token is None:
             parts.append(".*")
+        elif token == " ":
+            parts.append("\\s+")
         elif not case_sensitive and token.lower() != token.upper():
             parts.append(f"[{_xsd_char(token.lower())}{_xsd_char(token.upper())}]")
         else:
             parts.append(_xsd_char(token))
+    parts.append("\\s*")
     return "".join(parts)
 
 

@@ -648,21 +648,26 @@ def _escape_star(text: str) -> str:
     return " ".join(text.replace("\\", "\\\\").replace("*", "\\*").split())
 
 
-_PATTERN_TOKEN = re.compile(r"\.\*|\[(.)(.)\]|\\(.)|(.)", re.DOTALL)
+_PATTERN_TOKEN = re.compile(r"\\s\*|\\s\+|\.\*|\[(.)(.)\]|\\(.)|(.)", re.DOTALL)
 
 
 def _wildcard(pattern: str) -> tuple[str, bool | None] | None:
     """An XML Schema regex that is only literals, '.*' and [xX] case pairs, as a
     short-answer pattern ('*' wildcards) and the case sensitivity it implies (False when
     its letters are [xX] pairs, True when they are plain, None without letters); None
-    when it says more than that, or mixes both kinds of letter."""
+    when it says more than that, or mixes both kinds of letter. ``\\s*`` and ``\\s+``
+    (optional spaces, spaces between words) are how the course's own rule reads."""
     parts = []
     pairs = plain_letters = False
     for match in _PATTERN_TOKEN.finditer(pattern):
         whole, lower, upper, escaped, plain_char = (match.group(0), match.group(1),
                                                     match.group(2), match.group(3),
                                                     match.group(4))
-        if whole == ".*":
+        if whole == "\\s*":
+            continue  # spaces around the answer (our export): they never count
+        if whole == "\\s+":
+            parts.append(" ")
+        elif whole == ".*":
             parts.append("*")
         elif lower is not None:
             if lower.lower() != upper.lower():
