@@ -14,7 +14,7 @@ import html
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -251,7 +251,8 @@ def marks_from_store(store: ProgressStore, quiz: Quiz, policy: AttemptPolicy = "
     answers to questions no longer in the quiz are left out. An attempt that drew its
     questions from pools asks only those (``asked``). ``by_version``: a question whose
     counted answers were given to several versions (``quiz.versions``) gets one column
-    per version, so the answers before and after a key fix are analysed apart.
+    per version (the version the learner answered; its score as regraded, if it was),
+    so the answers before and after a change of the question are analysed apart.
     """
     records = select_attempts(store.attempts(quiz_id=quiz.id, finished_only=True), policy)
     if not records:
@@ -262,6 +263,11 @@ def marks_from_store(store: ProgressStore, quiz: Quiz, policy: AttemptPolicy = "
     index = {q.id: j for j, q in enumerate(quiz.questions)}
     counted = [a for a in store.responses(quiz_id=quiz.id)
                if (a.learner_id, a.attempt) in row_of and a.question_id in index]
+    if by_version:  # the version each learner answered (a regrade re-marks, never re-asks)
+        answered = {a.submission_id: a.question_version
+                    for a in store.responses(quiz_id=quiz.id, regraded=False)}
+        counted = [replace(a, question_version=answered.get(a.submission_id))
+                   for a in counted]
     # the columns: one per question, or per (question, version) when split by version
     seen: dict[str, list[int | None]] = {q.id: [] for q in quiz.questions}
     if by_version:

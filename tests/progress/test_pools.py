@@ -376,3 +376,47 @@ def test_an_answer_left_in_the_outbox_opens_its_attempt_with_its_draw(
     assert (state.drawn, state.draw_seed) == (drawn, 9)
     assert [c.question_id for c in state.answered] == [first.id]
     assert (attempt.drawn, attempt.draw_seed, attempt.max_score) == (drawn, 9, 5.0)
+
+
+def test_by_version_rows_follow_what_was_answered_not_what_a_regrade_changed(
+        store_url: str, practice_quiz: Path, tmp_path: Path) -> None:
+    """A regrade writes audit rows only for answers whose score changes; the split must not
+    put the unchanged ones (re-marked too) under the old version."""
+    quiz = load_quiz(practice_quiz)
+    with ProgressStore(store_url) as store:
+        attempts, answers = [], []
+        for n, (learner, response) in enumerate((("ann", True), ("bob", False))):
+            start = T0 + timedelta(hours=n)
+            mark = 1.0 if response else 0.0
+            attempts.append(AttemptRecord(learner, quiz.id, 1, start, start, mark + 1, 2.0,
+                                          50.0, True))
+            answers += [Submission(f"{learner}-bp", learner, quiz.id, "bp", 1, response, mark,
+                                   1.0, bool(mark), 5.0, start,
+                                   question_hash=grading_hash(quiz.question("bp"))),
+                        Submission(f"{learner}-dose", learner, quiz.id, "dose", 1, 40.0, 1.0,
+                                   1.0, True, 5.0, start,
+                                   question_hash=grading_hash(quiz.question("dose")))]
+        store.import_history(attempts, answers)
+        fixed_path = tmp_path / "fixed" / "practice.yaml"
+        fixed_path.parent.mkdir()
+        for name in ("references.yaml", "objectives.yaml"):
+            (fixed_path.parent / name).write_text((practice_quiz.parent / name).read_text())
+        fixed_path.write_text(practice_quiz.read_text().replace("    answer: true\n",
+                                                                "    answer: false\n"))
+        fixed = load_quiz(fixed_path)
+        regrade(store, fixed)  # both bp answers change score
+        # a third learner answers the fixed version (2), unchanged dose
+        start = T0 + timedelta(hours=5)
+        store.import_history(
+            [AttemptRecord("cara", quiz.id, 1, start, start, 2.0, 2.0, 50.0, True)],
+            [Submission("cara-bp", "cara", quiz.id, "bp", 1, False, 1.0, 1.0, True, 5.0, start,
+                        question_hash=grading_hash(fixed.question("bp"))),
+             Submission("cara-dose", "cara", quiz.id, "dose", 1, 40.0, 1.0, 1.0, True, 5.0,
+                        start, question_hash=grading_hash(fixed.question("dose")))])
+        split = analyse(marks_from_store(store, fixed, "all", by_version=True))
+    rows = {(q.id, q.version): q for q in split.questions}
+    # ann and bob were asked version 1 (regraded: ann 1 -> 0, bob 0 -> 1); cara version 2
+    assert set(rows) == {("bp", 1), ("bp", 2), ("dose", 1)}
+    assert (rows[("bp", 1)].attempts, rows[("bp", 1)].facility) == (2, 0.5)
+    assert (rows[("bp", 2)].attempts, rows[("bp", 2)].facility) == (1, 1.0)
+    assert rows[("dose", 1)].attempts == 3
