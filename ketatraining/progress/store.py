@@ -22,6 +22,7 @@ import re
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -181,6 +182,11 @@ class ProgressStore:
             msg = (f"The progress store {self.display_url} needs a database driver that is "
                    "not installed (for PostgreSQL: pip install 'psycopg[binary]').")
             raise StoreUnavailableError(msg) from error
+        # A store dropped without close() (a kernel's quiz page, a test) closes its pooled
+        # connections the moment it is unreachable. The engine holds no reference back to
+        # the store, so that moment is when the last reference goes, not whenever the
+        # cycle collector runs (then a connection deleted open warned inside whatever ran).
+        weakref.finalize(self, self.engine.dispose)
         self._check_done = threading.Event()
         self._check_done.set()
         self._damage: str | None = None
@@ -317,10 +323,12 @@ class ProgressStore:
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.close()
 
+        begin = "BEGIN IMMEDIATE" if self.writable else "BEGIN"  # not self: see __init__
+
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Connection) -> None:
             # Take the write lock up front: no deadlock when two readers upgrade.
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if self.writable else "BEGIN")
+            connection.exec_driver_sql(begin)
 
         return engine
 
