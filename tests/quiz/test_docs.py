@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import shutil
+import typing
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from ketatraining.quiz.loading import check_file
 from ketatraining.quiz.problems import CODES
@@ -93,3 +96,30 @@ def test_the_notebook_section_uses_the_public_api() -> None:
     from ketatraining.widgets.quiz import make_quiz
 
     assert {"store", "learner_id"} <= set(inspect.signature(make_quiz).parameters)
+
+
+def _models(model: type[BaseModel]) -> list[type[BaseModel]]:
+    """``model`` and the models of its fields (options, items, steps, ...), recursively."""
+    found = [model]
+    for field in model.model_fields.values():
+        for kind in (field.annotation, *typing.get_args(field.annotation)):
+            for inner in (kind, *typing.get_args(kind)):
+                if isinstance(inner, type) and issubclass(inner, BaseModel) \
+                        and inner not in found:
+                    found += [m for m in _models(inner) if m not in found]
+    return found
+
+
+def test_every_registered_type_and_its_fields_are_in_the_guide() -> None:
+    """A type added to the registry (CONTRIBUTING.md) is not done until the trainer's
+    guide names it and every field a trainer writes for it."""
+    from ketatraining.quiz.types import TYPES
+    from ketatraining.quiz.types.base import QuestionBase
+
+    shared = set(QuestionBase.model_fields)
+    for name, definition in TYPES.items():
+        assert f"`{name}`" in GUIDE, f"quizzes/README.md does not name the type {name}"
+        for model in _models(definition.model):
+            missing = [field for field in model.model_fields if field not in shared
+                       and f"`{field}`" not in GUIDE and f"{field}:" not in GUIDE]
+            assert not missing, f"{name} ({model.__name__}): {missing}"
