@@ -60,6 +60,8 @@ def feedback_html(question: Any, result: Grade, response: Any) -> str:
         items = []
         for option in options:
             mark = wording.RIGHT_OPTION if option.correct else wording.WRONG_OPTION
+            if kind == "single_choice" and not option.correct and (option.weight or 0) > 0:
+                mark = wording.PARTLY_RIGHT_OPTION.format(percent=f"{option.weight:g}")
             mine = f" ({wording.YOUR_CHOICE})" if option.id in chosen else ""
             items.append(
                 f"<li><strong>{html.escape(mark + mine)}:</strong> "

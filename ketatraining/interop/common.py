@@ -149,17 +149,6 @@ def category_tag(category: str) -> str:
     return "category:" + parts[-1].replace("//", "/").strip()[:60]
 
 
-def single_choice_keeps_weights() -> bool:
-    """Whether the single_choice type grades option weights (Moodle's partial credit).
-
-    Until it does, importers report partial credit on single-answer questions (KI021)
-    instead of writing weights that would be ignored.
-    """
-    from ketatraining.quiz import model
-
-    return bool(getattr(model, "SINGLE_CHOICE_WEIGHTS", False))
-
-
 EXPORT_CODES: dict[str, str] = {
     "KE001": "A weight or credit the target format cannot express (refused, or rounded "
              "with --round-weights).",

@@ -32,10 +32,9 @@ from typing import Any, NoReturn, assert_never
 from ketatraining.interop.common import (
     ExportRefused,
     category_tag,
-    single_choice_keeps_weights,
     words,
 )
-from ketatraining.interop.moodle_grades import GradeChecker
+from ketatraining.interop.moodle_grades import GradeChecker, choice_fractions
 from ketatraining.interop.yaml_writer import (
     TODO_EXPLANATION,
     TODO_FEEDBACK,
@@ -643,19 +642,10 @@ class _Mapper:
                                "right answers (=); the course needs exactly one.",
                                "Keep one '=' answer, or use ~%50% weights without any '=' "
                                "for a select-all-that-apply question.")
-            partial = [a for a in gift.answers if a.weight not in (0, 100)]
             for option, answer in zip(options, gift.answers, strict=True):
                 option["correct"] = answer.weight == 100
-            if partial and single_choice_keeps_weights():
-                for option, answer in zip(options, gift.answers, strict=True):
+                if answer.weight not in (0, 100):  # partial credit (or Moodle's penalty)
                     option["weight"] = answer.weight
-            elif partial:
-                self.problem("KI021", f"{'Refused (--strict): ' if self.strict else ''}"
-                             f"{len(partial)} answer(s) give partial credit or a penalty, "
-                             "which this version's single-choice questions cannot grade; "
-                             "they would score 0.", gift, "Check the question; for partial "
-                             "credit write it with ~%n% weights and no '=' (select all that "
-                             "apply).", "error" if self.strict else "warning")
             return {"type": "single_choice", "options": options}
         positive = sum(a.weight for a in gift.answers if a.weight > 0)
         if positive == 0:
@@ -910,22 +900,6 @@ def _tag(text: str) -> str:
     return text.replace("]", "\\]")
 
 
-def default_weights(question: MultipleChoice) -> list[float]:
-    """The course's default rule as percentages: +100/right, -100/wrong."""
-    right = sum(o.correct for o in question.options)
-    wrong = len(question.options) - right
-    return [100 / right if o.correct else -100 / wrong for o in question.options]
-
-
-def _checked_weights(question: MultipleChoice, grades: GradeChecker) -> list[float]:
-    """The weights to write: each one Moodle accepts, else refused or rounded (KE001)."""
-    rule = all(o.weight is None for o in question.options)
-    weights = default_weights(question) if rule else [o.weight or 0.0 for o in question.options]
-    return [round(grades.grade(w, question.id, f"option '{o.id}'", default_rule=rule), 5)
-            if rule else grades.grade(w, question.id, f"option '{o.id}'")
-            for o, w in zip(question.options, weights, strict=True)]
-
-
 def _exact(value: float) -> str:
     """A computed number without binary noise (0.02 * 35 is 0.7, not 0.7000000000000001)."""
     return _num(float(f"{value:.15g}"))
@@ -977,14 +951,12 @@ def _question_meta(question: AnyQuestion) -> dict[str, Any]:
 def _choice_lines(question: SingleChoice | MultipleChoice,
                   grades: GradeChecker) -> list[str]:
     lines = []
-    if isinstance(question, MultipleChoice):
-        weights = _checked_weights(question, grades)
-    for index, option in enumerate(question.options):
+    weights = choice_fractions(question, grades)
+    for option, weight in zip(question.options, weights, strict=True):
         text = _escape(option.text)
-        if isinstance(question, SingleChoice):
-            mark = "=" if option.correct else ("~%0%" if text.startswith("%") else "~")
-        else:
-            weight = weights[index]
+        if isinstance(question, SingleChoice) and option.correct:
+            mark = "="
+        else:  # a single-choice option's partial credit too: {~%50%half =right}
             mark = f"~%{_plain(weight)}%" if weight or text.startswith("%") else "~"
         lines.append(f"\t{mark}{text}#{_escape(option.feedback)}")
     return lines

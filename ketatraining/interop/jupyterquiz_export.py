@@ -55,13 +55,14 @@ class _Writer:
     def question(self, question: AnyQuestion) -> dict[str, Any] | None:
         item: dict[str, Any] = {"question": _html(question.prompt)}
         match question:
-            case SingleChoice() | TrueFalse():
+            case TrueFalse():
                 item["type"] = "multiple_choice"
                 item["answers"] = self.choices(question)
-            case MultipleChoice():
-                item["type"] = "many_choice"
+            case SingleChoice() | MultipleChoice():
+                single = isinstance(question, SingleChoice)
+                item["type"] = "multiple_choice" if single else "many_choice"
                 item["answers"] = self.choices(question)
-                if any(o.weight is not None for o in question.options):
+                if any(o.weight for o in question.options if not (single and o.correct)):
                     self.note(question.id, "jupyterquiz has no option weights: a learner "
                               "sees right or wrong per answer, not the partial credit.",
                               "Nothing to do; the weights stay in the 'ketatraining' key.")

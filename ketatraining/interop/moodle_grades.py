@@ -12,10 +12,13 @@ nearest grade instead and reports each change as a warning.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import assert_never
 
+from ketatraining.quiz.model import MultipleChoice, SingleChoice
 from ketatraining.quiz.problems import Problem
 
-__all__ = ["MOODLE_GRADES", "GradeChecker", "is_moodle_grade", "nearest_grades"]
+__all__ = ["MOODLE_GRADES", "GradeChecker", "choice_fractions", "default_weights",
+           "is_moodle_grade", "nearest_grades"]
 
 _POSITIVE = (100.0, 90.0, 83.33333, 80.0, 75.0, 70.0, 66.66667, 60.0, 50.0, 40.0, 33.33333,
              30.0, 25.0, 20.0, 16.66667, 14.28571, 12.5, 11.11111, 10.0, 5.0)
@@ -79,3 +82,34 @@ class GradeChecker:
     @property
     def refused(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
+
+
+def default_weights(question: MultipleChoice) -> list[float]:
+    """The course's default rule as percentages: +100/right, -100/wrong."""
+    right = sum(o.correct for o in question.options)
+    wrong = len(question.options) - right
+    return [100 / right if o.correct else -100 / wrong for o in question.options]
+
+
+def choice_fractions(question: SingleChoice | MultipleChoice,
+                     grades: GradeChecker) -> list[float]:
+    """The percent of the mark each option is worth in Moodle (GIFT ``%n%``, Moodle XML
+    ``fraction``), each one checked against Moodle's list (KE001).
+
+    single_choice: the correct option 100, a weighted one its partial credit, others 0.
+    multiple_choice: the weights, or the default rule rounded to Moodle's 5 decimals.
+    """
+    match question:
+        case SingleChoice():
+            return [100.0 if o.correct else grades.grade(o.weight or 0.0, question.id,
+                                                         f"option '{o.id}'")
+                    for o in question.options]
+        case MultipleChoice():
+            rule = all(o.weight is None for o in question.options)
+            weights = (default_weights(question) if rule
+                       else [o.weight or 0.0 for o in question.options])
+            fractions = [grades.grade(w, question.id, f"option '{o.id}'", default_rule=rule)
+                         for o, w in zip(question.options, weights, strict=True)]
+            return [round(f, 5) for f in fractions] if rule else fractions
+        case _:
+            assert_never(question)

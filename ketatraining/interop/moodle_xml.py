@@ -35,7 +35,6 @@ from ketatraining.interop.common import (
     question_tail,
     refuse,
     restore,
-    single_choice_keeps_weights,
     words,
 )
 from ketatraining.interop.safe_xml import XmlDocument, XmlError, children, local, parse_xml
@@ -298,15 +297,9 @@ def _multichoice(reader: _Reader, element: ET.Element, label: str,
                                    "multiple-answer question (single false).")
         for index, option in enumerate(options):
             option["correct"] = index == full[0]
-        partial = [w for w in weights if not (abs(w) < 1e-9 or abs(w - 100) < 1e-6)]
-        if partial and single_choice_keeps_weights():
-            for option, weight in zip(options, weights, strict=True):
+        for index, (option, weight) in enumerate(zip(options, weights, strict=True)):
+            if index != full[0] and abs(weight) >= 1e-9:  # partial credit (or a penalty)
                 option["weight"] = weight
-        elif partial:
-            reader.lost(element, label, f"{len(partial)} answer(s) give partial credit or a "
-                        "penalty, which this version's single-choice questions cannot "
-                        "grade; they would score 0.", "Check the question; for partial "
-                        "credit make it a multiple-answer question (single false).")
         body = {"type": "single_choice", "options": options}
     else:
         if not any(w > 0 for w in weights):

@@ -19,8 +19,7 @@ from typing import Any, assert_never
 from xml.etree import ElementTree as ET
 
 from ketatraining.interop.common import ExportRefused, meta_comment_text, words
-from ketatraining.interop.gift import default_weights
-from ketatraining.interop.moodle_grades import GradeChecker
+from ketatraining.interop.moodle_grades import GradeChecker, choice_fractions
 from ketatraining.interop.moodle_xml import META_COMMENT, QUIZ_META_COMMENT
 from ketatraining.quiz.model import (
     AnyQuestion,
@@ -166,16 +165,7 @@ class _Writer:
             _text_field(element, name, "")
         if not single:
             _sub(element, "shownumcorrect")
-        if isinstance(question, MultipleChoice):
-            rule = all(o.weight is None for o in question.options)
-            weights = (default_weights(question) if rule
-                       else [o.weight or 0.0 for o in question.options])
-            fractions = [self.grades.grade(w, question.id, f"option '{o.id}'",
-                                           default_rule=rule)
-                         for o, w in zip(question.options, weights, strict=True)]
-            fractions = [round(f, 5) if rule else f for f in fractions]
-        else:
-            fractions = [100.0 if o.correct else 0.0 for o in question.options]
+        fractions = choice_fractions(question, self.grades)
         for option, fraction in zip(question.options, fractions, strict=True):
             _answer(element, fraction, _html(option.text, inline=True), _html(option.feedback))
 

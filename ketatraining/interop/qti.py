@@ -5,7 +5,8 @@ The package holds ``imsmanifest.xml``, one ``qti-assessment-item`` per question
 quiz's order, shuffle, attempt limit and pass mark. Items score like the course does:
 
 - single choice and true/false: a choice interaction with ``max-choices="1"``; full
-  points when the response matches the correct one;
+  points when the response matches the correct one (a single choice with partial
+  credit: a ``qti-mapping`` of the correct option's points and each partial credit);
 - multiple choice: ``max-choices`` = number of options, a ``qti-mapping`` with the
   option weights (or the course's default rule as weights), clamped to [0, points];
 - numeric: a text-entry interaction; ``qti-equal`` with an absolute (or relative, in
@@ -180,7 +181,9 @@ def _choice_item(item: ET.Element, question: SingleChoice | MultipleChoice | Tru
     for identifier, _, right, _ in choices:
         if right:
             _value(correct, "qti-value", identifier)
-    if isinstance(question, MultipleChoice):
+    mapped = not isinstance(question, TrueFalse) and (multiple or _partial(question))
+    if mapped:  # multiple choice, or a single choice with partial credit
+        assert not isinstance(question, TrueFalse)
         mapping = _el(declaration, "qti-mapping", lower_bound="0",
                       upper_bound=_num(question.points), default_value="0")
         for (identifier, *_), weight in zip(choices, _weights(question), strict=True):
@@ -211,7 +214,7 @@ def _choice_item(item: ET.Element, question: SingleChoice | MultipleChoice | Tru
     _el(empty, "qti-is-null").append(_variable("RESPONSE"))
     _set(empty, "SCORE", number=0)
     otherwise = _el(condition, "qti-response-else")
-    if isinstance(question, MultipleChoice):
+    if mapped:
         _set(otherwise, "SCORE", ET.Element("qti-map-response", {"identifier": "RESPONSE"}))
     else:
         inner = _el(otherwise, "qti-response-condition")
@@ -225,13 +228,22 @@ def _choice_item(item: ET.Element, question: SingleChoice | MultipleChoice | Tru
     _set(processing, "EXPLANATION", identifier="shown")
 
 
-def _weights(question: MultipleChoice) -> list[float]:
-    """Percent per option: the trainer's weights, or the course's default rule."""
+def _partial(question: SingleChoice | MultipleChoice) -> bool:
+    """A single choice whose wrong-marked options give partial credit."""
+    return isinstance(question, SingleChoice) and any(
+        o.weight for o in question.options if not o.correct)
+
+
+def _weights(question: SingleChoice | MultipleChoice) -> list[float]:
+    """Percent per option: the correct single choice 100 and the partial credits, or the
+    trainer's weights, or the course's default rule."""
+    from ketatraining.interop.moodle_grades import default_weights
+
+    if isinstance(question, SingleChoice):
+        return [100.0 if o.correct else o.weight or 0.0 for o in question.options]
     if any(o.weight is not None for o in question.options):
         return [o.weight or 0.0 for o in question.options]
-    right = sum(o.correct for o in question.options)
-    wrong = len(question.options) - right
-    return [100 / right if o.correct else -100 / wrong for o in question.options]
+    return default_weights(question)
 
 
 def _equal(value: ET.Element, *, absolute: float | None, relative: float | None) -> ET.Element:

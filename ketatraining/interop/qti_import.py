@@ -329,6 +329,12 @@ class _Item:
             if sum(o["correct"] for o in options) != 1:
                 refuse("KI013", "The single-choice item does not have exactly one correct "
                        "choice.", "Give one qti-value in qti-correct-response.")
+            if declaration.mapping and self._maps_response():  # partial credit
+                points = self.points()
+                for option, raw in zip(options, raw_ids, strict=True):
+                    weight = declaration.mapping.get(raw, declaration.default) / points * 100
+                    if not option["correct"] and abs(weight) > 1e-9:
+                        option["weight"] = round(weight, 9)
             return {"type": "single_choice", "prompt": prompt, "options": options}
         if declaration.mapping:
             points = self.points()
@@ -438,6 +444,16 @@ class _Item:
         return {"type": "short_answer", "prompt": prompt, "answers": answers,
                 "case_sensitive": case,
                 "feedback_incorrect": prose(incorrect, TODO_FEEDBACK_INCORRECT)}
+
+    def _maps_response(self) -> bool:
+        """Whether the score is the mapping (qti-map-response, or the map_response
+        template), rather than a match with the correct response."""
+        processing = _one(self.root, "qti-response-processing")
+        if processing is None:
+            return False
+        template = processing.get("template", "")
+        return template.rstrip("/").endswith("map_response") or any(
+            local(e) == "qti-map-response" for e in processing.iter())
 
     def _branch_score(self, branch: ET.Element) -> float | None:
         for setter in branch:

@@ -15,6 +15,7 @@ from ketatraining.assessment.wording import (  # noqa: F401  (re-exported for re
     NOT_A_NUMBER,
     NOT_SAVED,
     PARTLY,
+    PARTLY_RIGHT_OPTION,
     PRACTICE,
     QUIZ_LOAD_FAILED,
     REFERENCES,

@@ -230,11 +230,12 @@ def test_multichoice_without_equals_is_multi_response() -> None:
     assert [a.weight for a in question.answers] == [100, 50, 0]
 
 
-def test_partial_credit_in_single_choice_is_dropped_with_a_warning() -> None:
+def test_partial_credit_in_single_choice_is_kept_as_the_options_weight() -> None:
     result = import_gift("::P:: Q {=a ~%50%b ~c}", quiz_id="p")
     (question,) = result.data["questions"]
-    assert [o["correct"] for o in question["options"]] == [True, False, False]
-    assert [(p.code, p.severity) for p in result.problems] == [("KI021", "warning")]
+    assert [(o["correct"], o.get("weight")) for o in question["options"]] == [
+        (True, None), (False, 50), (False, None)]
+    assert result.problems == []
 
 
 def test_comment_only_blocks_windows_line_ends_and_bom_are_ignored() -> None:

@@ -107,7 +107,11 @@ EXPECTED: dict[str, list[tuple[str, int | None, int | None, str | None, str | No
         ("KQ307", 7, 5, None, "pools[1].tag", "warning")],
     "kq301-todo-left.yaml": [("KQ301", 17, 9, "q1", "options[2].feedback", "warning")],
     "kq302-no-reference.yaml": [("KQ302", 19, 5, "q1", "references", "warning")],
-    "kq303-weight-on-single-choice.yaml": [("KQ303", 10, 5, "q1", "options", "warning")],
+    "kq217-single-choice-weights.yaml": [  # a half-right option 'e' is fine
+        ("KQ217", 14, 9, "q1", "options[1].weight", "error"),
+        ("KQ217", 18, 9, "q1", "options[2].weight", "error"),
+        ("KQ217", 22, 9, "q1", "options[3].weight", "error"),
+        ("KQ217", 26, 9, "q1", "options[4].weight", "warning")],
     "many-problems.yaml": [
         ("KQ210", 5, 1, None, "pass_mark", "error"),
         ("KQ302", 7, 5, "q1", "references", "warning"),

@@ -34,9 +34,11 @@ class Option(Strict):
     weight: float | None = Field(
         default=None,
         description=(
-            "multiple_choice only, optional: percent of the question's points this option "
-            "is worth when ticked (negative for a penalty). Without weights the default "
-            "rule applies (see quizzes/README.md)."
+            "Optional: percent of the question's points this option is worth when chosen. "
+            "multiple_choice: negative for a penalty; without weights the default rule "
+            "applies. single_choice: partial credit for a wrong-marked option (0 < weight "
+            "< 100; the correct option is worth 100); options without a weight score 0 "
+            "(see quizzes/README.md)."
         ),
     )
 
