@@ -165,3 +165,17 @@ def test_a_read_only_copy_with_unmerged_answers_is_refused_not_read_short(
     with _immutable(folder), pytest.raises(StoreUnavailableError) as caught:
         ProgressStore(f"sqlite:///{folder / 'progress.db'}", writable=False)
     assert "\n" not in str(caught.value) and "read-only" in str(caught.value)
+
+
+def test_a_store_opened_before_others_write_sees_their_answers(tmp_path: Path) -> None:
+    """A kept connection holds no read snapshot between transactions: a preheated kernel
+    that opened the store before the learner answered elsewhere reads every answer."""
+    url = f"sqlite:///{tmp_path / 'progress.db'}"
+    with ProgressStore(url) as early, ProgressStore(url) as other:
+        assert early.responses() == [] and early.attempts() == []
+        other.start_attempt("ada", "practice", max_score=1.0, pass_mark=50.0)
+        other.record(_submission())
+        assert [a.attempt for a in early.attempts("ada")] == [1]
+        assert len(early.responses("ada")) == 1
+        other.record(_submission())
+        assert len(early.responses("ada")) == 2
