@@ -154,6 +154,10 @@ EXPORT_CODES: dict[str, str] = {
              "with --round-weights).",
     "KE002": "Something the target format cannot carry (it travels only in our metadata).",
     "KE003": "The output cannot be written (e.g. its folder does not exist).",
+    "KE004": "Moodle's edit form needs at least 2 sub-questions and 3 answers in a matching "
+             "question.",
+    "KE005": "Moodle compares the spaces inside a short answer exactly; the course counts "
+             "a run of spaces as one.",
 }
 """Problem codes of the exporters."""
 

@@ -35,6 +35,7 @@ from ketatraining.interop.common import (
     words,
 )
 from ketatraining.interop.moodle_grades import GradeChecker, choice_fractions
+from ketatraining.interop.moodle_rules import moodle_differences
 from ketatraining.interop.yaml_writer import (
     TODO_EXPLANATION,
     TODO_FEEDBACK,
@@ -1036,6 +1037,7 @@ def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
             severity="warning"))
         return (f"// ketatraining: question '{question.id}' ({question.type}) is left out: "
                 "GIFT cannot express it. Export the quiz as QTI to keep it.")
+    grades.problems += moodle_differences(question, grades.path)
     lines = [f"// [id:{_tag(question.id)}]"]
     lines += [f"// [tag:{_tag(tag)}]" for tag in question.tags if not _TAG_UNSAFE.search(tag)]
     lines.append(META_PREFIX + " " + _json(_question_meta(question)))

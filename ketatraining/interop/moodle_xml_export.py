@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 
 from ketatraining.interop.common import ExportRefused, meta_comment_text, words
 from ketatraining.interop.moodle_grades import GradeChecker, choice_fractions
+from ketatraining.interop.moodle_rules import moodle_differences
 from ketatraining.interop.moodle_xml import META_COMMENT, QUIZ_META_COMMENT
 from ketatraining.quiz.model import (
     AnyQuestion,
@@ -125,6 +126,7 @@ class _Writer:
 
     def question(self, root: ET.Element, question: AnyQuestion) -> None:
         kind = MOODLE_TYPES[question.type]
+        self.problems += moodle_differences(question, self.grades.path)
         element = _sub(root, "question", type=kind)
         element.append(ET.Comment(meta_comment_text(_meta(question), META_COMMENT)))
         name = _sub(element, "name")

@@ -1,0 +1,61 @@
+"""Where Moodle treats a question differently from the course: reported on export.
+
+Both Moodle exports (GIFT and Moodle XML) check these, from Moodle's own code:
+
+- matching: Moodle imports a question with any number of pairs, but its edit form
+  (``question/type/match/edit_match_form.php``, ``validation``) refuses to save one
+  with fewer than 2 sub-questions and 3 answers (rows: each item, plus each extra wrong
+  answer), so a teacher who opens it in Moodle cannot save a change without adding an
+  answer (KE004);
+- short answer: Moodle trims the typed text but compares the spaces inside it exactly
+  (``qtype_shortanswer_question::compare_string_with_wildcard``), while the course
+  counts every run of spaces as one, so 'N  methyl' (two spaces) is right here and
+  wrong in Moodle (KE005).
+"""
+
+from __future__ import annotations
+
+from ketatraining.quiz.model import AnyQuestion, Matching, ShortAnswer
+from ketatraining.quiz.problems import Problem
+
+__all__ = ["MIN_ANSWERS", "MIN_SUBQUESTIONS", "moodle_differences"]
+
+MIN_SUBQUESTIONS, MIN_ANSWERS = 2, 3
+"""edit_match_form.php: ``$numberqanda->q = 2; $numberqanda->a = 3``."""
+
+
+def moodle_differences(question: AnyQuestion, path: str) -> list[Problem]:
+    """Warnings for what Moodle will do differently with ``question``."""
+    match question:
+        case Matching():
+            return _matching(question, path)
+        case ShortAnswer():
+            return _short_answer(question, path)
+        case _:
+            return []
+
+
+def _matching(question: Matching, path: str) -> list[Problem]:
+    used = {i.answer for i in question.items}
+    rows = len(question.items) + sum(a.id not in used for a in question.answers)
+    if len(question.items) >= MIN_SUBQUESTIONS and rows >= MIN_ANSWERS:
+        return []
+    return [Problem(
+        "KE004", f"Moodle imports this matching question with {len(question.items)} items "
+        f"and {rows} answer row(s), but its edit form needs at least {MIN_SUBQUESTIONS} "
+        f"sub-questions and {MIN_ANSWERS} answers: a teacher who edits it in Moodle cannot "
+        "save it.", path, question=question.id,
+        hint="Add an item, or an extra wrong answer (an answer no item names), to the quiz "
+        "file.", severity="warning")]
+
+
+def _short_answer(question: ShortAnswer, path: str) -> list[Problem]:
+    spaced = [a.text.strip() for a in question.answers if len(a.text.split()) > 1]
+    if not spaced:
+        return []
+    return [Problem(
+        "KE005", f"Moodle compares the spaces inside an answer exactly: a learner who types "
+        f"'{spaced[0]}' with two spaces between words is right in the course but wrong in "
+        "Moodle.", path, question=question.id,
+        hint="Nothing to change for the course; in Moodle, write '*' between the words "
+        "(e.g. 'N*methyl') if any spacing should be accepted.", severity="warning")]

@@ -1,0 +1,60 @@
+"""What Moodle does differently, reported on both Moodle exports (GIFT, Moodle XML).
+
+From Moodle's code: the matching edit form (edit_match_form.php, validation) needs at
+least 2 sub-questions and 3 answers, although the importers accept fewer; short-answer
+marking (compare_string_with_wildcard) trims the typed text but keeps its inner spaces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ketatraining.interop.gift import gift_export
+from ketatraining.interop.moodle_xml_export import moodle_xml_export
+from ketatraining.quiz.grading import grade
+from ketatraining.quiz.model import Quiz
+
+BASE = {"explanation": "Why.", "references": ["r"], "objective": "o"}
+EXPORTS = [gift_export, moodle_xml_export]
+
+
+def quiz_of(question: dict[str, Any]) -> Quiz:
+    return Quiz.model_validate({"schema_version": 1, "id": "m", "title": "M", "topic": "risks",
+                                "pass_mark": 50, "questions": [{**BASE, **question}]})
+
+
+def matching(answers: int) -> Quiz:
+    return quiz_of({"id": "pairs", "type": "matching", "prompt": "Match.",
+                    "items": [{"id": "k", "text": "ketamine", "answer": "a1"},
+                              {"id": "s", "text": "sertraline", "answer": "a2"}],
+                    "answers": [{"id": f"a{n}", "text": f"class {n}"}
+                                for n in range(1, answers + 1)],
+                    "feedback_correct": "Yes.", "feedback_incorrect": "No."})
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+def test_a_matching_question_moodles_edit_form_would_refuse_is_reported(export: Any) -> None:
+    _, problems = export(matching(2))  # 2 items, no extra wrong answer: 2 rows
+    (problem,) = [p for p in problems if p.code == "KE004"]
+    assert (problem.question, problem.severity) == ("pairs", "warning")
+    assert "2 items and 2 answer row(s)" in problem.message
+    assert "extra wrong answer" in (problem.hint or "")
+    _, problems = export(matching(3))  # a distractor makes the third row
+    assert [p for p in problems if p.code == "KE004"] == []
+
+
+def short(text: str) -> Quiz:
+    return quiz_of({"id": "sa", "type": "short_answer", "prompt": "Which receptor?",
+                    "answers": [{"text": text}], "feedback_incorrect": "No."})
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+def test_inner_spaces_moodle_compares_exactly_are_reported(export: Any) -> None:
+    quiz = short("N methyl D aspartate")
+    assert grade(quiz.questions[0], "N  methyl D aspartate").correct  # the course's rule
+    _, problems = export(quiz)
+    (problem,) = [p for p in problems if p.code == "KE005"]
+    assert problem.question == "sa" and "'N methyl D aspartate'" in problem.message
+    assert [p for p in export(short("NMDA*"))[1] if p.code == "KE005"] == []
