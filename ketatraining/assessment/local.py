@@ -130,7 +130,8 @@ def question_views(quiz: Quiz, rng: random.Random) -> tuple[QuestionView, ...]:
             id=question.id, type=question.type, number=number,
             prompt_html=markdown_to_html(question.prompt),
             label=question_label(question, number, len(questions)), points=question.points,
-            data=public_data(question, _shuffled_ids(question, rng, quiz.shuffle)))
+            data=public_data(question, _shuffled_ids(question, rng, quiz.shuffle)),
+            control=get_type(question).control)
         for number, question in enumerate(questions, start=1))
 
 

@@ -92,6 +92,9 @@ class QuestionView:
     """Short plain text naming the question for assistive technology."""
     points: float
     data: dict[str, Any] = field(default_factory=dict)
+    control: str = ""
+    """The front-end control that answers it (the type's ``control``): the page picks its
+    form controls by this, not by the type's name."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -28,7 +28,9 @@ def quiz_view(data: dict[str, Any]) -> QuizView:
 
 
 def question_view(data: dict[str, Any]) -> QuestionView:
-    return QuestionView(**{k: data[k] for k in QuestionView.__dataclass_fields__})
+    # ``control`` is optional: a service from before it existed does not send it.
+    return QuestionView(**{k: data[k] for k in QuestionView.__dataclass_fields__
+                           if k in data or k != "control"})
 
 
 def checked(data: dict[str, Any]) -> Checked:

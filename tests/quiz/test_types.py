@@ -131,3 +131,36 @@ def test_mypy_names_a_missing_branch_in_a_match_over_question_types(tmp_path: Pa
                               f"--cache-dir={ROOT / '.mypy_cache'}"])
     assert status == 1
     assert '"assert_never" has incompatible type "Numeric' in out
+
+
+def _front_end_controls() -> set[str]:
+    """The controls ``quiz.js`` draws: the ``case`` labels of its ``controlsFor``."""
+    import re
+
+    script = (ROOT / "ketatraining" / "widgets" / "static" / "quiz.js").read_text()
+    body = script[script.index("function controlsFor"):script.index("default:", script.index(
+        "function controlsFor"))]
+    return set(re.findall(r'case "([a-z_]+)":', body))
+
+
+def test_every_type_names_a_control_the_page_draws() -> None:
+    # A type whose control quiz.js does not draw would show learners its name, not a form.
+    drawn = _front_end_controls()
+    assert drawn >= {"radio", "checkbox", "number", "text", "matching", "ordering"}
+    for name, definition in TYPES.items():
+        assert definition.control in drawn, (name, definition.control)
+
+
+@pytest.mark.parametrize("name", sorted(QUESTIONS))
+def test_the_public_view_names_the_types_control(name: str) -> None:
+    from ketatraining.assessment.local import question_views
+    from ketatraining.assessment.wire import question_view
+
+    question = QUESTIONS[name]
+    quiz = next(q for q in COURSE if question in q.questions)
+    view = next(v for v in question_views(quiz, random.Random(1)) if v.id == question.id)
+    assert view.control == get_type(question).control
+    # The wire keeps it, and a service that predates the field still decodes.
+    assert question_view(view.to_dict()) == view
+    legacy = {k: v for k, v in view.to_dict().items() if k != "control"}
+    assert question_view(legacy).control == ""

@@ -195,6 +195,10 @@ class QuestionType(ABC, Generic[Q, R]):
     """Problem codes of this type's content rules (merged into problems.CODES)."""
     xapi_interaction: ClassVar[str]
     """xAPI ``interactionType``."""
+    control: ClassVar[str]
+    """Which front-end control answers it ('radio', 'checkbox', 'number', 'text',
+    'matching', 'ordering'; ``widgets/static/quiz.js`` draws each). A new type that fits
+    an existing control needs no front-end change."""
     refusal: ClassVar[str] = "option"
     """Which sentence refuses an invalid answer: 'option', 'number', 'match' or 'text'
     (``assessment/wording.py`` words them)."""

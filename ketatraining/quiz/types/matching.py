@@ -57,6 +57,7 @@ class Matching(QuestionBase):
 
 class MatchingType(QuestionType[Matching, Pairs]):
     name = "matching"
+    control = "matching"
     model = Matching
     kind = "matching"
     xapi_interaction = "matching"

@@ -29,6 +29,7 @@ class MultipleChoice(ChoiceBase):
 
 class MultipleChoiceType(ChoiceType[MultipleChoice, Ticks]):
     name = "multiple_choice"
+    control = "checkbox"
     model = MultipleChoice
     kind = "select all that apply"
     xapi_interaction = "choice"

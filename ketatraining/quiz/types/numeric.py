@@ -76,6 +76,7 @@ def within(answer: float, target: float, absolute: float | None, relative: float
 
 class NumericType(QuestionType[Numeric, float]):
     name = "numeric"
+    control = "number"
     model = Numeric
     kind = "number"
     xapi_interaction = "numeric"

@@ -57,6 +57,7 @@ class Ordering(QuestionBase):
 
 class OrderingType(QuestionType[Ordering, Order]):
     name = "ordering"
+    control = "ordering"
     model = Ordering
     kind = "put in order"
     xapi_interaction = "sequencing"

@@ -118,6 +118,7 @@ def has_wildcard(pattern: str) -> bool:
 
 class ShortAnswerType(QuestionType[ShortAnswer, str]):
     name = "short_answer"
+    control = "text"
     model = ShortAnswer
     kind = "short answer"
     xapi_interaction = "fill-in"

@@ -24,6 +24,7 @@ class SingleChoice(ChoiceBase):
 
 class SingleChoiceType(ChoiceType[SingleChoice, str]):
     name = "single_choice"
+    control = "radio"
     model = SingleChoice
     kind = "single choice"
     xapi_interaction = "choice"

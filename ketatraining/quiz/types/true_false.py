@@ -34,6 +34,7 @@ def _word(value: bool) -> str:
 
 class TrueFalseType(QuestionType[TrueFalse, bool]):
     name = "true_false"
+    control = "radio"
     model = TrueFalse
     kind = "true or false"
     xapi_interaction = "true-false"

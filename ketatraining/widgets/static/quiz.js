@@ -193,16 +193,17 @@ function render({ model, el }) {
       first: () => list.querySelector("button:not([disabled])") };
   }
 
+  // The control comes from the question type's ``control`` (QuestionView.control), so a new
+  // type that fits an existing control needs no change here.
   function controlsFor(q, base) {
-    switch (q.type) {
-      case "single_choice":
-      case "true_false":
+    switch (q.control) {
+      case "radio":
         return choiceControls(q, base, "radio");
-      case "multiple_choice":
+      case "checkbox":
         return choiceControls(q, base, "checkbox");
-      case "numeric":
+      case "number":
         return textControl(q, base, true);
-      case "short_answer":
+      case "text":
         return textControl(q, base, false);
       case "matching":
         return matchingControls(q, base);
