@@ -35,7 +35,7 @@ from ketatraining.interop.common import (
     words,
 )
 from ketatraining.interop.moodle_grades import GradeChecker, choice_fractions
-from ketatraining.interop.moodle_rules import moodle_differences
+from ketatraining.interop.moodle_rules import answer_rank, moodle_differences
 from ketatraining.interop.yaml_writer import (
     TODO_EXPLANATION,
     TODO_FEEDBACK,
@@ -731,6 +731,12 @@ class _Mapper:
         if not any(a["credit"] >= 100 for a in accepted):
             _fail("KI013", "No answer of this short-answer question earns full marks.",
                            "Mark the right answer with = and no weight (or =%100%).")
+        order = meta.get("answer_order")
+        if isinstance(order, list) and sorted(order) == list(range(len(accepted))):
+            placed: list[dict[str, Any]] = [{}] * len(accepted)
+            for entry, position in zip(accepted, order, strict=True):
+                placed[position] = entry
+            accepted = placed  # the quiz file's order (written highest credit first)
         if [a["text"].upper() for a in accepted] in (["T"], ["TRUE"], ["F"], ["FALSE"]):
             self.problem("KI023", f"'{accepted[0]['text']}' is read as a short answer, as "
                          "Moodle does; a true/false question needs capitals.", gift,
@@ -942,6 +948,9 @@ def _question_meta(question: AnyQuestion) -> dict[str, Any]:
         case ShortAnswer():
             meta["case_sensitive"] = question.case_sensitive
             meta["feedback_incorrect"] = question.feedback_incorrect
+            rank = answer_rank(question)
+            if rank != sorted(rank):
+                meta["answer_order"] = rank  # the file's position of each written answer
         case TrueFalse() | Ordering():
             pass
         case _:
@@ -1016,8 +1025,9 @@ def _matching_lines(question: Matching, grades: GradeChecker) -> list[str]:
 def _short_answer_lines(question: ShortAnswer, grades: GradeChecker) -> list[str]:
     """All answers start with '=': Moodle reads a short answer (its '*' is a wildcard too)."""
     lines = []
-    for index, answer in enumerate(question.answers, start=1):
-        credit = grades.grade(answer.credit, question.id, f"accepted answer {index}",
+    for index in answer_rank(question):  # Moodle marks the first match: highest first
+        answer = question.answers[index]
+        credit = grades.grade(answer.credit, question.id, f"accepted answer {index + 1}",
                               limit_0_100=True)
         feedback = f"#{_escape(answer.feedback)}" if answer.feedback else ""
         lines.append(f"\t=%{_plain(credit)}%{_escape(answer.text)}{feedback}")

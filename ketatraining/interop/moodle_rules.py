@@ -10,7 +10,10 @@ Both Moodle exports (GIFT and Moodle XML) check these, from Moodle's own code:
 - short answer: Moodle trims the typed text but compares the spaces inside it exactly
   (``qtype_shortanswer_question::compare_string_with_wildcard``), while the course
   counts every run of spaces as one, so 'N  methyl' (two spaces) is right here and
-  wrong in Moodle (KE005).
+  wrong in Moodle (KE005);
+- short answer: Moodle marks the first accepted answer that matches
+  (``question_first_matching_answer_grading_strategy``), the course the highest credit,
+  so both exports write the answers from the highest credit down (:func:`answer_rank`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from ketatraining.quiz.model import AnyQuestion, Matching, ShortAnswer
 from ketatraining.quiz.problems import Problem
 
-__all__ = ["MIN_ANSWERS", "MIN_SUBQUESTIONS", "moodle_differences"]
+__all__ = ["MIN_ANSWERS", "MIN_SUBQUESTIONS", "answer_rank", "moodle_differences"]
 
 MIN_SUBQUESTIONS, MIN_ANSWERS = 2, 3
 """edit_match_form.php: ``$numberqanda->q = 2; $numberqanda->a = 3``."""
@@ -59,3 +62,9 @@ def _short_answer(question: ShortAnswer, path: str) -> list[Problem]:
         "Moodle.", path, question=question.id,
         hint="Nothing to change for the course; in Moodle, write '*' between the words "
         "(e.g. 'N*methyl') if any spacing should be accepted.", severity="warning")]
+
+
+def answer_rank(question: ShortAnswer) -> list[int]:
+    """Answer positions from the highest credit down (stable): Moodle marks the first
+    accepted answer that matches, the course the highest credit; in this order they agree."""
+    return sorted(range(len(question.answers)), key=lambda i: -question.answers[i].credit)

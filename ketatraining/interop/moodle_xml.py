@@ -622,6 +622,7 @@ def _shortanswer(reader: _Reader, element: ET.Element, label: str,
                "Give the right answer fraction 100.")
     mine = meta.get("answers")
     if isinstance(mine, list) and len(mine) == len(accepted):
+        accepted = _in_written_order(accepted, mine)
         for entry, exact in zip(accepted, mine, strict=True):
             if isinstance(exact, dict) and exact.get("text") == entry["text"] and _close(
                     exact.get("credit"), entry["credit"]):
@@ -635,6 +636,21 @@ def _shortanswer(reader: _Reader, element: ET.Element, label: str,
     incorrect = restore(meta.get("feedback_incorrect"), wrong)
     return {"type": "short_answer", "answers": accepted, "case_sensitive": case,
             "feedback_incorrect": prose(incorrect, TODO_FEEDBACK_INCORRECT)}
+
+
+def _in_written_order(accepted: list[dict[str, Any]], mine: list[Any]) -> list[dict[str, Any]]:
+    """Our export writes answers from the highest credit down (Moodle marks the first
+    match); the quiz file's order comes back from the metadata when the texts agree."""
+    texts = [exact.get("text") if isinstance(exact, dict) else None for exact in mine]
+    if sorted(map(str, texts)) != sorted(str(a["text"]) for a in accepted):
+        return accepted
+    pool = list(accepted)
+    ordered = []
+    for text in texts:
+        entry = next(a for a in pool if a["text"] == text)
+        pool.remove(entry)
+        ordered.append(entry)
+    return ordered
 
 
 _ORDER_SCORING = {"ALL_OR_NOTHING": "all_or_nothing",

@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 
 from ketatraining.interop.common import ExportRefused, meta_comment_text, words
 from ketatraining.interop.moodle_grades import GradeChecker, choice_fractions
-from ketatraining.interop.moodle_rules import moodle_differences
+from ketatraining.interop.moodle_rules import answer_rank, moodle_differences
 from ketatraining.interop.moodle_xml import META_COMMENT, QUIZ_META_COMMENT
 from ketatraining.quiz.model import (
     AnyQuestion,
@@ -240,9 +240,12 @@ class _Writer:
 
     def short_answer(self, element: ET.Element, question: ShortAnswer) -> None:
         _sub(element, "usecase", "1" if question.case_sensitive else "0")
-        for index, answer in enumerate(question.answers, start=1):
-            credit = self.grades.grade(answer.credit, question.id, f"accepted answer {index}",
-                                       limit_0_100=True)
+        # Moodle marks the FIRST matching answer, the course the highest credit: written
+        # from the highest credit down (stable), both give the same mark
+        for index in answer_rank(question):
+            answer = question.answers[index]
+            credit = self.grades.grade(answer.credit, question.id,
+                                       f"accepted answer {index + 1}", limit_0_100=True)
             _answer(element, credit, answer.text, _html(answer.feedback or ""),
                     fmt="moodle_auto_format")
         _answer(element, 0, "*", _html(question.feedback_incorrect), fmt="moodle_auto_format")

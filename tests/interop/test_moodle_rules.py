@@ -58,3 +58,38 @@ def test_inner_spaces_moodle_compares_exactly_are_reported(export: Any) -> None:
     (problem,) = [p for p in problems if p.code == "KE005"]
     assert problem.question == "sa" and "'N methyl D aspartate'" in problem.message
     assert [p for p in export(short("NMDA*"))[1] if p.code == "KE005"] == []
+
+
+def test_moodle_xml_lists_short_answers_from_the_highest_credit_so_first_match_agrees() -> None:
+    """Moodle marks the first accepted answer that matches; the course the highest credit.
+    'N-methyl*' (50%) written first would give 'N-methyl-D-aspartate' half marks in Moodle."""
+    import re
+    from xml.etree import ElementTree as ET
+
+    from ketatraining.interop.moodle_xml import import_moodle_xml
+
+    quiz = quiz_of({"id": "sa", "type": "short_answer", "prompt": "Which receptor?",
+                    "answers": [{"text": "N-methyl*", "credit": 50},
+                                {"text": "N-methyl-D-aspartate"}],
+                    "feedback_incorrect": "No."})
+    xml, _ = moodle_xml_export(quiz)
+    written = [(a.findtext("text"), a.get("fraction"))
+               for a in ET.fromstring(xml).iter("answer")]
+    assert written == [("N-methyl-D-aspartate", "100"), ("N-methyl*", "50"), ("*", "0")]
+    assert Quiz.model_validate(import_moodle_xml(xml, quiz_id="m").data) == quiz
+    bare = re.sub(r"<!--.*?-->", "", xml, flags=re.DOTALL)
+    imported = Quiz.model_validate(import_moodle_xml(bare, quiz_id="m").data).questions[0]
+    for typed in ("N-methyl-D-aspartate", "N-methyl", "nmda"):
+        assert grade(imported, typed).score == grade(quiz.questions[0], typed).score
+
+
+def test_gift_lists_short_answers_from_the_highest_credit_and_reads_the_order_back() -> None:
+    from ketatraining.interop.gift import import_gift
+
+    quiz = quiz_of({"id": "sa", "type": "short_answer", "prompt": "Which receptor?",
+                    "answers": [{"text": "N-methyl*", "credit": 50},
+                                {"text": "N-methyl-D-aspartate"}],
+                    "feedback_incorrect": "No."})
+    text, _ = gift_export(quiz)
+    assert text.index("=%100%N-methyl-D-aspartate") < text.index("=%50%N-methyl*")
+    assert Quiz.model_validate(import_gift(text, quiz_id="m").data) == quiz
