@@ -78,9 +78,17 @@ class HubAssessment:
                 continue
             break
         if response.status_code >= 400:
-            raise AssessmentError(self._message(response))
+            raise AssessmentError(self._message(response), details=self._details(response))
         self._save = SaveStatus(SaveState.SAVED, "Saved on the course server.")
         return response
+
+    @staticmethod
+    def _details(response: httpx.Response) -> tuple[str, ...]:
+        try:
+            details = response.json().get("details") or ()
+        except (ValueError, AttributeError):
+            return ()
+        return tuple(str(line) for line in details) if isinstance(details, list) else ()
 
     def _message(self, response: httpx.Response) -> str:
         try:
@@ -148,6 +156,11 @@ class HubAssessment:
         return [QuizResult.from_dict(row) for row in self._json("GET", "api/me/results")]
 
     # -- beyond the seam: names and signed records ------------------------------------------
+    def display_name(self) -> str | None:
+        """The name this learner's completion record will show, if they have given one."""
+        name = self._json("GET", "api/me/name").get("name")
+        return None if name is None else str(name)
+
     def set_display_name(self, name: str) -> str:
         return str(self._json("PUT", "api/me/name", {"name": name})["name"])
 

@@ -743,7 +743,9 @@ def _submission(row: Any, regrade: Any | None) -> Submission:
 
 def _attempt(row: Any, regrade: Any | None) -> AttemptRecord:
     score, passed, max_score = row.score, row.passed, row.max_score
-    if regrade is not None:
+    if regrade is not None and regrade.new_score is None and row.score is not None:
+        max_score = regrade.max_score  # regraded while open; its total came at the finish
+    elif regrade is not None:
         score, passed, max_score = regrade.new_score, regrade.new_passed, regrade.max_score
     return AttemptRecord(
         learner_id=row.learner_id, quiz_id=row.quiz_id, attempt=row.attempt,

@@ -108,7 +108,10 @@ class Base(web.RequestHandler):
         if message is None:
             error = kwargs.get("exc_info", (None, None))[1]
             message = getattr(error, "log_message", None) or self._reason
-        self.finish(json.dumps({"error": message}))
+        reply: dict[str, Any] = {"error": message}
+        if getattr(self, "_details", None):
+            reply["details"] = self._details  # e.g. what is still to do for a record
+        self.finish(json.dumps(reply))
 
     def fail(self, status: int, message: str) -> None:
         self._message = message
@@ -134,6 +137,7 @@ class Base(web.RequestHandler):
         except Unavailable as error:
             self.fail(503, str(error))
         except AssessmentError as error:
+            self._details = list(error.details)
             self.fail(409, str(error))
         msg = "unreachable"
         raise AssertionError(msg)  # fail() always raises
@@ -227,9 +231,11 @@ class SubmitHandler(Authenticated):
 
 class FinishHandler(Authenticated):
     async def post(self, quiz_id: str) -> None:
-        attempt_id = self.body().get("attempt_id")
+        data = self.body()
+        attempt_id = data.get("attempt_id")
         outcome = await self.blocking(lambda: self.engine.finish(
-            str(self.user), quiz_id, None if attempt_id is None else str(attempt_id)))
+            str(self.user), quiz_id, None if attempt_id is None else str(attempt_id),
+            seconds=data.get("seconds")))
         self.reply(outcome.to_dict())
 
 
@@ -245,6 +251,13 @@ class MyResults(Authenticated):
 
 
 class MyName(Authenticated):
+    """GET: the name the caller's completion record will show (or null); PUT: set it."""
+
+    async def get(self) -> None:
+        user = str(self.user)
+        name = await self.blocking(lambda: self.engine.display_name(user))
+        self.reply({"name": name})
+
     async def put(self) -> None:
         from ketatraining.certificate.eligibility import clean_name
 
@@ -279,15 +292,11 @@ class Records(Authenticated):
         def work() -> bytes:
             from pathlib import Path
 
-            from ketatraining.certificate import NotEligible, completion_record, load_course
+            from ketatraining.certificate import load_course
             from ketatraining.service import schema
 
             course = load_course(Path(settings.course_path) if settings.course_path else None)
-            try:
-                record = completion_record(self.engine.store, learner, course,
-                                           quizzes=self.engine.quizzes)
-            except NotEligible as missing:
-                raise AssessmentError(str(missing)) from None
+            record = self.engine.completion_record(learner, course)
             facts = record_data(record, signed=True, issuer=settings.issuer)
             raw = sign(facts, settings.signing_key)
 

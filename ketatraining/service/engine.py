@@ -14,6 +14,8 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable, Mapping
+from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, func, insert, select, update
@@ -36,6 +38,7 @@ from ketatraining.progress.records import AttemptRecord, utcnow
 from ketatraining.progress.store import (
     ProgressStore,
     draw_columns,
+    latest_regrades,
     question_version,
     read_drawn,
 )
@@ -145,10 +148,13 @@ class Engine:
 
     @staticmethod
     def _answers(connection: Connection, learner: str, quiz_id: str, attempt: int) -> list[Any]:
+        """The attempt's answers, with their current (regraded) score and maximum."""
         table = store_schema.responses
-        return list(connection.execute(select(table).where(
+        rows = list(connection.execute(select(table).where(
             table.c.learner_id == learner, table.c.quiz_id == quiz_id,
             table.c.attempt == attempt).order_by(table.c.id)))
+        latest = latest_regrades(connection, quiz_id) if rows else {}
+        return [_regraded(row, latest.get(row.submission_id)) for row in rows]
 
     def _checked_from_row(self, quiz: Quiz, row: Any) -> Checked:
         question = quiz.question(row.question_id)
@@ -221,7 +227,7 @@ class Engine:
         if len(json.dumps(response)) > MAX_RESPONSE_BYTES:
             msg = "This answer is too long to store; please shorten it."
             raise AssessmentError(msg)
-        duration = seconds if isinstance(seconds, (int, float)) and 0 <= seconds < 86400 else 0.0
+        duration = _duration(seconds)
         submission_id = submission_id or uuid.uuid4().hex
 
         value = public.decode(question, response)  # a blank or foreign answer: a sentence
@@ -290,9 +296,16 @@ class Engine:
         return connection.execute(select(table).where(
             table.c.submission_id == submission_id)).first()
 
-    def finish(self, learner: str, quiz_id: str, attempt_id: str | None) -> Outcome:
+    def finish(self, learner: str, quiz_id: str, attempt_id: str | None, *,
+               seconds: float | None = None) -> Outcome:
+        """Close the open attempt; its total is the sum of its answers' current scores.
+
+        ``seconds`` is the front-end's time on the attempt (first question shown to
+        finish); it becomes the attempt's duration, as on the local path.
+        """
         quiz = self.quiz(quiz_id)
         attempts = store_schema.attempts
+        spent = _duration(seconds)
 
         def work(connection: Connection) -> Outcome:
             self._lock(connection, learner, quiz_id)
@@ -312,8 +325,12 @@ class Engine:
             if missing:
                 raise AssessmentError(wording.NOT_FINISHED.format(missing=len(missing)))
             total = AttemptScore(sum(a.score for a in answers), asked.max_score, quiz.pass_mark)
-            connection.execute(update(attempts).where(attempts.c.id == row.id).values(
-                score=total.score, passed=total.passed, finished_at=utcnow()))
+            finished = utcnow()
+            values: dict[str, Any] = {"score": total.score, "passed": total.passed,
+                                      "finished_at": finished}
+            if spent:
+                values["started_at"] = finished - timedelta(seconds=spent)
+            connection.execute(update(attempts).where(attempts.c.id == row.id).values(**values))
             self.audit(connection, learner, "finish", learner=learner, quiz_id=quiz_id,
                        detail={"attempt": row.attempt, "score": total.score,
                                "passed": total.passed})
@@ -325,6 +342,26 @@ class Engine:
     def attempts(self, learner: str | None = None) -> list[AttemptRecord]:
         try:
             return self.store.attempts(learner)
+        except StoreError as error:
+            raise Unavailable(UNAVAILABLE) from error
+
+    def completion_record(self, learner: str, course: Any) -> Any:
+        """The learner's record from the stored (and regraded) results, unsigned yet.
+
+        Raises ``AssessmentError`` whose ``details`` list what is still to do.
+        """
+        from ketatraining.certificate import NotEligible, completion_record
+
+        try:
+            return completion_record(self.store, learner, course, quizzes=self.quizzes)
+        except NotEligible as missing:
+            raise AssessmentError(str(missing), details=tuple(missing.missing)) from None
+        except StoreError as error:
+            raise Unavailable(UNAVAILABLE) from error
+
+    def display_name(self, learner: str) -> str | None:
+        try:
+            return self.store.display_name(learner)
         except StoreError as error:
             raise Unavailable(UNAVAILABLE) from error
 
@@ -354,6 +391,22 @@ def store_schema_ensure_learner(connection: Connection, learner: str) -> None:
             table.c.learner_id == learner)).first() is None:
         connection.execute(insert(table).values(learner_id=learner, display_name=None,
                                                 created_at=utcnow()))
+
+
+def _duration(seconds: object) -> float:
+    """A front-end's time on task in seconds, or 0 when it is missing or implausible."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        return 0.0
+    return float(seconds) if 0 <= seconds < 86400 else 0.0
+
+
+def _regraded(row: Any, regrade: Any | None) -> Any:
+    """An answer row with its score and maximum as the newest regrade set them."""
+    if regrade is None:
+        return row
+    values = row._asdict()
+    values.update(score=regrade.new_score, max_score=regrade.max_score)
+    return SimpleNamespace(**values)
 
 
 def _int(value: str | None) -> int:

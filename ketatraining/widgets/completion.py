@@ -2,7 +2,9 @@
 
 The record is built from the progress store, never from kernel memory, so the button
 works the same in JupyterLab, in the Voila app (a fresh kernel per page) and after a
-restart. A learner who has not passed gets the list of what is missing instead.
+restart. On a hub (the assessment seam in hub mode) the name is kept, and the record
+issued and signed, by the course server: this server holds no results. A learner who
+has not passed gets the list of what is missing instead.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ import base64
 import html
 import os
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
 
+from ketatraining.assessment.protocol import AssessmentError
 from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.records import current_learner
 from ketatraining.progress.store import ProgressStore, open_store
@@ -48,9 +52,19 @@ class CompletionWidget(widgets.VBox):
     """Name field, save button, create button and the result area."""
 
     def __init__(self, *, store: ProgressStore | None = None,
-                 learner_id: str | None = None, folder: Path | None = None) -> None:
+                 learner_id: str | None = None, folder: Path | None = None,
+                 assessment: Any = None) -> None:
+        """``assessment``: the course server's client (``HubAssessment``); by default it is
+        used when the seam is in hub mode and no store is given."""
+        if assessment is None and store is None:
+            from ketatraining.assessment.choose import assessment_mode, open_assessment
+
+            if assessment_mode() == "hub":
+                assessment = open_assessment()
+        self.hub = assessment
         self.store = store
-        self.learner_id = learner_id or current_learner()
+        self.learner_id = learner_id or (assessment.learner_id if assessment is not None
+                                         else current_learner())
         self.folder = folder
         self.files: tuple[Path, Path] | None = None
         self.name = widgets.Text(description=NAME_LABEL, placeholder=NAME_HINT,
@@ -81,7 +95,8 @@ class CompletionWidget(widgets.VBox):
     @friendly(lambda self: self.name_message)
     def _load_name(self) -> None:
         try:
-            stored = self._store().display_name(self.learner_id)
+            stored = (self.hub.display_name() if self.hub is not None
+                      else self._store().display_name(self.learner_id))
         except KetaTrainingError as error:
             self.name_message.value = message_html("notice", str(error))
             return
@@ -94,7 +109,10 @@ class CompletionWidget(widgets.VBox):
 
         try:
             name = clean_name(self.name.value)
-            self._store().set_display_name(self.learner_id, name)
+            if self.hub is not None:
+                name = self.hub.set_display_name(name)
+            else:
+                self._store().set_display_name(self.learner_id, name)
         except (ValueError, KetaTrainingError) as error:
             self.name_message.value = message_html("notice", str(error))
             return
@@ -109,16 +127,29 @@ class CompletionWidget(widgets.VBox):
 
         if self.name.value.strip():
             self._save_name()
+        issued: bytes | None = None
         try:
             course = load_course()
-            record = completion_record(self._store(), self.learner_id, course)
+            if self.hub is not None:
+                record, issued = self._issued()
+            else:
+                record = completion_record(self._store(), self.learner_id, course)
         except NotEligible as missing:
             self.result.value = message_html("info", NOT_YET, missing.missing)
+            return
+        except AssessmentError as error:
+            if error.details:  # the course server's list of what is still to do
+                self.result.value = message_html("info", NOT_YET, list(error.details))
+            else:
+                self.result.value = message_html("error", str(error))
             return
         except KetaTrainingError as error:
             self.result.value = message_html("error", str(error))
             return
-        html_path, pdf_path = write_record(record, course, self.folder or records_dir())
+        folder = self.folder or records_dir()
+        html_path, pdf_path = write_record(record, course, folder)
+        if issued is not None:  # the signed file, byte for byte, for `ketatraining verify`
+            (folder / f"{html_path.stem}.json").write_bytes(issued)
         self.files = (html_path, pdf_path)
         links = (f"{_download_link(pdf_path, 'application/pdf', 'Download the PDF')} · "
                  f"{_download_link(html_path, 'text/html', 'Download the web page (HTML)')}")
@@ -128,6 +159,14 @@ class CompletionWidget(widgets.VBox):
             f"<li><code>{html.escape(str(html_path))}</code></li></ul><p>{links}</p></div>"
             f"{render_html_fragment(record, course)}"
         )
+
+
+    def _issued(self) -> tuple[Any, bytes]:
+        """The record the course server issued and signed, and its file's bytes."""
+        from ketatraining.certificate.signed import parse, record_from_data
+
+        raw: bytes = self.hub.completion_record()
+        return record_from_data(parse(raw)["record"]), raw
 
 
 def show_completion(**options: object) -> None:

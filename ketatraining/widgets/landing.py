@@ -1,6 +1,7 @@
 """show_landing(): the course overview of the app, with the learner's progress.
 
-Built from the notebook files and the progress store, and rebuilt when the page is
+Built from the notebook files and the learner's results through the assessment seam
+(the progress store on a laptop, the course server on a hub), and rebuilt when the page is
 requested (the app's kernels are preheated: see ``ketatraining.widgets.live``). Each quiz
 is named with its status, said in words and symbols, never by colour alone.
 """
@@ -8,13 +9,18 @@ is named with its status, said in words and symbols, never by colour alone.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ketatraining.app.catalog import NotebookEntry, course_notebooks
 from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.records import AttemptRecord, current_learner
-from ketatraining.progress.store import ProgressStore, learner_attempts
+from ketatraining.progress.summary import QuizResult, quiz_results
 from ketatraining.widgets.messages import message_html
+
+if TYPE_CHECKING:
+    from ketatraining.progress.store import ProgressStore
 
 NO_QUIZ = "No quiz in this notebook"
 NOT_STARTED = "○ Not started"
@@ -27,19 +33,26 @@ class QuizStatus:
     passed: bool
 
 
-def quiz_status(quiz_id: str, attempts: list[AttemptRecord]) -> QuizStatus:
-    """One quiz's status for the learner, from their stored attempts."""
-    mine = [a for a in attempts if a.quiz_id == quiz_id]
-    finished = [a for a in mine if a.finished_at is not None and a.percent is not None]
-    if any(a.passed for a in finished):
-        best = max(a.percent or 0.0 for a in finished)
+Results = Sequence[QuizResult] | Sequence[AttemptRecord]
+
+
+def _summaries(results: Results) -> list[QuizResult]:
+    """The seam's per-quiz rows (``my_results``); stored attempts are summarised first."""
+    if all(isinstance(row, QuizResult) for row in results):
+        return list(results)  # type: ignore[arg-type]
+    return quiz_results(results, [])  # type: ignore[arg-type]
+
+
+def quiz_status(quiz_id: str, results: Results) -> QuizStatus:
+    """One quiz's status for the learner, from their results (``my_results`` rows)."""
+    row = next((r for r in _summaries(results) if r.quiz_id == quiz_id), None)
+    best = row.best_percent if row is not None and row.best_percent is not None else 0.0
+    if row is not None and row.finished and row.passed:
         return QuizStatus(quiz_id, f"✓ Quiz passed (best score {best:.0f}%)", True)
-    if finished:
-        best = max(a.percent or 0.0 for a in finished)
-        mark = finished[-1].pass_mark
-        return QuizStatus(quiz_id, f"◐ Quiz taken, not passed yet (best {best:.0f}%, pass mark "
-                                   f"{mark:g}%)", False)
-    if mine:
+    if row is not None and row.finished:
+        return QuizStatus(quiz_id, f"◐ Quiz taken, not passed yet (best {best:.0f}%"
+                                   f", pass mark {row.pass_mark:g}%)", False)
+    if row is not None and row.attempts:
         return QuizStatus(quiz_id, "◐ Quiz started, not finished", False)
     return QuizStatus(quiz_id, NOT_STARTED, False)
 
@@ -54,13 +67,14 @@ def _quiz_list(statuses: list[QuizStatus], titles: dict[str, str]) -> str:
     return f'<ul class="kt-landing-quizzes">{items}</ul>'
 
 
-def landing_html(entries: list[NotebookEntry], attempts: list[AttemptRecord],
+def landing_html(entries: list[NotebookEntry], results: Results,
                  note: str = "", titles: dict[str, str] | None = None) -> str:
     """The overview table: one row per notebook, with a link and each quiz's status."""
     rows = []
     passed = total = 0
+    summaries = _summaries(results)
     for entry in entries:
-        statuses = [quiz_status(q, attempts) for q in entry.quiz_ids]
+        statuses = [quiz_status(q, summaries) for q in entry.quiz_ids]
         total += len(statuses)
         passed += sum(s.passed for s in statuses)
         status = _quiz_list(statuses, titles or {})
@@ -94,15 +108,17 @@ def quiz_names() -> dict[str, str]:
 
 def current_landing_html(learner_id: str | None = None,
                          store: ProgressStore | None = None) -> str:
-    """The overview as it is now, from the notebook files and the progress store."""
-    learner_id = learner_id or current_learner()
+    """The overview as it is now, from the notebook files and the learner's results."""
+    from ketatraining.widgets.progress import my_results
+
     note = ""
-    attempts: list[AttemptRecord] = []
+    results: list[QuizResult] = []
     try:
-        attempts = learner_attempts(learner_id, store)
+        results = my_results(learner_id or current_learner(), store)
     except KetaTrainingError as error:
         note = message_html("notice", f"Your progress cannot be shown: {error}")
-    return landing_html(course_notebooks(), attempts, note, quiz_names())
+    titles = {r.quiz_id: r.title for r in results if r.title != r.quiz_id}
+    return landing_html(course_notebooks(), results, note, {**titles, **quiz_names()})
 
 
 def show_landing(learner_id: str | None = None, store: ProgressStore | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from ketatraining.errors import StoreError
+from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.records import current_learner
 from ketatraining.progress.store import ProgressStore, open_store
 from ketatraining.progress.summary import QuizResult, load_results
@@ -58,8 +58,20 @@ def progress_table(rows: list[QuizResult]) -> str:
 
 
 def my_results(learner_id: str, store: ProgressStore | None = None) -> list[QuizResult]:
-    """The learner's rows of the one results summary, from ``store`` or the default one."""
+    """The learner's rows of the one results summary, from ``store`` or the default one.
+
+    On a hub (the assessment seam in hub mode, no store given) they come from the course
+    server through the seam: a learner's server has no progress store and no keyed quizzes.
+    """
+    from ketatraining.assessment.choose import assessment_mode, open_assessment
     from ketatraining.quiz.course import course_quizzes
+
+    if store is None and assessment_mode() == "hub":
+        assessment = open_assessment()
+        try:
+            return list(assessment.my_results())
+        finally:
+            assessment.close()  # type: ignore[attr-defined]
 
     quizzes = course_quizzes()
     if store is not None:
@@ -77,7 +89,7 @@ def progress_html(learner_id: str | None = None, store: ProgressStore | None = N
     learner_id = learner_id or current_learner()
     try:
         every = my_results(learner_id, store)
-    except StoreError as error:
+    except KetaTrainingError as error:  # the store's, or the course server's, sentence
         return message_html("notice", f"Your progress cannot be shown: {error}")
     table = progress_table(every)
     rows = [r for r in every if r.best_percent is not None]

@@ -110,6 +110,30 @@ completion:
   required_quizzes: [final-check]
 """
 
+WELCOME = (ROOT / "quizzes" / "welcome.yaml").read_text(encoding="utf-8")
+
+
+def _welcome_variant(quiz_id: str, old: str, new: str) -> str:
+    text = WELCOME.replace("\nid: welcome\n", f"\nid: {quiz_id}\n", 1)
+    assert f"\nid: {quiz_id}\n" in text and old in text
+    return text.replace(old, new, 1)
+
+
+WIDGET_QUIZZES = {
+    "welcome.yaml": WELCOME,
+    "welcome-retry.yaml": _welcome_variant("welcome-retry", "shuffle: false", "shuffle: true"),
+    "welcome-once.yaml": _welcome_variant("welcome-once", "shuffle: false", "max_attempts: 1"),
+}
+"""The course's sample quiz and two variants, served too: the quiz widget's own tests run
+against both implementations of the seam on these (tests/widgets/test_quiz_widget.py)."""
+
+
+def _with_course(course_file: str, extra: str) -> str:
+    """The course's catalogue file with the test quiz's entries appended to its mapping."""
+    text = (ROOT / "quizzes" / course_file).read_text(encoding="utf-8").rstrip("\n")
+    entries = [line for line in extra.splitlines() if line.startswith("  ")]
+    return text + "\n" + "\n".join(entries) + "\n"
+
 
 http = httpx.Client(timeout=120)
 """For the tests' own requests: generous timeouts, as the shared test machine is slow."""
@@ -227,8 +251,8 @@ def _write_course(base: Path, quiz_files: dict[str, str]) -> tuple[Path, Path]:
     quiz_dir.mkdir(parents=True)
     for name, text in quiz_files.items():
         (quiz_dir / name).write_text(text)
-    (quiz_dir / "references.yaml").write_text(REFERENCES)
-    (quiz_dir / "objectives.yaml").write_text(OBJECTIVES)
+    (quiz_dir / "references.yaml").write_text(_with_course("references.yaml", REFERENCES))
+    (quiz_dir / "objectives.yaml").write_text(_with_course("objectives.yaml", OBJECTIVES))
     course = base / "service" / "course.yaml"
     course.write_text(COURSE)
     return quiz_dir, course
@@ -298,7 +322,9 @@ def hub_stack(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPath
     missing = missing_components()
     if missing:
         _missing(missing)
-    with running_hub(postgres_server, tmp_path_factory.mktemp("hub")) as stack:
+    quizzes = {"final-check.yaml": QUIZ, **WIDGET_QUIZZES}
+    with running_hub(postgres_server, tmp_path_factory.mktemp("hub"),
+                     quiz_files=quizzes) as stack:
         yield stack
 
 

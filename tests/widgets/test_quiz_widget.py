@@ -1,4 +1,9 @@
-"""The quiz widget in the kernel: send the page's messages, answer, assert the synced state."""
+"""The quiz widget in the kernel: send the page's messages, answer, assert the synced state.
+
+The tests that take the ``learner`` fixture (tests/widgets/conftest.py) run twice: with the
+local implementation of the seam and with the hub one (a real JupyterHub and course
+server); the others test what only the local path has (its store, its own failures).
+"""
 
 from __future__ import annotations
 
@@ -47,8 +52,8 @@ def page_check(widget: QuizWidget, question_id: str, response: Any, **extra: Any
     widget._on_page_message(widget, message, [])
 
 
-def test_right_and_wrong_answers_show_feedback_explanation_and_sources(store: Any) -> None:
-    quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+def test_right_and_wrong_answers_show_feedback_explanation_and_sources(learner: Any) -> None:
+    quiz = learner.widget(seed=1)
     view = quiz.answer("welcome-largest-trial", "b")
     assert "✓ Correct." in view.feedback and "1 of 1 point" in view.feedback
     assert "your choice" in view.feedback
@@ -64,29 +69,29 @@ def test_right_and_wrong_answers_show_feedback_explanation_and_sources(store: An
     assert again.checked is not None and again.checked.response == "b"
 
 
-def test_the_page_check_message_grades_and_records_the_front_ends_time(store: Any) -> None:
-    quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+def test_the_page_check_message_grades_and_records_the_front_ends_time(learner: Any) -> None:
+    quiz = learner.widget(seed=1)
     page_check(quiz, "welcome-dose", "40.5", seconds=12.25, attempt_seconds=12.5)
     assert quiz.checked["welcome-dose"]["verdict"] == "correct"
     assert "Right: 0.5 mg/kg × 80 kg = 40 mg." in quiz.checked["welcome-dose"]["feedback_html"]
-    (saved,) = store.responses("ann")
+    (saved,) = learner.responses()
     assert saved.response == 40.5 and saved.duration_seconds == 12.25
     assert quiz.save["state"] == "saved" and "Saved" in quiz.save["text"]
 
 
-def test_a_stale_or_strange_message_changes_nothing(store: Any) -> None:
-    quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+def test_a_stale_or_strange_message_changes_nothing(learner: Any) -> None:
+    quiz = learner.widget(seed=1)
     quiz._on_page_message(quiz, {"type": "check", "round": quiz.round - 1,
                                  "question_id": "welcome-dose", "response": "40"}, [])
     quiz._on_page_message(quiz, "not a dict", [])
     page_check(quiz, "welcome-dose", "40", seconds="soon")  # a bad time is not recorded as one
     assert list(quiz.checked) == ["welcome-dose"]
-    (saved,) = store.responses()
+    (saved,) = learner.responses()
     assert 0 <= saved.duration_seconds < 5
 
 
-def test_blank_or_invalid_answers_are_not_graded(store: Any) -> None:
-    quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+def test_blank_or_invalid_answers_are_not_graded(learner: Any) -> None:
+    quiz = learner.widget(seed=1)
     blank = quiz.answer("welcome-largest-trial", None)
     assert blank.message == "Please choose an answer first." and blank.checked is None
     assert quiz.messages["welcome-largest-trial"]["text"] == "Please choose an answer first."
@@ -94,14 +99,14 @@ def test_blank_or_invalid_answers_are_not_graded(store: Any) -> None:
     assert "Please type a number" in typo.message
     page_check(quiz, "welcome-how-to", [])
     assert quiz.messages["welcome-how-to"]["text"] == "Please choose an answer first."
-    assert store.responses() == [] and quiz.checked == {}
+    assert learner.responses() == [] and quiz.checked == {}
     first = quiz.messages["welcome-largest-trial"]["n"]
     quiz.answer("welcome-largest-trial", None)  # said again: announced again
     assert quiz.messages["welcome-largest-trial"]["n"] > first
 
 
-def test_finishing_records_everything_and_reports_pass(store: Any) -> None:
-    quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+def test_finishing_records_everything_and_reports_pass(learner: Any) -> None:
+    quiz = learner.widget(seed=1)
     assert not quiz.finished
     quiz.answer("welcome-off-label", False, seconds=20)
     quiz.answer("welcome-dose", "39.5", seconds=30)
@@ -109,13 +114,13 @@ def test_finishing_records_everything_and_reports_pass(store: Any) -> None:
     page_check(quiz, "welcome-how-to", ["a", "b"], seconds=50, attempt_seconds=300)
     assert "You scored 75% (3 of 4 points). The pass mark is 50%. ✓ Passed." in quiz.result
     assert quiz.finished
-    saved = store.responses("ann", "welcome")
+    saved = learner.responses("welcome")
     assert [s.question_id for s in saved] == [
         "welcome-off-label", "welcome-dose", "welcome-largest-trial", "welcome-how-to"]
     assert [s.response for s in saved] == [False, 39.5, "a", ["a", "b"]]
     assert [s.score for s in saved] == [1, 1, 0, 1]
     assert [s.duration_seconds for s in saved] == [20, 30, 40, 50]  # per question, not summed
-    (attempt,) = store.attempts("ann", "welcome")
+    (attempt,) = learner.attempts("welcome")
     assert attempt.passed and attempt.score == 3 and attempt.finished_at is not None
     assert attempt.duration_seconds == pytest.approx(300, abs=1)  # first shown to finish
 
@@ -135,12 +140,8 @@ def answer_everything_wrongly(quiz: QuizWidget) -> None:
         quiz.answer(question.id, response)
 
 
-def test_failing_and_retry_starts_a_new_reshuffled_attempt(store: Any, tmp_path: Path) -> None:
-    text = (ROOT / "quizzes/welcome.yaml").read_text(encoding="utf-8")
-    (tmp_path / "welcome.yaml").write_text(text.replace("shuffle: false", "shuffle: true"),
-                                           encoding="utf-8")
-    quiz = QuizWidget(load_quiz(tmp_path / "welcome.yaml"), store=store, learner_id="bob",
-                      seed=3)
+def test_failing_and_retry_starts_a_new_reshuffled_attempt(learner: Any) -> None:
+    quiz = learner.widget("welcome-retry", seed=3)  # welcome with shuffle: true
     orders = set()
     for number in range(4):
         quiz.retry()  # before finishing, a retry does nothing
@@ -151,16 +152,13 @@ def test_failing_and_retry_starts_a_new_reshuffled_attempt(store: Any, tmp_path:
         quiz._on_page_message(quiz, {"type": "retry"}, [])
         assert quiz.result == "" and "0 of 4 questions answered" in quiz.score
         assert quiz.checked == {} and not quiz.finished
-    assert [a.attempt for a in store.attempts("bob")] == [1, 2, 3, 4]
-    assert all(a.passed is False for a in store.attempts("bob"))
+    assert [a.attempt for a in learner.attempts()] == [1, 2, 3, 4]
+    assert all(a.passed is False for a in learner.attempts())
     assert len(orders) > 1  # the retry reshuffles questions and options
 
 
-def test_max_attempts_is_enforced(store: Any, tmp_path: Path) -> None:
-    text = (ROOT / "quizzes/welcome.yaml").read_text(encoding="utf-8")
-    (tmp_path / "welcome.yaml").write_text(text.replace("shuffle: false", "max_attempts: 1"),
-                                           encoding="utf-8")
-    quiz = QuizWidget(load_quiz(tmp_path / "welcome.yaml"), store=store, learner_id="cy")
+def test_max_attempts_is_enforced(learner: Any) -> None:
+    quiz = learner.widget("welcome-once")  # welcome with max_attempts: 1
     for state in list(quiz.states):
         quiz.answer(state.question_id, {"true_false": True, "numeric": "1",
                                         "single_choice": "a", "multiple_choice": ["a"]}
@@ -168,10 +166,13 @@ def test_max_attempts_is_enforced(store: Any, tmp_path: Path) -> None:
     quiz.retry()
     assert quiz.notice == "You have used all 1 attempts at this quiz."
     assert quiz.questions == [] and quiz.states == []
+    again = learner.widget("welcome-once")  # a new kernel or tab: still used up
+    assert again.notice == "You have used all 1 attempts at this quiz." and again.states == []
+    assert [a.attempt for a in learner.attempts()] == [1]
 
 
-def test_no_answer_key_reaches_the_browser_before_checking(store: Any) -> None:
-    quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+def test_no_answer_key_reaches_the_browser_before_checking(learner: Any) -> None:
+    quiz = learner.widget(seed=1)
     states = synced(quiz)
     for text in answer_revealing_texts("welcome"):
         assert json.dumps(text, ensure_ascii=False)[1:-1] not in states
@@ -262,28 +263,28 @@ def test_an_unexpected_error_is_a_message_with_a_code_not_a_traceback(
 
 
 def test_an_open_attempt_is_shown_with_its_answers_when_the_page_opens_again(
-        store: Any) -> None:
-    first = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+        learner: Any) -> None:
+    first = learner.widget(seed=1)
     first.answer("welcome-off-label", True, seconds=5)
-    again = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+    again = learner.widget(seed=1)  # a new kernel: the attempt comes from the store
     assert list(again.checked) == ["welcome-off-label"]
     assert "✗ Not correct." in again.view("welcome-off-label").feedback
     assert "0 of 4 points (1 of 4 questions answered)" in again.score
     again.answer("welcome-dose", 40)
-    assert [a.attempt for a in store.attempts("ann")] == [1]  # the same attempt goes on
+    assert [a.attempt for a in learner.attempts()] == [1]  # the same attempt goes on
+    assert [s.question_id for s in learner.responses()] == ["welcome-off-label", "welcome-dose"]
 
 
 def test_a_preheated_kernel_reopens_the_attempt_when_the_page_is_requested(
-        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        learner: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from ketatraining.widgets import live
 
     monkeypatch.setattr(live, "preheated", lambda: True)
     monkeypatch.setattr(live, "_watch_page_request", lambda: None)
     monkeypatch.setattr(live, "_page_hooks", [])
-    ahead = QuizWidget(load_quiz("welcome"), store=store, learner_id="ann", seed=1)
+    ahead = learner.widget(seed=1)
     assert ahead.checked == {}
-    QuizWidget(load_quiz("welcome"), store=store, learner_id="ann").answer(
-        "welcome-dose", 40)  # meanwhile, in another tab
+    learner.widget().answer("welcome-dose", 40)  # meanwhile, in another tab
     for ref in live._page_hooks:
         hook = ref()
         if hook is not None:
