@@ -38,7 +38,7 @@ from ketatraining.certificate.signed import (
     verify,
 )
 from ketatraining.service.engine import Engine, Unavailable
-from ketatraining.service.ratelimit import RateLimiter
+from ketatraining.service.ratelimit import RateLimiter, SharedRateLimiter
 
 log = logging.getLogger("ketatraining.service")
 _T = TypeVar("_T")
@@ -164,7 +164,9 @@ class Authenticated(Base):
         if not hub_auth.check_scopes(hub_auth.access_scopes, model):
             self.fail(403, "Your hub token may not use the course server (missing scope).")
         self.user = str(model["name"])
-        if not self.ctx["limiter"].allow(self.user):
+        user, shared = self.user, self.ctx.get("shared_limiter")
+        if not self.ctx["limiter"].allow(user) or (
+                shared is not None and not await self.blocking(lambda: shared.allow(user))):
             self.fail(429, "Too many requests at once; wait a few seconds and try again.")
         self.is_trainer = self.user in await self.ctx["trainers"].members()
 
@@ -481,6 +483,9 @@ def make_app(settings: Settings, engine: Engine, prefix: str) -> web.Application
         "engine": engine, "settings": settings, "hub_auth": hub_auth,
         "trainers": Trainers(hub_auth, settings.trainers_group),
         "limiter": RateLimiter(settings.rate, settings.burst),
+        # on PostgreSQL the replicas also share one bucket per user (ratelimit.py)
+        "shared_limiter": (SharedRateLimiter(engine.engine, settings.rate, settings.burst)
+                           if engine.engine.dialect.name == "postgresql" else None),
         "executor": ThreadPoolExecutor(settings.threads, thread_name_prefix="kt-db"),
     }
     quiz = r"([A-Za-z0-9][A-Za-z0-9_.-]{0,63})"

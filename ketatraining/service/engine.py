@@ -18,7 +18,19 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, create_engine, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    String,
+    Text,
+    create_engine,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ketatraining.assessment import public, wording
@@ -72,6 +84,8 @@ class Engine:
         self.quizzes = quizzes
         self.references = references or {}
         self.rendered = public.Rendered(self.references)  # quizzes never change while running
+        self._hashes: dict[tuple[str, str], str] = {}
+        self._versions: dict[tuple[str, str, str], int] = {}
         store = ProgressStore(url)  # creates or migrates the progress tables
         self.store = store
         self.url = url
@@ -114,6 +128,13 @@ class Engine:
         if connection.dialect.name == "postgresql":
             key = zlib.crc32(f"{learner}\x1f{quiz_id}".encode())
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock(7401, {key - 2**31:d})")
+
+    def _hash(self, quiz_id: str, question: Any) -> str:
+        """The question's grading hash (its content never changes while the service runs)."""
+        key = (quiz_id, question.id)
+        if key not in self._hashes:
+            self._hashes[key] = grading_hash(question)
+        return self._hashes[key]
 
     def quiz(self, quiz_id: str) -> Quiz:
         try:
@@ -233,7 +254,14 @@ class Engine:
         value = public.decode(question, response)  # a blank or foreign answer: a sentence
         result = public.grade_response(question, value)
 
+        # Which version of the question was answered (for regrades). A version's number
+        # never changes once registered, so it is kept after the first commit that used it.
+        version_hash = self._hash(quiz_id, question)
+        version = self._versions.get((quiz_id, question_id, version_hash))
+        numbered: list[int | None] = []
+
         def work(connection: Connection) -> tuple[Any, Any]:
+            numbered.clear()  # a retried transaction numbers again
             self._lock(connection, learner, quiz_id)
             responses = store_schema.responses
             row = self._open_attempt(connection, learner, quiz_id)
@@ -266,26 +294,39 @@ class Engine:
                     raise AssessmentError(NOT_DRAWN)
             # One statement stores the answer unless it is a retry (same submission id) or
             # the question was already answered in this attempt (the first answer stands).
-            version_hash = grading_hash(question)  # which version was answered (regrade)
-            stored = connection.execute(_insert_new(connection, responses).values(
+            if version is None:
+                numbered.append(question_version(connection, quiz_id, question_id,
+                                                 version_hash))
+            answer = _insert_new(connection, responses).values(
                 submission_id=submission_id, learner_id=learner, quiz_id=quiz_id,
                 question_id=question_id, attempt=number, response=json.dumps(value),
                 score=result.score, max_score=result.max_score, correct=result.correct,
                 duration_seconds=float(duration), submitted_at=utcnow(),
-                question_hash=version_hash, question_version=question_version(
-                    connection, quiz_id, question_id, version_hash),
-            ).returning(responses.c.id)).scalar()
+                question_hash=version_hash,
+                question_version=version if version is not None else numbered[-1],
+            ).returning(responses.c.id)
+            detail = {"attempt": number, "question": question_id,
+                      "submission": submission_id, "score": result.score}
+            if connection.dialect.name == "postgresql":
+                # the answer and its audit row in one round trip (the audit row only if
+                # the answer was stored), still in this transaction
+                stored = connection.execute(_with_audit(answer, learner, quiz_id,
+                                                        detail)).scalar()
+            else:
+                stored = connection.execute(answer).scalar()
+                if stored is not None:
+                    self.audit(connection, learner, "submit", learner=learner,
+                               quiz_id=quiz_id, detail=detail)
             if stored is None:
                 retry = self._by_submission(connection, submission_id)
                 if retry is not None and retry.learner_id == learner:
                     return retry, None  # the same answer again: its stored grade
                 raise AssessmentError(wording.ALREADY_CHECKED)
-            self.audit(connection, learner, "submit", learner=learner, quiz_id=quiz_id,
-                       detail={"attempt": number, "question": question_id,
-                               "submission": submission_id, "score": result.score})
             return None, number
 
         stored, number = self._run(work)  # committed: only now may feedback leave the server
+        if numbered and numbered[-1] is not None:
+            self._versions[(quiz_id, question_id, version_hash)] = numbered[-1]
         if stored is not None:
             return self._checked_from_row(quiz, stored)
         return public.checked(question, value, result, SAVED, str(number), self.rendered)
@@ -383,6 +424,22 @@ def _insert_new(connection: Connection, table: Any) -> Any:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(table).on_conflict_do_nothing()
+
+
+def _with_audit(answer: Any, learner: str, quiz_id: str, detail: dict[str, Any]) -> Any:
+    """WITH stored AS (INSERT answer RETURNING id), logged AS (INSERT audit row IF stored)
+    SELECT id FROM stored: PostgreSQL runs both inserts in the one statement."""
+    stored = answer.cte("stored")
+    audit = schema.audit
+    row = select(
+        literal(utcnow(), DateTime(timezone=True)), literal(learner, String()),
+        literal("submit", String()), literal(learner, String()), literal(quiz_id, String()),
+        literal(json.dumps(detail, sort_keys=True, default=str), Text()),
+    ).where(exists(select(stored.c.id)))
+    logged = insert(audit).from_select(
+        [audit.c.at, audit.c.actor, audit.c.action, audit.c.learner_id, audit.c.quiz_id,
+         audit.c.detail], row).cte("logged")
+    return select(stored.c.id).add_cte(logged)
 
 
 def store_schema_ensure_learner(connection: Connection, learner: str) -> None:

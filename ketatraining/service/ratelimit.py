@@ -1,13 +1,25 @@
-"""Per-user request limits: a token bucket per hub user, in each replica's memory.
+"""Per-user request limits: a token bucket per hub user.
 
 A learner answering a quiz makes a request every few seconds; a script hammering the
-service is slowed to ``rate`` requests per second (after a burst of ``burst``). Each
-replica counts on its own, so behind N replicas a user gets at most N times the rate.
+service is slowed to ``rate`` requests per second (after a burst of ``burst``).
+
+``RateLimiter`` counts in one process's memory. Behind N replicas that alone would give a
+user N times the rate, so on PostgreSQL every replica also takes the request from the
+same bucket in the database (``SharedRateLimiter``: one row per user in an UNLOGGED table,
+updated by one statement under its row lock). The memory bucket stays in front, so a
+client already over the limit on this replica costs the database nothing.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger("ketatraining.service")
 
 
 class RateLimiter:
@@ -27,3 +39,52 @@ class RateLimiter:
             return False
         self._buckets[user] = (tokens - 1.0, now)
         return True
+
+
+CREATE_TABLE = """
+CREATE UNLOGGED TABLE IF NOT EXISTS kt_rate (
+    user_id varchar(255) PRIMARY KEY,
+    tokens double precision NOT NULL,
+    stamp timestamptz NOT NULL
+)
+"""
+"""UNLOGGED: no write-ahead log per request; after a database crash the buckets start full."""
+
+# The bucket refilled to now is r = min(burst, t' + elapsed * rate), where t' is the stored
+# tokens, or tokens + 1 if the last request was refused (stored as r - 1 < 0, so that a
+# refusal takes nothing). The request is allowed when r >= 1; the new value is r - 1 in
+# both cases, and its sign says which.
+_TAKE = text("""
+INSERT INTO kt_rate AS b (user_id, tokens, stamp)
+VALUES (:user, :burst - 1, clock_timestamp())
+ON CONFLICT (user_id) DO UPDATE SET
+  tokens = LEAST(:burst, CASE WHEN b.tokens < 0 THEN b.tokens + 1 ELSE b.tokens END
+                 + EXTRACT(EPOCH FROM clock_timestamp() - b.stamp) * :rate) - 1,
+  stamp = clock_timestamp()
+RETURNING tokens >= 0
+""")
+
+
+class SharedRateLimiter:
+    """The same token bucket, kept in PostgreSQL so that all replicas share one limit."""
+
+    def __init__(self, engine: Any, rate: float, burst: int) -> None:
+        self.engine, self.rate, self.burst = engine, float(rate), float(burst)
+
+    @staticmethod
+    def install(connection: Any) -> None:
+        connection.exec_driver_sql(CREATE_TABLE)
+
+    def allow(self, user: str) -> bool:
+        """Take one request from ``user``'s shared bucket (blocking: run it off the loop).
+
+        If the database cannot be asked, the request is let through: it will fail on the
+        database anyway, with the usual 'try again' sentence, and nothing is stored.
+        """
+        try:
+            with self.engine.begin() as connection:
+                return bool(connection.execute(_TAKE, {
+                    "user": user, "burst": self.burst, "rate": self.rate}).scalar())
+        except SQLAlchemyError as error:
+            log.warning("shared rate limit not checked: %s", error)
+            return True

@@ -5,6 +5,7 @@ Created by the service at start-up (idempotent, under the store's own migration 
 
 - ``kt_audit``: who did what when; append-only (a trigger refuses UPDATE and DELETE);
 - ``kt_records``: every signed completion record, looked up by its verification code;
+- ``kt_rate`` (PostgreSQL only, UNLOGGED): each user's request bucket, shared by replicas;
 - one open attempt per learner and quiz, and one answer per question per attempt, as
   unique indexes, so two replicas can never both open an attempt or store an answer twice.
 """
@@ -68,7 +69,10 @@ def install(connection: Connection) -> None:
     for statement in _INDEXES:
         connection.exec_driver_sql(statement)
     if connection.dialect.name == "postgresql":
+        from ketatraining.service.ratelimit import SharedRateLimiter
+
         connection.exec_driver_sql(_PG_APPEND_ONLY)
+        SharedRateLimiter.install(connection)
     else:
         for statement in _SQLITE_APPEND_ONLY:
             connection.exec_driver_sql(statement)

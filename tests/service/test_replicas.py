@@ -112,3 +112,27 @@ def test_max_attempts_hold_across_replicas(replicas: tuple[Engine, Engine]) -> N
                        lambda: b.submit("cy", "twice", None, "q1", True))
     assert all(isinstance(r, AssessmentError) and "all 2 attempts" in str(r) for r in results)
     assert [r.passed for r in a.attempts("cy")] == [False, False]
+
+
+def test_two_replicas_share_each_users_rate_limit(replicas: tuple[Engine, Engine]) -> None:
+    from sqlalchemy import text
+
+    from ketatraining.service.ratelimit import RateLimiter, SharedRateLimiter
+
+    first, second = replicas
+    shared = [SharedRateLimiter(e.engine, rate=0.1, burst=5) for e in (first, second)]
+    memory = [RateLimiter(rate=0.1, burst=5) for _ in range(2)]
+    asked = [shared[i % 2].allow("dan") for i in range(20)]  # alternating replicas
+    assert sum(asked) == 5 and all(asked[:5])  # one bucket for both, not 2 x 5
+    assert sum(memory[i % 2].allow("dan") for i in range(20)) == 10  # per replica: doubled
+    assert shared[0].allow("eve") and shared[1].allow("eve")  # each user has their own
+
+    def wait(seconds: float) -> None:  # let the stored bucket age, as if time passed
+        with first.engine.begin() as connection:
+            connection.execute(text("UPDATE kt_rate SET stamp = stamp - make_interval("
+                                    "secs => :s) WHERE user_id = 'dan'"), {"s": seconds})
+
+    wait(10.5)  # 0.1 per second: one token back; the 15 refusals took nothing
+    assert [shared[1].allow("dan") for _ in range(3)] == [True, False, False]
+    wait(600)  # long idle: full again, never more than the burst
+    assert sum(shared[i % 2].allow("dan") for i in range(10)) == 5
