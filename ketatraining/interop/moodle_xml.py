@@ -49,7 +49,6 @@ from ketatraining.interop.yaml_writer import (
     slug,
     unique_id,
 )
-from ketatraining.quiz.model import QUESTION_TYPES
 from ketatraining.quiz.problems import Problem
 
 __all__ = ["META_COMMENT", "QUIZ_META_COMMENT", "import_moodle_xml"]
@@ -527,11 +526,6 @@ def _feedback_pair(reader: _Reader, element: ET.Element, label: str,
 
 def _matching(reader: _Reader, element: ET.Element, label: str,
               meta: dict[str, Any]) -> dict[str, Any] | None:
-    if "matching" not in QUESTION_TYPES:
-        reader.out.skip("a matching question; this version of the course has no matching "
-                        "type yet.", reader.line(element), label,
-                        "Rewrite it as a choice question, or remove it.")
-        return None
     fmt = _question_format(element)
     items: list[dict[str, str]] = []
     answers: list[dict[str, str]] = []
@@ -593,11 +587,6 @@ def _restore_ids(meta: dict[str, Any], items: list[dict[str, str]],
 
 def _shortanswer(reader: _Reader, element: ET.Element, label: str,
                  meta: dict[str, Any]) -> dict[str, Any] | None:
-    if "short_answer" not in QUESTION_TYPES:
-        reader.out.skip("a short-answer question; this version of the course has no short "
-                        "answer type yet.", reader.line(element), label,
-                        "Rewrite it as a choice question, or remove it.")
-        return None
     fmt = _question_format(element)
     accepted: list[dict[str, Any]] = []
     wrong = ""
@@ -660,11 +649,6 @@ _ORDER_SCORING = {"ALL_OR_NOTHING": "all_or_nothing",
 def _ordering(reader: _Reader, element: ET.Element, label: str,
               meta: dict[str, Any]) -> dict[str, Any] | None:
     """qtype_ordering: the answers in the right order (their fraction is the position)."""
-    if "ordering" not in QUESTION_TYPES:
-        reader.out.skip("an ordering question; this version of the course has no ordering "
-                        "type yet.", reader.line(element), label,
-                        "Rewrite it as a choice question, or remove it.")
-        return None
     fmt = _question_format(element)
     found = []
     for index, item in enumerate(_answers(element)):

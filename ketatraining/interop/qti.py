@@ -208,11 +208,7 @@ def _choice_item(item: ET.Element, question: SingleChoice | MultipleChoice | Tru
                      identifier=identifier, show_hide="show")
         _content(inline, feedback, inline=True)
 
-    processing = _el(item, "qti-response-processing")
-    condition = _el(processing, "qti-response-condition")
-    empty = _el(condition, "qti-response-if")
-    _el(empty, "qti-is-null").append(_variable("RESPONSE"))
-    _set(empty, "SCORE", number=0)
+    processing, condition = _unanswered(item, feedback=None)
     otherwise = _el(condition, "qti-response-else")
     if mapped:
         _set(otherwise, "SCORE", ET.Element("qti-map-response", {"identifier": "RESPONSE"}))
@@ -295,17 +291,8 @@ def _numeric_item(item: ET.Element, question: Numeric) -> None:
         alternative = question.alternatives[index]
         feedbacks.append((f"alternative-{index + 1}",
                           alternative.feedback or question.feedback_incorrect))
-    for identifier, text in feedbacks:
-        block = _el(body, "qti-feedback-block", outcome_identifier="FEEDBACK",
-                    identifier=identifier, show_hide="show")
-        _content(_el(block, "qti-content-body"), text, inline=False)
-
-    processing = _el(item, "qti-response-processing")
-    condition = _el(processing, "qti-response-condition")
-    empty = _el(condition, "qti-response-if")
-    _el(empty, "qti-is-null").append(_variable("RESPONSE"))
-    _set(empty, "SCORE", number=0)
-    _set(empty, "FEEDBACK", identifier="incorrect")
+    _feedback_blocks(body, feedbacks)
+    processing, condition = _unanswered(item, feedback="incorrect")
     right = _el(condition, "qti-response-else-if")
     right.append(_equal(ET.Element("qti-correct", {"identifier": "RESPONSE"}),
                         absolute=question.tolerance, relative=question.relative_tolerance))
@@ -320,10 +307,7 @@ def _numeric_item(item: ET.Element, question: Numeric) -> None:
         credit = min(100.0, max(0.0, alternative.credit))
         _set(branch, "SCORE", number=question.points * credit / 100)
         _set(branch, "FEEDBACK", identifier=f"alternative-{index + 1}")
-    otherwise = _el(condition, "qti-response-else")
-    _set(otherwise, "SCORE", number=0)
-    _set(otherwise, "FEEDBACK", identifier="incorrect")
-    _set(processing, "EXPLANATION", identifier="shown")
+    _otherwise_incorrect(processing, condition)
 
 
 def _score_plus(parent: ET.Element, amount: float) -> None:
@@ -332,6 +316,29 @@ def _score_plus(parent: ET.Element, amount: float) -> None:
     total.append(_variable("SCORE"))
     _value(total, "qti-base-value", _num(amount), base_type="float")
     _set(parent, "SCORE", total)
+
+
+def _unanswered(item: ET.Element, feedback: str | None
+                ) -> tuple[ET.Element, ET.Element]:
+    """Response processing that starts 'no response: SCORE 0' (and its feedback);
+    returns the processing element and the condition the type's branches go into."""
+    processing = _el(item, "qti-response-processing")
+    condition = _el(processing, "qti-response-condition")
+    empty = _el(condition, "qti-response-if")
+    _el(empty, "qti-is-null").append(_variable("RESPONSE"))
+    _set(empty, "SCORE", number=0)
+    if feedback is not None:
+        _set(empty, "FEEDBACK", identifier=feedback)
+    return processing, condition
+
+
+def _otherwise_incorrect(processing: ET.Element, condition: ET.Element) -> None:
+    """The last branch: any other response scores 0 with the wrong-answer feedback; the
+    explanation is shown after every response."""
+    otherwise = _el(condition, "qti-response-else")
+    _set(otherwise, "SCORE", number=0)
+    _set(otherwise, "FEEDBACK", identifier="incorrect")
+    _set(processing, "EXPLANATION", identifier="shown")
 
 
 def _feedback_blocks(body: ET.Element, feedbacks: list[tuple[str, str]]) -> None:
@@ -371,12 +378,7 @@ def _matching_item(item: ET.Element, question: Matching) -> None:
                      match_max=str(len(question.items))), answer.text, inline=True)
     _feedback_blocks(body, [("correct", question.feedback_correct),
                             ("incorrect", question.feedback_incorrect)])
-    processing = _el(item, "qti-response-processing")
-    condition = _el(processing, "qti-response-condition")
-    empty = _el(condition, "qti-response-if")
-    _el(empty, "qti-is-null").append(_variable("RESPONSE"))
-    _set(empty, "SCORE", number=0)
-    _set(empty, "FEEDBACK", identifier="incorrect")
+    processing, condition = _unanswered(item, feedback="incorrect")
     right = _el(condition, "qti-response-else-if")
     matches = _el(right, "qti-match")
     matches.append(_variable("RESPONSE"))
@@ -436,12 +438,7 @@ def _short_answer_item(item: ET.Element, question: ShortAnswer) -> None:
     _feedback_blocks(body, [(f"answer-{i + 1}", feedback) for i in order
                             if (feedback := question.answers[i].feedback)]
                      + [("incorrect", question.feedback_incorrect)])
-    processing = _el(item, "qti-response-processing")
-    condition = _el(processing, "qti-response-condition")
-    empty = _el(condition, "qti-response-if")
-    _el(empty, "qti-is-null").append(_variable("RESPONSE"))
-    _set(empty, "SCORE", number=0)
-    _set(empty, "FEEDBACK", identifier="incorrect")
+    processing, condition = _unanswered(item, feedback="incorrect")
     case = "true" if question.case_sensitive else "false"
     for index in order:
         answer = question.answers[index]
@@ -457,10 +454,7 @@ def _short_answer_item(item: ET.Element, question: ShortAnswer) -> None:
                    base_type="string")
         _set(branch, "SCORE", number=question.points * min(100.0, max(0.0, answer.credit)) / 100)
         _set(branch, "FEEDBACK", identifier=f"answer-{index + 1}")
-    otherwise = _el(condition, "qti-response-else")
-    _set(otherwise, "SCORE", number=0)
-    _set(otherwise, "FEEDBACK", identifier="incorrect")
-    _set(processing, "EXPLANATION", identifier="shown")
+    _otherwise_incorrect(processing, condition)
 
 
 def _ordering_item(item: ET.Element, question: Ordering) -> None:

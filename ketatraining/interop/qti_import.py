@@ -49,7 +49,6 @@ from ketatraining.interop.yaml_writer import (
     slug,
     unique_id,
 )
-from ketatraining.quiz.model import QUESTION_TYPES
 from ketatraining.quiz.problems import Problem
 
 __all__ = ["import_qti", "read_qti_files"]
@@ -369,11 +368,6 @@ class _Item:
         if declaration.base_type != "string":
             refuse("KI041", f"A text entry with base-type '{declaration.base_type}' cannot "
                    "be imported.", "Use base-type float, integer or string.")
-        if "short_answer" not in QUESTION_TYPES:
-            self.out.skip("a text-entry item with a text answer; this version of the course "
-                          "has no short answer type yet.", self.where(interaction),
-                          self.label, "Rewrite it as a choice question, or remove it.")
-            return None
         return self._short_answer(interaction, declaration, body, prompt)
 
     def _short_answer(self, interaction: ET.Element, declaration: _Declaration,
@@ -575,11 +569,6 @@ class _Item:
 
     def _match(self, interaction: ET.Element, declaration: _Declaration,
                body: ET.Element) -> dict[str, Any] | None:
-        if "matching" not in QUESTION_TYPES:
-            self.out.skip("a match interaction; this version of the course has no matching "
-                          "type yet.", self.where(interaction), self.label,
-                          "Rewrite it as a choice question, or remove it.")
-            return None
         sets = children(interaction, "qti-simple-match-set")
         if len(sets) != 2:
             refuse("KI041", f"The match interaction has {len(sets)} match sets, not 2.",
@@ -633,11 +622,6 @@ class _Item:
 
     def _order(self, interaction: ET.Element, declaration: _Declaration,
                body: ET.Element) -> dict[str, Any] | None:
-        if "ordering" not in QUESTION_TYPES:
-            self.out.skip("an order interaction; this version of the course has no ordering "
-                          "type yet.", self.where(interaction), self.label,
-                          "Rewrite it as a choice question, or remove it.")
-            return None
         choices = {c.get("identifier", ""): c for c in children(interaction, "qti-simple-choice")}
         if sorted(declaration.correct) != sorted(choices):
             refuse("KI013", "The correct order does not list every choice once.",

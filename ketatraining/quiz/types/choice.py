@@ -88,7 +88,19 @@ def check_options(question: Mapping[str, Any], loc: tuple[Any, ...],
 
 
 class ChoiceType(QuestionType[C, R], Generic[C, R]):
-    """Views shared by both choice types."""
+    """Rules and views shared by both choice types."""
+
+    xapi_interaction = "choice"
+
+    def check(self, question: Mapping[str, Any], loc: tuple[Any, ...],
+              report: Reporter) -> None:
+        found = check_options(question, loc, report)
+        if found is not None:
+            self.check_choice(question, loc, report, *found)
+
+    def check_choice(self, question: Mapping[str, Any], loc: tuple[Any, ...],
+                     report: Reporter, correct: int, weights: list[float | None]) -> None:
+        """The type's own rules, given how many options are correct and their weights."""
 
     def public_data(self, question: C, rng: random.Random | None = None) -> dict[str, Any]:
         by_id = {o.id: o for o in question.options}

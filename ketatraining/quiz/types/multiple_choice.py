@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from ketatraining.quiz.types.base import JSON, Grade, Reporter, clamp, number
-from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option, check_options
+from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option
 
 Ticks = tuple[str, ...]
 """The ticked option ids, each once, in the question's option order (unknown ids last)."""
@@ -32,19 +32,14 @@ class MultipleChoiceType(ChoiceType[MultipleChoice, Ticks]):
     control = "checkbox"
     model = MultipleChoice
     kind = "select all that apply"
-    xapi_interaction = "choice"
     codes: ClassVar[dict[str, str]] = {
         "KQ204": "A multiple_choice question has no correct option.",
         "KQ213": "Option weights of a multiple_choice question are inconsistent.",
         "KQ216": "An option's weight contradicts whether it is marked correct.",
     }
 
-    def check(self, question: Mapping[str, Any], loc: tuple[Any, ...],
-              report: Reporter) -> None:
-        found = check_options(question, loc, report)
-        if found is None:
-            return
-        correct, weights = found
+    def check_choice(self, question: Mapping[str, Any], loc: tuple[Any, ...],
+                     report: Reporter, correct: int, weights: list[float | None]) -> None:
         where = (*loc, "options")
         if correct == 0:
             report.add("KQ204", "No option is marked correct.", where,

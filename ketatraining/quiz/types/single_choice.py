@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from ketatraining.quiz.types.base import JSON, Choice, Grade, Reporter, clamp, number
-from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option, check_options
+from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option
 
 
 class SingleChoice(ChoiceBase):
@@ -27,18 +27,13 @@ class SingleChoiceType(ChoiceType[SingleChoice, str]):
     control = "radio"
     model = SingleChoice
     kind = "single choice"
-    xapi_interaction = "choice"
     codes: ClassVar[dict[str, str]] = {
         "KQ203": "A single_choice question must have exactly one correct option.",
         "KQ217": "Option weights of a single_choice question are inconsistent.",
     }
 
-    def check(self, question: Mapping[str, Any], loc: tuple[Any, ...],
-              report: Reporter) -> None:
-        found = check_options(question, loc, report)
-        if found is None:
-            return
-        correct, _ = found
+    def check_choice(self, question: Mapping[str, Any], loc: tuple[Any, ...],
+                     report: Reporter, correct: int, weights: list[float | None]) -> None:
         if correct != 1:
             report.add("KQ203", "single_choice needs exactly one correct option; this one "
                        f"has {correct}.", (*loc, "options"),
