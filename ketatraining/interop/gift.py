@@ -35,7 +35,11 @@ from ketatraining.interop.common import (
     words,
 )
 from ketatraining.interop.moodle_grades import GradeChecker, choice_fractions
-from ketatraining.interop.moodle_rules import answer_rank, moodle_differences
+from ketatraining.interop.moodle_rules import (
+    answer_rank,
+    first_match_differs,
+    moodle_differences,
+)
 from ketatraining.interop.yaml_writer import (
     TODO_EXPLANATION,
     TODO_FEEDBACK,
@@ -731,6 +735,10 @@ class _Mapper:
         if not any(a["credit"] >= 100 for a in accepted):
             _fail("KI013", "No answer of this short-answer question earns full marks.",
                            "Mark the right answer with = and no weight (or =%100%).")
+        differs = first_match_differs(accepted, meta.get("case_sensitive") is True)
+        if differs and "answer_order" not in meta:
+            self.problem("KI023", differs, gift, "Check the credits: the course keeps the "
+                         "highest credit that matches.", "warning")
         order = meta.get("answer_order")
         if isinstance(order, list) and sorted(order) == list(range(len(accepted))):
             placed: list[dict[str, Any]] = [{}] * len(accepted)

@@ -21,7 +21,8 @@ from __future__ import annotations
 from ketatraining.quiz.model import AnyQuestion, Matching, ShortAnswer
 from ketatraining.quiz.problems import Problem
 
-__all__ = ["MIN_ANSWERS", "MIN_SUBQUESTIONS", "answer_rank", "moodle_differences"]
+__all__ = ["MIN_ANSWERS", "MIN_SUBQUESTIONS", "answer_rank", "first_match_differs",
+           "moodle_differences"]
 
 MIN_SUBQUESTIONS, MIN_ANSWERS = 2, 3
 """edit_match_form.php: ``$numberqanda->q = 2; $numberqanda->a = 3``."""
@@ -68,3 +69,21 @@ def answer_rank(question: ShortAnswer) -> list[int]:
     """Answer positions from the highest credit down (stable): Moodle marks the first
     accepted answer that matches, the course the highest credit; in this order they agree."""
     return sorted(range(len(question.answers)), key=lambda i: -question.answers[i].credit)
+
+
+def first_match_differs(answers: list[dict[str, object]], case_sensitive: bool) -> str | None:
+    """For an imported short answer: a sentence when Moodle's first-match rule gives an
+    accepted answer less credit than the course's highest-credit rule (an earlier answer
+    with less credit also matches it), else None."""
+    from ketatraining.quiz.types.short_answer import literal, normalise, wildcard_match
+
+    for later_index, later in enumerate(answers):
+        typed = normalise(literal(str(later["text"])), case_sensitive)
+        for earlier in answers[:later_index]:
+            credit, best = float(str(earlier["credit"])), float(str(later["credit"]))
+            if credit < best and wildcard_match(normalise(str(earlier["text"]),
+                                                          case_sensitive), typed):
+                return (f"Moodle marks the first answer that matches: '{later['text']}' earns "
+                        f"{credit:g}% there (the earlier '{earlier['text']}' matches it) and "
+                        f"{best:g}% in the course, where the highest credit counts.")
+    return None

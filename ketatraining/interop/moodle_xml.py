@@ -37,6 +37,7 @@ from ketatraining.interop.common import (
     restore,
     words,
 )
+from ketatraining.interop.moodle_rules import first_match_differs
 from ketatraining.interop.safe_xml import XmlDocument, XmlError, children, local, parse_xml
 from ketatraining.interop.yaml_writer import (
     TODO_FEEDBACK,
@@ -609,6 +610,12 @@ def _shortanswer(reader: _Reader, element: ET.Element, label: str,
     if not any(a["credit"] >= 100 - 1e-6 for a in accepted):
         refuse("KI013", "No answer of this short-answer question earns full marks.",
                "Give the right answer fraction 100.")
+    usecase = _child(element, "usecase")
+    case = usecase is not None and (usecase.text or "0").strip() not in ("0", "")
+    differs = first_match_differs(accepted, case)  # in Moodle's order
+    if differs:
+        reader.out.note(differs, reader.line(element), "Check the credits: the course keeps "
+                        "the highest credit that matches.", label)
     mine = meta.get("answers")
     if isinstance(mine, list) and len(mine) == len(accepted):
         accepted = _in_written_order(accepted, mine)
@@ -620,8 +627,6 @@ def _shortanswer(reader: _Reader, element: ET.Element, label: str,
                 entry.pop("feedback", None)
                 if isinstance(note, str):
                     entry["feedback"] = note
-    usecase = _child(element, "usecase")
-    case = usecase is not None and (usecase.text or "0").strip() not in ("0", "")
     incorrect = restore(meta.get("feedback_incorrect"), wrong)
     return {"type": "short_answer", "answers": accepted, "case_sensitive": case,
             "feedback_incorrect": prose(incorrect, TODO_FEEDBACK_INCORRECT)}

@@ -93,3 +93,23 @@ def test_gift_lists_short_answers_from_the_highest_credit_and_reads_the_order_ba
     text, _ = gift_export(quiz)
     assert text.index("=%100%N-methyl-D-aspartate") < text.index("=%50%N-methyl*")
     assert Quiz.model_validate(import_gift(text, quiz_id="m").data) == quiz
+
+
+def test_a_foreign_short_answer_whose_credit_moodle_marks_first_is_reported() -> None:
+    """Written by hand in Moodle's order: the 50% wildcard comes first and matches the
+    full name, so Moodle gives it half marks; the course gives 100% and says so."""
+    from ketatraining.interop.gift import import_gift
+    from ketatraining.interop.moodle_xml import import_moodle_xml
+
+    gift = "::R:: Which receptor? {=%50%N-methyl* =N-methyl-D-aspartate}"
+    xml = """<quiz><question type="shortanswer"><name><text>R</text></name>
+<questiontext format="html"><text>Which receptor?</text></questiontext>
+<answer fraction="50"><text>N-methyl*</text></answer>
+<answer fraction="100"><text>N-methyl-D-aspartate</text></answer>
+</question></quiz>"""
+    for result in (import_gift(gift, quiz_id="m"), import_moodle_xml(xml, quiz_id="m")):
+        (note,) = [p for p in result.problems if p.code == "KI023"]
+        assert "'N-methyl-D-aspartate' earns 50% there" in note.message
+        assert note.severity == "warning" and result.data is not None
+    in_order = "::R:: Which receptor? {=N-methyl-D-aspartate =%50%N-methyl*}"
+    assert import_gift(in_order, quiz_id="m").problems == []
