@@ -18,6 +18,8 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ketatraining.assessment.feedback import feedback_html, verdict
 from ketatraining.interop.common import ExportRefused
@@ -181,3 +183,16 @@ def test_jupyterquiz_reports_the_partial_credit_and_keeps_it_in_its_key() -> Non
     assert Quiz.model_validate(import_jupyterquiz(text, quiz_id="w").data) == quiz
     unweighted = quiz_with([None, None])
     assert not [p for p in jupyterquiz_export(unweighted)[1] if "weights" in p.message]
+
+
+@settings(max_examples=200, deadline=None)
+@given(weights=st.lists(st.one_of(st.none(), st.floats(-100, 99.999, allow_nan=False)),
+                        min_size=2, max_size=2),
+       points=st.sampled_from([0.5, 1.0, 3.0]), response=st.sampled_from(["a", "b", "c", "z"]))
+def test_any_valid_weights_score_within_zero_and_points(weights: list[float | None],
+                                                        points: float, response: str) -> None:
+    (question,) = quiz_with(weights, points).questions
+    score = grade(question, response).score
+    assert 0 <= score <= points
+    chosen = {"a": 100.0, "b": weights[0] or 0.0, "c": weights[1] or 0.0}.get(response, 0.0)
+    assert score == pytest.approx(points * max(0.0, chosen) / 100)
