@@ -14,6 +14,10 @@ Each kernel's memory is listed too (the cost of preheating one page). Then
 time to settle and its kernels and memory are measured again.
 
     .venv/bin/python benchmarks/bench_app.py [rounds] [views]
+    KETATRAINING_PREHEAT=next .venv/bin/python benchmarks/bench_app.py [rounds] [views]
+
+The second form measures the smaller preheating mode (the overview, the page being read
+and the next one; README, app mode).
 """
 
 from __future__ import annotations

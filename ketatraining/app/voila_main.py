@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,6 +45,20 @@ log = logging.getLogger("ketatraining")
 
 POOL_SIZE = 1
 """Preheated kernels per page: one is enough for one learner clicking through."""
+PREHEAT_ENV = "KETATRAINING_PREHEAT"
+"""Which pages keep a preheated kernel: ``all`` (the default: every page, about 120 MB
+each) or ``next`` (the overview, the page being read and the one after it: three kernels
+whatever the course's length; a page reached another way opens the slow way, 2-10 s)."""
+PREHEAT_MODES = ("all", "next")
+
+
+def preheat_mode() -> str:
+    mode = os.environ.get(PREHEAT_ENV, "all").strip().lower() or "all"
+    if mode not in PREHEAT_MODES:
+        log.warning("ketatraining: %s=%r is not one of %s; preheating every page",
+                    PREHEAT_ENV, mode, ", ".join(PREHEAT_MODES))
+        return "all"
+    return mode
 CULL_IDLE_SECONDS = 600
 """A kernel nobody is connected to and that did nothing for 10 minutes is shut down."""
 CULL_INTERVAL_SECONDS = 60
@@ -83,7 +98,11 @@ def _render_handler() -> type:
             _ = self.xsrf_token  # tornado sets the _xsrf cookie on first access
 
         async def get_generator(self, path: str | None = None) -> Any:
-            await first_heating(self.kernel_manager, self.notebook_path or path)
+            name = self.notebook_path or path
+            root = self.settings.get("ketatraining_root")
+            if preheat_mode() == "next" and name and root:
+                await heat_around(self.kernel_manager, Path(root), name)
+            await first_heating(self.kernel_manager, name)
             async for html in super().get_generator(path=path):
                 yield html
 
@@ -187,6 +206,7 @@ def _app_class() -> Any:
             return [(url_path_join(self.server_url, STATUS_PATH), status), *course]
 
         async def _heat(self) -> None:
+            self.app.settings["ketatraining_root"] = self.root_dir
             await heat_course(self.kernel_manager, Path(self.root_dir))
             self.app.settings["ketatraining_heated"] = True
 
@@ -203,13 +223,48 @@ async def _settle(manager: Any, name: str) -> None:
             log.warning("ketatraining: preheating %s failed", name, exc_info=True)
 
 
+def pages_to_heat(root: Path, current: str | None) -> list[str]:
+    """In ``next`` mode: the overview, the page being read, and the page after it."""
+    pages = sorted(p.name for p in root.glob("*.ipynb") if p.name != LANDING_NAME)
+    wanted = [LANDING_NAME]
+    if current is None or current == LANDING_NAME:
+        wanted += pages[:1]
+    elif current in pages:
+        wanted += pages[pages.index(current):pages.index(current) + 2]
+    else:
+        wanted.append(current)
+    return wanted
+
+
+async def heat_around(manager: Any, root: Path, current: str) -> None:
+    """Keep preheated kernels for ``pages_to_heat`` only: fill theirs, stop the others'."""
+    if not hasattr(manager, "fill_if_needed"):
+        return
+    wanted = set(pages_to_heat(root, current))
+    for name in sorted({*manager._pools, *wanted}):
+        manager.kernel_pools_config[name] = {"pool_size": POOL_SIZE if name in wanted else 0}
+        if name in wanted:
+            if name != current:  # the current page's own kernel is taken, then refilled
+                manager.fill_if_needed(notebook_name=name)
+            continue
+        for item in list(manager._pools.get(name, [])):
+            if item.done() and not item.cancelled() and item.exception() is None:
+                manager._pools[name].remove(item)
+                await manager.shutdown_kernel(item.result()["kernel_id"])
+
+
 async def heat_course(manager: Any, root: Path) -> None:
-    """Heat the landing page, then every other page one after another, in course order."""
+    """Heat the landing page, then every other page one after another, in course order
+    (in ``next`` mode only the first page after the landing page)."""
     if not hasattr(manager, "fill_if_needed"):
         return
     await _settle(manager, LANDING_NAME)
+    wanted = pages_to_heat(root, None) if preheat_mode() == "next" else None
     for path in sorted(root.glob("*.ipynb")):
         if path.name == LANDING_NAME:
+            continue
+        if wanted is not None and path.name not in wanted:
+            manager.kernel_pools_config[path.name] = {"pool_size": 0}
             continue
         manager.fill_if_needed(delay=0, notebook_name=path.name)
         await _settle(manager, path.name)

@@ -5,6 +5,12 @@ JupyterLab application settings of learner mode: JupyterLab reads them from
 ``--LabApp.app_settings_dir``. They switch off the news pop-up and update checks
 (``fetchNews``, ``checkForUpdates``, the announcements plugin), so nothing is fetched from
 the internet and nothing asks the learner a question before the course opens.
+
+The learner's first layout is ``settings/workspace.json``, JupyterLab's default workspace
+for the copy (in its hidden ``.workspaces`` folder): the side panels start closed, so
+the notebook has the width of the window (JupyterLab's own default gives the file
+browser a quarter of it at 1280 px and more once the window was narrowed). Their icons
+stay on the edge, one click away; after that JupyterLab keeps the learner's own layout.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ from ketatraining.lab.learner_copy import default_learner_dir, sync_course
 from ketatraining.quiz.loading import default_quiz_dir
 
 SETTINGS = Path(__file__).resolve().parent / "settings"
+WORKSPACE = SETTINGS / "workspace.json"
+WORKSPACES = ".workspaces"
+"""The copy's JupyterLab workspaces (hidden: the file browser does not list it)."""
 FIRST_PAGE = "00-welcome.ipynb"
 
 
@@ -29,6 +38,7 @@ def lab_command(folder: Path, extra: Sequence[str] = ()) -> list[str]:
     command = [
         sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
         f"--LabApp.app_settings_dir={SETTINGS}", "--LabApp.news_url=None",
+        f"--LabApp.workspaces_dir={folder / WORKSPACES}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         *extra,
     ]
@@ -44,10 +54,23 @@ def lab_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def seed_workspace(workspaces: Path, *, replace: bool = False) -> bool:
+    """Give JupyterLab the course's first layout, unless the learner already has one
+    (``replace``: start again from it); True when it was written."""
+    from jupyterlab_server.workspaces_handler import WorkspacesManager
+
+    manager = WorkspacesManager(str(workspaces))
+    if not replace and manager.load("default").get("data"):  # the learner's layout stays
+        return False
+    manager.save("default", WORKSPACE.read_text(encoding="utf-8"))
+    return True
+
+
 def prepare(folder: Path | None = None, course: Path | None = None) -> Path:
     """Create or update the learner's copy and say what happened; return its folder."""
     folder = (folder or default_learner_dir()).resolve()
     report = sync_course((course or default_notebooks_dir()).resolve(), folder)
+    seed_workspace(folder / WORKSPACES)
     print(f"Your copy of the course is in {folder}", flush=True)
     for line in report.lines():
         print(line, flush=True)

@@ -1,49 +1,94 @@
-"""Checklists of stock checkboxes that wrap instead of cutting their labels off.
+"""A teaching checklist: one fieldset with a legend and a native, labelled checkbox per item.
 
-ipywidgets gives every Checkbox a fixed height and a one-line label with an ellipsis, so
-"Blood pressure above 140/90 before dos…" lost its end. The boxes stay native
-``<input type="checkbox">`` with their text inside the ``<label>`` (keyboard: Tab and
-Space, as everywhere); this style, shipped with the widget that uses it, lets each label
-wrap to as many lines as it needs, from 320 px up, in JupyterLab and in Voila alike.
+Stock ipywidgets Checkboxes are separate widgets with one-line labels cut off by an
+ellipsis ("Blood pressure above 140/90 before dos…") and no group around them, so a
+screen reader met a loose run of checkboxes. This anywidget (front-end in
+``static/checklist.js`` and ``static/checklist.css``, shipped in the package) draws one
+``<fieldset>`` named by its ``<legend>``, each item a ``<label>`` around its checkbox,
+wrapping from 320 px up, in JupyterLab and in Voila alike. All text is sent as text.
+
+``checklist.boxes[item_id].value`` reads and sets one tick, as the stock widgets did, so
+kernel-side checks and tests keep their shape.
 """
 
 from __future__ import annotations
 
-import ipywidgets as widgets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
-CHECKLIST_CLASS = "kt-checklist"
-_CSS = """
-.kt-checklist .widget-checkbox {
-  width: auto; max-width: 100%; height: auto;
-  min-height: var(--jp-widgets-inline-height, 28px); margin: 2px 0;
-}
-.kt-checklist .widget-checkbox .widget-label-basic {
-  display: flex; align-items: flex-start; gap: 0.5em; max-width: 100%; height: auto;
-  padding: 0.2em 0; line-height: 1.4; white-space: normal; overflow: visible;
-  text-overflow: clip; cursor: pointer;
-}
-.kt-checklist .widget-checkbox .widget-label-basic span {
-  min-width: 0; white-space: normal; overflow: visible; text-overflow: clip;
-  overflow-wrap: break-word;
-}
-.kt-checklist .widget-checkbox input[type="checkbox"] {
-  flex: none; align-self: flex-start; width: 1.1em; height: 1.1em; margin: 0.15em 0 0;
-  font-size: inherit; line-height: normal;
-}
-.kt-checklist .widget-checkbox input[type="checkbox"]:focus-visible {
-  outline: 3px solid #1a1a1a; outline-offset: 2px;
-}
-.kt-wrap-select.widget-dropdown {
-  flex-wrap: wrap; width: auto; max-width: 100%; height: auto; row-gap: 0.25em;
-}
-.kt-wrap-select.widget-dropdown > select {
-  flex: 1 1 16em; min-width: 0; max-width: 100%;
-}
-"""
+import anywidget
+import traitlets
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 
-def checklist_style() -> widgets.HTML:
-    """A <style> for the checklists inside the widget that shows it (no request, no JS)."""
-    style = widgets.HTML(f"<style>{_CSS}</style>")
-    style.add_class("kt-checklist-style")
-    return style
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One checkbox: its id (what the kernel sees), its label, and a hover hint."""
+
+    id: str
+    text: str
+    hint: str = ""
+    classes: tuple[str, ...] = field(default=())
+
+
+class Tick:
+    """One item's tick, read and set as ``.value`` (the shape of a stock Checkbox)."""
+
+    def __init__(self, checklist: Checklist, item: Item) -> None:
+        self.checklist, self.item = checklist, item
+
+    @property
+    def value(self) -> bool:
+        return self.item.id in self.checklist.checked
+
+    @value.setter
+    def value(self, ticked: bool) -> None:
+        current = [i for i in self.checklist.checked if i != self.item.id]
+        if ticked:
+            current.append(self.item.id)
+        order = [i.id for i in self.checklist.entries]
+        self.checklist.checked = sorted(current, key=order.index)
+
+
+class Checklist(anywidget.AnyWidget):
+    """A named group of checkboxes whose ticked item ids sync with the kernel."""
+
+    _esm = STATIC / "checklist.js"
+    _css = STATIC / "checklist.css"
+
+    legend = traitlets.Unicode("").tag(sync=True)
+    legend_lead = traitlets.Unicode("").tag(sync=True)
+    """Shown in bold before the legend (a step's time), part of the group's name."""
+    group_class = traitlets.Unicode("").tag(sync=True)
+    items: traitlets.List[dict[str, object]] = traitlets.List().tag(sync=True)
+    checked: traitlets.List[str] = traitlets.List(traitlets.Unicode()).tag(sync=True)
+
+    def __init__(self, legend: str, items: Sequence[Item], *, lead: str = "",
+                 group_class: str = "") -> None:
+        ids = [i.id for i in items]
+        if not items or len(set(ids)) != len(ids):
+            msg = f"a checklist needs items with distinct ids, got {ids}"
+            raise ValueError(msg)
+        super().__init__(
+            legend=legend, legend_lead=lead, group_class=group_class,
+            items=[{"id": i.id, "text": i.text, "hint": i.hint, "classes": list(i.classes)}
+                   for i in items])
+        self.entries = tuple(items)
+        self.boxes = {i.id: Tick(self, i) for i in items}
+
+    @traitlets.validate("checked")
+    def _known_ids(self, proposal: dict[str, list[str]]) -> list[str]:
+        known = [i["id"] for i in self.items]
+        value = list(dict.fromkeys(proposal["value"]))
+        unknown = [i for i in value if i not in known]
+        if unknown:  # a front-end can only send ids it was given
+            msg = f"unknown checklist item(s): {', '.join(unknown)}"
+            raise traitlets.TraitError(msg)
+        return value
+
+    def tick(self, ids: Iterable[str]) -> None:
+        """Tick exactly these items."""
+        wanted = set(ids)
+        self.checked = [i.id for i in self.entries if i.id in wanted]

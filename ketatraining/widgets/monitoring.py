@@ -23,7 +23,7 @@ from ketatraining.clinical.monitoring import (
     check,
 )
 from ketatraining.text import markdown_to_html
-from ketatraining.widgets.checklist import CHECKLIST_CLASS, checklist_style
+from ketatraining.widgets.checklist import Checklist, Item, Tick
 
 INSTRUCTIONS = (
     "At each step of the session, tick **every** action that must be done at that time, and "
@@ -32,38 +32,28 @@ INSTRUCTIONS = (
 
 
 class MonitoringWidget(widgets.VBox):
-    """One group of checkboxes per session step, a Check and a Reset button, text feedback."""
+    """One checklist (a named group) per session step, a Check and a Reset button, text feedback."""
 
     def __init__(self, session: Sequence[Step] = SESSION) -> None:
         if not session:
             msg = "MonitoringWidget needs at least one step"
             raise ValueError(msg)
         self.session = tuple(session)
-        self.boxes: dict[tuple[str, str], widgets.Checkbox] = {}
+        self.boxes: dict[tuple[str, str], Tick] = {}
+        self.checklists: dict[str, Checklist] = {}
         children: list[widgets.Widget] = [
             widgets.HTML(f'<p class="kt-monitoring-patient">{html.escape(PATIENT)}</p>'),
             widgets.HTML(markdown_to_html(INSTRUCTIONS)),
         ]
         for step in self.session:
-            heading = widgets.HTML(
-                f"<p><strong>{html.escape(step.time)}</strong>: {html.escape(step.situation)}</p>"
-            )
-            heading.add_class("kt-monitoring-step")
-            row = []
-            for action in step.actions:
-                box = widgets.Checkbox(
-                    value=False,
-                    description=action.text,
-                    indent=False,
-                    layout=widgets.Layout(width="auto"),
-                )
-                box.add_class("kt-monitoring-action")
-                box.add_class(f"kt-monitoring-action-{step.id}-{action.id}")
-                self.boxes[(step.id, action.id)] = box
-                row.append(box)
-            group = widgets.VBox([heading, *row])
-            group.add_class(f"kt-monitoring-step-{step.id}")
-            group.add_class(CHECKLIST_CLASS)
+            group = Checklist(
+                step.situation,
+                [Item(a.id, a.text, classes=("kt-monitoring-action",
+                                             f"kt-monitoring-action-{step.id}-{a.id}"))
+                 for a in step.actions],
+                lead=step.time, group_class=f"kt-monitoring-step kt-monitoring-step-{step.id}")
+            self.checklists[step.id] = group
+            self.boxes.update({(step.id, a): tick for a, tick in group.boxes.items()})
             children.append(group)
         self.check_button = widgets.Button(
             description="Check my checklist",
@@ -80,8 +70,7 @@ class MonitoringWidget(widgets.VBox):
         self.result: ChecklistResult | None = None
         self.check_button.on_click(lambda _button: self.check())
         self.reset_button.on_click(lambda _button: self.reset())
-        children += [widgets.HBox([self.check_button, self.reset_button]), self.feedback,
-                     checklist_style()]
+        children += [widgets.HBox([self.check_button, self.reset_button]), self.feedback]
         super().__init__(children)
         self.add_class("kt-monitoring")
 
@@ -100,8 +89,8 @@ class MonitoringWidget(widgets.VBox):
         if unknown:
             msg = f"unknown step/action(s): {sorted(unknown)}"
             raise KeyError(msg)
-        for key, box in self.boxes.items():
-            box.value = key in wanted
+        for step_id, group in self.checklists.items():
+            group.tick(a for s, a in wanted if s == step_id)
 
     def check(self) -> ChecklistResult:
         self.result = check(self.ticked())

@@ -22,16 +22,17 @@ from ketatraining.clinical.screening import (
     verdict,
 )
 from ketatraining.text import markdown_to_html
-from ketatraining.widgets.checklist import CHECKLIST_CLASS, checklist_style
+from ketatraining.widgets.checklist import Checklist, Item, Tick
 
 INSTRUCTIONS = (
     "Read the fictional case. Tick every contraindication or caution that applies, then "
     "press **Check my flags**. If you think none applies, press it with nothing ticked."
 )
+FLAGS_LEGEND = "Contraindications and cautions that apply to this patient"
 
 
 class ScreeningWidget(widgets.VBox):
-    """A vignette picker, one checkbox per rule, a Check button and text feedback."""
+    """A vignette picker, one checklist of the rules, a Check button and text feedback."""
 
     def __init__(self, vignettes: Sequence[Vignette] = VIGNETTES) -> None:
         if not vignettes:
@@ -49,17 +50,12 @@ class ScreeningWidget(widgets.VBox):
         self.story = widgets.HTML()
         self.story.add_class("kt-screening-vignette")
         instructions = widgets.HTML(markdown_to_html(INSTRUCTIONS))
-        self.flags: dict[str, widgets.Checkbox] = {}
-        for r in RULES:
-            box = widgets.Checkbox(
-                value=False, description=r.name, indent=False, tooltip=r.criterion
-            )
-            box.add_class("kt-screening-flag")
-            box.add_class(f"kt-screening-flag-{r.id}")
-            self.flags[r.id] = box
-        flag_box = widgets.VBox(list(self.flags.values()))
-        flag_box.add_class("kt-screening-flags")
-        flag_box.add_class(CHECKLIST_CLASS)
+        self.checklist = Checklist(
+            FLAGS_LEGEND,
+            [Item(r.id, r.name, hint=r.criterion,
+                  classes=("kt-screening-flag", f"kt-screening-flag-{r.id}")) for r in RULES],
+            group_class="kt-screening-flags")
+        self.flags: dict[str, Tick] = self.checklist.boxes
         self.check_button = widgets.Button(
             description="Check my flags",
             tooltip="Compare your flags with the label-based rules",
@@ -77,10 +73,9 @@ class ScreeningWidget(widgets.VBox):
                 self.select,
                 self.story,
                 instructions,
-                flag_box,
+                self.checklist,
                 self.check_button,
                 self.feedback,
-                checklist_style(),
             ]
         )
         self.add_class("kt-screening")
@@ -101,8 +96,7 @@ class ScreeningWidget(widgets.VBox):
         if unknown:
             msg = f"unknown flag(s): {', '.join(sorted(unknown))}"
             raise KeyError(msg)
-        for rule_id, box in self.flags.items():
-            box.value = rule_id in wanted
+        self.checklist.tick(wanted)
 
     def check(self) -> FlagReview:
         """Compare the ticks with the rules and show every explanation."""

@@ -159,3 +159,22 @@ def test_launcher_refuses_a_folder_without_notebooks(tmp_path: Path,
 
     assert main(["--notebooks", str(tmp_path), "--no-browser"]) == 1
     assert "no notebooks found" in capsys.readouterr().err
+
+
+def test_next_mode_heats_the_overview_the_page_read_and_the_one_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketatraining.app.voila_main import PREHEAT_ENV, pages_to_heat, preheat_mode
+
+    root = build_root(tmp_path / "course", NOTEBOOKS)
+    names = [e.name for e in course_notebooks(NOTEBOOKS)]
+    assert pages_to_heat(root, None) == ["index.ipynb", names[0]]
+    assert pages_to_heat(root, "index.ipynb") == ["index.ipynb", names[0]]
+    assert pages_to_heat(root, names[3]) == ["index.ipynb", names[3], names[4]]
+    assert pages_to_heat(root, names[-1]) == ["index.ipynb", names[-1]]
+    assert pages_to_heat(root, "other.ipynb") == ["index.ipynb", "other.ipynb"]
+    monkeypatch.delenv(PREHEAT_ENV, raising=False)
+    assert preheat_mode() == "all"
+    monkeypatch.setenv(PREHEAT_ENV, " Next ")
+    assert preheat_mode() == "next"
+    monkeypatch.setenv(PREHEAT_ENV, "some")
+    assert preheat_mode() == "all"  # a typo keeps the fast default, with a warning in the log

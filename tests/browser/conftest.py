@@ -283,7 +283,10 @@ def voila_server(chromium_path: Path, app_root: Path,
 @pytest.fixture(scope="session")
 def lab_server(chromium_path: Path, app_root: Path,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    from ketatraining.lab.launch import SETTINGS, seed_workspace
+
     base = tmp_path_factory.mktemp("lab")
+    seed_workspace(base / "workspaces")  # the learner's first layout: side panels closed
     store = base / "progress.db"
     port, token = free_port(), secrets.token_hex(16)
     log = base / "lab.log"
@@ -293,6 +296,7 @@ def lab_server(chromium_path: Path, app_root: Path,
         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={app_root}", f"--LabApp.workspaces_dir={base / 'workspaces'}",
         f"--LabApp.user_settings_dir={base / 'settings'}",
+        f"--LabApp.app_settings_dir={SETTINGS}",  # the learner's JupyterLab settings
         "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
     ] + (["--allow-root"] if os.geteuid() == 0 else [])
@@ -322,9 +326,24 @@ def browser(chromium_path: Path) -> Iterator[Any]:
 
 
 def fresh_store(server: Server) -> None:
-    """Empty progress store for the next test (kernels open the store per operation)."""
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        Path(f"{server.store_path}{suffix}").unlink(missing_ok=True)
+    """Empty progress store for the next test: every row deleted, the file kept.
+
+    Preheated kernels keep the store open; deleting the file under them would leave them
+    writing to a file nobody else reads (a reloaded page then lost its answers).
+    """
+    if server.store_path.exists():
+        from sqlalchemy import create_engine
+
+        from ketatraining.progress.schema import meta, metadata
+
+        engine = create_engine(server.store_url)
+        try:
+            with engine.begin() as connection:
+                for table in reversed(metadata.sorted_tables):
+                    if table is not meta:  # the schema version stays
+                        connection.execute(table.delete())
+        finally:
+            engine.dispose()
     for pending in (server.store_path.parent / "outbox").glob("*"):
         pending.unlink(missing_ok=True)
 
@@ -390,5 +409,10 @@ def fresh_kernels(server: Server) -> None:
 
 @pytest.fixture
 def lab_page(browser: Any, lab_server: Server) -> Iterator[Any]:
+    from ketatraining.lab.launch import seed_workspace
+
     fresh_kernels(lab_server)
+    # A learner's first layout, without the tabs an earlier test left open (their cells
+    # would be found first, hidden behind the current tab).
+    seed_workspace(lab_server.store_path.parent / "workspaces", replace=True)
     yield from _page(browser, lab_server)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 OPTION_BOXES = (".kt-quiz .kt-option, .kt-quiz .kt-step, .kt-quiz .kt-match-row, "
-                ".kt-quiz .kt-number, .kt-quiz .kt-short, .kt-screening-flag, .kt-monitoring-action")
+                ".kt-quiz .kt-number, .kt-quiz .kt-short, .kt-checklist-item, "
+                ".kt-checklist-legend")
 """Every answer option (and checklist item) whose box must neither overlap nor clip."""
 
 LAYOUT = """(selector) => {
@@ -51,13 +52,46 @@ LAYOUT = """(selector) => {
             }
         }
     }
-    return {count: boxes.length, problems};
+    const overflow = document.documentElement.scrollWidth - window.innerWidth;
+    return {count: boxes.length, problems, overflow};
 }"""
 
 ENTITIES = """() => {
     const text = document.body.innerText;
     return ['&gt;', '&lt;', '&amp;', '&quot;', '&#39;'].filter(e => text.includes(e));
 }"""
+
+CONTRAST = """() => {
+    const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = el => {
+        for (; el; el = el.parentElement) {
+            const c = rgb(getComputedStyle(el).backgroundColor);
+            if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+    };
+    const out = [];
+    const selector = '.kt-quiz label, .kt-quiz button, .kt-quiz p, .kt-quiz strong, .kt-checklist-group label, '
+        + '.kt-quiz li, .kt-quiz .widget-label, .kt-landing td, .kt-landing a';
+    for (const el of document.querySelectorAll(selector)) {
+        if (!el.textContent.trim() || el.closest('[disabled]') || el.disabled) continue;
+        const fg = rgb(getComputedStyle(el).color).slice(0, 3);
+        const [a, b] = [lum(fg), lum(background(el))].sort((x, y) => y - x);
+        out.push([el.textContent.trim().slice(0, 40), (a + 0.05) / (b + 0.05)]);
+    }
+    return out;
+}"""
+"""Each text's contrast ratio with the background it sits on (WCAG AA needs 4.5:1)."""
+
+CHECKLISTS = """() => [...document.querySelectorAll('fieldset.kt-checklist-group')].map(f => ({
+    legend: f.querySelector(':scope > legend').textContent.replace(/\\s+/g, ' ').trim(),
+    items: [...f.querySelectorAll('label.kt-checklist-item')].map(
+        l => l.textContent.replace(/\\s+/g, ' ').trim()),
+}))"""
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -114,3 +148,20 @@ def ax_groups(page: Any) -> list[dict[str, Any]]:
                         "disabled": bool(props.get("disabled"))})
     session.detach()
     return out
+
+
+def assert_checklists_are_groups(page: Any) -> int:
+    """Each checklist is one named group of complete, labelled checkboxes (the
+    accessibility tree as a screen reader gets it); returns how many there are."""
+    drawn = page.evaluate(CHECKLISTS)
+    if not drawn:
+        return 0
+    nodes = ax_groups(page)
+    groups = [n["name"] for n in nodes if n["role"] == "group"]
+    boxes = [n["name"] for n in nodes if n["role"] == "checkbox"]
+    for checklist in drawn:
+        assert checklist["legend"] and groups.count(checklist["legend"]) == 1, (
+            f"checklist {checklist['legend']!r} is not one named group: {groups}")
+        for label in checklist["items"]:
+            assert label in boxes, f"checkbox {label!r} has no complete name: {boxes}"
+    return len(drawn)

@@ -1,13 +1,16 @@
-"""The app as a clinician meets it: titles, previous/next, wording, and kernels freed.
+"""The app as a clinician meets it: every page, and kernels freed.
 
-Every page of the running app (Voila with preheated kernels) is opened in Chromium. The
-kernel test counts the app's live kernels (its status endpoint) and the memory of its
-process tree before and after a few page views.
+Every page of the running app (Voila with preheated kernels) is opened once in Chromium
+and checked in that one visit: title, previous/next, wording, no code, figures' alt text,
+no literal entities, axe-core, the checklists as named groups, and the layout at 320, 768
+and 1280 px (a resize, not a reload). The kernel test counts the app's live kernels (its
+status endpoint) and the memory of its process tree before and after a few page views.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import time
 from pathlib import Path
@@ -19,6 +22,13 @@ from playwright.sync_api import expect
 from ketatraining.app.catalog import course_notebooks
 from ketatraining.app.ready import PAGE_READY_JS as READY
 from tests.browser.conftest import ROOT, Server, status
+from tests.browser.pagechecks import (
+    CONTRAST,
+    ENTITIES,
+    assert_checklists_are_groups,
+    axe_violations,
+    check_layout,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -44,10 +54,51 @@ def _title(name: str) -> str:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_has_its_title_previous_next_and_clinicians_wording(
-        voila_page: Any, voila_server: Server, name: str) -> None:
+def test_every_page_once_title_links_wording_layout_and_axe(
+        voila_page: Any, voila_server: Server, axe_source: str,
+        tmp_path_factory: pytest.TempPathFactory, name: str) -> None:
     page = voila_page
     open_page(page, voila_server, name)
+    _title_links_and_wording(page, name)
+    if name != "index.ipynb":
+        _no_code_and_figures_described(page)
+    assert page.evaluate(ENTITIES) == [], f"{name}: escaped entities shown as text"
+    violations = axe_violations(page, axe_source)
+    assert violations == [], f"{name}: axe-core WCAG 2.2 A/AA violations:\n" + \
+        json.dumps(violations, indent=1, ensure_ascii=False)
+    if name in ("index.ipynb", ENTRIES[0].name):
+        ratios = page.evaluate(CONTRAST)
+        assert len(ratios) >= 8
+        low = [(text, round(ratio, 2)) for text, ratio in ratios if ratio < 4.5]
+        assert not low, f"text below the WCAG AA contrast of 4.5:1: {low}"
+    assert_checklists_are_groups(page)
+    shots = Path(tmp_path_factory.getbasetemp()) / "screenshots"  # for a person to look at
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / f"{Path(name).stem}-1280.png"))
+    layout = check_layout(page, widths=(320, 390, 768, 1280), label=f"voila-{Path(name).stem}")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.wait_for_timeout(150)
+    page.screenshot(path=str(shots / f"{Path(name).stem}-390.png"))
+    for width, found in layout.items():
+        assert not found["problems"], f"{name} at {width} px: {found['problems'][:6]}"
+        overflow = found["overflow"]
+        assert overflow <= 1, f"{name} scrolls sideways by {overflow} px at {width} px"
+    if name != "index.ipynb":
+        assert layout[1280]["count"] > 0, f"{name}: no option boxes found"
+    # offsite requests are checked by the voila_page fixture when the test ends
+
+
+def _no_code_and_figures_described(page: Any) -> None:
+    expect(page.locator(".kt-quiz .kt-intro").first).to_contain_text("To pass you need")
+    expect(page.locator(".jp-InputArea-editor")).to_have_count(0)
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body and "import ketatraining" not in body
+    assert "from ketatraining" not in body
+    for image in page.locator("#rendered_cells img").all():
+        assert (image.get_attribute("alt") or "").strip(), "a figure without alt text"
+
+
+def _title_links_and_wording(page: Any, name: str) -> None:
     assert page.title() == _title(name)
     top = page.locator("nav.kt-app-nav-top")
     index = PAGES.index(name)
@@ -166,19 +217,3 @@ def test_leaving_pages_frees_their_kernels_and_memory(browser: Any,
     log = voila_server.log.read_text(errors="replace")
     assert "_xsrf' argument missing" not in log
     assert "500 POST" not in log  # a second shutdown beacon for a kernel already gone
-
-
-def test_screenshots_of_the_app(voila_page: Any, voila_server: Server,
-                                tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Pictures for a person to look at (kept in pytest's temporary folder)."""
-    folder = Path(tmp_path_factory.getbasetemp()) / "screenshots"
-    folder.mkdir(exist_ok=True)
-    page = voila_page
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        for name in ("index.ipynb", ENTRIES[0].name, ENTRIES[4].name):
-            open_page(page, voila_server, name)
-            page.screenshot(path=str(folder / f"{Path(name).stem}-{width}.png"))
-            overflow = page.evaluate(
-                "() => document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 1, f"{name} scrolls sideways at {width} px"

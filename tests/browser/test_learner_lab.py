@@ -39,6 +39,21 @@ KERNEL_IDLE = """() => {
 }"""
 
 
+NOTEBOOK_SHARE = """() => {
+    const panel = document.querySelector('.jp-NotebookPanel');
+    return panel.getBoundingClientRect().width / window.innerWidth;
+}"""
+
+
+def assert_notebook_has_the_width(page: Any, width: int) -> None:
+    """The notebook as JupyterLab first lays it out (nothing collapsed by the test): most
+    of the window, with the file browser one click away on the edge."""
+    page.wait_for_timeout(1000)  # the restored layout settles
+    share = page.evaluate(NOTEBOOK_SHARE)
+    assert share >= 0.85, f"the notebook has {share:.0%} of a {width} px window"
+    expect(page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab").first).to_be_visible()
+
+
 def _git_status() -> str:
     return subprocess.run(["git", "status", "--porcelain", "--", "notebooks", "quizzes"],
                           cwd=ROOT, capture_output=True, text=True, check=True).stdout
@@ -53,7 +68,6 @@ def learner_lab(chromium_path: Path, tmp_path: Path) -> Iterator[Server]:
     env = lab_environment(_environment(tmp_path, tmp_path / "progress.db"))
     extra = ["--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
              f"--IdentityProvider.token={token}",
-             f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
              f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
              "--LabApp.expose_app_in_browser=True",
              *(["--allow-root"] if os.geteuid() == 0 else [])]
@@ -77,6 +91,10 @@ def test_a_sitting_changes_only_the_learners_copy(browser: Any, learner_lab: Ser
     page.set_default_timeout(90_000)
     page.goto(learner_lab.url(f"lab/tree/{WELCOME}"))
     page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for()
+    assert_notebook_has_the_width(page, 1280)
+    page.set_viewport_size({"width": 768, "height": 900})
+    assert_notebook_has_the_width(page, 768)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_function(KERNEL_IDLE, timeout=120_000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     wait_for_quiz(page)
@@ -93,6 +111,8 @@ def test_a_sitting_changes_only_the_learners_copy(browser: Any, learner_lab: Ser
     time.sleep(3)  # the news question, if any, appears a moment after start
     expect(page.get_by_text("notified", exact=False)).to_have_count(0)
     expect(page.get_by_text("official Jupyter news", exact=False)).to_have_count(0)
+    page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab").first.click()  # the file browser
+    expect(page.locator(".jp-DirListing-item").first).to_be_visible()
     names = page.locator(".jp-DirListing-item .jp-DirListing-itemText").all_inner_texts()
     assert WELCOME in names and "trainer" not in names, names
     notebook = page.locator(".jp-NotebookPanel .jp-Notebook")

@@ -3,7 +3,6 @@ tree, visible text, axe-core, and the answer-key guarantee, in Voila and in Jupy
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,13 @@ from playwright.sync_api import expect
 from ketatraining.quiz.loading import load_quiz
 from ketatraining.text import plain_text
 from tests.browser.conftest import Server
-from tests.browser.pagechecks import ENTITIES, ax_groups, axe_violations, check_layout
+from tests.browser.pagechecks import (
+    ENTITIES,
+    assert_checklists_are_groups,
+    ax_groups,
+    axe_violations,
+    check_layout,
+)
 from tests.browser.quizpage import (
     WELCOME,
     assert_feedback_focused,
@@ -56,36 +61,8 @@ def record_frames(page: Any) -> list[str]:
     return frames
 
 
-def assert_page_is_sound(page: Any, name: str, axe_source: str | None) -> None:
-    layout = check_layout(page, label=f"voila-{name}")
-    for width, found in layout.items():
-        assert not found["problems"], f"{name} at {width} px: {found['problems'][:6]}"
-    assert layout[1280]["count"] > 0, f"{name}: no option boxes found"
-    assert page.evaluate(ENTITIES) == [], f"{name}: escaped entities shown as text"
-    if axe_source is not None:
-        violations = axe_violations(page, axe_source)
-        assert violations == [], f"{name}: axe-core WCAG 2.2 A/AA violations:\n" + \
-            json.dumps(violations, indent=1, ensure_ascii=False)
-
-
 # -- Voila -------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", COURSE)
-def test_every_notebook_page_reflows_and_passes_axe_in_voila(
-        voila_page: Any, voila_server: Server, axe_source: str, name: str) -> None:
-    page = voila_page
-    page.goto(voila_server.url(f"voila/render/{name}"))
-    wait_for_quiz(page)
-    assert_page_is_sound(page, name, axe_source)
-
-
-def test_the_landing_page_passes_axe(voila_page: Any, voila_server: Server,
-                                     axe_source: str) -> None:
-    page = voila_page
-    page.goto(voila_server.url("voila/render/index.ipynb"))
-    expect(page.locator(".kt-landing-row").first).to_be_visible(timeout=120_000)
-    assert page.evaluate(ENTITIES) == []
-    violations = axe_violations(page, axe_source)
-    assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+# Every course page once, with its layout, entities and axe-core: test_app_pages.py.
 
 
 def test_one_named_group_per_question_in_the_accessibility_tree(voila_page: Any,
@@ -172,19 +149,23 @@ def test_the_key_never_reaches_jupyterlab_before_check(lab_page: Any, lab_server
     assert_feedback_focused(page, 1, "✓ Correct.")
 
 
-def test_jupyterlab_layout_at_three_widths(lab_page: Any, lab_server: Server,
-                                           axe_source: str) -> None:
+@pytest.mark.parametrize("name", COURSE)
+def test_every_notebook_in_jupyterlab_at_three_widths(lab_page: Any, lab_server: Server,
+                                                      axe_source: str, name: str) -> None:
+    """As the learner's JupyterLab opens it (side panels closed by the course's workspace;
+    nothing collapsed here), after running every cell."""
     page = lab_page
-    open_and_run(page, lab_server)
-    # A learner reads with the side panels closed (on a phone they cover the notebook).
-    page.evaluate("() => { window.jupyterapp.shell.collapseLeft();"
-                  " window.jupyterapp.shell.collapseRight(); }")
-    layout = check_layout(page, label="lab-00-welcome")
+    open_and_run(page, lab_server, name)
+    expect(page.locator(".jp-NotebookPanel .kt-quiz .kt-question").first).to_be_visible()
+    assert page.evaluate("() => window.jupyterapp.shell.leftCollapsed")
+    layout = check_layout(page, label=f"lab-{Path(name).stem}")
     for width, found in layout.items():
-        assert not found["problems"], f"JupyterLab at {width} px: {found['problems'][:6]}"
-    assert page.evaluate(ENTITIES) == []
-    violations = axe_violations(page, axe_source, scope=".kt-quiz")
-    assert violations == [], f"axe-core on the quiz in JupyterLab: {violations}"
+        assert not found["problems"], f"JupyterLab, {name} at {width} px: {found['problems'][:6]}"
+    assert layout[1280]["count"] > 0, f"{name}: no option boxes found"
+    assert page.evaluate(ENTITIES) == [], f"{name}: escaped entities shown as text"
+    assert_checklists_are_groups(page)
+    violations = axe_violations(page, axe_source, scope=".kt-quiz, .kt-checklist-group")
+    assert violations == [], f"axe-core on {name}'s quiz in JupyterLab: {violations}"
 
 
 def test_ordering_matching_and_short_answer_by_keyboard(voila_page: Any,
@@ -221,4 +202,7 @@ def test_ordering_matching_and_short_answer_by_keyboard(voila_page: Any,
     page.keyboard.type("Esketamine")
     page.keyboard.press("Enter")
     assert_feedback_focused(page, 3, "✓ Correct.")
-    assert_page_is_sound(page, "kt-test-types", None)
+    layout = check_layout(page, label="voila-kt-test-types")
+    for width, found in layout.items():
+        assert not found["problems"], f"kt-test-types at {width} px: {found['problems'][:6]}"
+    assert page.evaluate(ENTITIES) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ketatraining.lab.launch import SETTINGS, lab_command
+from ketatraining.lab.launch import SETTINGS, WORKSPACES, lab_command, prepare, seed_workspace
 from ketatraining.lab.learner_copy import (
     HELPER_LINE,
     MANIFEST,
@@ -83,6 +83,27 @@ def test_lab_uses_the_shipped_settings_and_opens_notebook_00(tmp_path: Path) -> 
     assert notification == {"fetchNews": "false", "checkForUpdates": False}
     page = json.loads((SETTINGS / "page_config.json").read_text())
     assert page["disabledExtensions"]["@jupyterlab/apputils-extension:announcements"] is True
+
+
+def test_the_first_layout_has_the_side_panels_closed_and_the_learners_own_stays(
+        tmp_path: Path) -> None:
+    folder = prepare(tmp_path / "learner")
+    assert f"--LabApp.workspaces_dir={folder / WORKSPACES}" in lab_command(folder)
+    from jupyterlab_server.workspaces_handler import WorkspacesManager
+
+    manager = WorkspacesManager(str(folder / WORKSPACES))
+    layout = manager.load("default")["data"]["layout-restorer:data"]
+    # JupyterLab expands a side panel that names a current widget, whatever "collapsed" says
+    assert layout["left"]["collapsed"] is True and "current" not in layout["left"]
+    assert layout["right"]["collapsed"] is True and "current" not in layout["right"]
+    assert "filebrowser" in layout["left"]["widgets"]  # one click away on the edge
+    layout["left"]["collapsed"] = False  # the learner opens the file browser ...
+    manager.save("default", json.dumps({"data": {"layout-restorer:data": layout},
+                                        "metadata": {"id": "default"}}))
+    prepare(folder)  # ... and the next make lab keeps it
+    assert manager.load("default")["data"]["layout-restorer:data"]["left"]["collapsed"] is False
+    assert seed_workspace(folder / WORKSPACES) is False
+    assert not (folder / WORKSPACES).is_relative_to(ROOT)
 
 
 def test_settings_match_jupyterlabs_own_schemas() -> None:

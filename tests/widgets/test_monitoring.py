@@ -13,15 +13,21 @@ def widget() -> MonitoringWidget:
     return MonitoringWidget()
 
 
-def test_one_labelled_checkbox_per_action_with_stable_classes(widget: MonitoringWidget) -> None:
+def test_one_named_checklist_per_step_with_a_labelled_box_per_action(
+        widget: MonitoringWidget) -> None:
     expected = [(s.id, a.id) for s in SESSION for a in s.actions]
     assert list(widget.boxes) == expected
+    assert list(widget.checklists) == [s.id for s in SESSION]
     for step in SESSION:
-        for action in step.actions:
-            box = widget.boxes[(step.id, action.id)]
-            assert box.description == action.text
-            assert "kt-monitoring-action" in box._dom_classes
-            assert f"kt-monitoring-action-{step.id}-{action.id}" in box._dom_classes
+        group = widget.checklists[step.id]
+        assert group in widget.children  # drawn as one fieldset, named by its legend
+        assert (group.legend_lead, group.legend) == (step.time, step.situation)
+        assert f"kt-monitoring-step-{step.id}" in group.group_class
+        assert [(i["id"], i["text"]) for i in group.items] == [
+            (a.id, a.text) for a in step.actions]
+        for item in group.items:
+            assert item["classes"] == ["kt-monitoring-action",
+                                       f"kt-monitoring-action-{step.id}-{item['id']}"]
     assert "kt-monitoring" in widget._dom_classes
     assert "kt-monitoring-check" in widget.check_button._dom_classes
     assert "kt-monitoring-reset" in widget.reset_button._dom_classes
@@ -40,8 +46,9 @@ def test_full_marks_with_the_model_answer(widget: MonitoringWidget) -> None:
 
 
 def test_clicking_real_checkboxes_then_check(widget: MonitoringWidget) -> None:
-    widget.boxes[("arrival", "bp")].value = True
+    widget.checklists["arrival"].checked = ["bp"]  # what the front-end sends on a tick
     widget.boxes[("forty", "discharge")].value = True
+    assert widget.checklists["forty"].checked == ["discharge"]
     widget.check_button.click()
     text = widget.feedback.value
     assert (

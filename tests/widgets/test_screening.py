@@ -22,13 +22,22 @@ def test_starts_on_the_first_vignette_with_nothing_ticked(widget: ScreeningWidge
     assert widget.feedback.value == ""
 
 
-def test_one_checkbox_per_rule_each_labelled(widget: ScreeningWidget) -> None:
+def test_one_named_checklist_with_a_labelled_box_per_rule(widget: ScreeningWidget) -> None:
     assert list(widget.flags) == [r.id for r in RULES]
-    for r in RULES:
-        box = widget.flags[r.id]
-        assert box.description == r.name
-        assert "kt-screening-flag" in box._dom_classes
-        assert f"kt-screening-flag-{r.id}" in box._dom_classes
+    group = widget.checklist
+    assert group in widget.children and group.legend  # one fieldset, named by its legend
+    assert [(i["id"], i["text"], i["hint"]) for i in group.items] == [
+        (r.id, r.name, r.criterion) for r in RULES]
+    for item in group.items:
+        assert item["classes"] == ["kt-screening-flag", f"kt-screening-flag-{item['id']}"]
+
+
+def test_ticks_from_the_page_are_the_flags(widget: ScreeningWidget) -> None:
+    widget.checklist.checked = ["substance-use", "uncontrolled-hypertension"]
+    assert widget.flagged() == ["uncontrolled-hypertension", "substance-use"]
+    assert widget.flags["substance-use"].value is True
+    widget.select.value = VIGNETTES[1].id  # another patient starts with nothing ticked
+    assert widget.checklist.checked == []
 
 
 def test_controls_have_descriptions_and_stable_classes(widget: ScreeningWidget) -> None:
