@@ -195,6 +195,8 @@ class ProgressStore:
         self.journal_mode: str | None = None
         """SQLite's journal mode once chosen (``wal`` or ``delete``); None for PostgreSQL."""
         self._turn_lock: Path | None = None
+        self._opened_file: tuple[int, int] | None = None
+        self._reopen_guard = threading.Lock()
         try:
             self._start_integrity_check()
             with contextlib.suppress(_NothingToCommit):
@@ -203,6 +205,7 @@ class ProgressStore:
         except BaseException:
             self.engine.dispose()  # a refused store keeps no pooled connection open
             raise
+        self._opened_file = self._file_id()
 
     # -- set-up ---------------------------------------------------------------------
     def _prepare_sqlite_file(self, database: str | None, create_folder: bool | None) -> None:
@@ -411,7 +414,35 @@ class ProgressStore:
             msg = (f"The progress store {self.display_url} cannot be used: it is read-only.")
             raise StoreUnavailableError(msg)
 
+    def _file_id(self) -> tuple[int, int] | None:
+        path = getattr(self, "sqlite_path", None)
+        try:
+            status = path.stat() if path is not None else None
+        except OSError:
+            return None
+        return None if status is None else (status.st_dev, status.st_ino)
+
+    def _follow_file(self) -> None:
+        """The store file was deleted or replaced while open (a learner starting afresh, a
+        restored backup): the kept connection would go on writing to the old, unlinked
+        file, so answers acknowledged as saved would be in no file anyone can open. Open
+        the file now at the path instead (created and migrated if it is new)."""
+        if self._opened_file is None or self._file_id() == self._opened_file:
+            return
+        with self._reopen_guard:
+            if self._opened_file is None or self._file_id() == self._opened_file:
+                return
+            self._opened_file = None  # the set-up below runs _run without coming back here
+            self.engine.dispose()
+            self._journal_pending, self._turn_lock, self._damage = True, None, None
+            self._start_integrity_check()
+            with contextlib.suppress(_NothingToCommit):
+                self._run(self._migrate)
+            self._choose_journal()
+            self._opened_file = self._file_id()
+
     def _run(self, work: Callable[[Connection], _T]) -> _T:
+        self._follow_file()
         budget = RETRY_BUDGET_SECONDS if self.retry_budget is None else self.retry_budget
         deadline = time.monotonic() + budget
         delay = 0.02

@@ -179,3 +179,39 @@ def test_a_store_opened_before_others_write_sees_their_answers(tmp_path: Path) -
         assert len(early.responses("ada")) == 1
         other.record(_submission())
         assert len(early.responses("ada")) == 2
+
+
+def _rows(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return int(connection.execute("SELECT count(*) FROM kt_responses").fetchone()[0])
+
+
+def test_a_store_file_deleted_while_open_is_created_again_and_written(tmp_path: Path) -> None:
+    # The kept connection must not go on writing to the unlinked file: an answer
+    # acknowledged as saved has to be in the file at the store's path.
+    path = tmp_path / "progress.db"
+    with ProgressStore(f"sqlite:///{path}") as store:
+        store.record(_submission())
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        store.record(_submission("bea"))
+        assert [s.learner_id for s in store.responses()] == ["bea"]
+    assert _rows(path) == 1
+    with ProgressStore(f"sqlite:///{path}") as again:
+        assert [s.learner_id for s in again.responses()] == ["bea"]
+
+
+def test_a_store_file_replaced_while_open_is_followed(tmp_path: Path) -> None:
+    # A restored backup put in place of the file: reads and writes go to what is at the path.
+    path, backup = tmp_path / "progress.db", tmp_path / "backup.db"
+    with ProgressStore(f"sqlite:///{backup}") as other:
+        other.record(_submission("cy"))
+    with ProgressStore(f"sqlite:///{path}") as store:
+        store.record(_submission())
+        shutil.copyfile(backup, tmp_path / "incoming.db")
+        (tmp_path / "incoming.db").replace(path)
+        Path(f"{path}-wal").unlink(missing_ok=True)
+        Path(f"{path}-shm").unlink(missing_ok=True)
+        assert [s.learner_id for s in store.responses()] == ["cy"]
+        store.record(_submission("dee"))
+    assert _rows(path) == 2
