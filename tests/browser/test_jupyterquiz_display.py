@@ -43,6 +43,15 @@ def page_for(browser: Any, items: list[dict[str, Any]], tmp_path: Path) -> Any:
     return page
 
 
+def exported_pairs(quiz: Any, items: list[dict[str, Any]]) -> list[tuple[Any, dict[str, Any]]]:
+    """Each exported item with its question, by id: questions jupyterquiz cannot carry
+    (matching, ordering) are left out of the export with a KE002 warning."""
+    by_id = {question.id: question for question in quiz.questions}
+    pairs = [(by_id[item["ketatraining"]["id"]], item) for item in items]
+    assert len(pairs) == len(items)
+    return pairs
+
+
 def feedback(page: Any) -> str:
     return " ".join(page.locator("[id^=fb]").first.inner_text().split())
 
@@ -53,7 +62,7 @@ def test_display_quiz_marks_numeric_answers_as_the_course_does(browser: Any, pat
     quiz, _ = check_file(path)
     assert quiz is not None
     items = json.loads(jupyterquiz_export(quiz)[0])
-    numeric = [(q, item) for q, item in zip(quiz.questions, items, strict=True)
+    numeric = [(q, item) for q, item in exported_pairs(quiz, items)
                if q.type == "numeric"]
     if not numeric:
         pytest.skip(f"{path.stem} has no numeric question")
@@ -79,9 +88,8 @@ def test_display_quiz_marks_numeric_answers_as_the_course_does(browser: Any, pat
 def test_display_quiz_marks_a_choice_question(browser: Any, tmp_path: Path) -> None:
     quiz, _ = check_file(QUIZ_DIR / "risks.yaml")
     assert quiz is not None
-    question, item = next((q, i) for q, i in zip(quiz.questions,
-                                                  json.loads(jupyterquiz_export(quiz)[0]),
-                                                  strict=True) if q.type == "single_choice")
+    question, item = next((q, i) for q, i in exported_pairs(
+        quiz, json.loads(jupyterquiz_export(quiz)[0])) if q.type == "single_choice")
     page = page_for(browser, [item], tmp_path)
     for option in question.options:
         page.get_by_text(words(option.text)[:30], exact=False).first.click()
