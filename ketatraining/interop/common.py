@@ -69,6 +69,8 @@ class Collector:
         self.path, self.strict = path, strict
         self.problems: list[Problem] = []
         self.skipped = 0
+        self.own_export = False
+        """The file is one of the course's own exports: it marks as the course does."""
 
     def _add(self, code: str, message: str, line: int | None, question: str | None,
              hint: str, severity: str, field: str | None = None) -> None:
@@ -105,8 +107,29 @@ class Collector:
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
 
+    def penalties(self, questions: list[dict[str, Any]]) -> None:
+        """A negative weight on a single-answer option: Moodle (and QTI's mapping) takes
+        marks away for choosing it, the course scores it 0 (single_choice has no
+        penalty), so the imported question marks differently (KI021). Not for the course's
+        own exports: their weights were the course's to begin with."""
+        if self.own_export:
+            return
+        for question in questions:
+            if question.get("type") != "single_choice":
+                continue
+            for option in question.get("options") or []:
+                weight = option.get("weight") if isinstance(option, dict) else None
+                if isinstance(weight, int | float) and weight < 0:
+                    self.lost(
+                        f"Option {option.get('id')} takes away {-weight:g}% of the mark in "
+                        "the source; in the course a single-answer question never goes "
+                        "below 0, so choosing it scores 0.", None, question.get("id"),
+                        "Keep it if 0 is what you want (validate warns, KQ217), or make "
+                        "the question multiple_choice, whose weights can penalise.")
+
     def result(self, questions: list[dict[str, Any]],
                build: Callable[[list[dict[str, Any]]], dict[str, Any]]) -> ImportResult:
+        self.penalties(questions)
         if not questions and not self.has_errors:
             self._add("KI022", "The file has no question the course can import.", None, None,
                       "Check that this is the right file and format.", "error")

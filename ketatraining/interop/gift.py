@@ -25,11 +25,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, NoReturn, assert_never
 
 from ketatraining.interop.common import (
+    Collector,
     ExportRefused,
     category_tag,
     words,
@@ -826,6 +827,10 @@ def import_gift(
         question = mapper.question(gift)
         if question is not None:
             questions.append(question)
+            penalties = Collector(path, strict)
+            penalties.own_export = mapper.own_export  # the rule every importer shares (KI021)
+            penalties.penalties([question])
+            mapper.problems.extend(replace(p, line=gift.line) for p in penalties.problems)
     if not questions and not any(p.severity == "error" for p in mapper.problems):
         mapper.problems.append(Problem("KI022", "The file has no multiple-choice, true/false "
                                        "or numerical question to import.", path,

@@ -179,7 +179,7 @@ class _Reader:
             return None
         meta = _meta(element, META_COMMENT) or {}
         if meta:
-            self.own_export = True
+            self.own_export = self.out.own_export = True
         handler = _HANDLERS[kind]
         body = handler(self, element, label, meta)
         if body is None:

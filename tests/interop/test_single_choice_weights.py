@@ -196,3 +196,40 @@ def test_any_valid_weights_score_within_zero_and_points(weights: list[float | No
     assert 0 <= score <= points
     chosen = {"a": 100.0, "b": weights[0] or 0.0, "c": weights[1] or 0.0}.get(response, 0.0)
     assert score == pytest.approx(points * max(0.0, chosen) / 100)
+
+
+PENALTY_GIFT = "\n\n::Penalty:: Which is right? {~%-50%costly wrong answer ~wrong =right}\n"
+PENALTY_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="multichoice">
+    <name><text>Penalty</text></name>
+    <questiontext format="html"><text>Which is right?</text></questiontext>
+    <single>true</single>
+    <answer fraction="-50"><text>costly wrong answer</text></answer>
+    <answer fraction="0"><text>wrong</text></answer>
+    <answer fraction="100"><text>right</text></answer>
+  </question>
+</quiz>"""
+
+
+@pytest.mark.parametrize("source", ["gift", "moodle_xml"])
+def test_a_single_answer_penalty_is_reported_because_the_course_scores_it_zero(
+        source: str) -> None:
+    # Moodle takes half the mark away for the costly answer; the course cannot (a
+    # single-answer question never goes below 0), so the import says so, and --strict refuses.
+    def run(strict: bool) -> Any:
+        if source == "gift":
+            return import_gift(PENALTY_GIFT, quiz_id="p", path="p.gift", strict=strict)
+        return import_moodle_xml(PENALTY_XML, quiz_id="p", path="p.xml", strict=strict)
+
+    result = run(strict=False)
+    lost = [p for p in result.problems if p.code == "KI021"]
+    assert len(lost) == 1 and lost[0].severity == "warning"
+    assert "takes away 50% of the mark" in lost[0].message and lost[0].question
+    if source == "gift":
+        assert lost[0].line == 3
+    quiz = Quiz.model_validate(result.data)
+    assert scores(quiz) == [0.0, 0.0, 1.0]
+    refused = run(strict=True)
+    assert refused.data is None
+    assert [p.severity for p in refused.problems if p.code == "KI021"] == ["error"]
