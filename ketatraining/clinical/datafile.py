@@ -11,14 +11,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ketatraining.clinical.sourced import SourcedValue
 from ketatraining.errors import KetaTrainingError
 from ketatraining.quiz.yamlsource import read_yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 _Model = TypeVar("_Model", bound=BaseModel)
+
+
+class StrictData(BaseModel):
+    """A clinical data entry: unknown fields are errors (a misspelt key is not ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ValueData(StrictData):
+    """A number with its unit and bibliography key, as the data files write it."""
+
+    value: float
+    unit: str
+    reference: str = Field(min_length=1)
+    note: str = ""
+
+    def sourced(self) -> SourcedValue:
+        return SourcedValue(self.value, self.unit, self.reference, self.note)
 
 
 class ClinicalDataError(KetaTrainingError):

@@ -13,22 +13,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ketatraining.clinical.citations import author_year
-from ketatraining.clinical.datafile import load_data
+from ketatraining.clinical.datafile import StrictData as _Strict
+from ketatraining.clinical.datafile import ValueData, load_data
 from ketatraining.clinical.sourced import SourcedValue
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ValueData(_Strict):
-    value: float
-    unit: str
-    reference: str = Field(min_length=1)
-    note: str = ""
 
 
 class EffectData(_Strict):
@@ -51,7 +41,7 @@ class SpanData(_Strict):
     source: str | None
     starts_after: str | None = None
     placement_note: str = ""
-    also: list[str] = []
+    also: list[str] = Field(default_factory=list)
 
 
 class ClaimData(_Strict):

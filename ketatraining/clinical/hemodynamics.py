@@ -18,22 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ketatraining.clinical.citations import author_year
+from ketatraining.clinical.datafile import StrictData as _Strict
+from ketatraining.clinical.datafile import ValueData as _Value
 from ketatraining.clinical.datafile import load_data
 from ketatraining.clinical.sourced import SourcedValue
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _Value(_Strict):
-    value: float
-    unit: str
-    reference: str = Field(min_length=1)
-    note: str = ""
 
 
 class _Pooled(_Strict):

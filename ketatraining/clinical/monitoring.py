@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ketatraining.clinical.citations import cite
+from ketatraining.clinical.datafile import StrictData as _Strict
 from ketatraining.clinical.datafile import load_data
 
 
@@ -52,10 +53,6 @@ class Step:
                 return item
         msg = f"step '{self.id}' has no action '{action_id}'"
         raise KeyError(msg)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ActionData(_Strict):

@@ -14,14 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from ketatraining.clinical.datafile import StrictData as _Strict
 from ketatraining.clinical.datafile import load_data
 from ketatraining.errors import KetaTrainingError
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Cluster(_Strict):

@@ -16,33 +16,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ketatraining.clinical.citations import cite
+from ketatraining.clinical.datafile import StrictData as _Strict
+from ketatraining.clinical.datafile import ValueData as _Value
 from ketatraining.clinical.datafile import load_data
 from ketatraining.clinical.sourced import SourcedValue
 from ketatraining.errors import KetaTrainingError
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _Value(_Strict):
-    value: float
-    unit: str
-    reference: str = Field(min_length=1)
-    note: str = ""
-
-    def sourced(self) -> SourcedValue:
-        return SourcedValue(self.value, self.unit, self.reference, self.note)
 
 
 class _Route(_Strict):
     key: str = Field(pattern=r"^[a-z_]+$")
     label: str
     bioavailability: _Value
-    other_estimates: list[_Value] = []
+    other_estimates: list[_Value] = Field(default_factory=list)
     infusion: bool = False
 
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from ketatraining.clinical.datafile import StrictData as _Strict
 from ketatraining.clinical.datafile import load_data
 
 
@@ -41,10 +42,6 @@ LEVEL_LABELS = {
     Level.CAUTION: "caution (relative contraindication)",
 }
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class Threshold(_Strict):
     systolic: int = Field(gt=0, lt=300)
     diastolic: int = Field(gt=0, lt=200)
@@ -55,7 +52,7 @@ class Threshold(_Strict):
 class TriggerData(_Strict):
     """Either condition codes, or a blood-pressure threshold (with the words of the fact)."""
 
-    conditions: list[str] = []
+    conditions: list[str] = Field(default_factory=list)
     bp_above: str | None = None
     fact: str | None = None
     unless: str | None = None
@@ -91,7 +88,7 @@ class VignetteData(_Strict):
     age: int = Field(ge=18, le=100)
     systolic: int
     diastolic: int
-    conditions: list[str] = []
+    conditions: list[str] = Field(default_factory=list)
 
 
 class ScreeningData(_Strict):
