@@ -9,6 +9,7 @@ reports through ``run_cli``, exactly as the service's report endpoint runs them.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from pathlib import Path
 
@@ -22,6 +23,13 @@ from ketatraining.service.app import Settings, run_cli
 from ketatraining.service.engine import Engine
 
 QUIZ_ID = "final-check"
+
+
+def _run_cli(settings: Settings, args: list[str]) -> tuple[int, str, str]:
+    """The service's report runner, on its own event loop in a thread: in a full run the
+    browser tests' session-wide Playwright (sync API) keeps a loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(run_cli(settings, args))).result()
 BROKEN = (QUIZ.replace("    answer: true\n", "    answer: false\n", 1)
           .replace("{id: a, text: Blood pressure, correct: true,", "{id: a, text: Blood pressure,")
           .replace("{id: b, text: Nothing,", "{id: b, text: Nothing, correct: true,"))
@@ -95,11 +103,11 @@ def test_results_stats_records_and_open_attempts_use_regraded_scores(tmp_path: P
         (QUIZ_ID, 100.0, True)]
 
     settings = Settings(db_url=url, quiz_dir=str(fixed_folder), signing_key=None)
-    code, out, err = asyncio.run(run_cli(settings, ["results", "--format", "json"]))
+    code, out, err = _run_cli(settings, ["results", "--format", "json"])
     assert code == 0, err
     ann = next(r for r in json.loads(out)["learners"] if r["learner_id"] == "ann")
     assert (ann["best_percent"], ann["passed"], ann["regraded"]) == (100.0, True, True)
-    code, out, err = asyncio.run(run_cli(settings, ["stats", QUIZ_ID, "--json"]))
+    code, out, err = _run_cli(settings, ["stats", QUIZ_ID, "--json"])
     assert code == 0, err
     stats = json.loads(out)
     assert stats["mean"] == 3.0  # ann's first attempt, as regraded
