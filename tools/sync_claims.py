@@ -33,6 +33,8 @@ HEADER = """\
 # course's sentences that state it, word for word as the learner reads them.
 # Edit it directly; tools/sync_claims.py reports (and with --write files) sentences
 # that are new or gone, for review.
+# checked: every sentence under the claim was read against its references on that date
+#   (--write removes it from a claim that gets a new sentence).
 # course_phrases: short phrases that are course text wherever they appear.
 # course_text: per location, sentences that make no clinical statement (navigation,
 #   instructions, fictional case narratives).
@@ -95,17 +97,18 @@ def _upgrade(document: dict) -> dict:
     }
 
 
-def main(argv: list[str]) -> int:
-    write = "--write" in argv
-    document = _upgrade(yaml.safe_load(OUT.read_text(encoding="utf-8")))
-    sentences = course_sentences(ROOT)
+def sync(document: dict, sentences: list, figures: dict[str, list[str]]) -> int:
+    """Drop the register's gone sentences and file the new ones; return how many changes.
+
+    A claim that gets a new sentence loses ``checked``: the new sentence has not been read
+    against the claim's references yet.
+    """
     present: dict[str, list[str]] = {}
     for s in sentences:
         if s.text not in present.setdefault(s.unit, []):
             present[s.unit].append(s.text)
     phrases = set(document["course_phrases"])
     claim_at = {loc: c for c in document["claims"] for loc in c["locations"]}
-    figures = figure_references() | question_references()
     changes = 0
     # Drop what is gone.
     for claim in document["claims"]:
@@ -136,6 +139,8 @@ def main(argv: list[str]) -> int:
             changes += 1
             if owner is not None:
                 owner["sentences"].append(text)
+                if owner.pop("checked", None) is not None:
+                    print(f"claim {owner['id']} is no longer checked (a new sentence)")
                 print(f"new in claim {owner['id']} ({unit}): {text}")
             elif unit in document["guide_text"]:
                 document["guide_text"][unit].append(text)
@@ -153,6 +158,14 @@ def main(argv: list[str]) -> int:
             else:
                 document["course_text"].setdefault(unit, []).append(text)
                 print(f"new course text ({unit}): {text}")
+    return changes
+
+
+def main(argv: list[str]) -> int:
+    write = "--write" in argv
+    document = _upgrade(yaml.safe_load(OUT.read_text(encoding="utf-8")))
+    sentences = course_sentences(ROOT)
+    changes = sync(document, sentences, figure_references() | question_references())
     print(f"{changes} change(s); {len(sentences)} sentences in the course.")
     if write and changes:
         OUT.write_text(HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True,

@@ -52,6 +52,12 @@ class Claim(BaseModel):
     references: list[str] = Field(min_length=1)
     locations: list[Location] = Field(min_length=1)
     reviewed: Annotated[str, AfterValidator(_date)]
+    checked: Annotated[str, AfterValidator(_date)] | None = Field(
+        default=None,
+        description="Every sentence under this claim was read against the claim's "
+        "references on this date (ISO). tools/sync_claims.py --write drops it from a claim "
+        "it files a new sentence under, so a new sentence is never silently checked.",
+    )
     note: str | None = None
     derived_numbers: list[str] = Field(
         default_factory=list,
@@ -191,19 +197,20 @@ def stale(register: Register, sentences: Iterable[Any]) -> list[str]:
     return problems
 
 
-ROW_HEADINGS = ("Claim", "Sentence", "Source", "Location", "Last reviewed")
+ROW_HEADINGS = ("Claim", "Sentence", "Source", "Location", "Last reviewed", "Sentences checked")
 REFERENCE_HEADINGS = ("Key", "Citation (as learners see it)", "For the reviewer")
 
 
-def rows(register: Register, short_citation: Any) -> list[tuple[str, str, str, str, str]]:
+def rows(register: Register, short_citation: Any) -> list[tuple[str, str, str, str, str, str]]:
     """One row per sentence of each claim: claim, sentence, sources (in-text labels with
-    keys), locations, date (a claim without sentences gets one row)."""
+    keys), locations, date reviewed, date its sentences were checked against the
+    references ('' if not yet; a claim without sentences gets one row)."""
     out = []
     for item in register.claims:
         sources = "; ".join(f"{short_citation(k)} [{k}]" for k in item.references)
         for sentence in item.sentences or [""]:
             out.append((item.claim, sentence, sources, "; ".join(item.locations),
-                        item.reviewed))
+                        item.reviewed, item.checked or ""))
     return out
 
 

@@ -124,7 +124,7 @@ def test_cli_prints_the_reviewer_table_as_csv_and_html(tmp_path: Path) -> None:
     out = subprocess.run([cli, "claims", "--format", "csv"],
                          capture_output=True, text=True, check=True)
     lines = out.stdout.splitlines()
-    assert lines[0] == "Claim,Sentence,Source,Location,Last reviewed"
+    assert lines[0] == "Claim,Sentence,Source,Location,Last reviewed,Sentences checked"
     sentences = sum(len(c.sentences) or 1 for c in REGISTER.claims)
     assert len(lines) > sentences  # header + one row per claim sentence (some rows wrap)
     assert "[spravato_pi]" in out.stdout and "quiz:risks/risks-bp-rise-actions" in out.stdout
@@ -133,6 +133,57 @@ def test_cli_prints_the_reviewer_table_as_csv_and_html(tmp_path: Path) -> None:
                    capture_output=True, text=True, check=True)
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<th scope=\"col\">Last reviewed</th>" in page
+    assert "<th scope=\"col\">Sentences checked</th>" in page
+
+
+def test_the_table_shows_when_a_claim_s_sentences_were_checked() -> None:
+    from ketatraining.clinical.claims_register import Register, rows
+
+    base = {"claim": "A claim of ten characters.", "references": ["spravato_pi"],
+            "locations": ["quiz:risks/x"], "reviewed": "2026-11-01"}
+    register = Register(schema_version=2, claims=[
+        {**base, "id": "read", "checked": "2026-12-01", "sentences": ["One.", "Two."]},
+        {**base, "id": "unread", "sentences": ["Three."]},
+    ])
+    table = rows(register, lambda key: key)
+    assert [(r[1], r[-1]) for r in table] == [
+        ("One.", "2026-12-01"), ("Two.", "2026-12-01"), ("Three.", "")]
+    with pytest.raises(ValueError, match="checked"):
+        Register(schema_version=2, claims=[{**base, "id": "bad", "checked": "1 December"}])
+
+
+def _sync_claims():
+    """tools/sync_claims.py is a script, not a module of the package."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("sync_claims", ROOT / "tools" / "sync_claims.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sync_unchecks_a_claim_it_files_a_new_sentence_under() -> None:
+    from ketatraining.clinical.sentences import Sentence
+
+    def claim(id_: str, unit: str, sentences: list[str]) -> dict:
+        return {"id": id_, "claim": "A claim of ten characters.", "references": ["spravato_pi"],
+                "locations": [unit], "reviewed": "2026-11-01", "checked": "2026-12-01",
+                "sentences": sentences}
+
+    document = {"course_phrases": [], "course_text": {}, "guide_text": {}, "claims": [
+        claim("grows", "quiz:risks/a", ["Old."]),
+        claim("same", "quiz:risks/b", ["Kept."]),
+        claim("shrinks", "quiz:risks/c", ["Kept too.", "Gone."]),
+    ]}
+    sentences = [Sentence(unit, "quizzes/risks.yaml", text) for unit, text in [
+        ("quiz:risks/a", "Old."), ("quiz:risks/a", "New."), ("quiz:risks/b", "Kept."),
+        ("quiz:risks/c", "Kept too.")]]
+    assert _sync_claims().sync(document, sentences, {}) == 2
+    grows, same, shrinks = document["claims"]
+    assert grows["sentences"] == ["Old.", "New."] and "checked" not in grows
+    assert same["checked"] == "2026-12-01"
+    assert shrinks["sentences"] == ["Kept too."] and shrinks["checked"] == "2026-12-01"
 
 
 EVIDENCE = next((p / "shared" / "clinical" / "evidence.md" for p in ROOT.parents
