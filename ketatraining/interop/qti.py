@@ -421,9 +421,11 @@ def _xsd_char(char: str) -> str:
 
 
 def _short_answer_item(item: ET.Element, question: ShortAnswer) -> None:
-    """qti-text-entry-interaction: accepted answers tried from the highest credit down;
-    exact answers with qti-string-match, wildcard ones with qti-pattern-match."""
-    from ketatraining.quiz.types.short_answer import has_wildcard, literal
+    """qti-text-entry-interaction: accepted answers tried from the highest credit down,
+    each with qti-pattern-match. Exact answers too: qti-string-match compares the typed
+    text as it is, so " dissociation" would score 0 in a QTI player while the course,
+    which drops spaces around the answer and folds runs of them, gives full marks."""
+    from ketatraining.quiz.types.short_answer import literal
 
     declaration = _el(item, "qti-response-declaration", identifier="RESPONSE",
                       cardinality="single", base_type="string")
@@ -439,19 +441,12 @@ def _short_answer_item(item: ET.Element, question: ShortAnswer) -> None:
                             if (feedback := question.answers[i].feedback)]
                      + [("incorrect", question.feedback_incorrect)])
     processing, condition = _unanswered(item, feedback="incorrect")
-    case = "true" if question.case_sensitive else "false"
     for index in order:
         answer = question.answers[index]
         branch = _el(condition, "qti-response-else-if")
-        if has_wildcard(answer.text):
-            test = _el(branch, "qti-pattern-match",
-                       pattern=_xsd_pattern(answer.text, question.case_sensitive))
-            test.append(_variable("RESPONSE"))
-        else:
-            test = _el(branch, "qti-string-match", case_sensitive=case)
-            test.append(_variable("RESPONSE"))
-            _value(test, "qti-base-value", " ".join(literal(answer.text).split()),
-                   base_type="string")
+        test = _el(branch, "qti-pattern-match",
+                   pattern=_xsd_pattern(answer.text, question.case_sensitive))
+        test.append(_variable("RESPONSE"))
         _set(branch, "SCORE", number=question.points * min(100.0, max(0.0, answer.credit)) / 100)
         _set(branch, "FEEDBACK", identifier=f"answer-{index + 1}")
     _otherwise_incorrect(processing, condition)

@@ -447,7 +447,9 @@ def check_scores(question: Any, item: ET.Element) -> None:
         from ketatraining.quiz.types.short_answer import literal
 
         probes = [literal(a.text) for a in question.answers]
-        probes += [p.upper() for p in probes] + [p + "ing" for p in probes] + ["zzz"]
+        probes += ([p.upper() for p in probes] + [p + "ing" for p in probes] + ["zzz"]
+                   + [f" {p}" for p in probes] + [f"{p}\t " for p in probes]
+                   + [p.replace(" ", "  ") for p in probes])
         for probe in probes:
             assert score(item, probe)[0] == pytest.approx(grade(question, probe).score), probe
         assert score(item, None)[0] == 0
@@ -505,6 +507,28 @@ def test_numeric_with_relative_tolerance_units_and_alternatives(tmp_path: Path) 
     check_scores(quiz.questions[0], item)
     assert score(item, 4.05)[1] == "alternative-1"
     assert score(item, 39.0) == (1, "correct")
+
+
+@pytest.mark.parametrize("case_sensitive", [False, True])
+def test_exact_short_answer_forgives_stray_spaces_as_the_course_does(
+        case_sensitive: bool, tmp_path: Path) -> None:
+    """An exact (no '*') answer typed with a space before it, a tab after it or a double
+    space inside scores in a QTI player what it scores in the course."""
+    quiz = quiz_of({"type": "short_answer", "case_sensitive": case_sensitive,
+                    "answers": [{"text": "dissociation", "feedback": "Yes"},
+                                {"text": "out of body", "credit": 50}],
+                    "feedback_incorrect": "No"})
+    files = package(quiz, tmp_path)
+    (item,) = (r for n, r in files.items() if n.startswith("items/"))
+    check_element(item)
+    check_references(item)
+    question = quiz.questions[0]
+    for typed, expected in [(" dissociation", 1), ("dissociation\t", 1),
+                            ("  dissociation  ", 1), ("out  of body ", 0.5),
+                            (" Dissociation", 0 if case_sensitive else 1),
+                            ("dissoc iation", 0), ("outofbody", 0)]:
+        assert grade(question, typed).score == expected, typed  # the course's verdict
+        assert score(item, typed)[0] == pytest.approx(expected), typed
 
 
 def test_untrusted_text_is_escaped_never_pasted(tmp_path: Path) -> None:
