@@ -51,7 +51,14 @@ from ketatraining.progress.records import Submission, current_learner, utcnow
 from ketatraining.progress.store import ProgressStore, new_submission_id, shown_url
 from ketatraining.progress.summary import QuizResult, load_results
 from ketatraining.quiz.catalog import Reference
-from ketatraining.quiz.draw import asked_count, asked_quiz, draw_ids, most_points, new_seed
+from ketatraining.quiz.draw import (
+    asked_count,
+    asked_quiz,
+    draw_ids,
+    most_points,
+    new_seed,
+    seed_for,
+)
 from ketatraining.quiz.grading import Grade, grade, score_quiz
 from ketatraining.quiz.model import Question, Quiz
 from ketatraining.quiz.types import get_type
@@ -402,7 +409,11 @@ class LocalAssessment:
         if current is None:
             return None
         if quiz.pools and current.drawn is None:  # opened before the quiz had pools
-            current.draw_seed = new_seed()
+            # The same draw on every resume, and the one the course server gives this
+            # attempt (seed_for its number); an attempt only the outbox holds yet is named
+            # by its round, and its attempt is opened with this draw (see _flush).
+            current.draw_seed = seed_for(self._learner, quiz.id, current.attempt
+                                         if current.attempt is not None else current.key)
             current.drawn = draw_ids(quiz, current.draw_seed)
         responses: dict[str, tuple[Any, SaveStatus]] = {}
         if current.attempt is not None and self._store is not None:
@@ -544,12 +555,14 @@ class LocalAssessment:
         attempts: dict[str, int] = {}
         error: StoreError | None = None
         try:
-            for item in self._outbox.items():
+            items = self._outbox.items()
+            draws = self._round_draws(items)
+            for item in items:
                 number = item.attempt or attempts.get(item.round)
                 if number is None:
                     number = self._store.start_attempt(
                         item.learner_id, item.quiz_id, max_score=item.max_score,
-                        pass_mark=item.pass_mark, **item.draw())
+                        pass_mark=item.pass_mark, **draws.get(item.round, {}))
                     attempts[item.round] = number
                     self._outbox.update(done, attempts)  # never open a round's attempt twice
                     done = set()
@@ -571,6 +584,17 @@ class LocalAssessment:
         if error is not None and not error.temporary:
             self._practice(str(error))
         return error
+
+    def _round_draws(self, items: list[Pending]) -> dict[str, dict[str, Any]]:
+        """The draw each round's attempt is opened with: the first one its items carry.
+        A round whose first answer came before its quiz had pools carries none in that
+        answer; a later one, or the round resumed in this kernel, has the draw shown."""
+        draws = {c.key: {"draw_seed": c.draw_seed, "drawn": list(c.drawn)}
+                 for c in self._rounds.values() if c.attempt is None and c.drawn is not None}
+        for item in items:
+            if item.draw():
+                draws.setdefault(item.round, item.draw())
+        return draws
 
     def _status(self, error: StoreError | None) -> SaveStatus:
         """The state after a flush: saved, pending (retrying) or off."""

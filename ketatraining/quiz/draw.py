@@ -29,8 +29,11 @@ def new_seed() -> int:
     return random.SystemRandom().getrandbits(SEED_BITS)
 
 
-def seed_for(learner_id: str, quiz_id: str, attempt: int) -> int:
-    """The seed the course server uses: any replica rebuilds it from the attempt's names."""
+def seed_for(learner_id: str, quiz_id: str, attempt: int | str) -> int:
+    """The seed the course server uses: any replica rebuilds it from the attempt's names.
+
+    ``attempt``: its number; the learner's kernel names an attempt not yet stored by its
+    outbox round (a str), for an attempt opened before its quiz had pools."""
     key = f"draw\x1f{learner_id}\x1f{quiz_id}\x1f{attempt}".encode()
     return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") >> (32 - SEED_BITS)
 

@@ -27,7 +27,7 @@ from ketatraining.progress.outbox import Outbox
 from ketatraining.progress.records import AttemptRecord, Submission
 from ketatraining.progress.regrade import RegradeError, history, regrade
 from ketatraining.progress.store import ProgressStore
-from ketatraining.quiz.draw import asked_count, asked_quiz, draw_ids, most_points
+from ketatraining.quiz.draw import asked_count, asked_quiz, draw_ids, most_points, seed_for
 from ketatraining.quiz.loading import load_quiz
 from ketatraining.quiz.model import Quiz
 from ketatraining.quiz.versions import grading_hash
@@ -420,3 +420,65 @@ def test_by_version_rows_follow_what_was_answered_not_what_a_regrade_changed(
     assert (rows[("bp", 1)].attempts, rows[("bp", 1)].facility) == (2, 0.5)
     assert (rows[("bp", 2)].attempts, rows[("bp", 2)].facility) == (1, 1.0)
     assert rows[("dose", 1)].attempts == 3
+
+
+def test_an_attempt_opened_before_its_quiz_had_pools_resumes_with_one_draw(
+        store_url: str, tmp_path: Path, pooled: Quiz) -> None:
+    """Opened and answered once while the quiz asked everything; the trainer then adds
+    pools. Every later kernel resumes it with the same questions: the draw the course
+    server gives that attempt (seed_for its number), so local and hub agree."""
+    unpooled = pooled.model_copy(update={"pools": []})
+    with ProgressStore(store_url) as store:
+        before = _assessment(store, tmp_path, unpooled, "eve")
+        state = before.start("pooled")
+        assert state.drawn == () and len(state.questions) == 6
+        before.submit("pooled", state.attempt_id, "intro", RIGHT["intro"])
+        before.close()
+        resumes = []
+        for _ in range(4):  # four kernels, one after the other
+            kernel = _assessment(store, tmp_path, pooled, "eve")
+            resumes.append(kernel.start("pooled", seed=len(resumes)))
+            kernel.close()
+        expected = draw_ids(pooled, seed_for("eve", "pooled", 1))
+        assert {r.drawn for r in resumes} == {expected}
+        assert {r.draw_seed for r in resumes} == {seed_for("eve", "pooled", 1)}
+        assert {tuple(sorted(q.id for q in r.questions)) for r in resumes} == {
+            tuple(sorted(expected))}
+        assert [c.question_id for c in resumes[-1].answered] == ["intro"]
+        kernel = _assessment(store, tmp_path, pooled, "eve")
+        resumed = kernel.start("pooled")
+        for qid in expected[1:]:
+            kernel.submit("pooled", resumed.attempt_id, qid, RIGHT[qid])
+        outcome = kernel.finish("pooled", resumed.attempt_id)
+        kernel.close()
+    assert (outcome.score, outcome.max_score, outcome.passed) == (5.0, 5.0, True)
+
+
+def test_an_outbox_round_begun_before_pools_opens_its_attempt_with_the_draw_shown(
+        store_url: str, tmp_path: Path, pooled: Quiz) -> None:
+    """The first answer (before pools, no draw) and a later one (after a resume, with
+    the draw the learner saw) both wait in the outbox: the attempt is opened with that
+    draw, so the next resume shows those questions again."""
+    from ketatraining.progress.outbox import answer_item
+    from ketatraining.progress.records import utcnow
+    from ketatraining.progress.store import new_submission_id
+
+    drawn = draw_ids(pooled, 5)
+    later = next(q for q in drawn if q != "intro")
+    outbox = Outbox(tmp_path / "outbox-lou.jsonl")
+    for qid, draw in (("intro", {}), (later, {"draw_seed": 5, "drawn": list(drawn)})):
+        question = pooled.question(qid)
+        outbox.add(answer_item(
+            Submission(new_submission_id(), "lou", "pooled", qid, 0, RIGHT[qid],
+                       question.points, question.points, True, 3.0, utcnow(),
+                       question_hash=grading_hash(question)),
+            round_key="old", attempt=None, max_score=8.0, pass_mark=60.0, **draw))
+    with ProgressStore(store_url) as store:
+        assessment = LocalAssessment(store, learner_id="lou", outbox=outbox)
+        assessment.add_quiz(pooled)
+        state = assessment.start("pooled", seed=1)
+        assessment.close()
+        (attempt,) = store.attempts("lou")
+    assert (attempt.drawn, attempt.draw_seed) == (drawn, 5)
+    assert (state.drawn, state.draw_seed) == (drawn, 5)
+    assert sorted(c.question_id for c in state.answered) == sorted(["intro", later])
