@@ -6,9 +6,19 @@ Both live next to the quizzes (``quizzes/references.yaml`` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import Field, model_validator
 
 from ketatraining.quiz.types.base import ID_PATTERN, Strict, Text
+
+# Fields a reference may name under ``unverified`` (title, journal and year are required).
+UNVERIFIABLE_FIELDS = frozenset({
+    "authors", "volume", "issue", "pages", "doi", "pmid", "url", "manufacturer", "revised",
+    "identifier", "erratum",
+})
+# "not found" says nothing; a reason names the record searched and what it showed.
+MIN_REASON_WORDS = 4
 
 
 class Reference(Strict):
@@ -39,17 +49,40 @@ class Reference(Strict):
     erratum: str | None = Field(
         default=None, description="A published correction, as a citation learners can follow."
     )
-    unverified: list[str] = Field(
-        default_factory=list,
-        description="Fields that could not be checked against the publisher's or PubMed's "
-        "record, so they are left out rather than guessed (e.g. ['issue', 'pmid']). "
-        "Shown to the clinical reviewer (ketatraining claims --references), never to learners.",
+    unverified: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each field that could not be checked against the publisher's, PubMed's "
+        "or PMC's record (for labels: FDA, DailyMed or Swissmedic), with the reason, so it is "
+        "left out rather than guessed (e.g. {pmid: 'no PubMed record found'}). Shown to the "
+        "clinical reviewer (ketatraining claims --references), never to learners.",
     )
     review_note: str | None = Field(
         default=None,
         description="For the clinical reviewer only: how the entry was checked and what is "
         "still open. Never shown to learners (only in ketatraining claims --references).",
     )
+
+    @model_validator(mode="after")
+    def _unverified_fields_are_absent_and_explained(self) -> Reference:
+        # A field is either given (checked) or listed as unverified with why, never both.
+        for field, reason in self.unverified.items():
+            if field not in UNVERIFIABLE_FIELDS:
+                msg = (f"unverified: '{field}' is not a field of a reference; use one of "
+                       f"{', '.join(sorted(UNVERIFIABLE_FIELDS))}")
+                raise ValueError(msg)
+            if getattr(self, field):
+                msg = (f"unverified: '{field}' is given and also listed as unverified; "
+                       "remove the value or the unverified entry")
+                raise ValueError(msg)
+            if len(reason.split()) < MIN_REASON_WORDS:
+                msg = (f"unverified: '{field}' needs a reason (which record was searched and "
+                       f"what it showed, at least {MIN_REASON_WORDS} words)")
+                raise ValueError(msg)
+        return self
+
+    def missing(self, fields: Iterable[str]) -> list[str]:
+        """The fields among ``fields`` that are neither given nor unverified with a reason."""
+        return [f for f in fields if not getattr(self, f) and f not in self.unverified]
 
     @model_validator(mode="after")
     def _has_identifier(self) -> Reference:
@@ -132,8 +165,11 @@ class Reference(Strict):
     def review_text(self) -> str:
         """What the clinical reviewer needs beyond the citation: open fields and notes."""
         parts = []
-        if self.unverified:
-            parts.append("Not verified: " + ", ".join(self.unverified) + ".")
+        by_reason: dict[str, list[str]] = {}
+        for field, reason in self.unverified.items():
+            by_reason.setdefault(reason.rstrip("."), []).append(field)
+        for reason, fields in by_reason.items():
+            parts.append(f"Not verified: {', '.join(fields)} ({reason}).")
         if self.review_note:
             parts.append(self.review_note.rstrip(".") + ".")
         return " ".join(parts)

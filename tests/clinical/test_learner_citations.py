@@ -60,7 +60,9 @@ def test_the_reviewer_report_lists_open_fields_and_notes(tmp_path: Path) -> None
     out = subprocess.run([cli, "claims", "--references", "--format", "csv"],
                          capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[0] == "Key,Citation (as learners see it),For the reviewer"
-    assert "Not verified: volume, issue, pages, pmid." in out  # feder2021
+    # feder2021: each open field with the reason it is open
+    assert "Not verified: volume, issue, pages (the publisher's page" in out
+    assert "Not verified: pmid (no PubMed or PMC record" in out
     assert "erratum" in out and "could not be retrieved" in out  # abdallah2022
     target = tmp_path / "references.html"
     subprocess.run([cli, "claims", "--references", "--format", "html", "--output",
