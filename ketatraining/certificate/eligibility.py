@@ -18,7 +18,7 @@ from ketatraining.progress.store import ProgressStore
 from ketatraining.progress.summary import QuizResult, load_results
 from ketatraining.quiz.course import course_quizzes
 from ketatraining.quiz.loading import default_quiz_dir, load_catalog
-from ketatraining.quiz.model import Quiz
+from ketatraining.quiz.model import Question, Quiz
 
 NAME_MISSING = (
     "Your name for the record is not set. Enter it once (in notebook 07, or with "
@@ -52,6 +52,8 @@ class CompletionRecord:
     quizzes: list[QuizResult]
     """The learner's results (``progress.summary``) on every quiz finished at least once."""
     objectives: list[tuple[str, str]] = field(default_factory=list)
+    """(id, text) of the objectives of the questions the learner's passing attempts asked
+    (for a quiz with pools, the drawn questions, not the whole bank)."""
     time_spent_seconds: float = 0.0
     """Time on all finished attempts of those quizzes (``QuizResult.time_spent_seconds``)."""
     required_quizzes: tuple[str, ...] = ()
@@ -93,6 +95,17 @@ def clean_name(name: str) -> str:
 def _first_pass(attempts: list[AttemptRecord], quiz_id: str) -> AttemptRecord | None:
     passed = [a for a in attempts if a.quiz_id == quiz_id and a.passed and a.finished_at]
     return min(passed, key=lambda a: a.finished_at) if passed else None  # type: ignore[arg-type,return-value]
+
+
+def assessed_questions(quiz: Quiz, attempts: list[AttemptRecord]) -> list[Question]:
+    """The questions the learner's passed attempts of ``quiz`` asked: for a quiz with
+    pools, only the drawn ones (so the record claims no objective of a question the
+    learner never saw); an attempt stored without a draw asked the whole quiz."""
+    passed = [a for a in attempts if a.quiz_id == quiz.id and a.passed and a.finished_at]
+    if any(a.drawn is None for a in passed):
+        return list(quiz.questions)
+    asked = {question_id for a in passed for question_id in a.drawn or ()}
+    return [q for q in quiz.questions if q.id in asked]
 
 
 def _missing_quiz(quiz_id: str, quiz: Quiz | None, attempts: list[AttemptRecord]) -> str:
@@ -140,7 +153,7 @@ def completion_record(store: ProgressStore, learner_id: str, course: Course, *,
         quiz = quizzes.get(result.quiz_id)
         if not result.passed or quiz is None:
             continue
-        for question in quiz.questions:
+        for question in assessed_questions(quiz, attempts):
             objective = catalog.get(question.objective)
             if objective is not None and question.objective not in covered:
                 covered[question.objective] = objective.text

@@ -62,10 +62,12 @@ def course_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def finish(store: object, learner: str, quiz_id: str, *, percent: float, pass_mark: float = 80,
-           minutes: float = 5) -> datetime:
-    """Store one finished attempt with the given score (as the quiz widget would)."""
+           minutes: float = 5, drawn: list[str] | None = None) -> datetime:
+    """Store one finished attempt with the given score (as the quiz widget would);
+    ``drawn``: the questions it asked, for a quiz with pools."""
     attempt = store.start_attempt(learner, quiz_id, max_score=1.0,  # type: ignore[attr-defined]
-                                  pass_mark=pass_mark)
+                                  pass_mark=pass_mark, draw_seed=None if drawn is None else 1,
+                                  drawn=drawn)
     (record,) = [a for a in store.attempts(learner, quiz_id)  # type: ignore[attr-defined]
                  if a.attempt == attempt]
     started = record.started_at

@@ -18,7 +18,7 @@ from ketatraining.certificate.render import (
     write_record,
 )
 from ketatraining.progress.store import open_store
-from tests.certificate.conftest import COURSE_YAML, finish
+from tests.certificate.conftest import COURSE_YAML, FINAL_YAML, finish
 
 NOW = datetime(2026, 3, 20, tzinfo=UTC)
 
@@ -79,6 +79,38 @@ def test_passing_gives_a_record_with_results_objectives_and_time(course_dir: Pat
     keys = [key for key, _ in record.objectives]
     assert "nb00-course-scope" in keys and "nb00-use-widgets" in keys
     assert record.record_id == other.record_id and len(record.record_id) == 12
+
+
+POOLED_FINAL = FINAL_YAML.replace("questions:\n", "pools:\n  - tag: pick\n    draw: 1\n"
+                                  "questions:\n") + """\
+    tags: [pick]
+  - id: widgets
+    type: true_false
+    prompt: A quiz answer is checked with the Check button.
+    answer: true
+    feedback_true: Right.
+    feedback_false: Not so.
+    explanation: Check grades the answer.
+    references: [spravato_pi]
+    objective: nb00-use-widgets
+    tags: [pick]
+"""
+
+
+def test_a_pooled_quiz_records_the_objectives_of_the_drawn_questions(
+        course_dir: Path) -> None:
+    """Each attempt of the pooled 'final' asks one of its two questions: the record lists
+    the objective of the question the passing attempt asked, not the whole bank's."""
+    (course_dir / "quizzes" / "final.yaml").write_text(POOLED_FINAL)
+    with open_store() as store:
+        store.set_display_name("ann", "Ann Example")
+        finish(store, "ann", "final", percent=0, drawn=["widgets"])  # failed: not covered
+        finish(store, "ann", "final", percent=100, drawn=["off-label"])
+        record = completion_record(store, "ann", load_course(), now=NOW)
+        assert [key for key, _ in record.objectives] == ["nb00-course-scope"]
+        finish(store, "ann", "final", percent=100, drawn=["widgets"])  # a second pass
+        again = completion_record(store, "ann", load_course(), now=NOW)
+    assert [key for key, _ in again.objectives] == ["nb00-course-scope", "nb00-use-widgets"]
 
 
 @pytest.fixture
