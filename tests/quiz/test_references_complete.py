@@ -100,9 +100,15 @@ def test_entries_named_in_the_review_have_identifiers(key: str) -> None:
     assert reference.authors or "authors" in reference.unverified, key
 
 
-def test_abdallah2022_erratum_is_cited_or_its_absence_explained() -> None:
-    # PubMed lists an erratum to the trial: cite it, or say why it is not cited.
-    assert REFERENCES["abdallah2022"].missing(["erratum"]) == []
+@pytest.mark.parametrize(("key", "fields"), [
+    ("feder2014", ["pmid"]),
+    ("abdallah2022", ["volume", "issue", "pages", "pmid", "erratum"]),  # PubMed lists an erratum
+    ("feder2021", ["volume", "pages"]),
+    ("sanacora2017", ["issue"]),
+])
+def test_fields_the_review_found_missing_are_given_or_explained(key: str,
+                                                                fields: list[str]) -> None:
+    assert REFERENCES[key].missing(fields) == [], key
 
 
 def test_every_key_used_in_the_course_is_in_the_bibliography() -> None:
