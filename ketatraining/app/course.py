@@ -1,4 +1,7 @@
-"""The app folder: the landing page and the course notebooks as the app serves them.
+"""The app folder: the course notebooks as the app serves them.
+
+The course overview (``index.ipynb`` in the app's links) is no notebook: the app builds
+it on the server at each request (``ketatraining.app.overview``, ``voila_main``).
 
 Each course notebook is written as a copy (plain ``json``, no nbformat import) with:
 
@@ -21,9 +24,8 @@ from typing import Any
 
 from ketatraining.app.catalog import NotebookEntry, course_notebooks
 
-HERE = Path(__file__).resolve().parent
-LANDING = HERE / "landing.ipynb"
 LANDING_NAME = "index.ipynb"
+"""The overview's address in the app (``voila/render/index.ipynb``): no file has it."""
 COURSE_NAME = "Ketamine for PTSD"
 OVERVIEW_TITLE = "Course overview"
 CHECK_PREFIX = "# Check, run by the course's tests"
@@ -68,13 +70,9 @@ def _write(path: Path, notebook: dict[str, Any]) -> None:
 
 
 def build_course(root: Path, notebooks: Path) -> Path:
-    """Fill ``root`` with the landing page, the course notebooks, and links to other files."""
+    """Fill ``root`` with the course notebooks and links to their other files."""
     root.mkdir(parents=True, exist_ok=True)
     entries = course_notebooks(notebooks)
-    landing = json.loads(LANDING.read_text(encoding="utf-8"))
-    first = entries[0] if entries else None
-    _write(root / LANDING_NAME, _app_notebook(landing, OVERVIEW_TITLE, overview=True,
-                                              previous=None, following=_link(first)))
     course = {entry.name for entry in entries}
     for index, entry in enumerate(entries):
         source = notebooks / entry.name

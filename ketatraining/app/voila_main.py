@@ -16,11 +16,14 @@ Three things Voila 0.5 does not do on its own, and why the app needs them:
   page left sooner (a learner clicking on at once, a page without widgets) kept its
   kernel until the culler; the course template sends the beacon from the page's start,
   and ``CourseShutdownHandler`` answers the second one for a kernel already gone.
+* **The course overview needs no kernel.** The app's handler builds it on the server
+  (``ketatraining.app.overview``, template ``overview.html``) at each request, so it is
+  ready as soon as Voila answers after ``make app`` (a kernel of its own took 4-7 s to
+  start and run on 2 cores) and always shows the learner's progress as it is now.
 * **The first request waits for its page's first preheated kernel** instead of starting
-  another one beside it (``first_heating``): the landing page right after ``make app``.
-* **The landing page is heated first**, then the course pages one at a time in course
-  order, so the overview is ready within seconds of ``make app`` on a 2-core machine
-  instead of nine kernels competing for it.
+  another one beside it (``first_heating``).
+* **The course pages are heated one at a time in course order**, so the first page is
+  ready soonest instead of eight kernels competing for 2 cores.
 * **Idle kernels are culled** as a backstop (a browser that crashed never says goodbye);
   pooled kernels are never culled (Voila's kernel manager skips them), and neither is a
   kernel whose page is still open.
@@ -47,8 +50,8 @@ POOL_SIZE = 1
 """Preheated kernels per page: one is enough for one learner clicking through."""
 PREHEAT_ENV = "KETATRAINING_PREHEAT"
 """Which pages keep a preheated kernel: ``all`` (the default: every page, about 120 MB
-each) or ``next`` (the overview, the page being read and the one after it: three kernels
-whatever the course's length; a page reached another way opens the slow way, 2-10 s)."""
+each) or ``next`` (the page being read and the one after it: two kernels whatever the
+course's length; a page reached another way opens the slow way, 2-10 s)."""
 PREHEAT_MODES = ("all", "next")
 
 
@@ -65,10 +68,9 @@ CULL_INTERVAL_SECONDS = 60
 FILL_DELAY_SECONDS = 3.0
 """Wait after a page is taken before heating its replacement: on 2 cores, a kernel
 starting while the page connects to its own kernel doubles the time to ready."""
-LANDING_DENY = rf"^(?!(.*/)?{LANDING_NAME.replace('.', '[.]')}$)."
-"""A preheat_denylist pattern: every notebook path except the landing page's (Voila
-tests absolute paths at start)."""
-"""Wait after a page is taken before heating its replacement (lets the page load first)."""
+HEAT_LATER = r"."
+"""A preheat_denylist pattern matching every notebook: Voila heats none at start, and
+``heat_course`` heats them one after another."""
 
 
 def course_config() -> Any:
@@ -82,8 +84,8 @@ def course_config() -> Any:
     config.MappingKernelManager.cull_idle_timeout = CULL_IDLE_SECONDS
     config.MappingKernelManager.cull_interval = CULL_INTERVAL_SECONDS
     config.MappingKernelManager.cull_connected = False
-    # At start only the landing page is heated; CourseVoila heats the rest after it.
-    config.VoilaKernelManager.preheat_denylist = [LANDING_DENY]
+    # Nothing is heated at start; CourseVoila heats the pages one after another.
+    config.VoilaKernelManager.preheat_denylist = [HEAT_LATER]
     return config
 
 
@@ -99,6 +101,9 @@ def _render_handler() -> type:
 
         async def get_generator(self, path: str | None = None) -> Any:
             name = self.notebook_path or path
+            if name == LANDING_NAME:
+                yield await self.overview_page()
+                return
             root = self.settings.get("ketatraining_root")
             if preheat_mode() == "next" and name and root:
                 await heat_around(self.kernel_manager, Path(root), name)
@@ -106,7 +111,41 @@ def _render_handler() -> type:
             async for html in super().get_generator(path=path):
                 yield html
 
+        async def overview_page(self) -> str:
+            """The course overview, built here at each request (no kernel)."""
+            loop = asyncio.get_running_loop()
+            parts = await loop.run_in_executor(None, overview_parts)
+            return str(self.render_template("overview.html", base_url=self.base_url,
+                                            **parts))
+
     return CourseRenderHandler
+
+
+def overview_parts() -> dict[str, Any]:
+    """What the overview template shows, read now; a failure is a message, never a traceback."""
+    from ketatraining.app.catalog import course_notebooks
+    from ketatraining.app.course import OVERVIEW_TITLE, page_title
+    from ketatraining.app.overview import current_landing_html, front_matter_section
+    from ketatraining.boxes import message_html
+
+    parts: dict[str, Any] = {"title": page_title(OVERVIEW_TITLE), "first": None}
+    try:
+        entries = course_notebooks()
+        if entries:
+            parts["first"] = {"href": entries[0].name, "title": entries[0].title}
+        parts["overview"] = current_landing_html()
+    except Exception:
+        log.exception("ketatraining: the course overview could not be built")
+        parts["overview"] = message_html(
+            "error", "The course contents and your progress cannot be shown right now. "
+            "Reload the page; if it stays like this, tell your trainer (the app's log "
+            "says why).")
+    try:
+        parts["front_matter"] = front_matter_section()
+    except Exception:
+        log.exception("ketatraining: the course's front matter could not be shown")
+        parts["front_matter"] = ""
+    return parts
 
 
 async def first_heating(manager: Any, name: str | None, timeout: float = 60.0) -> None:
@@ -207,6 +246,9 @@ def _app_class() -> Any:
 
         async def _heat(self) -> None:
             self.app.settings["ketatraining_root"] = self.root_dir
+            # Build the overview once before any kernel starts: its first build imports
+            # the store and reads every quiz (1-2 s), which the first visit need not wait for.
+            await asyncio.get_running_loop().run_in_executor(None, overview_parts)
             await heat_course(self.kernel_manager, Path(self.root_dir))
             self.app.settings["ketatraining_heated"] = True
 
@@ -224,9 +266,10 @@ async def _settle(manager: Any, name: str) -> None:
 
 
 def pages_to_heat(root: Path, current: str | None) -> list[str]:
-    """In ``next`` mode: the overview, the page being read, and the page after it."""
+    """In ``next`` mode: the page being read and the page after it (the first page from
+    the overview)."""
     pages = sorted(p.name for p in root.glob("*.ipynb") if p.name != LANDING_NAME)
-    wanted = [LANDING_NAME]
+    wanted: list[str] = []
     if current is None or current == LANDING_NAME:
         wanted += pages[:1]
     elif current in pages:
@@ -254,11 +297,10 @@ async def heat_around(manager: Any, root: Path, current: str) -> None:
 
 
 async def heat_course(manager: Any, root: Path) -> None:
-    """Heat the landing page, then every other page one after another, in course order
-    (in ``next`` mode only the first page after the landing page)."""
+    """Heat the course pages one after another, in course order (in ``next`` mode only
+    the first page)."""
     if not hasattr(manager, "fill_if_needed"):
         return
-    await _settle(manager, LANDING_NAME)
     wanted = pages_to_heat(root, None) if preheat_mode() == "next" else None
     for path in sorted(root.glob("*.ipynb")):
         if path.name == LANDING_NAME:

@@ -1,21 +1,10 @@
-"""Show the course's front matter (from course.yaml) in a notebook or the landing page."""
+"""Show the course's front matter (from course.yaml) in a notebook (00 and the overview)."""
 
 from __future__ import annotations
 
-from ketatraining.certificate.course import CourseError, load_course
-from ketatraining.certificate.front_matter import front_matter_html
-from ketatraining.quiz.loading import default_quiz_dir, load_catalog
-from ketatraining.widgets.messages import message_html
+from ketatraining.app.overview import front_matter_section
 
-
-def front_matter_section() -> str:
-    """The HTML, or a plain message naming the problem in course.yaml."""
-    try:
-        course = load_course()
-    except CourseError as error:
-        return message_html("error", str(error), [])
-    objectives = load_catalog(default_quiz_dir()).objectives or {}
-    return front_matter_html(course, objectives)
+__all__ = ["front_matter_section", "show_front_matter"]
 
 
 def show_front_matter() -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 
+from ketatraining.app.overview import learner_results
 from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.records import current_learner
-from ketatraining.progress.store import ProgressStore, open_store
-from ketatraining.progress.summary import QuizResult, load_results
+from ketatraining.progress.store import ProgressStore
+from ketatraining.progress.summary import QuizResult
 from ketatraining.widgets.messages import message_html
 
 NO_ATTEMPTS = (
@@ -57,27 +58,8 @@ def progress_table(rows: list[QuizResult]) -> str:
     )
 
 
-def my_results(learner_id: str, store: ProgressStore | None = None) -> list[QuizResult]:
-    """The learner's rows of the one results summary, from ``store`` or the default one.
-
-    On a hub (the assessment seam in hub mode, no store given) they come from the course
-    server through the seam: a learner's server has no progress store and no keyed quizzes.
-    """
-    from ketatraining.assessment.choose import assessment_mode, open_assessment
-    from ketatraining.quiz.course import course_quizzes
-
-    if store is None and assessment_mode() == "hub":
-        assessment = open_assessment()
-        try:
-            return list(assessment.my_results())
-        finally:
-            assessment.close()  # type: ignore[attr-defined]
-
-    quizzes = course_quizzes()
-    if store is not None:
-        return load_results(store, learner_id, quizzes=quizzes)
-    with open_store() as own:
-        return load_results(own, learner_id, quizzes=quizzes)
+my_results = learner_results
+"""The learner's rows of the one results summary (``ketatraining.app.overview``)."""
 
 
 def progress_html(learner_id: str | None = None, store: ProgressStore | None = None) -> str:

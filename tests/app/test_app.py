@@ -12,24 +12,22 @@ import pytest
 
 from ketatraining.app.catalog import course_notebooks
 from ketatraining.app.course import is_check_cell
+from ketatraining.app.overview import NO_QUIZ, NOT_STARTED, landing_html, quiz_status
 from ketatraining.app.server import SHARE, app_environment, build_root, voila_command
-from ketatraining.app.voila_main import LANDING_DENY, course_config
+from ketatraining.app.voila_main import HEAT_LATER, course_config, overview_parts
 from ketatraining.progress.records import AttemptRecord
-from ketatraining.widgets.landing import NO_QUIZ, NOT_STARTED, landing_html, quiz_status
+from ketatraining.progress.store import ProgressStore
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 TEMPLATE = SHARE / "voila" / "templates" / "ketatraining"
 
 
-def test_app_folder_has_the_landing_page_and_every_notebook(tmp_path: Path) -> None:
+def test_app_folder_has_every_notebook_and_no_overview_notebook(tmp_path: Path) -> None:
     root = build_root(tmp_path / "course", NOTEBOOKS)
-    landing = json.loads((root / "index.ipynb").read_text())
-    assert landing["metadata"]["title"] == "Course overview – Ketamine for PTSD"
-    assert landing["metadata"]["ketatraining"]["overview"] is True
-    assert landing["metadata"]["ketatraining"]["next"]["href"] == "00-welcome.ipynb"
     names = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
-    assert sorted(p.name for p in root.glob("*.ipynb")) == sorted([*names, "index.ipynb"])
+    # The overview is built by the server (no kernel), so no notebook stands for it.
+    assert sorted(p.name for p in root.glob("*.ipynb")) == names
     assert not (root / "trainer").exists()  # trainer notebooks are not for learners
     for index, name in enumerate(names):
         original = json.loads((NOTEBOOKS / name).read_text())
@@ -51,8 +49,8 @@ def test_voila_runs_with_preheated_kernels_shutdown_and_culling() -> None:
     assert config.VoilaConfiguration.default_pool_size == 1
     assert config.MappingKernelManager.cull_idle_timeout > 0
     assert config.MappingKernelManager.cull_connected is False
-    deny = re.compile(LANDING_DENY)  # only the landing page is heated at start
-    assert not deny.match("/tmp/app/course/index.ipynb")
+    assert config.VoilaKernelManager.preheat_denylist == [HEAT_LATER]
+    deny = re.compile(HEAT_LATER)  # none at start: heat_course heats them one by one
     assert deny.match("/tmp/app/course/00-welcome.ipynb")
 
 
@@ -161,20 +159,58 @@ def test_launcher_refuses_a_folder_without_notebooks(tmp_path: Path,
     assert "no notebooks found" in capsys.readouterr().err
 
 
-def test_next_mode_heats_the_overview_the_page_read_and_the_one_after(
+def test_next_mode_heats_the_page_read_and_the_one_after(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ketatraining.app.voila_main import PREHEAT_ENV, pages_to_heat, preheat_mode
 
     root = build_root(tmp_path / "course", NOTEBOOKS)
     names = [e.name for e in course_notebooks(NOTEBOOKS)]
-    assert pages_to_heat(root, None) == ["index.ipynb", names[0]]
-    assert pages_to_heat(root, "index.ipynb") == ["index.ipynb", names[0]]
-    assert pages_to_heat(root, names[3]) == ["index.ipynb", names[3], names[4]]
-    assert pages_to_heat(root, names[-1]) == ["index.ipynb", names[-1]]
-    assert pages_to_heat(root, "other.ipynb") == ["index.ipynb", "other.ipynb"]
+    assert pages_to_heat(root, None) == [names[0]]
+    assert pages_to_heat(root, "index.ipynb") == [names[0]]
+    assert pages_to_heat(root, names[3]) == [names[3], names[4]]
+    assert pages_to_heat(root, names[-1]) == [names[-1]]
+    assert pages_to_heat(root, "other.ipynb") == ["other.ipynb"]
     monkeypatch.delenv(PREHEAT_ENV, raising=False)
     assert preheat_mode() == "all"
     monkeypatch.setenv(PREHEAT_ENV, " Next ")
     assert preheat_mode() == "next"
     monkeypatch.setenv(PREHEAT_ENV, "some")
     assert preheat_mode() == "all"  # a typo keeps the fast default, with a warning in the log
+
+
+def _overview(parts: dict[str, object]) -> str:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE), autoescape=True)
+    return env.get_template("overview.html").render(base_url="/", **parts)
+
+
+def test_overview_page_is_built_without_a_kernel_from_the_store_as_it_is_now(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store_url = f"sqlite:///{tmp_path / 'progress.db'}"
+    monkeypatch.setenv("KETATRAINING_DB", store_url)
+    monkeypatch.setenv("KETATRAINING_LEARNER", "ann")
+    monkeypatch.setenv("KETATRAINING_NOTEBOOKS_DIR", str(NOTEBOOKS))
+    page = _overview(overview_parts())
+    assert "<title>Course overview – Ketamine for PTSD</title>" in page
+    assert 'class="kt-nav-next" rel="next" href="00-welcome.ipynb">Start: 00 · Welcome' in page
+    assert "kt-nav-overview" not in page  # no link to the overview on the overview
+    assert "You have passed 0 of" in page and "About this course" in page
+    assert "<script" not in page  # nothing to run: the page needs no kernel
+    with ProgressStore(store_url) as store:  # passed meanwhile (JupyterLab, another tab)
+        attempt = store.start_attempt("ann", "welcome", max_score=4, pass_mark=50)
+        store.finish_attempt("ann", "welcome", attempt, score=3, passed=True)
+    assert "✓ Quiz passed (best score 75%)" in _overview(overview_parts())
+
+
+def test_overview_page_says_what_to_do_when_it_cannot_be_built(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketatraining.app import overview
+
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(overview, "current_landing_html", broken)
+    page = _overview(overview_parts())
+    assert "cannot be shown right now" in page and "tell your trainer" in page
+    assert "Traceback" not in page and "boom" not in page

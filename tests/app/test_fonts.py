@@ -24,7 +24,6 @@ SOURCES = [
     *sorted((ROOT / "ketatraining" / "widgets").glob("*.py")),
     *sorted((ROOT / "ketatraining" / "clinical").glob("*.py")),
     ROOT / "ketatraining" / "assessment" / "wording.py",
-    ROOT / "ketatraining" / "app" / "landing.ipynb",
     *sorted((ROOT / "ketatraining" / "app" / "share").rglob("*.*")),
 ]
 

@@ -59,9 +59,10 @@ def _sources(path: Path) -> str:
     return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
 
 
-def test_landing_page_and_notebook_00_show_the_front_matter() -> None:
+def test_overview_page_and_notebook_00_show_the_front_matter() -> None:
     assert "show_front_matter()" in _sources(ROOT / "notebooks" / "00-welcome.ipynb")  # its own heading
-    assert "show_front_matter()" in _sources(ROOT / "ketatraining" / "app" / "landing.ipynb")
+    overview = ROOT / "ketatraining" / "app" / "share" / "voila" / "templates" / "ketatraining"
+    assert "{{ front_matter | safe }}" in (overview / "overview.html").read_text()
 
 
 def test_completion_record_prints_the_front_matter() -> None:
