@@ -35,6 +35,7 @@ from ketatraining.assessment.protocol import (
     JSON,
     Assessment,
     AssessmentError,
+    AttemptState,
     Checked,
     QuestionView,
     SaveState,
@@ -148,6 +149,10 @@ class QuizWidget(anywidget.AnyWidget):
         self._random = random.Random(seed)
         self._messages = 0
         self._touched = False
+        self._shown: tuple[Any, ...] = ()
+        self._replaced_round: int | None = None
+        """The round a page request replaced: its Checks still count (the page may have
+        been answered before the kernel heard of the request)."""
         super().__init__()
         self.add_class("kt-quiz-widget")
         self.texts = {
@@ -173,7 +178,13 @@ class QuizWidget(anywidget.AnyWidget):
 
     # -- rounds ----------------------------------------------------------------------
     def _new_round(self) -> None:
-        state = self.assessment.start(self.quiz_id, seed=self._random.randrange(2**31))
+        self._show(self._start())
+
+    def _start(self) -> AttemptState:
+        return self.assessment.start(self.quiz_id, seed=self._random.randrange(2**31))
+
+    def _show(self, state: AttemptState) -> None:
+        self._shown = _stored_part(state)
         self.attempt_id = state.attempt_id
         self.quiz = state.quiz.to_dict()
         self.intro = wording.intro(state.quiz.pass_mark, state.quiz.question_count,
@@ -194,8 +205,19 @@ class QuizWidget(anywidget.AnyWidget):
             self._finish(None)  # every answer was in, but the attempt was never closed
 
     def _reopen(self) -> None:
-        if not self._touched:  # nothing asked of this widget yet: show the store as it is now
-            self._new_round()
+        """Show the store as it is now, if nothing was asked of this widget yet.
+
+        The page may already be on screen when Voila's page request reaches the kernel, so
+        the questions are redrawn only when the store changed since the preheat; a Check
+        sent from the replaced round is still accepted (``_replaced_round``).
+        """
+        if self._touched:
+            return
+        state = self._start()
+        if _stored_part(state) == self._shown:
+            return
+        self._replaced_round = self.round
+        self._show(state)
 
     def _show_save(self, status: SaveStatus) -> None:
         answered = sum(s.checked is not None for s in self.states)
@@ -267,6 +289,7 @@ class QuizWidget(anywidget.AnyWidget):
     def retry(self) -> None:
         """Start a new attempt (reshuffled when the quiz shuffles); only after finishing."""
         if self.finished:
+            self._replaced_round = None  # a Check from the finished round must not count
             self._new_round()
 
     def _say(self, state: QuestionState, kind: str, text: str) -> None:
@@ -276,6 +299,9 @@ class QuizWidget(anywidget.AnyWidget):
                          state.question_id: {"kind": kind, "text": text, "n": self._messages}}
 
     # -- messages from the page ----------------------------------------------------------
+    def _current(self, round_: Any) -> bool:
+        return round_ == self.round or (round_ is not None and round_ == self._replaced_round)
+
     def _on_page_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict):
             return
@@ -283,7 +309,11 @@ class QuizWidget(anywidget.AnyWidget):
         try:
             if content.get("type") == "retry":
                 self.retry()
-            elif content.get("type") == "check" and content.get("round") == self.round:
+            elif content.get("type") == "check" and self._current(content.get("round")):
+                if self.round != content.get("round") and not any(
+                        s.question_id == question_id for s in self.states):
+                    self.notice = wording.QUIZ_UPDATED  # the new round lacks that question
+                    return
                 self.answer(str(question_id), content.get("response"),
                             seconds=_seconds(content.get("seconds")),
                             attempt_seconds=_seconds(content.get("attempt_seconds")))
@@ -296,6 +326,12 @@ class QuizWidget(anywidget.AnyWidget):
                 self._say(known[0], "error", text)
             else:
                 self.notice = text
+
+
+def _stored_part(state: AttemptState) -> tuple[Any, ...]:
+    """What a page shows of an attempt that comes from the store (not the new draw)."""
+    return (state.attempt_id, state.attempts_used, state.blocked,
+            tuple((c.question_id, c.score, c.verdict) for c in state.answered))
 
 
 def make_quiz(name: str, *, store: ProgressStore | None = None, learner_id: str | None = None,

@@ -43,6 +43,10 @@ UNEXPECTED_PAGE = (
     "This page lost its connection to the course, so the answer was not checked. "
     "Reload the page to continue."
 )
+QUIZ_UPDATED = (
+    "This quiz was brought up to date with your saved answers. Please answer the question "
+    "again and press Check."
+)
 UNEXPECTED = (
     "Something went wrong while checking this answer (code {code}). "
     "Please tell your trainer; the rest of the notebook still works."

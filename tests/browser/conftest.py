@@ -416,3 +416,17 @@ def lab_page(browser: Any, lab_server: Server) -> Iterator[Any]:
     # would be found first, hidden behind the current tab).
     seed_workspace(lab_server.store_path.parent / "workspaces", replace=True)
     yield from _page(browser, lab_server)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed browser test reports the end of its server's log (CI keeps nothing else)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for name in ("voila_server", "lab_server"):
+        server = getattr(item, "funcargs", {}).get(name)
+        if isinstance(server, Server):
+            report.sections.append((f"{server.kind} log (last 4000 characters)",
+                                    server.log_text()))

@@ -292,6 +292,82 @@ def test_a_preheated_kernel_reopens_the_attempt_when_the_page_is_requested(
     assert list(ahead.checked) == ["welcome-dose"]
 
 
+def _page_request() -> None:
+    from ketatraining.widgets import live
+
+    for ref in live._page_hooks:
+        hook = ref()
+        if hook is not None:
+            hook()  # what Voila's page request triggers
+
+
+@pytest.fixture
+def preheated(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketatraining.widgets import live
+
+    monkeypatch.setattr(live, "preheated", lambda: True)
+    monkeypatch.setattr(live, "_watch_page_request", lambda: None)
+    monkeypatch.setattr(live, "_page_hooks", [])
+
+
+def test_a_page_request_redraws_nothing_when_the_store_did_not_change(
+        learner: Any, preheated: None) -> None:
+    """The page may already be on screen (and answered) when the request reaches the kernel:
+    a redraw would wipe the learner's choice, so it happens only when the store changed."""
+    ahead = learner.widget(seed=1)
+    shown = (ahead.round, ahead.questions)
+    _page_request()
+    assert (ahead.round, ahead.questions) == shown
+
+
+def test_a_check_from_the_round_a_page_request_replaced_still_counts(
+        learner: Any, preheated: None) -> None:
+    ahead = learner.widget(seed=1)
+    drawn = ahead.round
+    learner.widget().answer("welcome-dose", 40)  # meanwhile, in another tab
+    _page_request()
+    assert ahead.round != drawn and list(ahead.checked) == ["welcome-dose"]
+    ahead._on_page_message(ahead, {"type": "check", "round": drawn,
+                                   "question_id": "welcome-off-label", "response": False}, [])
+    assert "✓ Correct." in ahead.view("welcome-off-label").feedback
+    assert [s.question_id for s in learner.responses()] == ["welcome-dose", "welcome-off-label"]
+
+
+def test_a_check_for_a_question_the_redrawn_round_lacks_asks_to_answer_again(
+        store: Any, preheated: None) -> None:
+    pooled = load_quiz(ROOT / "tests/data/pools/pooled.yaml")
+    ahead = QuizWidget(pooled, store=store, learner_id="pia", seed=5)
+    drawn, stale = ahead.round, [q["id"] for q in ahead.questions]
+    for seed in range(50):  # another tab opens an attempt whose draw differs
+        other = QuizWidget(pooled, store=store, learner_id="pia", seed=seed)
+        missing = set(stale) - {q["id"] for q in other.questions}
+        if missing:
+            other.answer("intro", True)
+            break
+    else:
+        pytest.fail("no seed drew other questions")
+    _page_request()
+    gone = min(missing)
+    ahead._on_page_message(ahead, {"type": "check", "round": drawn, "question_id": gone,
+                                   "response": True}, [])
+    assert "Please answer the question again" in ahead.notice
+    assert [s.question_id for s in store.responses("pia", "pooled")] == ["intro"]
+
+
+def test_a_check_from_a_finished_round_does_not_count_after_retry(learner: Any) -> None:
+    quiz = learner.widget(seed=1)
+    any_answer = {"true_false": True, "numeric": 40, "single_choice": "a",
+                  "multiple_choice": ["a"]}
+    for question in quiz.questions:
+        page_check(quiz, question["id"], any_answer[question["type"]])
+    assert quiz.finished
+    finished = quiz.round
+    quiz._on_page_message(quiz, {"type": "retry"}, [])
+    quiz._on_page_message(quiz, {"type": "check", "round": finished,
+                                 "question_id": "welcome-off-label", "response": False}, [])
+    assert quiz.checked == {}
+
+
 def test_a_quiz_with_pools_shows_only_the_drawn_questions(store: Any) -> None:
     """Pools (tests/data/pools/pooled.yaml): 'intro', 2 of 3 bp questions, 1 of d1/d2."""
     pooled = load_quiz(ROOT / "tests/data/pools/pooled.yaml")

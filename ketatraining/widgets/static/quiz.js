@@ -50,6 +50,7 @@ function render({ model, el }) {
   let shown = {};       // question id -> when it was first shown or focused (ms)
   let pending = null;   // question id whose Check this view sent and awaits
   let observer = null;
+  let retrying = false; // a new attempt was asked for: its questions start empty
   const listeners = [];
 
   function on(name, fn) {
@@ -282,7 +283,10 @@ function render({ model, el }) {
     }
     root.append(list);
     const retry = h("button", { type: "button", class: "kt-retry", text: T().retry, hidden: true });
-    retry.addEventListener("click", () => model.send({ type: "retry" }));
+    retry.addEventListener("click", () => {
+      retrying = true;
+      model.send({ type: "retry" });
+    });
     root.append(h("div", { class: "kt-summary" },
       h("p", { class: "kt-score", "aria-live": "polite" }),
       h("p", { class: "kt-result", "aria-live": "polite" }), retry));
@@ -391,9 +395,41 @@ function render({ model, el }) {
     retry.hidden = !model.get("finished");
   }
 
+  // The kernel redraws a page it reopened from the store (see QuizWidget._reopen); what the
+  // learner already chose, and a Check on its way, stay on the redrawn questions.
+  function unfinishedAnswers() {
+    const kept = {};
+    for (const [id, part] of Object.entries(parts)) {
+      if (!part.done) kept[id] = part.controls.value();
+    }
+    return kept;
+  }
+
+  function restore(kept, waiting, times) {
+    for (const [id, at] of Object.entries(times)) {
+      if (parts[id]) shown[id] = Math.min(at, shown[id] ?? at); // time on task goes on
+    }
+    for (const [id, value] of Object.entries(kept)) {
+      const part = parts[id];
+      if (!part || part.done || value === null || value === "") continue;
+      part.controls.show(value);
+    }
+    const part = waiting && parts[waiting];
+    if (part && !part.done) {
+      pending = waiting;
+      part.check.setAttribute("aria-disabled", "true");
+      part.check.textContent = T().checking;
+    }
+  }
+
   function rebuild() {
     const focusWasInside = root.contains(document.activeElement);
+    const kept = retrying ? {} : unfinishedAnswers();
+    const waiting = retrying ? null : pending;
+    const times = retrying ? {} : { ...shown };
+    retrying = false;
     build();
+    restore(kept, waiting, times);
     if (focusWasInside) {
       const first = Object.values(parts)[0];
       if (first) first.legend.focus();
