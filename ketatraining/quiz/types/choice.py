@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from pydantic import Field
 
@@ -85,6 +85,31 @@ def check_options(question: Mapping[str, Any], loc: tuple[Any, ...],
             correct += 1
         weights.append(number(option.get("weight")))
     return correct, weights
+
+
+class Weighted(NamedTuple):
+    """An option of the raw question data that has a numeric weight."""
+
+    option: Mapping[str, Any]
+    weight: float
+    name: str
+    """The option's id, or '#n' (its position) when it has none, for the report."""
+    where: tuple[Any, ...]
+    """The location of its weight, for the report."""
+
+
+def weighted_options(question: Mapping[str, Any], loc: tuple[Any, ...]) -> Iterator[Weighted]:
+    """The options that carry a weight, for each type's own weight rules (KQ216, KQ217)."""
+    options = question.get("options")
+    if not isinstance(options, list):
+        return
+    for index, option in enumerate(options):
+        if not isinstance(option, dict):
+            continue
+        weight = number(option.get("weight"))
+        if weight is not None:
+            yield Weighted(option, weight, option.get("id", f"#{index + 1}"),
+                           (*loc, "options", index, "weight"))
 
 
 class ChoiceType(QuestionType[C, R], Generic[C, R]):

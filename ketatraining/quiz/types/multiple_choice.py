@@ -13,8 +13,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from ketatraining.quiz.types.base import JSON, Grade, Reporter, clamp, number
-from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option
+from ketatraining.quiz.types.base import JSON, Grade, Reporter, clamp
+from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option, weighted_options
 
 Ticks = tuple[str, ...]
 """The ticked option ids, each once, in the question's option order (unknown ids last)."""
@@ -116,18 +116,8 @@ def _check_weight_signs(question: Mapping[str, Any], loc: tuple[Any, ...],
     right" yet scored as right; a correct option with a zero or negative weight is shown
     as right and earns nothing or costs marks.
     """
-    options = question.get("options")
-    if not isinstance(options, list):
-        return
-    for index, option in enumerate(options):
-        if not isinstance(option, dict):
-            continue
-        weight = number(option.get("weight"))
-        if weight is None:
-            continue
+    for option, weight, oid, where in weighted_options(question, loc):
         correct = option.get("correct") is True
-        oid = option.get("id", f"#{index + 1}")
-        where = (*loc, "options", index, "weight")
         if weight > 0 and not correct:
             report.add("KQ216", f"Option {oid} has weight {weight:g} but is not marked "
                        "correct: learners who tick it are told it is wrong yet get "

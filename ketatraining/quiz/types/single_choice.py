@@ -11,8 +11,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from ketatraining.quiz.types.base import JSON, Choice, Grade, Reporter, clamp, number
-from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option
+from ketatraining.quiz.types.base import JSON, Choice, Grade, Reporter, clamp
+from ketatraining.quiz.types.choice import ChoiceBase, ChoiceType, Option, weighted_options
 
 
 class SingleChoice(ChoiceBase):
@@ -101,17 +101,7 @@ def _check_weights(question: Mapping[str, Any], loc: tuple[Any, ...],
     wrong; a correct option below 100% would be shown right and scored partly; a negative
     weight acts as 0, since a question never takes marks away.
     """
-    options = question.get("options")
-    if not isinstance(options, list):
-        return
-    for index, option in enumerate(options):
-        if not isinstance(option, dict):
-            continue
-        weight = number(option.get("weight"))
-        if weight is None:
-            continue
-        oid = option.get("id", f"#{index + 1}")
-        where = (*loc, "options", index, "weight")
+    for option, weight, oid, where in weighted_options(question, loc):
         if weight < -100 or weight > 100:
             report.add("KQ217", f"Option {oid} has weight {weight:g}, outside -100..100.",
                        where, hint="Weights are percentages of the points: give a partial "
