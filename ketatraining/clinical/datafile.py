@@ -8,6 +8,7 @@ every problem names the file, the line and the field.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -66,3 +67,19 @@ def load_data(name: str, model: type[_Model], folder: Path | None = None) -> _Mo
             where = f"{path}:{line}" if line else str(path)
             found.append(f"{where}: '{'.'.join(str(p) for p in loc)}': {item['msg']}")
         raise ClinicalDataError(f"{path.name} has problems: " + "; ".join(found)) from None
+
+
+def value_lookup(values: Mapping[str, ValueData], name: str) -> Callable[[str], SourcedValue]:
+    """``lookup(key)``: the entry ``key`` of the ``values:`` of data file ``name``, as a
+    SourcedValue. A module reads its constants with it, so a key the file lacks stops the
+    import with the file and the key named, not a bare KeyError."""
+
+    def lookup(key: str) -> SourcedValue:
+        try:
+            return values[key].sourced()
+        except KeyError:
+            msg = (f"The clinical data file {DATA_DIR / name} has no entry '{key}' under "
+                   "'values:'; add it (value, unit, reference) or restore its name.")
+            raise ClinicalDataError(msg) from None
+
+    return lookup

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from ketatraining.clinical.citations import author_year
 from ketatraining.clinical.datafile import StrictData as _Strict
-from ketatraining.clinical.datafile import ValueData, load_data
+from ketatraining.clinical.datafile import ValueData, load_data, value_lookup
 from ketatraining.clinical.sourced import SourcedValue
 
 
@@ -66,9 +66,7 @@ class EvidenceData(_Strict):
 DATA = load_data("evidence.yaml", EvidenceData)
 
 
-def _value(name: str) -> SourcedValue:
-    item = DATA.values[name]
-    return SourcedValue(item.value, item.unit, item.reference, item.note)
+_value = value_lookup(DATA.values, "evidence.yaml")
 
 
 # ---------------------------------------------------------------------------

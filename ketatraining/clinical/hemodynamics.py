@@ -23,7 +23,7 @@ from pydantic import Field
 from ketatraining.clinical.citations import author_year
 from ketatraining.clinical.datafile import StrictData as _Strict
 from ketatraining.clinical.datafile import ValueData as _Value
-from ketatraining.clinical.datafile import load_data
+from ketatraining.clinical.datafile import load_data, value_lookup
 from ketatraining.clinical.sourced import SourcedValue
 
 
@@ -54,9 +54,7 @@ class HemodynamicsData(_Strict):
 DATA = load_data("hemodynamics.yaml", HemodynamicsData)
 
 
-def _value(name: str) -> SourcedValue:
-    item = DATA.values[name]
-    return SourcedValue(item.value, item.unit, item.reference, item.note)
+_value = value_lookup(DATA.values, "hemodynamics.yaml")
 
 
 @dataclass(frozen=True, slots=True)

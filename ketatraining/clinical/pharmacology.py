@@ -21,7 +21,7 @@ from pydantic import Field
 from ketatraining.clinical.citations import cite
 from ketatraining.clinical.datafile import StrictData as _Strict
 from ketatraining.clinical.datafile import ValueData as _Value
-from ketatraining.clinical.datafile import load_data
+from ketatraining.clinical.datafile import load_data, value_lookup
 from ketatraining.clinical.sourced import SourcedValue
 from ketatraining.errors import KetaTrainingError
 
@@ -52,8 +52,7 @@ class PharmacologyData(_Strict):
 DATA = load_data("pharmacology.yaml", PharmacologyData)
 
 
-def _value(name: str) -> SourcedValue:
-    return DATA.values[name].sourced()
+_value = value_lookup(DATA.values, "pharmacology.yaml")
 
 
 # --- History and regulation, doses, pharmacokinetics (data/pharmacology.yaml) ------------

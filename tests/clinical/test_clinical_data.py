@@ -112,3 +112,13 @@ def test_pcl5_clusters_must_cover_every_item_once(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ClinicalDataError, match="pcl5.yaml.*cover items 1-20 once each"):
         load_data("pcl5.yaml", pcl5.PCL5Data, tmp_path)
+
+
+def test_a_value_the_data_file_lacks_names_the_file_and_the_key() -> None:
+    from ketatraining.clinical.datafile import value_lookup
+
+    lookup = value_lookup(pharmacology.DATA.values, "pharmacology.yaml")
+    assert lookup("HALF_LIFE_MIN") == pharmacology.HALF_LIFE_MIN
+    with pytest.raises(ClinicalDataError) as caught:
+        lookup("HALF_LIFE_MINS")
+    assert "pharmacology.yaml" in str(caught.value) and "'HALF_LIFE_MINS'" in str(caught.value)
