@@ -49,13 +49,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"ketatraining claims: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
     table = rows(register, short_citation)
-    text = to_csv(table) if args.format == "csv" else to_html(table)
+    _emit(args, to_csv(table) if args.format == "csv" else to_html(table), len(table),
+          "claims")
+    return EXIT_OK
+
+
+def _emit(args: argparse.Namespace, text: str, count: int, what: str) -> None:
+    """The table to ``--output`` (saying how many rows it holds) or to standard output."""
     if args.output:
         args.output.write_text(text, encoding="utf-8")
-        print(f"Wrote {len(table)} claims to {args.output}.")
+        print(f"Wrote {count} {what} to {args.output}.")
     else:
         sys.stdout.write(text)
-    return EXIT_OK
 
 
 def _references(args: argparse.Namespace) -> int:
@@ -74,15 +79,7 @@ def _references(args: argparse.Namespace) -> int:
               "'ketatraining validate quizzes/' to see why.", file=sys.stderr)
         return EXIT_PROBLEMS
     table = reference_rows(bibliography)
-    if args.format == "csv":
-        text = to_csv(table, REFERENCE_HEADINGS)
-    else:
-        text = to_html(table, "Reference report", REFERENCE_HEADINGS,
-                       "Every entry of the bibliography as learners see it, and what is "
-                       "still to verify")
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"Wrote {len(table)} references to {args.output}.")
-    else:
-        sys.stdout.write(text)
+    _emit(args, to_csv(table, REFERENCE_HEADINGS) if args.format == "csv" else to_html(
+        table, "Reference report", REFERENCE_HEADINGS, "Every entry of the bibliography as "
+        "learners see it, and what is still to verify"), len(table), "references")
     return EXIT_OK
