@@ -136,6 +136,17 @@ def test_cli_prints_the_reviewer_table_as_csv_and_html(tmp_path: Path) -> None:
     assert "<th scope=\"col\">Sentences checked</th>" in page
 
 
+def test_every_claim_s_sentences_were_checked_against_its_references() -> None:
+    # A claim gets a 'checked' date once a reviewer has read every sentence under it against
+    # its references; tools/sync_claims.py --write removes the date when it files a new one.
+    unchecked = [c.id for c in REGISTER.claims if c.checked is None]
+    assert not unchecked, (
+        f"{len(unchecked)} claim(s) in ketatraining/clinical/data/claims.yaml have sentences not "
+        "yet read against their references: " + ", ".join(unchecked) + ". Read each sentence "
+        "against shared/clinical/evidence.md and the claim's references, fix or move it, then "
+        "set checked: 'YYYY-MM-DD' on the claim.")
+
+
 def test_the_table_shows_when_a_claim_s_sentences_were_checked() -> None:
     from ketatraining.clinical.claims_register import Register, rows
 
