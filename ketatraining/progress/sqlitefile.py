@@ -14,7 +14,10 @@ Two things, both for a sound store on a local disk:
   the store file's device and inode in the temporary folder, so a waiter sleeps in the
   kernel and is woken the moment the writer before it commits. SQLite's own locking still
   guards the file: the turn is only an ordering, and without it (Windows, no temporary
-  folder) SQLite alone decides.
+  folder) SQLite alone decides. The last store to close removes the lock file.
+- **Syncing after the turn** (``sync_log``): in WAL mode the commit runs with
+  synchronous=NORMAL and the store fsyncs the log once the next writer may go, before the
+  answer counts as saved, so writers' fsyncs overlap instead of queueing.
 """
 
 from __future__ import annotations
@@ -171,22 +174,85 @@ def _lock_before(handle: int, deadline: float) -> None:
     raise NoTurn
 
 
+def _take_turn(lock: Path, deadline: float) -> int | None:
+    """An open handle on ``lock`` holding its flock; None when there is no lock file.
+
+    A lock file removed by its last user (remove_lock_file) while this writer waited on
+    it is no one's turn any more: a writer that gets it finds no name on it (st_nlink 0)
+    and waits on the file now at that name instead.
+    """
+    while True:
+        handle = _open_lock(lock)
+        if handle is None:
+            return None
+        try:
+            _lock_before(handle, deadline)
+            if os.fstat(handle).st_nlink > 0:
+                return handle
+        except BaseException:
+            os.close(handle)
+            raise
+        os.close(handle)
+
+
 @contextlib.contextmanager
 def writer_turn(lock: Path | None, deadline: float) -> Iterator[None]:
     """Hold the store's turn lock for one transaction (nothing when there is none)."""
-    handle = _open_lock(lock) if lock is not None else None
+    handle = _take_turn(lock, deadline) if lock is not None else None
     if handle is None:
         yield
         return
     try:
-        _lock_before(handle, deadline)
-    except BaseException:
-        os.close(handle)
-        raise
-    try:
         yield
     finally:
         os.close(handle)  # releases the lock
+
+
+def remove_lock_file(lock: Path) -> None:
+    """Remove a turn lock file when its store closes and no writer holds or waits for it,
+    so that lock files do not pile up in the temporary folder (one per store file ever
+    opened). Removed only while holding it: a writer already waiting on it sees that it
+    lost its name and takes the next one (_take_turn)."""
+    if fcntl is None:
+        return
+    try:
+        handle = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.fstat(handle).st_ino == lock.stat().st_ino:  # not a newer file of that name
+            lock.unlink()
+    except OSError:
+        pass  # held (another store of this file is writing) or not ours to remove: kept
+    finally:
+        os.close(handle)
+
+
+def sync_log(path: Path, synced: set[int]) -> None:
+    """fsync the store's write-ahead log (``PATH-wal``), and its folder once per log file
+    (so that the log's name survives a power cut too, as SQLite's own first sync does).
+
+    ``synced``: inodes of logs whose folder entry is already on disk. When the log is
+    gone (the last connection folded it into the store file), the store file is synced.
+    """
+    wal = path.with_name(path.name + "-wal")
+    try:
+        handle = os.open(wal, os.O_RDONLY)
+    except FileNotFoundError:
+        handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+        inode = os.fstat(handle).st_ino
+    finally:
+        os.close(handle)
+    if inode not in synced:
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+        synced.add(inode)
 
 
 def reader_url(path: Path) -> str | None:

@@ -15,6 +15,7 @@ find the database locked retry with backoff for a bounded time, then say so plai
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import random
@@ -125,6 +126,18 @@ class _NothingToCommit(Exception):
     """Raised inside a transaction to roll it back on purpose (the open-time probe)."""
 
 
+READ_ONLY = "ketatraining_read_only"
+"""Execution option of a read transaction: it begins deferred, not IMMEDIATE."""
+
+
+def _release(engine: Engine, lock_holder: list[Path | None]) -> None:
+    """Close a store's connections and remove its turn lock file if no one holds it."""
+    engine.dispose()
+    lock, lock_holder[0] = lock_holder[0], None
+    if lock is not None:
+        sqlitefile.remove_lock_file(lock)
+
+
 def _damaged_message(path: Path) -> str:
     return (f"The progress store {path} is damaged (SQLite's integrity check failed), so "
             "nothing was written to it and answers are not being saved: keep the file, "
@@ -173,6 +186,10 @@ class ProgressStore:
             msg = (f"The progress store address '{self.display_url}' names an unsupported "
                    "database; use sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE.")
             raise StoreUnavailableError(msg)
+        self._in_wal: list[bool] = [False]
+        """[True] once the file is known to be in WAL mode: new connections then commit
+        with synchronous=NORMAL and the store syncs the log itself (a list: shared with
+        the engine's connect hook, which must hold no reference to the store)."""
         if self.is_sqlite:
             self._prepare_sqlite_file(_sqlite_file(parsed.database, parsed.query),
                                       create_folder)
@@ -186,7 +203,8 @@ class ProgressStore:
         # connections the moment it is unreachable. The engine holds no reference back to
         # the store, so that moment is when the last reference goes, not whenever the
         # cycle collector runs (then a connection deleted open warned inside whatever ran).
-        weakref.finalize(self, self.engine.dispose)
+        self._lock_holder: list[Path | None] = [None]
+        weakref.finalize(self, _release, self.engine, self._lock_holder)
         self._check_done = threading.Event()
         self._check_done.set()
         self._damage: str | None = None
@@ -196,7 +214,14 @@ class ProgressStore:
         """SQLite's journal mode once chosen (``wal`` or ``delete``); None for PostgreSQL."""
         self._turn_lock: Path | None = None
         self._opened_file: tuple[int, int] | None = None
+        self._writable_seen: int | None = None
+        """ctime (ns) of the file when it was last found writable (see _check_file)."""
         self._reopen_guard = threading.Lock()
+        self._log_synced: set[int] = set()
+        self._known_learners: set[str] = set()
+        self._versions: dict[tuple[str, str, str], int] = {}
+        """Rows this store has seen committed (learners, question versions): never deleted,
+        so a write need not look them up again inside its transaction."""
         try:
             self._start_integrity_check()
             with contextlib.suppress(_NothingToCommit):
@@ -205,7 +230,7 @@ class ProgressStore:
         except BaseException:
             self.engine.dispose()  # a refused store keeps no pooled connection open
             raise
-        self._opened_file = self._file_id()
+        self._note_file(self._stat())
 
     # -- set-up ---------------------------------------------------------------------
     def _prepare_sqlite_file(self, database: str | None, create_folder: bool | None) -> None:
@@ -291,9 +316,16 @@ class ProgressStore:
             raw = self.engine.raw_connection()  # outside any transaction
             try:
                 self.journal_mode = sqlitefile.set_journal(raw.driver_connection, path)
+                if self.journal_mode == "wal":
+                    # The kept connection; any other one open now keeps FULL (slower, as safe).
+                    cursor = raw.cursor()
+                    cursor.execute("PRAGMA synchronous = NORMAL")
+                    cursor.close()
+                    self._in_wal[0] = True
             finally:
                 raw.close()
             self._turn_lock = sqlitefile.lock_file_for(path)
+            self._lock_holder[0] = self._turn_lock
 
     def _checked(self) -> None:
         """Wait for a background integrity check; refuse every write to a damaged store."""
@@ -315,6 +347,7 @@ class ProgressStore:
         # never happens while holding the writer lock.
         engine = create_engine(self._engine_url, poolclass=QueuePool, pool_size=1, max_overflow=8,
                                connect_args={"check_same_thread": False})
+        in_wal = self._in_wal  # not self: see __init__
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -322,16 +355,19 @@ class ProgressStore:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            # FULL: every commit is on disk before it returns, in WAL mode too.
-            cursor.execute("PRAGMA synchronous = FULL")
+            # FULL: every commit is on disk before it returns. In WAL mode the store syncs
+            # the log itself after the commit, outside the writers' turn (_sync_log).
+            cursor.execute(f"PRAGMA synchronous = {'NORMAL' if in_wal[0] else 'FULL'}")
             cursor.close()
 
-        begin = "BEGIN IMMEDIATE" if self.writable else "BEGIN"  # not self: see __init__
+        begin = "BEGIN IMMEDIATE" if self.writable else "BEGIN"
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Connection) -> None:
-            # Take the write lock up front: no deadlock when two readers upgrade.
-            connection.exec_driver_sql(begin)
+            # A write takes the write lock up front: no deadlock when two readers upgrade.
+            # A read (READ_ONLY) begins deferred and never waits for a writer in WAL mode.
+            read = connection.get_execution_options().get(READ_ONLY, False)
+            connection.exec_driver_sql("BEGIN" if read else begin)
 
         return engine
 
@@ -406,52 +442,107 @@ class ProgressStore:
         return created or version < schema.SCHEMA_VERSION
 
     # -- transactions with bounded retry ----------------------------------------------
-    def _still_writable(self) -> None:
-        """A file made read-only (chmod, chattr +i) while the store is open: a kept
-        connection would go on appending to the WAL, so ask the file system first."""
-        path = getattr(self, "sqlite_path", None)
-        if self.writable and path is not None and path.exists() and not os.access(path, os.W_OK):
-            msg = (f"The progress store {self.display_url} cannot be used: it is read-only.")
-            raise StoreUnavailableError(msg)
-
-    def _file_id(self) -> tuple[int, int] | None:
+    def _stat(self) -> os.stat_result | None:
         path = getattr(self, "sqlite_path", None)
         try:
-            status = path.stat() if path is not None else None
+            return path.stat() if path is not None else None
         except OSError:
             return None
-        return None if status is None else (status.st_dev, status.st_ino)
+
+    def _note_file(self, status: os.stat_result | None) -> None:
+        """Remember which file the kept connection has open (and that it was writable)."""
+        self._opened_file = None if status is None else (status.st_dev, status.st_ino)
+        self._writable_seen = None
+        if status is not None and self.writable:
+            self._trust_writable(status)
+
+    def _trust_writable(self, status: os.stat_result) -> None:
+        # A chmod or chattr changes the ctime, but only to the kernel's coarse clock: a
+        # ctime from the last second could be repeated by one, so it is not remembered.
+        if status.st_ctime_ns < time.time_ns() - 1_000_000_000:
+            self._writable_seen = status.st_ctime_ns
+
+    def _check_file(self, write: bool) -> None:
+        """One stat before a transaction: follow a deleted or replaced file (reads too),
+        and before a write, whether the file has turned read-only.
+
+        The store keeps its connection, so a file deleted or replaced while open (a
+        learner starting afresh, a restored backup) would go on being written through it:
+        answers acknowledged as saved in a file nobody can open. A file made read-only
+        (chmod, chattr +i) would go on taking answers into the WAL. Both show in the stat:
+        another inode, or a new ctime (only then is os.access asked).
+        """
+        if self._opened_file is None:
+            return  # opening (or reopening): the open checks all this itself
+        status = self._stat()
+        if status is None or (status.st_dev, status.st_ino) != self._opened_file:
+            self._follow_file()
+            return
+        if not write or not self.writable or status.st_ctime_ns == self._writable_seen:
+            return
+        if not os.access(self.sqlite_path, os.W_OK):
+            msg = (f"The progress store {self.display_url} cannot be used: it is read-only.")
+            raise StoreUnavailableError(msg)
+        self._trust_writable(status)
 
     def _follow_file(self) -> None:
-        """The store file was deleted or replaced while open (a learner starting afresh, a
-        restored backup): the kept connection would go on writing to the old, unlinked
-        file, so answers acknowledged as saved would be in no file anyone can open. Open
-        the file now at the path instead (created and migrated if it is new)."""
-        if self._opened_file is None or self._file_id() == self._opened_file:
-            return
+        """Open the file now at the path instead (created and migrated if it is new)."""
         with self._reopen_guard:
-            if self._opened_file is None or self._file_id() == self._opened_file:
+            status = self._stat()
+            if self._opened_file is None or (
+                    status is not None and (status.st_dev, status.st_ino) == self._opened_file):
                 return
             self._opened_file = None  # the set-up below runs _run without coming back here
             self.engine.dispose()
+            self._in_wal[0] = False
             self._journal_pending, self._turn_lock, self._damage = True, None, None
+            self._known_learners, self._versions, self._log_synced = set(), {}, set()
             self._start_integrity_check()
             with contextlib.suppress(_NothingToCommit):
                 self._run(self._migrate)
             self._choose_journal()
-            self._opened_file = self._file_id()
+            self._note_file(self._stat())
 
-    def _run(self, work: Callable[[Connection], _T]) -> _T:
-        self._follow_file()
+    def _sync_log(self) -> None:
+        """After a commit in WAL mode: the log on disk before the answer counts as saved.
+
+        synchronous=NORMAL leaves this fsync out of the commit, so it runs here, after
+        the writer's turn is over: the next writer commits while this one's fsync is
+        under way, and one fsync carries every commit appended before it (group commit
+        by the file system). SQLite's own guarantee for NORMAL (a crash or power cut
+        never damages the file, it may only lose the last commits) plus this sync gives
+        what synchronous=FULL gave: an acknowledged answer is on disk.
+        """
+        try:
+            sqlitefile.sync_log(self.sqlite_path, self._log_synced)
+        except OSError as error:
+            reason = _unavailable_reason(error) or f"the disk reported an error ({error})"
+            if error.errno == errno.ENOSPC:
+                reason = _DISK_FULL
+            msg = f"The progress store {self.display_url} cannot be used: {reason}."
+            unavailable = StoreUnavailableError(msg)
+            unavailable.temporary = reason in _TEMPORARY_REASONS
+            raise unavailable from error
+
+    def _run(self, work: Callable[[Connection], _T], *, write: bool = True) -> _T:
+        """``work`` in one transaction, retried while the database is locked. A read
+        (``write=False``) takes no writer's turn and no write lock."""
+        self._check_file(write)
+        write = write and self.writable
         budget = RETRY_BUDGET_SECONDS if self.retry_budget is None else self.retry_budget
         deadline = time.monotonic() + budget
         delay = 0.02
         while True:
             try:
-                self._still_writable()
-                with self.engine.connect() as connection, \
-                        sqlitefile.writer_turn(self._turn_lock, deadline), connection.begin():
-                    return work(connection)
+                with self.engine.connect() as connection:
+                    if not write:
+                        connection.execution_options(**{READ_ONLY: True})
+                    turn = self._turn_lock if write else None
+                    with sqlitefile.writer_turn(turn, deadline), connection.begin():
+                        result = work(connection)
+                if write and self._in_wal[0]:
+                    self._sync_log()
+                return result
             except sqlitefile.NoTurn:
                 msg = (f"The progress store {self.display_url} stayed busy (other "
                        f"programs were writing to it) for {budget:.0f} s.")
@@ -537,10 +628,17 @@ class ProgressStore:
         (the same ``submission_id`` is stored once)."""
         self._writable_now()
 
-        def work(connection: Connection) -> None:
-            self._ensure_learner(connection, submission.learner_id)
-            version = question_version(connection, submission.quiz_id,
-                                       submission.question_id, submission.question_hash)
+        key = (submission.quiz_id, submission.question_id, submission.question_hash or "")
+
+        def work(connection: Connection) -> int | None:
+            # Only what this store has not seen committed is looked up: the fewer
+            # statements, the shorter each writer's turn.
+            if submission.learner_id not in self._known_learners:
+                self._ensure_learner(connection, submission.learner_id)
+            version = self._versions.get(key) if submission.question_hash else None
+            if version is None:
+                version = question_version(connection, submission.quiz_id,
+                                           submission.question_id, submission.question_hash)
             self._insert_new(
                 connection, schema.responses, ["submission_id"],
                 submission_id=submission.submission_id,
@@ -557,8 +655,12 @@ class ProgressStore:
                 question_hash=submission.question_hash,
                 question_version=version,
             )
+            return version
 
-        self._run(work)
+        version = self._run(work)
+        self._known_learners.add(submission.learner_id)  # committed: they exist now
+        if version is not None:
+            self._versions[key] = version
 
     def finish_attempt(self, learner_id: str, quiz_id: str, attempt: int, *, score: float,
                        passed: bool, finished_at: datetime | None = None,
@@ -634,7 +736,7 @@ class ProgressStore:
             return connection.execute(select(schema.learners.c.display_name).where(
                 schema.learners.c.learner_id == learner_id)).scalar()
 
-        return self._run(work)
+        return self._run(work, write=False)
 
     def learners(self) -> list[str]:
         def work(connection: Connection) -> list[str]:
@@ -642,7 +744,7 @@ class ProgressStore:
             return list(connection.execute(
                 select(table.c.learner_id).order_by(table.c.learner_id)).scalars())
 
-        return self._run(work)
+        return self._run(work, write=False)
 
     def responses(self, learner_id: str | None = None, quiz_id: str | None = None,
                   *, regraded: bool = True,
@@ -663,7 +765,7 @@ class ProgressStore:
                 for row in connection.execute(query)
             ]
 
-        return work(connection) if connection is not None else self._run(work)
+        return work(connection) if connection is not None else self._run(work, write=False)
 
     def attempts(self, learner_id: str | None = None, quiz_id: str | None = None,
                  *, finished_only: bool = False, regraded: bool = True,
@@ -686,7 +788,7 @@ class ProgressStore:
                 for row in connection.execute(query)
             ]
 
-        return work(connection) if connection is not None else self._run(work)
+        return work(connection) if connection is not None else self._run(work, write=False)
 
     def integrity_problems(self) -> list[str]:
         """SQLite's own integrity check ([] when sound); always [] for PostgreSQL."""
@@ -697,10 +799,10 @@ class ProgressStore:
             rows = [r[0] for r in connection.exec_driver_sql("PRAGMA integrity_check")]
             return [] if rows == ["ok"] else rows
 
-        return self._run(work)
+        return self._run(work, write=False)
 
     def close(self) -> None:
-        self.engine.dispose()
+        _release(self.engine, self._lock_holder)
 
     def __enter__(self) -> Self:
         return self

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import shutil
 import sqlite3
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -215,3 +217,139 @@ def test_a_store_file_replaced_while_open_is_followed(tmp_path: Path) -> None:
         assert [s.learner_id for s in store.responses()] == ["cy"]
         store.record(_submission("dee"))
     assert _rows(path) == 2
+
+
+def _held_by_someone(lock: Path) -> bool:
+    with open(lock, "rb") as probe:
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(probe, fcntl.LOCK_UN)
+        return False
+
+
+def test_a_commit_is_synced_to_disk_after_the_turn_and_before_it_returns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """synchronous=NORMAL leaves the fsync out of SQLite's commit; the store syncs the log
+    itself, once the next writer may go (group commit), but before the answer is saved."""
+    path = tmp_path / "progress.db"
+    store = ProgressStore(f"sqlite:///{path}")
+    try:
+        lock = sqlitefile.lock_file_for(path)
+        assert lock is not None
+        synced: list[tuple[str, bool]] = []
+        real_fsync = os.fsync
+
+        def fsync(handle: int) -> None:
+            real_fsync(handle)
+            synced.append((str(Path(f"/proc/self/fd/{handle}").readlink()),
+                           _held_by_someone(lock)))
+
+        monkeypatch.setattr(os, "fsync", fsync)
+        store.record(_submission())
+        wal = f"{path}-wal"
+        assert (wal, False) in synced  # the log, with the turn already free
+        with store.engine.connect() as connection:
+            mode = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        assert mode == 1  # NORMAL: the commit itself does not wait for the disk
+        synced.clear()
+        store.record(_submission())
+        assert [name for name, _ in synced] == [wal]  # the folder only once per log file
+    finally:
+        store.close()
+
+
+def test_without_wal_every_commit_is_synced_by_sqlite(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KETATRAINING_SQLITE_WAL", "0")
+    with ProgressStore(f"sqlite:///{tmp_path / 'progress.db'}") as store:
+        store.record(_submission())
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_one_stat_per_transaction_and_no_access_check_while_nothing_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "progress.db"
+    with ProgressStore(f"sqlite:///{path}") as store:
+        later = time.time_ns() + 2_000_000_000
+        monkeypatch.setattr(time, "time_ns", lambda: later)  # the file's ctime is 2 s old
+        store.record(_submission())  # asks os.access once, then trusts the unchanged file
+        calls: list[str] = []
+        real_stat, real_access = os.stat, os.access
+
+        def stat(target: object, *args: object, **kwargs: object) -> os.stat_result:
+            if str(target) == str(path):
+                calls.append("stat")
+            return real_stat(target, *args, **kwargs)  # type: ignore[arg-type]
+
+        def access(target: object, *args: object, **kwargs: object) -> bool:
+            calls.append("access")
+            return real_access(target, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "stat", stat)
+        monkeypatch.setattr(os, "access", access)
+        store.record(_submission("bea"))
+        assert calls == ["stat"]
+        calls.clear()
+        assert len(store.responses()) == 2
+        assert calls == ["stat"]  # a read follows a replaced file, but asks nothing else
+
+
+def test_reads_do_not_wait_for_the_writers_turn(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    with ProgressStore(f"sqlite:///{path}") as store:
+        store.record(_submission())
+        lock = sqlitefile.lock_file_for(path)
+        assert lock is not None
+        with open(lock, "rb") as other_writer:
+            fcntl.flock(other_writer, fcntl.LOCK_EX)  # a writer in the middle of its turn
+            store.retry_budget = 0.2
+            assert len(store.responses()) == 1 and store.learners() == ["ada"]
+            with pytest.raises(StoreBusyError):
+                store.record(_submission())
+
+
+def test_the_turn_lock_file_is_removed_when_its_last_store_closes(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    first = ProgressStore(f"sqlite:///{path}")
+    second = ProgressStore(f"sqlite:///{path}")
+    first.record(_submission())
+    lock = sqlitefile.lock_file_for(path)
+    assert lock is not None and lock.exists()
+    with open(lock, "rb") as writing:
+        fcntl.flock(writing, fcntl.LOCK_EX)  # the second store is writing: kept
+        first.close()
+        assert lock.exists()
+    second.record(_submission("bea"))
+    second.close()
+    assert not lock.exists()  # nobody uses the file: nothing is left in the temporary folder
+    dropped = ProgressStore(f"sqlite:///{path}")
+    dropped.record(_submission("cy"))
+    del dropped  # without close(): the finalizer removes it too
+    assert not lock.exists()
+
+
+def test_a_writer_waiting_on_a_removed_lock_file_takes_the_new_one(tmp_path: Path) -> None:
+    lock = tmp_path / "writers.lock"
+    lock.touch()
+    inside = threading.Event()
+    with open(lock, "rb") as old:
+        fcntl.flock(old, fcntl.LOCK_EX)
+
+        def write() -> None:
+            with sqlitefile.writer_turn(lock, time.monotonic() + 30):
+                inside.set()
+
+        waiter = threading.Thread(target=write)
+        waiter.start()
+        time.sleep(0.1)  # the waiter is blocked on the old file
+        lock.unlink()  # its last user removes it, while holding it, and a new one appears
+        with open(lock, "xb") as new:
+            fcntl.flock(new, fcntl.LOCK_EX)  # someone else's turn on the new file
+            fcntl.flock(old, fcntl.LOCK_UN)
+            assert not inside.wait(0.3)  # the old, nameless file is nobody's turn
+            fcntl.flock(new, fcntl.LOCK_UN)
+            assert inside.wait(10)
+        waiter.join()
