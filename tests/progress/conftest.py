@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from lifeline import Lifeline, interrupt_on_termination
 
 PG_USER = "kt"
 
@@ -115,12 +116,17 @@ def running_postgres() -> Iterator[PostgresServer]:
         shutil.rmtree(base, ignore_errors=True)
         msg = f"could not start a throwaway PostgreSQL: {error.stderr or error.stdout}"
         raise RuntimeError(msg) from error
+    # Stopped also when the run is ended by SIGTERM/SIGHUP (finalizers run) or killed
+    # outright (the lifeline's watchdog stops it): tests/lifeline.py.
+    interrupt_on_termination()
+    lifeline = Lifeline(commands=[stop], remove=[base])
     try:
         yield PostgresServer("127.0.0.1", port, PG_USER, start, stop)
     finally:
         with contextlib.suppress(Exception):
             subprocess.run(stop, check=False, capture_output=True, timeout=60)
         shutil.rmtree(base, ignore_errors=True)
+        lifeline.release()
 
 
 def _serve() -> Iterator[PostgresServer]:
