@@ -11,6 +11,7 @@ How the figures are counted (issue 14):
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import yaml
@@ -56,6 +57,18 @@ def test_no_final_item_repeats_a_module_item() -> None:
             assert ratio < 0.75, (item["id"], other["id"], round(ratio, 2))
         for option in item.get("options", []):
             assert option["text"].strip().lower() not in module_options, (item["id"], option)
+
+
+READING = re.compile(r"\d{2,3}/\d{2,3}\s?mmHg")
+
+
+def test_no_final_case_reuses_a_module_case_s_blood_pressure_reading() -> None:
+    # A final case with the reading of a module case (152/94 mmHg before an esketamine dose
+    # in both) asks the learner to recall that item, not to decide afresh.
+    module = {r.replace(" ", "") for q in MODULE for r in READING.findall(q["prompt"])}
+    reused = [(q["id"], r) for q in FINAL for r in READING.findall(q["prompt"])
+              if r.replace(" ", "") in module]
+    assert not reused, reused
 
 
 def _single_choice() -> list[tuple[str, bool]]:
