@@ -15,7 +15,10 @@ Three things Voila 0.5 does not do on its own, and why the app needs them:
   is written. Voila registers that beacon only once its widget manager has loaded, so a
   page left sooner (a learner clicking on at once, a page without widgets) kept its
   kernel until the culler; the course template sends the beacon from the page's start,
-  and ``CourseShutdownHandler`` answers the second one for a kernel already gone.
+  and ``CourseShutdownHandler`` answers the second one for a kernel already gone. It is
+  sent on ``pagehide`` too, so closing the tab frees the kernel at once.
+* **A page gone without a word frees its kernel** (a closed window, a browser that died):
+  once the page's last connection has been closed for 10 s (``free_closed_pages``).
 * **The course overview needs no kernel.** The app's handler builds it on the server
   (``ketatraining.app.overview``, template ``overview.html``) at each request, so it is
   ready as soon as Voila answers after ``make app`` (a kernel of its own took 4-7 s to
@@ -65,6 +68,10 @@ def preheat_mode() -> str:
 CULL_IDLE_SECONDS = 600
 """A kernel nobody is connected to and that did nothing for 10 minutes is shut down."""
 CULL_INTERVAL_SECONDS = 60
+CLOSED_GRACE_SECONDS = 10.0
+"""A page's kernel whose last connection closed (the tab or the browser was closed, or
+the browser died) is shut down if the page has not reconnected after this long: a short
+network drop is survived, a closed tab costs nothing after 10 s."""
 FILL_DELAY_SECONDS = 3.0
 """Wait after a page is taken before heating its replacement: on 2 cores, a kernel
 starting while the page connects to its own kernel doubles the time to ready."""
@@ -189,6 +196,48 @@ def _shutdown_handler() -> type:
     return CourseShutdownHandler
 
 
+def is_pooled(manager: Any, kernel_id: str) -> bool:
+    """Whether ``kernel_id`` waits in a preheated pool (no page has it yet)."""
+    for pool in getattr(manager, "_pools", {}).values():  # Voila 0.5's pools of tasks
+        for item in pool:
+            if (item.done() and not item.cancelled() and item.exception() is None
+                    and item.result().get("kernel_id") == kernel_id):
+                return True
+    return False
+
+
+def free_closed_pages(manager: Any, grace: float = CLOSED_GRACE_SECONDS) -> None:
+    """Shut a page's kernel down once its page is gone without saying goodbye.
+
+    A closed tab or window, or a browser that died, sends no shutdown beacon (Playwright's
+    ``page.close()`` and ``context.close()`` show it): the page's websocket just closes.
+    jupyter_server counts each kernel's connections (``notify_disconnect``); when the
+    count falls to 0 and the page has not reconnected ``grace`` seconds later, the
+    kernel is shut down. Pooled kernels have no connection and are never touched.
+    """
+    from tornado.ioloop import IOLoop
+
+    counted = manager.notify_disconnect
+
+    def notify_disconnect(kernel_id: str) -> None:
+        counted(kernel_id)
+        if manager._kernel_connections.get(kernel_id) == 0:
+            IOLoop.current().call_later(grace, _shutdown_if_closed, manager, kernel_id)
+
+    manager.notify_disconnect = notify_disconnect
+
+
+async def _shutdown_if_closed(manager: Any, kernel_id: str) -> None:
+    if (kernel_id not in manager or manager._kernel_connections.get(kernel_id, 0) > 0
+            or is_pooled(manager, kernel_id)):
+        return
+    log.info("ketatraining: the page of kernel %s was closed; shutting it down", kernel_id)
+    try:
+        await manager.shutdown_kernel(kernel_id)
+    except Exception:  # already gone (its beacon came first): nothing to free
+        log.debug("ketatraining: kernel %s was already shut down", kernel_id, exc_info=True)
+
+
 def pool_status(manager: Any) -> dict[str, Any]:
     """Live kernels, and how many of them wait in a preheated pool (ready or heating)."""
     pools = getattr(manager, "_pools", {})  # Voila 0.5's pools of pending tasks
@@ -202,7 +251,8 @@ def pool_status(manager: Any) -> dict[str, Any]:
                 heating += 0 if item.result()["task"].done() else 1
             else:
                 heating += 1
-    return {"kernels": len(manager.list_kernel_ids()), "pooled": pooled,
+    ids = sorted(manager.list_kernel_ids())
+    return {"kernels": len(ids), "kernel_ids": ids, "pooled": pooled,
             "pool_ready": ready, "pool_heating": heating}
 
 
@@ -239,6 +289,7 @@ def _app_class() -> Any:
             from tornado.ioloop import IOLoop
 
             IOLoop.current().add_callback(self._heat)
+            free_closed_pages(self.kernel_manager)
             ours = {TornadoVoilaHandler: handler, VoilaShutdownKernelHandler: shutdown}
             course = [(spec[0], ours[spec[1]], *spec[2:]) if len(spec) > 1
                       and spec[1] in ours else spec for spec in handlers]

@@ -214,3 +214,60 @@ def test_overview_page_says_what_to_do_when_it_cannot_be_built(
     page = _overview(overview_parts())
     assert "cannot be shown right now" in page and "tell your trainer" in page
     assert "Traceback" not in page and "boom" not in page
+
+
+class _Pending:
+    """A done pool task, as Voila 0.5 keeps them."""
+
+    def __init__(self, kernel_id: str) -> None:
+        self.kernel_id = kernel_id
+
+    def done(self) -> bool:
+        return True
+
+    def cancelled(self) -> bool:
+        return False
+
+    def exception(self) -> None:
+        return None
+
+    def result(self) -> dict[str, str]:
+        return {"kernel_id": self.kernel_id}
+
+
+class _Kernels:
+    """The parts of Voila's kernel manager that free_closed_pages uses."""
+
+    def __init__(self) -> None:
+        self._kernel_connections = {"page": 1, "again": 1, "pooled": 0}
+        self._pools = {"00.ipynb": [_Pending("pooled")]}
+        self.stopped: list[str] = []
+
+    def __contains__(self, kernel_id: str) -> bool:
+        return kernel_id in self._kernel_connections
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        self._kernel_connections[kernel_id] -= 1
+
+    async def shutdown_kernel(self, kernel_id: str) -> None:
+        self.stopped.append(kernel_id)
+        del self._kernel_connections[kernel_id]
+
+
+def test_a_page_gone_without_a_word_has_its_kernel_shut_down_after_the_grace() -> None:
+    import asyncio
+
+    from ketatraining.app.voila_main import free_closed_pages
+
+    async def scenario() -> list[str]:
+        kernels = _Kernels()
+        free_closed_pages(kernels, grace=0.05)
+        kernels.notify_disconnect("page")  # its tab was closed
+        kernels.notify_disconnect("again")  # a network drop: the page reconnects at once
+        kernels._kernel_connections["again"] += 1
+        kernels._kernel_connections["pooled"] += 1  # a pooled kernel is never touched
+        kernels.notify_disconnect("pooled")
+        await asyncio.sleep(0.3)
+        return kernels.stopped
+
+    assert asyncio.run(scenario()) == ["page"]
