@@ -11,29 +11,20 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from retrying import quick_retries, wait_for
 
 from ketatraining.assessment import SaveState, SaveStatus
-from ketatraining.assessment import local as local_module
 from ketatraining.assessment.local import LocalAssessment, open_assessment
 from ketatraining.progress.outbox import Outbox, outbox_path
 from ketatraining.progress.store import ProgressStore
 
 
 @pytest.fixture(autouse=True)
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(local_module, "FOREGROUND_BUDGET_SECONDS", 0.3)
-    monkeypatch.setattr(local_module, "RETRY_DELAYS", (0.1, 0.2))
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
+def _quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    quick_retries(monkeypatch)
 
 
 def assert_waiting(status: SaveStatus) -> None:

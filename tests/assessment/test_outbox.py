@@ -16,14 +16,13 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from retrying import quick_retries, wait_for
 
 from ketatraining.assessment import SaveState, SaveStatus
-from ketatraining.assessment import local as local_module
 from ketatraining.assessment.local import LocalAssessment
 from ketatraining.errors import StoreBusyError, StoreUnavailableError
 from ketatraining.progress.outbox import Outbox, outbox_path
@@ -34,17 +33,8 @@ ANSWERS = (("welcome-off-label", False), ("welcome-dose", 40),
 
 
 @pytest.fixture(autouse=True)
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Seconds instead of the learner's defaults, so a test waits little."""
-    monkeypatch.setattr(local_module, "FOREGROUND_BUDGET_SECONDS", 0.3)
-    monkeypatch.setattr(local_module, "RETRY_DELAYS", (0.1, 0.2))
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
+def _quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    quick_retries(monkeypatch)
 
 
 def assert_no_advice(status: SaveStatus) -> None:
