@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from lifeline import Lifeline, interrupt_on_termination
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -268,9 +269,12 @@ def voila_server(chromium_path: Path, app_root: Path,
     port, token = free_port(), secrets.token_hex(16)
     log = base / "voila.log"
     env = _environment(base, store)
+    interrupt_on_termination()  # a killed test run still stops the app and its kernels
     with log.open("wb") as sink:
         process = subprocess.Popen(voila_command(app_root, port=port, token=token), env=env,
-                                   stdout=sink, stderr=subprocess.STDOUT)
+                                   stdout=sink, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    lifeline = Lifeline(groups=[process.pid])
     server = Server("voila", port, token, app_root, store, process, log, env)
     try:
         _wait_for(server, "voila/tree")
@@ -278,6 +282,7 @@ def voila_server(chromium_path: Path, app_root: Path,
         yield server
     finally:
         _stop(server)
+        lifeline.release()
 
 
 @pytest.fixture(scope="session")
@@ -300,14 +305,18 @@ def lab_server(chromium_path: Path, app_root: Path,
         "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
     ] + (["--allow-root"] if os.geteuid() == 0 else [])
+    interrupt_on_termination()
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    lifeline = Lifeline(groups=[process.pid])
     server = Server("jupyterlab", port, token, app_root, store, process, log, env)
     try:
         _wait_for(server, "api/status")
         yield server
     finally:
         _stop(server)
+        lifeline.release()
 
 
 @pytest.fixture(scope="session")
