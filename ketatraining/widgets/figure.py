@@ -16,7 +16,8 @@ def figure_html(fig: Any, *, alt: str, caption: str, description: str) -> str:
     The description is visible text, not hidden metadata, so it reaches everyone.
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
+    # "tight" grows the image to hold every label: a long annotation was cut at the edge.
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", pad_inches=0.1)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (
         '<figure class="kt-figure" style="margin:0 0 1em 0">'
