@@ -409,7 +409,10 @@ def _xsd_pattern(pattern: str, case_sensitive: bool) -> str:
         elif token == " ":
             parts.append("\\s+")
         elif not case_sensitive and token.lower() != token.upper():
-            parts.append(f"[{_xsd_char(token.lower())}{_xsd_char(token.upper())}]")
+            # the letter as the trainer wrote it first, so an import without our
+            # comments reads the answer back as written ([Nn][Mm][Dd][Aa] is "NMDA")
+            other = token.upper() if token == token.lower() else token.lower()
+            parts.append(f"[{_xsd_char(token)}{_xsd_char(other)}]")
         else:
             parts.append(_xsd_char(token))
     parts.append("\\s*")

@@ -202,13 +202,14 @@ def test_gift_matching_and_short_answer_as_moodle_writes_them() -> None:
 
 
 @pytest.mark.parametrize("case_sensitive", [False, True])
-def test_qti_wildcard_only_short_answer_keeps_its_case_rule(case_sensitive: bool,
+def test_qti_short_answer_keeps_its_case_rule_and_letters(case_sensitive: bool,
                                                              tmp_path: Path) -> None:
-    """Only qti-pattern-match, no qti-string-match: the case rule is read from the
-    pattern ([dD] pairs, or plain letters), with and without our comments."""
+    """qti-pattern-match for exact and wildcard answers alike: the case rule is read from the
+    pattern ([Dd] pairs, or plain letters), with and without our comments; the answer's
+    letters keep the case the trainer wrote."""
     quiz = Quiz.model_validate({**QUIZ.model_dump(), "questions": [{
         **QUIZ.questions[1].model_dump(), "case_sensitive": case_sensitive,
-        "answers": [{"text": "Dissociat*"}]}]})
+        "answers": [{"text": "Dissociat*"}, {"text": "NMDA  block", "credit": 50}]}]})
     data = qti_bytes(quiz, tmp_path)
     assert Quiz.model_validate(import_qti(data, quiz_id="new").data) == quiz
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -218,6 +219,7 @@ def test_qti_wildcard_only_short_answer_keeps_its_case_rule(case_sensitive: bool
             archive.writestr(name, re.sub(r"<!--.*?-->", "", source.read(name).decode(),
                                           flags=re.DOTALL))
     (bare,) = import_qti(buffer.getvalue(), quiz_id="new").data["questions"]
-    shown = "Dissociat*" if case_sensitive else "dissociat*"  # [dD] reads as 'd'
-    assert (bare["answers"], bare["case_sensitive"]) == ([{"text": shown, "credit": 100}],
-                                                         case_sensitive)
+    # [Dd] pairs (the written letter first) or plain letters: the answer as written
+    assert (bare["answers"], bare["case_sensitive"]) == ([
+        {"text": "Dissociat*", "credit": 100}, {"text": "NMDA block", "credit": 50}],
+        case_sensitive)
