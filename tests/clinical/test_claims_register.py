@@ -147,6 +147,14 @@ def test_every_claim_s_sentences_were_checked_against_its_references() -> None:
         "set checked: 'YYYY-MM-DD' on the claim.")
 
 
+def test_no_claim_summary_is_cut_off() -> None:
+    # The summary is the first column of the reviewer's table; last round's generator cut
+    # some off mid-sentence with "...".
+    cut = [c.id for c in REGISTER.claims if c.claim.rstrip().endswith(("...", "\u2026"))]
+    assert not cut, ("claim summaries cut off with '...' in ketatraining/clinical/data/"
+                     "claims.yaml: " + ", ".join(cut) + "; write each as a whole sentence.")
+
+
 def test_the_table_shows_when_a_claim_s_sentences_were_checked() -> None:
     from ketatraining.clinical.claims_register import Register, rows
 
