@@ -229,23 +229,26 @@ def remove_lock_file(lock: Path) -> None:
         os.close(handle)
 
 
-def sync_log(path: Path, synced: set[int]) -> None:
+def sync_log(path: Path, synced: set[int]) -> int:
     """fsync the store's write-ahead log (``PATH-wal``), and its folder once per log file
     (so that the log's name survives a power cut too, as SQLite's own first sync does).
 
     ``synced``: inodes of logs whose folder entry is already on disk. When the log is
     gone (the last connection folded it into the store file), the store file is synced.
+    Returns the log's size in bytes (0 when it is gone).
     """
     wal = path.with_name(path.name + "-wal")
+    is_log = True
     try:
         handle = os.open(wal, os.O_RDONLY)
     except FileNotFoundError:
-        handle = os.open(path, os.O_RDONLY)
+        handle, is_log = os.open(path, os.O_RDONLY), False
     try:
         os.fsync(handle)
-        inode = os.fstat(handle).st_ino
+        status = os.fstat(handle)
     finally:
         os.close(handle)
+    inode = status.st_ino
     if inode not in synced:
         folder = os.open(path.parent, os.O_RDONLY)
         try:
@@ -253,6 +256,7 @@ def sync_log(path: Path, synced: set[int]) -> None:
         finally:
             os.close(folder)
         synced.add(inode)
+    return status.st_size if is_log else 0
 
 
 def reader_url(path: Path) -> str | None:

@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import sqlite3
 import threading
 import time
 import uuid
@@ -61,6 +62,9 @@ APP_NAME = "ketatraining"
 BUSY_TIMEOUT_MS = 2000
 RETRY_BUDGET_SECONDS = 30.0
 """How long a write keeps retrying a locked database before giving up."""
+CHECKPOINT_BYTES = 4 * 1024 * 1024
+"""A write-ahead log past this size is folded into the store file (SQLite's default
+automatic checkpoint is at 1,000 pages, 4 MiB with 4 KiB pages), outside the writers' turn."""
 SYNC_CHECK_BYTES = 16 * 1024 * 1024
 """Stores up to this size are integrity-checked before open returns (about 0.1 s at
 16 MiB; a learner's file after the whole course is about 0.1 MiB). Bigger ones are checked
@@ -218,6 +222,7 @@ class ProgressStore:
         """ctime (ns) of the file when it was last found writable (see _check_file)."""
         self._reopen_guard = threading.Lock()
         self._log_synced: set[int] = set()
+        self._log_size_seen = 0
         self._known_learners: set[str] = set()
         self._versions: dict[tuple[str, str, str], int] = {}
         """Rows this store has seen committed (learners, question versions): never deleted,
@@ -320,6 +325,7 @@ class ProgressStore:
                     # The kept connection; any other one open now keeps FULL (slower, as safe).
                     cursor = raw.cursor()
                     cursor.execute("PRAGMA synchronous = NORMAL")
+                    cursor.execute("PRAGMA wal_autocheckpoint = 0")  # see _sync_log
                     cursor.close()
                     self._in_wal[0] = True
             finally:
@@ -358,6 +364,8 @@ class ProgressStore:
             # FULL: every commit is on disk before it returns. In WAL mode the store syncs
             # the log itself after the commit, outside the writers' turn (_sync_log).
             cursor.execute(f"PRAGMA synchronous = {'NORMAL' if in_wal[0] else 'FULL'}")
+            if in_wal[0]:
+                cursor.execute("PRAGMA wal_autocheckpoint = 0")  # see _sync_log
             cursor.close()
 
         begin = "BEGIN IMMEDIATE" if self.writable else "BEGIN"
@@ -497,6 +505,7 @@ class ProgressStore:
             self._in_wal[0] = False
             self._journal_pending, self._turn_lock, self._damage = True, None, None
             self._known_learners, self._versions, self._log_synced = set(), {}, set()
+            self._log_size_seen = 0
             self._start_integrity_check()
             with contextlib.suppress(_NothingToCommit):
                 self._run(self._migrate)
@@ -512,9 +521,16 @@ class ProgressStore:
         by the file system). SQLite's own guarantee for NORMAL (a crash or power cut
         never damages the file, it may only lose the last commits) plus this sync gives
         what synchronous=FULL gave: an acknowledged answer is on disk.
+
+        The checkpoint (copying the log into the store file: two more fsyncs) is taken
+        out of the turn too: SQLite's automatic one runs inside the commit that crosses
+        its 1,000 pages, while every other writer waits. Instead, a writer that finds the
+        log grown past CHECKPOINT_BYTES, and past the largest size it saw before (after
+        a checkpoint SQLite writes the log from its start again, so a log that keeps
+        its size is being reused), runs a passive checkpoint, which waits for no one.
         """
         try:
-            sqlitefile.sync_log(self.sqlite_path, self._log_synced)
+            size = sqlitefile.sync_log(self.sqlite_path, self._log_synced)
         except OSError as error:
             reason = _unavailable_reason(error) or f"the disk reported an error ({error})"
             if error.errno == errno.ENOSPC:
@@ -523,6 +539,17 @@ class ProgressStore:
             unavailable = StoreUnavailableError(msg)
             unavailable.temporary = reason in _TEMPORARY_REASONS
             raise unavailable from error
+        if size <= max(CHECKPOINT_BYTES, self._log_size_seen):
+            return
+        self._log_size_seen = size
+        with contextlib.suppress(SQLAlchemyError, sqlite3.Error):  # the next one catches up
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                cursor.close()
+            finally:
+                raw.close()
 
     def _run(self, work: Callable[[Connection], _T], *, write: bool = True) -> _T:
         """``work`` in one transaction, retried while the database is locked. A read

@@ -353,3 +353,37 @@ def test_a_writer_waiting_on_a_removed_lock_file_takes_the_new_one(tmp_path: Pat
             fcntl.flock(new, fcntl.LOCK_UN)
             assert inside.wait(10)
         waiter.join()
+
+
+def test_the_log_is_checkpointed_after_the_turn_not_inside_a_commit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's automatic checkpoint (two fsyncs) would run inside the commit, while every
+    other writer waits for the turn; the store runs it itself once the turn is over."""
+    from ketatraining.progress import store as store_module
+
+    path = tmp_path / "progress.db"
+    with ProgressStore(f"sqlite:///{path}") as store:
+        store.record(_submission())
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        monkeypatch.setattr(store_module, "CHECKPOINT_BYTES", 0)  # checkpoint at any growth
+        turns: list[tuple[object, object]] = []  # the store file as a turn begins, ends
+        real_turn = sqlitefile.writer_turn
+
+        @contextlib.contextmanager
+        def turn(lock: Path | None, deadline: float) -> Iterator[None]:
+            with real_turn(lock, deadline):
+                begin = (path.stat().st_size, path.stat().st_mtime_ns)
+                yield
+            turns.append((begin, (path.stat().st_size, path.stat().st_mtime_ns)))
+
+        monkeypatch.setattr(sqlitefile, "writer_turn", turn)
+        for _ in range(30):
+            store.record(_submission("bea"))
+        assert len(turns) == 30
+        assert all(begin == end for begin, end in turns)  # a commit writes only the log
+        copy = tmp_path / "store-file-alone.db"
+        shutil.copyfile(path, copy)  # without its -wal: only what was checkpointed
+        with contextlib.closing(sqlite3.connect(copy)) as alone:
+            rows = alone.execute("SELECT count(*) FROM kt_responses").fetchone()[0]
+        assert rows >= 2  # checkpointed after turns (SQLite's own would wait for 1,000 pages)
