@@ -40,12 +40,18 @@ def sanitize_html(html: str) -> str:
     )
 
 
+@lru_cache(maxsize=8192)
 def markdown_to_html(text: str, *, inline: bool = False) -> str:
-    """Render Markdown and sanitize the result; ``inline`` drops the outer <p>."""
+    """Render Markdown and sanitize the result; ``inline`` drops the outer <p>.
+
+    Cached: the same quiz text is rendered for every attempt (the course server builds
+    each attempt's questions from it), and the result depends on the text alone.
+    """
     html = _parser().renderInline(text) if inline else _parser().render(text)
     return sanitize_html(html).strip()
 
 
+@lru_cache(maxsize=8192)
 def plain_text(text: str) -> str:
     """Markdown to text with all markup removed (for terminals and aria labels)."""
     return nh3.clean(markdown_to_html(text), tags=set()).strip()

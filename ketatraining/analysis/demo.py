@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -36,6 +36,7 @@ from ketatraining.quiz.types import get_type
 from ketatraining.quiz.versions import grading_hash
 
 if TYPE_CHECKING:
+    from ketatraining.assessment.protocol import SyntheticCohorts
     from ketatraining.progress.store import ProgressStore
 
 DEMO_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -44,14 +45,40 @@ DEMO_NAMESPACE = uuid.UUID("6f1c2b1e-8a43-5d7e-9b1a-2f4c7d9e0a11")
 _DIFFICULTY = {"easy": -1.0, "medium": 0.0, "hard": 1.0}
 
 
+@dataclass(frozen=True)
+class PlannedAnswer:
+    """One synthetic answer: the response as the seam takes it (the type's JSON codec)."""
+
+    question_id: str
+    response: object
+    seconds: float
+    at: datetime
+
+
+@dataclass
+class PlannedAttempt:
+    """One synthetic attempt as a learner would make it through the seam."""
+
+    learner: str
+    quiz_id: str
+    attempt: int
+    started: datetime
+    draw_seed: int | None
+    answers: list[PlannedAnswer] = field(default_factory=list)
+    finished_at: datetime | None = None
+
+
 @dataclass
 class DemoCohort:
-    """The generated records, ready for ProgressStore.import_history."""
+    """The generated records, ready for ProgressStore.import_history, and the same
+    attempts as plans for the seam (:func:`answer_through`)."""
 
     learners: list[str]
     quizzes: list[str]
     attempts: list[AttemptRecord] = field(default_factory=list)
     submissions: list[Submission] = field(default_factory=list)
+    plans: list[PlannedAttempt] = field(default_factory=list)
+    banks: list[Quiz] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -85,7 +112,14 @@ def _respond(rng: random.Random, question: AnyQuestion, item: _Item, theta: floa
     definition = get_type(question)
     response = definition.simulate(question, rng, lambda guess: _p_right(theta, item, guess),
                                    item.attractive)
-    return definition.encode(question, response)
+    encoded = definition.encode(question, response)
+    options = [o.id for o in getattr(question, "options", [])]
+    if encoded == [] and options:
+        # nothing ticked cannot be checked (the quiz asks to choose first): the learner
+        # ticks the tempting wrong option, or one at random
+        ticked = definition.accept(question, [item.attractive or rng.choice(options)])
+        encoded = definition.encode(question, ticked)
+    return encoded
 
 
 def generate_cohort(quizzes: Sequence[Quiz], learners: int, seed: int) -> DemoCohort:
@@ -95,7 +129,7 @@ def generate_cohort(quizzes: Sequence[Quiz], learners: int, seed: int) -> DemoCo
         raise KetaTrainingError(msg)
     width = max(3, len(str(learners)))
     ids = [f"demo-{n:0{width}d}" for n in range(1, learners + 1)]
-    cohort = DemoCohort(learners=ids, quizzes=[q.id for q in quizzes])
+    cohort = DemoCohort(learners=ids, quizzes=[q.id for q in quizzes], banks=list(quizzes))
     items = {(quiz.id, q.id): _item(seed, quiz, q) for quiz in quizzes for q in quiz.questions}
     for learner in ids:
         person = _rng(seed, "learner", learner)
@@ -122,6 +156,8 @@ def _take_quiz(cohort: DemoCohort, seed: int, learner: str, bank: Quiz, theta: f
         rng = _rng(seed, "attempt", learner, quiz.id, attempt)
         clock = start
         grades = []
+        plan = PlannedAttempt(learner, quiz.id, attempt, start, draw_seed)
+        cohort.plans.append(plan)
         stop_at = rng.randrange(len(quiz.questions)) if rng.random() < 0.03 else None
         for index, question in enumerate(quiz.questions):
             if index == stop_at:
@@ -132,6 +168,7 @@ def _take_quiz(cohort: DemoCohort, seed: int, learner: str, bank: Quiz, theta: f
             clock += timedelta(seconds=seconds)
             result = grade(question, response)
             grades.append(result)
+            plan.answers.append(PlannedAnswer(question.id, response, seconds, clock))
             name = f"demo:{seed}:{learner}:{quiz.id}:{attempt}:{question.id}"
             cohort.submissions.append(Submission(
                 submission_id=uuid.uuid5(DEMO_NAMESPACE, name).hex, learner_id=learner,
@@ -147,7 +184,10 @@ def _take_quiz(cohort: DemoCohort, seed: int, learner: str, bank: Quiz, theta: f
             score=outcome.score if finished else None, max_score=quiz.max_score,
             pass_mark=quiz.pass_mark, passed=outcome.passed if finished else None,
             draw_seed=draw_seed, drawn=drawn))
-        if finished and outcome.passed and rng.random() > 0.04:
+        if not finished:
+            return  # stopped mid-quiz and did not come back (the attempt stays open)
+        plan.finished_at = clock
+        if outcome.passed and rng.random() > 0.04:
             return
         if rng.random() > 0.55:
             return
@@ -155,11 +195,9 @@ def _take_quiz(cohort: DemoCohort, seed: int, learner: str, bank: Quiz, theta: f
         start = clock + timedelta(hours=rng.uniform(0.2, 30))
 
 
-def write_demo(store: ProgressStore, learners: int, seed: int,
-               quizzes: Sequence[Quiz] | None = None) -> DemoCohort:
-    """Generate a cohort and write it to ``store`` in one transaction."""
-    from sqlalchemy.exc import IntegrityError
-
+def demo_cohort(learners: int, seed: int,
+                quizzes: Sequence[Quiz] | None = None) -> DemoCohort:
+    """The cohort on the given quizzes (default: the course's quiz banks)."""
     if quizzes is None:
         from ketatraining.quiz.course import course_quizzes
 
@@ -168,7 +206,16 @@ def write_demo(store: ProgressStore, learners: int, seed: int,
     if not banks:
         msg = "No valid quiz was found to build a demo cohort on; run 'ketatraining validate'."
         raise KetaTrainingError(msg)
-    cohort = generate_cohort(banks, learners, seed)
+    return generate_cohort(banks, learners, seed)
+
+
+def write_demo(store: ProgressStore, learners: int, seed: int,
+               quizzes: Sequence[Quiz] | None = None) -> DemoCohort:
+    """Generate a cohort and write it to ``store`` in one transaction (the dashboard
+    notebook's quick path; ``demo-data`` goes through the seam, :func:`answer_through`)."""
+    from sqlalchemy.exc import IntegrityError
+
+    cohort = demo_cohort(learners, seed, quizzes)
     try:
         store.import_history(cohort.attempts, cohort.submissions)
     except IntegrityError:
@@ -176,3 +223,44 @@ def write_demo(store: ProgressStore, learners: int, seed: int,
                "learners; use an empty store (for example --db sqlite:///demo.db).")
         raise KetaTrainingError(msg) from None
     return cohort
+
+
+def answer_through(assessment: SyntheticCohorts, cohort: DemoCohort,
+                   progress: Callable[[int, int], None] | None = None) -> int:
+    """Write the cohort the way learners would: each attempt started, answered and
+    finished through the assessment seam, graded and stored by the implementation (in
+    this process, or by the course server), back-dated to the cohort's times.
+
+    Returns the number of answers stored. Refuses (before writing anything more) when a
+    synthetic learner already has attempts: demo data goes only where there is none.
+    ``progress(done, total)`` is called after each attempt.
+    """
+    total = len(cohort.plans)
+    answers = 0
+    for done, plan in enumerate(cohort.plans, start=1):
+        now = [plan.started]
+
+        def clock(now: list[datetime] = now) -> datetime:
+            return now[0]
+
+        seat = assessment.as_synthetic(plan.learner, clock)
+        state = seat.start(plan.quiz_id, seed=plan.draw_seed)
+        if state.attempts_used != plan.attempt - 1 or state.attempt_id is not None:
+            msg = (f"The store already holds attempts of the demo learner {plan.learner} on "
+                   f"{plan.quiz_id}; demo data goes only into a store without them.")
+            raise KetaTrainingError(msg)
+        attempt_id = state.attempt_id
+        for answer in plan.answers:
+            now[0] = answer.at
+            checked = seat.submit(plan.quiz_id, attempt_id, answer.question_id,
+                                  answer.response,  # type: ignore[arg-type]
+                                  seconds=answer.seconds)
+            attempt_id = checked.attempt_id
+            answers += 1
+        if plan.finished_at is not None:
+            now[0] = plan.finished_at
+            seat.finish(plan.quiz_id, attempt_id,
+                        seconds=(plan.finished_at - plan.started).total_seconds())
+        if progress is not None:
+            progress(done, total)
+    return answers

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Self
 
 import httpx
@@ -19,6 +21,7 @@ import httpx
 from ketatraining.assessment import wire
 from ketatraining.assessment.protocol import (
     JSON,
+    SYNTHETIC_PREFIX,
     AssessmentError,
     AttemptState,
     Checked,
@@ -38,6 +41,9 @@ RETRY_SECONDS = 20.0
 
 class HubAssessment:
     """One learner's assessment on a hub, as the service sees them."""
+
+    RETRIED: tuple[int, ...] = (502, 503, 504)
+    """HTTP statuses retried (with the same submission id) until ``retry_seconds``."""
 
     def __init__(self, service_url: str | None = None, token: str | None = None, *,
                  timeout: float = 10.0, retry_seconds: float = RETRY_SECONDS,
@@ -72,7 +78,7 @@ class HubAssessment:
                     continue
                 self._save = SaveStatus(SaveState.OFF, UNREACHABLE)
                 raise AssessmentError(UNREACHABLE) from None
-            if response.status_code in (502, 503, 504) and time.monotonic() < deadline:
+            if response.status_code in self.RETRIED and time.monotonic() < deadline:
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
                 continue
@@ -155,6 +161,12 @@ class HubAssessment:
     def my_results(self) -> list[QuizResult]:
         return [QuizResult.from_dict(row) for row in self._json("GET", "api/me/results")]
 
+    def as_synthetic(self, learner_id: str,
+                     clock: Callable[[], datetime]) -> SyntheticHubAssessment:
+        """``SyntheticCohorts`` (``demo-data --service``): answer as ``learner_id`` with this
+        hub token, which must be a trainer's; the course server must allow demo data."""
+        return SyntheticHubAssessment(self, learner_id, clock)
+
     # -- beyond the seam: names and signed records ------------------------------------------
     def display_name(self) -> str | None:
         """The name this learner's completion record will show, if they have given one."""
@@ -177,3 +189,37 @@ class HubAssessment:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+class SyntheticHubAssessment(HubAssessment):
+    """A synthetic learner on the course server: a trainer's token, the learner named in
+    every request (``as_learner``) with the time it is back-dated to (``at``). The server
+    grades and stores as for anyone, and takes the names only from a trainer, for
+    ``demo-`` ids, when started with ``--allow-demo``. A 429 (the trainer's rate limit)
+    is waited out, as a large cohort makes many requests."""
+
+    RETRIED = (429, 502, 503, 504)
+
+    def __init__(self, trainer: HubAssessment, learner_id: str,
+                 clock: Callable[[], datetime]) -> None:
+        if not learner_id.startswith(SYNTHETIC_PREFIX):
+            msg = f"A synthetic learner's id starts with '{SYNTHETIC_PREFIX}' ({learner_id})."
+            raise AssessmentError(msg)
+        self.service_url, self.retry_seconds = trainer.service_url, trainer.retry_seconds
+        self._client = trainer._client  # shared; closed by the trainer's assessment
+        self._learner = learner_id
+        self._save = SaveStatus(SaveState.SAVED, "Saved on the course server.")
+        self._clock = clock
+
+    def _json(self, method: str, path: str, body: Any = None) -> Any:
+        if method == "POST" and path.endswith(("/start", "/submit", "/finish")):
+            body = {**(body or {}), "as_learner": self._learner,
+                    "at": self._clock().isoformat()}
+        return super()._json(method, path, body)
+
+    @property
+    def learner_id(self) -> str:
+        return str(self._learner)
+
+    def close(self) -> None:
+        """The client belongs to the trainer's assessment."""

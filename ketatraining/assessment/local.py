@@ -29,13 +29,14 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ketatraining.assessment import wording
 from ketatraining.assessment.feedback import explanation_html, feedback_html, verdict
 from ketatraining.assessment.protocol import (
     JSON,
+    SYNTHETIC_PREFIX,
     AssessmentError,
     AttemptState,
     Checked,
@@ -218,6 +219,7 @@ class LocalAssessment:
         ``owns_store``: :meth:`close` closes ``store`` too (it was opened for this object);
         a store opened from ``reopen`` is always closed by :meth:`close`."""
         self._owns_store = owns_store or reopen is not None
+        self._clock: Callable[[], datetime] = utcnow
         self._store = store
         self._learner = learner_id or current_learner()
         self._references = references
@@ -288,6 +290,24 @@ class LocalAssessment:
         """Make an already loaded quiz available by its id (tests, trainer previews)."""
         self._quizzes[quiz.id] = quiz
         return quiz.id
+
+    def as_synthetic(self, learner_id: str,
+                     clock: Callable[[], datetime]) -> LocalAssessment:
+        """``SyntheticCohorts``: the same store and quizzes for a synthetic learner whose
+        records carry ``clock()``'s times (``demo-data``). Its answers are written
+        straight to the store (no outbox file for a synthetic learner)."""
+        if not learner_id.startswith(SYNTHETIC_PREFIX):
+            msg = f"A synthetic learner's id starts with '{SYNTHETIC_PREFIX}' ({learner_id})."
+            raise AssessmentError(msg)
+        if self._store is None:
+            msg = "Synthetic learners need a progress store; this assessment has none."
+            raise AssessmentError(msg)
+        synthetic = LocalAssessment(self._store, learner_id=learner_id,
+                                    references=self._references)
+        synthetic._outbox = None
+        synthetic._clock = clock
+        synthetic._quizzes = self._quizzes
+        return synthetic
 
     def _quiz(self, name: str) -> Quiz:
         if name in self._quizzes:
@@ -478,7 +498,7 @@ class LocalAssessment:
             submission_id=new_submission_id(), learner_id=self._learner, quiz_id=quiz.id,
             question_id=question_id, attempt=current.attempt or 0, response=value,
             score=result.score, max_score=result.max_score, correct=result.correct,
-            duration_seconds=round(seconds, 3), submitted_at=utcnow(),
+            duration_seconds=round(seconds, 3), submitted_at=self._clock(),
             question_hash=grading_hash(quiz.question(question_id)))
         item = answer_item(submission, round_key=current.key, attempt=current.attempt,
                            max_score=quiz.max_score, pass_mark=quiz.pass_mark,
@@ -520,7 +540,7 @@ class LocalAssessment:
             if current.attempt is None:
                 current.attempt = self._store.start_attempt(
                     self._learner, item.quiz_id, max_score=item.max_score,
-                    pass_mark=item.pass_mark, **item.draw())
+                    pass_mark=item.pass_mark, started_at=self._started(item), **item.draw())
             self._apply(item, current.attempt)
         except StoreError as error:
             self._practice(str(error))
@@ -528,14 +548,19 @@ class LocalAssessment:
         self._save = SaveStatus(SaveState.SAVED, wording.SAVED)
         return self._save
 
+    def _started(self, item: Pending) -> datetime | None:
+        """When a synthetic learner's attempt began: before its first answer's time."""
+        if self._clock is utcnow or item.kind != "answer":
+            return None
+        answered = datetime.fromisoformat(str(item.data["submitted_at"]))
+        return answered - timedelta(seconds=float(item.data.get("duration_seconds") or 0))
+
     def _apply(self, item: Pending, attempt: int) -> None:
         assert self._store is not None
         if item.kind == "answer":
             self._store.record(Pending(**{**_fields(item), "attempt": attempt}).submission())
             return
         data = item.data
-        from datetime import datetime
-
         self._store.finish_attempt(
             item.learner_id, item.quiz_id, attempt, score=float(data["score"]),
             passed=bool(data["passed"]), finished_at=datetime.fromisoformat(data["finished_at"]),
@@ -678,7 +703,7 @@ class LocalAssessment:
         result = score_quiz(quiz, [current.grades[q] for q in current.order])
         current.finished = True
         if self._saving() and (current.attempt is not None or current.grades):
-            finished = utcnow()
+            finished = self._clock()
             started = finished - timedelta(seconds=seconds) if seconds else None
             item = finish_item(round_key=current.key, learner_id=self._learner,
                                quiz_id=quiz.id, attempt=current.attempt,

@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from ketatraining.errors import KetaTrainingError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
     from ketatraining.progress.summary import QuizResult
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "QuizView",
     "SaveState",
     "SaveStatus",
+    "SyntheticCohorts",
 ]
 
 JSON = None | bool | int | float | str | list[Any] | dict[str, Any]
@@ -233,3 +237,23 @@ class Assessment(Protocol):
         (``progress.summary.load_results``), the same rows the certificate and the
         trainer's reports use."""
         ...
+
+
+SYNTHETIC_PREFIX = "demo-"
+"""Synthetic learners' ids start with this (``demo-001``); no real learner is ever one."""
+
+
+@runtime_checkable
+class SyntheticCohorts(Protocol):
+    """Optional, for ``demo-data`` only: answer as a synthetic learner, back-dated.
+
+    ``as_synthetic`` returns an :class:`Assessment` for the learner ``learner_id`` (which
+    must start with :data:`SYNTHETIC_PREFIX`) whose attempts and answers are stored with
+    the times ``clock()`` gives when each is made, so a cohort spread over days can be
+    written in seconds. Everything else is the ordinary seam: answers are graded and
+    stored by the implementation, with its rules (attempts, one open attempt). The hub
+    implementation allows it only to members of the trainers' group, on a course server
+    started with ``--allow-demo``.
+    """
+
+    def as_synthetic(self, learner_id: str, clock: Callable[[], datetime]) -> Assessment: ...

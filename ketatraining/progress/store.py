@@ -622,8 +622,11 @@ class ProgressStore:
 
     def start_attempt(self, learner_id: str, quiz_id: str, *, max_score: float,
                       pass_mark: float, draw_seed: int | None = None,
-                      drawn: Sequence[str] | None = None) -> int:
+                      drawn: Sequence[str] | None = None,
+                      started_at: datetime | None = None) -> int:
         """Open a new attempt and return its number (1, 2, ...).
+
+        ``started_at``: when it began, if not now (a back-dated synthetic cohort).
 
         ``draw_seed``/``drawn``: the random draw of a quiz with pools (the questions this
         attempt asks), kept so that a resumed attempt and the results show the same ones.
@@ -641,7 +644,7 @@ class ProgressStore:
                 number = (current or 0) + 1
                 if self._insert_new(connection, table, ["learner_id", "quiz_id", "attempt"],
                                     learner_id=learner_id, quiz_id=quiz_id, attempt=number,
-                                    started_at=utcnow(), max_score=max_score,
+                                    started_at=started_at or utcnow(), max_score=max_score,
                                     pass_mark=pass_mark, **draw_columns(draw_seed, drawn)):
                     return number
                 # another kernel took this number; take the next

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -28,7 +29,7 @@ from jupyterhub.utils import url_path_join  # type: ignore[import-untyped]
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
-from ketatraining.assessment.protocol import AssessmentError
+from ketatraining.assessment.protocol import SYNTHETIC_PREFIX, AssessmentError
 from ketatraining.certificate.signed import (
     RecordError,
     key_id,
@@ -37,12 +38,13 @@ from ketatraining.certificate.signed import (
     sign,
     verify,
 )
-from ketatraining.service.engine import Engine, Unavailable
+from ketatraining.service.engine import Engine, RateLimited, Unavailable
 from ketatraining.service.ratelimit import RateLimiter, SharedRateLimiter
 
 log = logging.getLogger("ketatraining.service")
 _T = TypeVar("_T")
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,254}$")
+SYNTHETIC_ID = re.compile(rf"^{SYNTHETIC_PREFIX}[0-9]{{1,9}}$")
 MAX_BODY = 64 * 1024
 
 
@@ -59,6 +61,8 @@ class Settings:
     burst: int = 40
     threads: int = 16
     issuer: str = "ketatraining course server"
+    allow_demo: bool = False
+    """Trainers may write synthetic ``demo-`` learners' answers (``demo-data --service``)."""
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -136,6 +140,8 @@ class Base(web.RequestHandler):
             return await loop.run_in_executor(self.ctx["executor"], work)
         except Unavailable as error:
             self.fail(503, str(error))
+        except RateLimited as error:
+            self.fail(429, str(error))
         except AssessmentError as error:
             self._details = list(error.details)
             self.fail(409, str(error))
@@ -148,6 +154,10 @@ class Base(web.RequestHandler):
 
 class Authenticated(Base):
     """Every request: who is calling, according to the hub (never the client)."""
+
+    RATE_IN_TRANSACTION: ClassVar[bool] = False
+    """True for start/submit/finish: the shared bucket is taken inside the grading
+    transaction (``Engine._lock``), saving a round trip and a worker-thread hop."""
 
     async def prepare(self) -> None:
         hub_auth: HubAuth = self.ctx["hub_auth"]
@@ -166,9 +176,34 @@ class Authenticated(Base):
         self.user = str(model["name"])
         user, shared = self.user, self.ctx.get("shared_limiter")
         if not self.ctx["limiter"].allow(user) or (
-                shared is not None and not await self.blocking(lambda: shared.allow(user))):
+                shared is not None and not self.RATE_IN_TRANSACTION
+                and not await self.blocking(lambda: shared.allow(user))):
             self.fail(429, "Too many requests at once; wait a few seconds and try again.")
         self.is_trainer = self.user in await self.ctx["trainers"].members()
+
+    def answering_for(self, data: dict[str, Any]) -> tuple[str, datetime | None]:
+        """Whose answer this is and when it is dated: the caller, now; or, for a trainer
+        on a server started with --allow-demo, the synthetic learner ``as_learner`` at
+        ``at`` (``demo-data --service``)."""
+        learner = data.get("as_learner")
+        if learner is None:
+            return str(self.user), None
+        if not self.ctx["settings"].allow_demo:
+            self.fail(403, "This course server takes no demo data; a trainer may write a "
+                      "demo cohort only to a course server started with --allow-demo.")
+        if not self.is_trainer:
+            self.engine.log_action(str(self.user), "denied", detail={"action": "demo"})
+            self.fail(403, "Only trainers may write demo data.")
+        if not (isinstance(learner, str) and SYNTHETIC_ID.match(learner)):
+            self.fail(400, f"A synthetic learner's id is '{SYNTHETIC_PREFIX}' and a number.")
+        try:
+            at = datetime.fromisoformat(str(data.get("at")))
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None or at > datetime.now(UTC):
+            self.fail(400, "A demo answer needs its time ('at': ISO 8601 with a time zone, "
+                      "not in the future).")
+        return str(learner), at
 
     def require_trainer(self, action: str) -> None:
         if not self.is_trainer:
@@ -189,7 +224,7 @@ class Authenticated(Base):
 
 class Health(Base):
     def get(self) -> None:
-        self.reply({"status": "ok"})
+        self.reply({"status": "ok", "process": os.getpid()})
 
 
 class PublicKey(Base):
@@ -205,14 +240,21 @@ class QuizHandler(Authenticated):
 
 
 class StartHandler(Authenticated):
+    RATE_IN_TRANSACTION = True
+
     async def post(self, quiz_id: str) -> None:
-        seed = self.body().get("seed")
+        data = self.body()
+        seed = data.get("seed")
         seed = seed if isinstance(seed, int) else None
-        state = await self.blocking(lambda: self.engine.start(str(self.user), quiz_id, seed))
+        learner, _at = self.answering_for(data)
+        state = await self.blocking(lambda: self.engine.start(learner, quiz_id, seed,
+                                                              caller=self.user))
         self.reply(state.to_dict())
 
 
 class SubmitHandler(Authenticated):
+    RATE_IN_TRANSACTION = True
+
     async def post(self, quiz_id: str) -> None:
         data = self.body()
         question_id = data.get("question_id")
@@ -224,20 +266,24 @@ class SubmitHandler(Authenticated):
         if submission_id is not None and not (isinstance(submission_id, str)
                                               and re.fullmatch(r"[0-9a-f]{32}", submission_id)):
             self.fail(400, "The answer id is not valid.")
+        learner, at = self.answering_for(data)
         checked = await self.blocking(lambda: self.engine.submit(
-            str(self.user), quiz_id, None if attempt_id is None else str(attempt_id),
+            learner, quiz_id, None if attempt_id is None else str(attempt_id),
             question_id, data.get("response"), seconds=data.get("seconds"),
-            submission_id=submission_id))
+            submission_id=submission_id, caller=self.user, actor=self.user, at=at))
         self.reply(checked.to_dict())
 
 
 class FinishHandler(Authenticated):
+    RATE_IN_TRANSACTION = True
+
     async def post(self, quiz_id: str) -> None:
         data = self.body()
         attempt_id = data.get("attempt_id")
+        learner, at = self.answering_for(data)
         outcome = await self.blocking(lambda: self.engine.finish(
-            str(self.user), quiz_id, None if attempt_id is None else str(attempt_id),
-            seconds=data.get("seconds")))
+            learner, quiz_id, None if attempt_id is None else str(attempt_id),
+            seconds=data.get("seconds"), caller=self.user, actor=self.user, at=at))
         self.reply(outcome.to_dict())
 
 
@@ -488,6 +534,7 @@ def make_app(settings: Settings, engine: Engine, prefix: str) -> web.Application
                            if engine.engine.dialect.name == "postgresql" else None),
         "executor": ThreadPoolExecutor(settings.threads, thread_name_prefix="kt-db"),
     }
+    engine.limiter = context["shared_limiter"]
     quiz = r"([A-Za-z0-9][A-Za-z0-9_.-]{0,63})"
     routes: list[tuple[str, type[web.RequestHandler]]] = [
         ("api/health", Health), ("api/key", PublicKey),

@@ -14,7 +14,7 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
@@ -76,6 +76,13 @@ class Unavailable(AssessmentError):
     """The database could not be used; nothing was stored."""
 
 
+class RateLimited(AssessmentError):
+    """The caller's shared request bucket is empty; nothing was stored."""
+
+
+RATE_LIMITED = "Too many requests at once; wait a few seconds and try again."
+
+
 class Engine:
     """Grade and store answers for learners whose names the caller took from the hub."""
 
@@ -89,6 +96,9 @@ class Engine:
         store = ProgressStore(url)  # creates or migrates the progress tables
         self.store = store
         self.url = url
+        self.limiter: Any = None
+        """A ``SharedRateLimiter`` (PostgreSQL): start, submit and finish then take the
+        caller's request from the shared bucket inside their own transaction."""
         if store.is_sqlite:
             self.engine = store.engine
         else:
@@ -123,11 +133,18 @@ class Engine:
                 raise Unavailable(UNAVAILABLE) from None
         raise Unavailable(UNAVAILABLE)
 
-    @staticmethod
-    def _lock(connection: Connection, learner: str, quiz_id: str) -> None:
-        if connection.dialect.name == "postgresql":
-            key = zlib.crc32(f"{learner}\x1f{quiz_id}".encode())
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock(7401, {key - 2**31:d})")
+    def _lock(self, connection: Connection, learner: str, quiz_id: str,
+              caller: str | None = None) -> None:
+        """Serialise the learner's work on the quiz; with ``caller``, also take the
+        caller's request from the shared rate bucket (one round trip for both)."""
+        if connection.dialect.name != "postgresql":
+            return
+        key = zlib.crc32(f"{learner}\x1f{quiz_id}".encode()) - 2**31
+        if caller is not None and self.limiter is not None:
+            if not self.limiter.take_and_lock(connection, caller, key):
+                raise RateLimited(RATE_LIMITED)
+            return
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock(7401, {key:d})")
 
     def _hash(self, quiz_id: str, question: Any) -> str:
         """The question's grading hash (its content never changes while the service runs)."""
@@ -211,11 +228,13 @@ class Engine:
     def quiz_view(self, quiz_id: str) -> QuizView:
         return public.quiz_view(self.quiz(quiz_id))
 
-    def start(self, learner: str, quiz_id: str, seed: int | None = None) -> AttemptState:
+    def start(self, learner: str, quiz_id: str, seed: int | None = None, *,
+              caller: str | None = None) -> AttemptState:
+        """``caller``: whose shared rate bucket pays for the request (see ``_lock``)."""
         quiz = self.quiz(quiz_id)
 
         def work(connection: Connection) -> AttemptState:
-            self._lock(connection, learner, quiz_id)
+            self._lock(connection, learner, quiz_id, caller)
             used = self._attempts_used(connection, learner, quiz_id)
             row = self._open_attempt(connection, learner, quiz_id)
             if row is not None:
@@ -238,7 +257,14 @@ class Engine:
 
     def submit(self, learner: str, quiz_id: str, attempt_id: str | None, question_id: str,
                response: JSON, *, seconds: float | None = None,
-               submission_id: str | None = None) -> Checked:
+               submission_id: str | None = None, caller: str | None = None,
+               actor: str | None = None, at: datetime | None = None) -> Checked:
+        """Grade and store one answer; feedback only after the commit.
+
+        ``caller``: whose shared rate bucket pays. ``actor``: who is recorded in the audit
+        trail (default the learner; a trainer writing a synthetic learner's answer).
+        ``at``: the answer's (back-dated) time, for synthetic learners only.
+        """
         quiz = self.quiz(quiz_id)
         try:
             question = quiz.question(question_id)
@@ -250,6 +276,7 @@ class Engine:
             raise AssessmentError(msg)
         duration = _duration(seconds)
         submission_id = submission_id or uuid.uuid4().hex
+        actor = actor or learner
 
         value = public.decode(question, response)  # a blank or foreign answer: a sentence
         result = public.grade_response(question, value)
@@ -262,7 +289,7 @@ class Engine:
 
         def work(connection: Connection) -> tuple[Any, Any]:
             numbered.clear()  # a retried transaction numbers again
-            self._lock(connection, learner, quiz_id)
+            self._lock(connection, learner, quiz_id, caller)
             responses = store_schema.responses
             row = self._open_attempt(connection, learner, quiz_id)
             if attempt_id is not None and (row is None or str(row.attempt) != str(attempt_id)):
@@ -280,11 +307,12 @@ class Engine:
                 asked, seed, drawn = self._draw(quiz, learner, number)
                 if question_id not in {q.id for q in asked.questions}:
                     raise AssessmentError(NOT_DRAWN)
+                began = utcnow() if at is None else at - timedelta(seconds=duration)
                 connection.execute(insert(store_schema.attempts).values(
-                    learner_id=learner, quiz_id=quiz_id, attempt=number, started_at=utcnow(),
+                    learner_id=learner, quiz_id=quiz_id, attempt=number, started_at=began,
                     max_score=asked.max_score, pass_mark=quiz.pass_mark,
                     **draw_columns(seed, drawn)))
-                self.audit(connection, learner, "start", learner=learner, quiz_id=quiz_id,
+                self.audit(connection, actor, "start", learner=learner, quiz_id=quiz_id,
                            detail={"attempt": number} if drawn is None else
                            {"attempt": number, "draw_seed": seed, "drawn": list(drawn)})
             else:
@@ -301,21 +329,23 @@ class Engine:
                 submission_id=submission_id, learner_id=learner, quiz_id=quiz_id,
                 question_id=question_id, attempt=number, response=json.dumps(value),
                 score=result.score, max_score=result.max_score, correct=result.correct,
-                duration_seconds=float(duration), submitted_at=utcnow(),
+                duration_seconds=float(duration), submitted_at=at or utcnow(),
                 question_hash=version_hash,
                 question_version=version if version is not None else numbered[-1],
             ).returning(responses.c.id)
-            detail = {"attempt": number, "question": question_id,
-                      "submission": submission_id, "score": result.score}
+            detail: dict[str, Any] = {"attempt": number, "question": question_id,
+                                      "submission": submission_id, "score": result.score}
+            if at is not None:
+                detail["dated"] = at.isoformat()
             if connection.dialect.name == "postgresql":
                 # the answer and its audit row in one round trip (the audit row only if
                 # the answer was stored), still in this transaction
-                stored = connection.execute(_with_audit(answer, learner, quiz_id,
+                stored = connection.execute(_with_audit(answer, actor, learner, quiz_id,
                                                         detail)).scalar()
             else:
                 stored = connection.execute(answer).scalar()
                 if stored is not None:
-                    self.audit(connection, learner, "submit", learner=learner,
+                    self.audit(connection, actor, "submit", learner=learner,
                                quiz_id=quiz_id, detail=detail)
             if stored is None:
                 retry = self._by_submission(connection, submission_id)
@@ -338,7 +368,8 @@ class Engine:
             table.c.submission_id == submission_id)).first()
 
     def finish(self, learner: str, quiz_id: str, attempt_id: str | None, *,
-               seconds: float | None = None) -> Outcome:
+               seconds: float | None = None, caller: str | None = None,
+               actor: str | None = None, at: datetime | None = None) -> Outcome:
         """Close the open attempt; its total is the sum of its answers' current scores.
 
         ``seconds`` is the front-end's time on the attempt (first question shown to
@@ -349,7 +380,7 @@ class Engine:
         spent = _duration(seconds)
 
         def work(connection: Connection) -> Outcome:
-            self._lock(connection, learner, quiz_id)
+            self._lock(connection, learner, quiz_id, caller)
             row = self._open_attempt(connection, learner, quiz_id)
             if row is None or (attempt_id is not None and str(row.attempt) != str(attempt_id)):
                 done = connection.execute(select(attempts).where(
@@ -366,15 +397,15 @@ class Engine:
             if missing:
                 raise AssessmentError(wording.NOT_FINISHED.format(missing=len(missing)))
             total = AttemptScore(sum(a.score for a in answers), asked.max_score, quiz.pass_mark)
-            finished = utcnow()
+            finished = at or utcnow()
             values: dict[str, Any] = {"score": total.score, "passed": total.passed,
                                       "finished_at": finished}
             if spent:
                 values["started_at"] = finished - timedelta(seconds=spent)
             connection.execute(update(attempts).where(attempts.c.id == row.id).values(**values))
-            self.audit(connection, learner, "finish", learner=learner, quiz_id=quiz_id,
-                       detail={"attempt": row.attempt, "score": total.score,
-                               "passed": total.passed})
+            self.audit(connection, actor or learner, "finish", learner=learner,
+                       quiz_id=quiz_id, detail={"attempt": row.attempt, "score": total.score,
+                                                "passed": total.passed})
             done = connection.execute(select(attempts).where(attempts.c.id == row.id)).one()
             return _outcome(done)
 
@@ -426,13 +457,14 @@ def _insert_new(connection: Connection, table: Any) -> Any:
     return sqlite_insert(table).on_conflict_do_nothing()
 
 
-def _with_audit(answer: Any, learner: str, quiz_id: str, detail: dict[str, Any]) -> Any:
+def _with_audit(answer: Any, actor: str, learner: str, quiz_id: str,
+                detail: dict[str, Any]) -> Any:
     """WITH stored AS (INSERT answer RETURNING id), logged AS (INSERT audit row IF stored)
     SELECT id FROM stored: PostgreSQL runs both inserts in the one statement."""
     stored = answer.cte("stored")
     audit = schema.audit
     row = select(
-        literal(utcnow(), DateTime(timezone=True)), literal(learner, String()),
+        literal(utcnow(), DateTime(timezone=True)), literal(actor, String()),
         literal("submit", String()), literal(learner, String()), literal(quiz_id, String()),
         literal(json.dumps(detail, sort_keys=True, default=str), Text()),
     ).where(exists(select(stored.c.id)))

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from ketatraining.errors import KetaTrainingError
@@ -43,7 +47,7 @@ def load_keyed_quizzes(folder: Path) -> dict[str, Quiz]:
 def serve(args: argparse.Namespace) -> int:
     from ketatraining.certificate.signed import load_or_create_signing_key
     from ketatraining.quiz.loading import default_quiz_dir
-    from ketatraining.service.app import Settings, make_app
+    from ketatraining.service.app import Settings
     from ketatraining.service.engine import Engine
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -67,17 +71,45 @@ def serve(args: argparse.Namespace) -> int:
             Path(key_path)),
         course_path=str(args.course) if args.course else os.environ.get("KETATRAINING_COURSE"),
         trainers_group=args.trainers_group, rate=args.rate, burst=args.burst,
-        threads=args.threads)
+        threads=args.threads, allow_demo=bool(getattr(args, "allow_demo", False)))
     from ketatraining.quiz.loading import load_references
 
-    engine = Engine(db_url, load_keyed_quizzes(folder), references=load_references(folder),
-                    pool_size=args.threads)
+    quizzes = load_keyed_quizzes(folder)
+    references = load_references(folder)
+    processes = max(1, int(getattr(args, "processes", 1) or 1))
+    if processes == 1:
+        return _serve_one(settings, Engine(db_url, quizzes, references=references,
+                                           pool_size=args.threads), prefix, port, ip)
+    from tornado.netutil import bind_sockets
+
+    # The parent creates or migrates the tables once, then listens; each worker process
+    # opens its own connections after the fork (a connection cannot cross a fork).
+    Engine(db_url, quizzes, references=references, pool_size=1).close()
+    sockets = bind_sockets(port, ip)
+    log.info("ketatraining course server: %d processes sharing port %d", processes, port)
+
+    def worker(_index: int) -> int:
+        engine = Engine(db_url, quizzes, references=references, pool_size=args.threads)
+        return _serve_one(settings, engine, prefix, port, ip, sockets)
+
+    return run_workers(processes, worker)
+
+
+def _serve_one(settings: Any, engine: Any, prefix: str, port: int, ip: str,
+               sockets: list[Any] | None = None) -> int:
+    """One process's event loop: serve until SIGTERM or SIGINT."""
+    from tornado.httpserver import HTTPServer
+
+    from ketatraining.service.app import make_app
 
     async def main() -> None:
-        app = make_app(settings, engine, prefix)
-        server = app.listen(port, ip, xheaders=True)
-        log.info("ketatraining course server on http://%s:%d%s (%d quizzes)", ip, port,
-                 prefix, len(engine.quizzes))
+        server = HTTPServer(make_app(settings, engine, prefix), xheaders=True)
+        if sockets is None:
+            server.listen(port, ip)
+        else:
+            server.add_sockets(sockets)
+        log.info("ketatraining course server on http://%s:%d%s (%d quizzes, pid %d)", ip,
+                 port, prefix, len(engine.quizzes), os.getpid())
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -91,3 +123,72 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         engine.close()
     return 0
+
+
+QUICK_EXIT_SECONDS = 10.0
+"""A worker that stops sooner than this after its start is not restarted (a crash loop)."""
+
+
+def run_workers(count: int, work: Callable[[int], int]) -> int:
+    """Run ``work(i)`` in ``count`` forked processes until SIGTERM/SIGINT, restarting one
+    that dies (unless it died at start); the workers die with this process, even on
+    SIGKILL, so a killed server never leaves workers holding its port."""
+    children: dict[int, tuple[int, float]] = {}
+    stopping = False
+
+    def spawn(index: int) -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                _die_with_parent()
+                code = work(index)
+            except BaseException:  # logged, then this process ends
+                log.exception("course server process %d stopped", os.getpid())
+            finally:
+                os._exit(code)
+        children[pid] = (index, time.monotonic())
+
+    def stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for index in range(count):
+        spawn(index)
+    failed = False
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        if pid not in children:
+            continue
+        index, started = children.pop(pid)
+        if stopping:
+            continue
+        log.warning("course server process %d ended (status %d)", pid, status)
+        if time.monotonic() - started < QUICK_EXIT_SECONDS:
+            failed = True
+            stop(signal.SIGTERM, None)  # it cannot start: stop them all, say so below
+            continue
+        spawn(index)
+    if failed:
+        msg = ("A course server process stopped right after it started; the log above says "
+               "why (often the database: check KETATRAINING_SERVICE_DB).")
+        raise KetaTrainingError(msg)
+    return 0
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)

@@ -54,15 +54,19 @@ CREATE UNLOGGED TABLE IF NOT EXISTS kt_rate (
 # tokens, or tokens + 1 if the last request was refused (stored as r - 1 < 0, so that a
 # refusal takes nothing). The request is allowed when r >= 1; the new value is r - 1 in
 # both cases, and its sign says which.
-_TAKE = text("""
+_TAKE_SQL = """
 INSERT INTO kt_rate AS b (user_id, tokens, stamp)
 VALUES (:user, :burst - 1, clock_timestamp())
 ON CONFLICT (user_id) DO UPDATE SET
   tokens = LEAST(:burst, CASE WHEN b.tokens < 0 THEN b.tokens + 1 ELSE b.tokens END
                  + EXTRACT(EPOCH FROM clock_timestamp() - b.stamp) * :rate) - 1,
   stamp = clock_timestamp()
-RETURNING tokens >= 0
-""")
+RETURNING tokens >= 0 AS allowed
+"""
+_TAKE = text(_TAKE_SQL)
+_TAKE_AND_LOCK = text(f"WITH take AS ({_TAKE_SQL}) "
+                      "SELECT take.allowed, pg_advisory_xact_lock(7401, :key) FROM take")
+"""The bucket and the learner's transaction lock in one round trip (see take_and_lock)."""
 
 
 class SharedRateLimiter:
@@ -91,3 +95,15 @@ class SharedRateLimiter:
         except SQLAlchemyError as error:
             log.warning("shared rate limit not checked: %s", error)
             return True
+
+    def take_and_lock(self, connection: Any, user: str, key: int) -> bool:
+        """Inside a grading transaction: take the request from ``user``'s bucket and take
+        the transaction's advisory lock ``key``, in one statement.
+
+        The answer, start or finish that follows commits together with the bucket's new
+        value; a refused request rolls back, which leaves the bucket as a refusal would
+        (a refusal takes nothing). Every such transaction takes the bucket row before the
+        advisory lock, so two of them cannot wait for each other.
+        """
+        return bool(connection.execute(_TAKE_AND_LOCK, {
+            "user": user, "burst": self.burst, "rate": self.rate, "key": key}).scalar())

@@ -93,3 +93,36 @@ def test_writing_twice_is_one_clear_error(banks: list, isolated_store: str) -> N
 def test_needs_a_learner(banks: list) -> None:
     with pytest.raises(KetaTrainingError, match="at least one learner"):
         generate_cohort(banks, 0, seed=1)
+
+
+def test_through_the_local_seam_the_store_gets_the_cohorts_graded_back_dated_answers(
+        banks: list, isolated_store: str) -> None:
+    """demo-data's local path: LocalAssessment grades and stores each planned answer at the
+    cohort's time; a learner who stopped keeps an open attempt; a non-demo id is refused."""
+    from ketatraining.analysis.demo import answer_through, demo_cohort
+    from ketatraining.assessment.local import LocalAssessment
+    from ketatraining.assessment.protocol import AssessmentError, SyntheticCohorts
+
+    cohort = demo_cohort(12, 3, banks)
+    with ProgressStore(isolated_store) as store:
+        local = LocalAssessment(store, learner_id="demo-trainer")
+        for quiz in banks:
+            local.add_quiz(quiz)
+        assert isinstance(local, SyntheticCohorts)
+        with pytest.raises(AssessmentError, match="starts with 'demo-'"):
+            local.as_synthetic("alice", lambda: cohort.plans[0].started)
+        assert answer_through(local, cohort) == len(store.responses())
+        stored = sorted((r.learner_id, r.quiz_id, r.attempt, r.question_id, r.submitted_at,
+                         r.score) for r in store.responses())
+        by_id = {q.id: q for q in banks}
+        planned = sorted((p.learner, p.quiz_id, p.attempt, a.question_id, a.at,
+                          grade(by_id[p.quiz_id].question(a.question_id), a.response).score)
+                         for p in cohort.plans for a in p.answers)
+        assert stored == planned
+        attempts = {(a.learner_id, a.quiz_id, a.attempt): a for a in store.attempts()}
+        for plan in cohort.plans:
+            if not plan.answers:
+                continue
+            row = attempts[(plan.learner, plan.quiz_id, plan.attempt)]
+            assert row.finished_at == plan.finished_at  # None: stopped mid-quiz
+            assert row.started_at.year == 2026

@@ -330,9 +330,10 @@ def hub_stack(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPath
 
 @contextlib.contextmanager
 def running_hub(postgres_server: PostgresServer, base: Path, *, spawn_alice: bool = True,
-                quiz_files: dict[str, str] | None = None, rate: float | None = None
-                ) -> Iterator[HubStack]:
-    """The whole stack for as long as the block runs (the tests' fixture, the benchmark)."""
+                quiz_files: dict[str, str] | None = None, rate: float | None = None,
+                processes: int = 1) -> Iterator[HubStack]:
+    """The whole stack for as long as the block runs (the tests' fixture, the benchmark).
+    ``processes``: the service's worker processes (``serve --processes``)."""
     missing = missing_components()
     if missing:
         raise HubMissing(missing)
@@ -374,7 +375,8 @@ def running_hub(postgres_server: PostgresServer, base: Path, *, spawn_alice: boo
         "KETATRAINING_SIGNING_KEY": str(base / "service" / "signing-key.pem"),
     }
     service = ServiceProcess(service_env, ports["service_port"], base / "service.log",
-                             args=["--rate", str(rate)] if rate else [])
+                             args=(["--rate", str(rate)] if rate else [])
+                             + (["--processes", str(processes)] if processes > 1 else []))
     stack = HubStack(base=base, hub_url=public_url, admin_token=admin_token, service=service,
                      db_url=db_url, owner_url=owner_url, quiz_dir=quiz_dir,
                      keyfree_dir=keyfree_dir, homes=base / "homes")

@@ -136,3 +136,30 @@ def test_two_replicas_share_each_users_rate_limit(replicas: tuple[Engine, Engine
     assert [shared[1].allow("dan") for _ in range(3)] == [True, False, False]
     wait(600)  # long idle: full again, never more than the burst
     assert sum(shared[i % 2].allow("dan") for i in range(10)) == 5
+
+
+def test_answers_take_the_shared_limit_in_their_own_transaction(
+        replicas: tuple[Engine, Engine]) -> None:
+    """start/submit/finish pay from the shared bucket inside the grading transaction: the
+    limit holds across replicas, and a refused answer is not stored and takes nothing."""
+    from sqlalchemy import text
+
+    from ketatraining.service.engine import RateLimited
+    from ketatraining.service.ratelimit import SharedRateLimiter
+
+    first, second = replicas
+    for engine in replicas:
+        engine.limiter = SharedRateLimiter(engine.engine, rate=0.1, burst=3)
+    first.start("fay", "twice", caller="fay")
+    second.submit("fay", "twice", None, "q1", True, caller="fay")
+    first.finish("fay", "twice", None, caller="fay")  # three: the bucket is empty
+    with pytest.raises(RateLimited, match="Too many requests"):
+        second.submit("fay", "twice", None, "q1", False, caller="fay")
+    assert [(r.attempt, r.passed) for r in first.attempts("fay")] == [(1, True)]
+    assert len(first.store.responses("fay")) == 1  # the refused answer was not stored
+    first.submit("gus", "twice", None, "q1", True, caller="gus")  # another user's bucket
+    with first.engine.begin() as connection:  # ten seconds later: one token back
+        connection.execute(text("UPDATE kt_rate SET stamp = stamp - make_interval(secs => 10.5)"
+                                " WHERE user_id = 'fay'"))
+    second.submit("fay", "twice", None, "q1", False, caller="fay")  # the refusal took nothing
+    assert len(first.store.responses("fay")) == 2

@@ -48,7 +48,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--burst", type=int, default=40,
                         help="requests a user may make at once before the rate applies")
     parser.add_argument("--threads", type=int, default=16,
-                        help="database connections (and worker threads) per replica")
+                        help="database connections (and worker threads) per process")
+    parser.add_argument("--processes", type=int, default=1, metavar="N",
+                        help="server processes sharing the port (default: 1); give about "
+                        "one per CPU core the replica may use: one process is bound to "
+                        "one core by Python")
+    parser.add_argument("--allow-demo", action="store_true",
+                        help="let trainers write a synthetic demo cohort (demo-data "
+                        "--service); only for a course server with its own database, never "
+                        "one that holds real learners' results")
     parser.set_defaults(func=run)
 
 
