@@ -95,6 +95,25 @@ def test_every_claim_cites_keys_of_the_one_bibliography() -> None:
         assert not unknown, (claim.id, unknown)
 
 
+def test_a_sentence_naming_a_source_lists_it_among_its_claim_s_references() -> None:
+    # "Feder et al., 2014", "Li et al. (2010)", "Andrade, 2019": a sentence that names a
+    # source by first author and year is filed under a claim that cites that source.
+    entries = yaml.safe_load((ROOT / "quizzes" / "references.yaml").read_text(encoding="utf-8"))
+    named = {
+        key: re.compile(rf"\b{re.escape(entry['authors'][0].split()[0].rstrip(','))}\b"
+                        rf"(?: et al\.?)?,? \(?{entry['year']}\b")
+        for key, entry in entries["references"].items()
+        if entry.get("authors") and entry.get("year")
+    }
+    problems = [f"claim '{claim.id}' does not cite {key} but its sentence names it: \"{text}\""
+                for claim in REGISTER.claims for text in claim.sentences
+                for key, pattern in named.items()
+                if key not in claim.references and pattern.search(text)]
+    assert not problems, ("ketatraining/clinical/data/claims.yaml: add the key to the claim's "
+                          "references or move the sentence to the claim that cites it:\n"
+                          + "\n".join(problems))
+
+
 def test_quiz_claims_carry_the_question_s_own_references() -> None:
     for claim in REGISTER.claims:
         for location in claim.locations:
