@@ -130,6 +130,9 @@ class _NothingToCommit(Exception):
     """Raised inside a transaction to roll it back on purpose (the open-time probe)."""
 
 
+_INSERT_NEW: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+"""Prebuilt INSERT ... ON CONFLICT DO NOTHING statements (ProgressStore._insert_new)."""
+
 READ_ONLY = "ketatraining_read_only"
 """Execution option of a read transaction: it begins deferred, not IMMEDIATE."""
 
@@ -605,11 +608,19 @@ class ProgressStore:
     @staticmethod
     def _insert_new(connection: Connection, table: Any, conflict: list[str],
                     **values: Any) -> bool:
-        """INSERT ... ON CONFLICT DO NOTHING; whether the row was new."""
-        maker = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        statement = maker(table).values(**values).on_conflict_do_nothing(
-            index_elements=conflict).returning(table.c[conflict[0]])
-        return connection.execute(statement).first() is not None
+        """INSERT ... ON CONFLICT DO NOTHING; whether the row was new.
+
+        The statement is built once per table and back end, with the values as bound
+        parameters: building it (and its cache key) cost more than running it, inside the
+        writer's turn."""
+        key = (connection.dialect.name, table.name, tuple(conflict))
+        statement = _INSERT_NEW.get(key)
+        if statement is None:
+            maker = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+            statement = maker(table).on_conflict_do_nothing(
+                index_elements=conflict).returning(table.c[conflict[0]])
+            _INSERT_NEW[key] = statement
+        return connection.execute(statement, values).first() is not None
 
     def _ensure_learner(self, connection: Connection, learner_id: str) -> None:
         exists = connection.execute(
