@@ -12,7 +12,9 @@
    and max latency of one ``record()`` call, with SQLite's p95 as a ratio to PostgreSQL's
    (the target is at most 1.5), each a median over the rounds, with the machine's load
    average at the start and the end. Writer processes start once per writer count and
-   are reused for every run, so the whole contention part takes a few minutes.
+   are reused for every run, so the whole contention part takes a few minutes; no run
+   starts before every writer has finished its imports (or their start-up fell into the
+   first run, which is always SQLite's).
 2. Integrity on open: stores of 1, 10 and 100 MB (answers written directly), opened with
    the check and without it (the baseline), medians of 5; plus ``PRAGMA quick_check``
    alone, and "open + first write", which waits for a background check (stores over
@@ -43,6 +45,7 @@ from ketatraining.progress.records import Submission, utcnow
 from ketatraining.progress.store import ProgressStore, new_submission_id
 
 learner = sys.argv[1]
+print("ready", flush=True)  # imports done: the parent starts no run before every writer is
 for line in sys.stdin:  # one run per line: URL COUNT START_AT (the parent's clock)
     url, count, start_at = line.split()
     store = ProgressStore(url)
@@ -76,6 +79,10 @@ class Writers:
             [sys.executable, str(script), f"learner{n % max(1, count // 2)}"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for n in range(count)]
+        for process in self.processes:  # 32 Python start-ups take seconds on a busy machine:
+            assert process.stdout is not None  # they must not fall into the first run
+            if process.stdout.readline().strip() != "ready":
+                raise SystemExit(f"a writer failed to start: {process.stderr.read()[-800:]}")  # type: ignore[union-attr]
 
     def run(self, url: str, per_writer: int) -> dict[str, float]:
         from ketatraining.progress.store import ProgressStore

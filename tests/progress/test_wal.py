@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -239,14 +239,16 @@ def test_a_commit_is_synced_to_disk_after_the_turn_and_before_it_returns(
         lock = sqlitefile.lock_file_for(path)
         assert lock is not None
         synced: list[tuple[str, bool]] = []
-        real_fsync = os.fsync
 
-        def fsync(handle: int) -> None:
-            real_fsync(handle)
-            synced.append((str(Path(f"/proc/self/fd/{handle}").readlink()),
-                           _held_by_someone(lock)))
+        def syncing(real: Callable[[int], None]) -> Callable[[int], None]:
+            def sync(handle: int) -> None:
+                real(handle)
+                synced.append((str(Path(f"/proc/self/fd/{handle}").readlink()),
+                               _held_by_someone(lock)))
+            return sync
 
-        monkeypatch.setattr(os, "fsync", fsync)
+        monkeypatch.setattr(os, "fsync", syncing(os.fsync))
+        monkeypatch.setattr(os, "fdatasync", syncing(os.fdatasync))
         store.record(_submission())
         wal = f"{path}-wal"
         assert (wal, False) in synced  # the log, with the turn already free
