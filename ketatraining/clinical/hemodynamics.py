@@ -7,7 +7,7 @@ Two kinds of number are kept apart on purpose:
 - *pooled mean rises* from a meta-analysis of many studies with different timings,
   which have no single time and are shown separately.
 
-The esketamine label's own timing (SPRAVATO prescribing information, section 5.6: the
+The esketamine label's own timing (SPRAVATO prescribing information, warning on increases in blood pressure: the
 rise peaks about 40 minutes after dosing and lasts about 4 hours) is kept here too, so
 the notebook, the figure, its caption and its text description all read one number.
 
@@ -112,9 +112,9 @@ LABEL_LARGE_RISE_SYSTOLIC = _value("LABEL_LARGE_RISE_SYSTOLIC")
 LABEL_LARGE_RISE_DIASTOLIC = _value("LABEL_LARGE_RISE_DIASTOLIC")
 LABEL_LARGE_RISE_WINDOW = _value("LABEL_LARGE_RISE_WINDOW")
 LABEL_LARGE_RISE_ESKETAMINE = DATA.label_large_rise_percent.esketamine
-"""Per cent of esketamine-treated patients with such a rise (label section 5.6)."""
+"""Per cent of esketamine-treated patients with such a rise (the label's blood-pressure warning)."""
 LABEL_LARGE_RISE_PLACEBO = DATA.label_large_rise_percent.placebo
-"""Per cent of placebo-treated patients with such a rise (label section 5.6)."""
+"""Per cent of placebo-treated patients with such a rise (the label's blood-pressure warning)."""
 RIVAPOSSE_INFUSIONS = _value("RIVAPOSSE_INFUSIONS")
 
 TIME_COURSE: tuple[TimePoint, ...] = (
@@ -183,7 +183,7 @@ def figure_caption() -> str:
     return (
         "Blood pressure after sub-anesthetic ketamine or esketamine. Sources: "
         f"{author_year(PEAK_MINUTES.reference)} (mean rise at {_n(PEAK_MINUTES.value)} minutes, "
-        f"IV); {author_year(LABEL_PEAK_MINUTES.reference)}, section 5.6 (esketamine rises peak "
+        f"IV); {author_year(LABEL_PEAK_MINUTES.reference)}, blood-pressure warning (esketamine rises peak "
         f"at about {_n(LABEL_PEAK_MINUTES.value)} minutes and last about "
         f"{_n(LABEL_RISE_LASTS.value)} hours); {author_year(RETURN_WITHIN_IV.reference)} (back "
         f"to baseline within {_n(RETURN_WITHIN_IV.value)} h after an IV infusion); "

@@ -52,7 +52,7 @@ def test_return_to_baseline_values() -> None:
 
 
 def test_label_timing_is_the_label_s_own() -> None:
-    # SPRAVATO PI section 5.6: peak about 40 minutes, lasts about 4 hours; 8-19% (placebo
+    # SPRAVATO PI, blood-pressure warning: peak about 40 minutes, lasts about 4 hours; 8-19% (placebo
     # 1-4%) rose by >= 40 systolic and/or 25 diastolic in the first 1.5 hours.
     assert (hd.LABEL_PEAK_MINUTES.value, hd.LABEL_RISE_LASTS.value) == (40, 4)
     assert (hd.LABEL_LARGE_RISE_SYSTOLIC.value, hd.LABEL_LARGE_RISE_DIASTOLIC.value) == (40, 25)

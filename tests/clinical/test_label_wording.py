@@ -2,7 +2,7 @@
 
 The "blood pressure typically returns to predose values within 2 hours" sentence is from
 the manufacturer's medical-information summary of the trials, not from the SPRAVATO
-label, whose section 5.6 says the rise peaks at about 40 minutes and lasts about 4 hours.
+label, whose blood-pressure warning says the rise peaks at about 40 minutes and lasts about 4 hours.
 These checks read every notebook, quiz bank and clinical module as a learner would see it.
 """
 
