@@ -109,6 +109,25 @@ class Engine:
         with self.engine.begin() as connection:
             schema.install(connection)
 
+    def fill_pool(self) -> int:
+        """Open every pooled connection now (PostgreSQL), before the first learners come:
+        a connection costs a TCP and password handshake, which otherwise lands on the
+        first requests' latency. Returns how many are open; a database that cannot be
+        reached is left to the first request's usual 503."""
+        if self.store.is_sqlite:
+            return 0
+        size = self.engine.pool.size()  # type: ignore[attr-defined]
+        held = []
+        try:
+            for _ in range(size):
+                held.append(self.engine.connect())
+        except SQLAlchemyError as error:
+            log.warning("database connections not opened at start: %s", error)
+        finally:
+            for connection in held:
+                connection.close()
+        return len(held)
+
     def close(self) -> None:
         if self.engine is not self.store.engine:
             self.engine.dispose()

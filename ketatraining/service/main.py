@@ -102,6 +102,8 @@ def _serve_one(settings: Any, engine: Any, prefix: str, port: int, ip: str,
 
     from ketatraining.service.app import make_app
 
+    engine.fill_pool()
+
     async def main() -> None:
         server = HTTPServer(make_app(settings, engine, prefix), xheaders=True)
         if sockets is None:

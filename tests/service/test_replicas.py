@@ -163,3 +163,38 @@ def test_answers_take_the_shared_limit_in_their_own_transaction(
                                 " WHERE user_id = 'fay'"))
     second.submit("fay", "twice", None, "q1", False, caller="fay")  # the refusal took nothing
     assert len(first.store.responses("fay")) == 2
+
+
+def test_the_connection_pool_is_open_before_the_first_request(
+        postgres_server: object, tmp_path: Path) -> None:
+    """serve fills each process's pool at start, so no learner's answer waits for a
+    connection handshake."""
+    import psycopg
+
+    from ketatraining.quiz.loading import load_quiz
+
+    from hub.hubstack import OBJECTIVES, REFERENCES
+
+    (tmp_path / "references.yaml").write_text(REFERENCES)
+    (tmp_path / "objectives.yaml").write_text(OBJECTIVES)
+    (tmp_path / "twice.yaml").write_text(QUIZ)
+    quiz = load_quiz(tmp_path / "twice.yaml")
+    url = postgres_server.new_database()  # type: ignore[attr-defined]
+    name = url.rsplit("/", 1)[1]
+    admin = url.replace("postgresql+psycopg", "postgresql").rsplit("/", 1)[0] + "/postgres"
+
+    def open_connections() -> int:
+        with psycopg.connect(admin) as connection:
+            return int(connection.execute("SELECT count(*) FROM pg_stat_activity WHERE "
+                                          "datname = %s", (name,)).fetchone()[0])
+
+    engine = Engine(url, {quiz.id: quiz}, pool_size=3)
+    try:
+        pool = engine.engine.pool
+        before, idle = open_connections(), pool.checkedin()  # type: ignore[attr-defined]
+        assert idle < 3
+        assert engine.fill_pool() == 3
+        assert pool.checkedin() == 3  # type: ignore[attr-defined]  # kept, ready
+        assert open_connections() == before + 3 - idle  # really open on the server
+    finally:
+        engine.close()
