@@ -170,10 +170,9 @@ def test_the_connection_pool_is_open_before_the_first_request(
     """serve fills each process's pool at start, so no learner's answer waits for a
     connection handshake."""
     import psycopg
+    from hub.hubstack import OBJECTIVES, REFERENCES
 
     from ketatraining.quiz.loading import load_quiz
-
-    from hub.hubstack import OBJECTIVES, REFERENCES
 
     (tmp_path / "references.yaml").write_text(REFERENCES)
     (tmp_path / "objectives.yaml").write_text(OBJECTIVES)
