@@ -6,6 +6,11 @@ JupyterLab application settings of learner mode: JupyterLab reads them from
 (``fetchNews``, ``checkForUpdates``, the announcements plugin), so nothing is fetched from
 the internet and nothing asks the learner a question before the course opens.
 
+``settings/custom/custom.css`` underlines the links in the course text (JupyterLab marks
+them by colour alone); it is served as JupyterLab's custom CSS (``--LabApp.custom_css``
+with the server's ``static_custom_path`` pointed at it, which replaces any
+``tornado_settings`` of the learner's own Jupyter configuration while the course runs).
+
 The learner's first layout is ``settings/workspace.json``, JupyterLab's default workspace
 for the copy (in its hidden ``.workspaces`` folder): the side panels start closed, so
 the notebook has the width of the window (JupyterLab's own default gives the file
@@ -16,6 +21,7 @@ stay on the edge, one click away; after that JupyterLab keeps the learner's own 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -27,6 +33,8 @@ from ketatraining.lab.learner_copy import default_learner_dir, sync_course
 from ketatraining.quiz.loading import default_quiz_dir
 
 SETTINGS = Path(__file__).resolve().parent / "settings"
+CUSTOM_CSS = SETTINGS / "custom"
+"""JupyterLab's custom CSS folder in learner mode (``custom.css``)."""
 WORKSPACE = SETTINGS / "workspace.json"
 WORKSPACES = ".workspaces"
 """The copy's JupyterLab workspaces (hidden: the file browser does not list it)."""
@@ -40,6 +48,8 @@ def lab_command(folder: Path, extra: Sequence[str] = ()) -> list[str]:
         f"--LabApp.app_settings_dir={SETTINGS}", "--LabApp.news_url=None",
         f"--LabApp.workspaces_dir={folder / WORKSPACES}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.custom_css=True",
+        "--ServerApp.tornado_settings=" + json.dumps({"static_custom_path": [str(CUSTOM_CSS)]}),
         *extra,
     ]
     if (folder / FIRST_PAGE).exists():

@@ -118,6 +118,10 @@ def test_a_sitting_changes_only_the_learners_copy(browser: Any, learner_lab: Ser
     notebook = page.locator(".jp-NotebookPanel .jp-Notebook")
     expect(notebook.get_by_text("from ketatraining", exact=False)).to_have_count(0)
     expect(notebook.get_by_text("Course helper:", exact=False).first).to_be_visible()
+    # Links in the course text look like links, not only blue (the shipped custom CSS).
+    link = notebook.locator(".jp-RenderedMarkdown a", has_text="01 · ").first
+    expect(link).to_be_attached()
+    assert link.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"
     page.screenshot(path=str(learner_lab.root.parent / "learner-lab-1280.png"))
     context.close()
     assert _git_status() == before  # the repository is never modified by learning

@@ -78,6 +78,10 @@ def test_lab_uses_the_shipped_settings_and_opens_notebook_00(tmp_path: Path) -> 
     assert f"--LabApp.app_settings_dir={SETTINGS}" in command
     assert f"--ServerApp.root_dir={tmp_path}" in command
     assert command[-1] == str(tmp_path / "00-welcome.ipynb") and "--no-browser" in command
+    assert "--LabApp.custom_css=True" in command  # links underlined (settings/custom)
+    (tornado,) = [a for a in command if a.startswith("--ServerApp.tornado_settings=")]
+    (folder,) = json.loads(tornado.split("=", 1)[1])["static_custom_path"]
+    assert "text-decoration: underline" in (Path(folder) / "custom.css").read_text()
     overrides = json.loads((SETTINGS / "overrides.json").read_text())
     notification = overrides["@jupyterlab/apputils-extension:notification"]
     assert notification == {"fetchNews": "false", "checkForUpdates": False}
