@@ -90,7 +90,8 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
                 ax.annotate(
                     text,
                     xy=(p.minutes, p.systolic),
-                    xytext=(p.minutes + 8, p.systolic + 0.6),
+                    # Right of the point and above the falling line, below the peak label.
+                    xytext=(p.minutes + 30, p.systolic + 0.15),
                     fontsize=8,
                     arrowprops={"arrowstyle": "-", "color": "grey"},
                 )
@@ -98,7 +99,13 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
         elif p.kind == "bound":
             text = f"esketamine label: rise\nlasts about {p.minutes / 60:g} h"
             artists.append(
-                ax.annotate(text, xy=(p.minutes, 0), xytext=(p.minutes - 70, 1.0), fontsize=8)
+                ax.annotate(
+                    text,
+                    xy=(p.minutes, 0),
+                    xytext=(p.minutes - 60, 1.6),
+                    fontsize=8,
+                    arrowprops={"arrowstyle": "-", "color": "grey"},
+                )
             )
     artists.append(
         ax.axvspan(0, 40, color="grey", alpha=0.12, label="IV infusion, 0.5 mg/kg over 40 min")
@@ -106,8 +113,9 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
     artists.append(
         ax.annotate(
             f"esketamine label: peak about {LABEL_PEAK_MINUTES.value:g} min",
-            xy=(LABEL_PEAK_MINUTES.value, 4.0),
-            xytext=(LABEL_PEAK_MINUTES.value + 8, 4.0),
+            xy=(LABEL_PEAK_MINUTES.value, 4.2),
+            xytext=(LABEL_PEAK_MINUTES.value + 8, 4.2),
+            verticalalignment="center",
             fontsize=7,
             arrowprops={"arrowstyle": "-", "color": "grey"},
         )
@@ -115,10 +123,12 @@ def plot_bp_time_course(ax: Any, data: Sequence[TimePoint] = TIME_COURSE) -> lis
     low, high = LABEL_LARGE_RISE_ESKETAMINE
     artists.append(
         ax.text(
+            # Two short lines inside the axes: one long line ran across the panel and
+            # collapsed the constrained layout (legends and labels cut at the edges).
             45,
-            -0.75,
+            -0.85,
             f"IV series: back to baseline within {RETURN_WITHIN_IV.value:g} h after the "
-            f"infusion ended ({author_year(RETURN_WITHIN_IV.reference)}). Esketamine label: {low}-{high}% had "
+            f"infusion ended ({author_year(RETURN_WITHIN_IV.reference)}).\nEsketamine label: {low}-{high}% had "
             f"a rise of >= {LABEL_LARGE_RISE_SYSTOLIC.value:g}/{LABEL_LARGE_RISE_DIASTOLIC.value:g}"
             " mmHg",
             fontsize=7,
@@ -151,7 +161,7 @@ def plot_pooled_rises(ax: Any, data: Sequence[PooledRise] = POOLED_RISES) -> lis
                 markersize=8,
                 label=(
                     f"{item.label}: +{item.mean.value:.2f} "
-                    f"({item.ci_low:.2f} to {item.ci_high:.2f}) ({author_year(item.mean.reference)})"
+                    f"({item.ci_low:.2f} to {item.ci_high:.2f})\n({author_year(item.mean.reference)})"
                 ),
             )
         )
