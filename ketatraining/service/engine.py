@@ -238,6 +238,18 @@ class Engine:
         drawn = draw_ids(quiz, seed)
         return asked_quiz(quiz, drawn), seed, drawn
 
+    @staticmethod
+    def _keep_late_draw(connection: Connection, row: Any, asked: Quiz, seed: int | None,
+                        drawn: tuple[str, ...] | None) -> None:
+        """An attempt opened before its quiz had pools gets its draw (seeded as any new
+        one) stored with it the first time it is used again, in this transaction, so
+        results, regrades and records count only the questions it now asks."""
+        if row is None or drawn is None or read_drawn(row.drawn_questions) is not None:
+            return
+        table = store_schema.attempts
+        connection.execute(update(table).where(table.c.id == row.id).values(
+            max_score=asked.max_score, **draw_columns(seed, drawn)))
+
     def _blocked(self, quiz: Quiz, used: int) -> str | None:
         if quiz.max_attempts is not None and used >= quiz.max_attempts:
             return wording.NO_MORE_ATTEMPTS.format(limit=quiz.max_attempts)
@@ -265,6 +277,7 @@ class Engine:
             blocked = None if row is not None else self._blocked(quiz, used)
             rng = public.attempt_rng(learner, quiz_id, number)
             asked, seed, drawn = self._draw(quiz, learner, number, row)
+            self._keep_late_draw(connection, row, asked, seed, drawn)
             return AttemptState(
                 quiz=public.quiz_view(quiz if blocked else asked), attempt_id=attempt_id,
                 questions=() if blocked else public.question_views(asked, rng),
@@ -336,7 +349,8 @@ class Engine:
                            {"attempt": number, "draw_seed": seed, "drawn": list(drawn)})
             else:
                 number = row.attempt
-                asked = self._draw(quiz, learner, number, row)[0]
+                asked, seed, drawn = self._draw(quiz, learner, number, row)
+                self._keep_late_draw(connection, row, asked, seed, drawn)
                 if question_id not in {q.id for q in asked.questions}:
                     raise AssessmentError(NOT_DRAWN)
             # One statement stores the answer unless it is a retry (same submission id) or
@@ -410,12 +424,15 @@ class Engine:
                     return _outcome(done)
                 raise AssessmentError(wording.NOT_OPEN)
             answers = self._answers(connection, learner, quiz_id, row.attempt)
-            asked = self._draw(quiz, learner, row.attempt, row)[0]
+            asked, seed, drawn = self._draw(quiz, learner, row.attempt, row)
+            self._keep_late_draw(connection, row, asked, seed, drawn)
             missing = [q.id for q in asked.questions
                        if q.id not in {a.question_id for a in answers}]
             if missing:
                 raise AssessmentError(wording.NOT_FINISHED.format(missing=len(missing)))
-            total = AttemptScore(sum(a.score for a in answers), asked.max_score, quiz.pass_mark)
+            asked_ids = {q.id for q in asked.questions}  # not answers from before the pools
+            total = AttemptScore(sum(a.score for a in answers if a.question_id in asked_ids),
+                                 asked.max_score, quiz.pass_mark)
             finished = at or utcnow()
             values: dict[str, Any] = {"score": total.score, "passed": total.passed,
                                       "finished_at": finished}

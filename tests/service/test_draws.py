@@ -94,3 +94,31 @@ def test_the_hub_client_reads_the_draw_and_copes_with_an_older_server(
     older = state.to_dict()
     del older["drawn"], older["draw_seed"]
     assert wire.attempt_state(older).drawn == ()
+
+
+def test_an_attempt_opened_before_the_quiz_had_pools_keeps_its_late_draw(url: str) -> None:
+    """Its draw is stored the first time the attempt is used again, and finishing counts
+    only the answers to the questions it now asks (not one given before the pools)."""
+    quiz = load_quiz(POOLED)
+    plain = quiz.model_copy(update={"pools": []})
+    before = Engine(url, {plain.id: plain})
+    for qid in ("intro", "bp1", "bp2", "bp3"):
+        before.submit("cy", "pooled", None, qid, RIGHT[qid])
+    before.close()
+    after = Engine(url, {quiz.id: quiz})
+    try:
+        expected = draw_ids(quiz, seed_for("cy", "pooled", 1))
+        state = after.start("cy", "pooled")
+        assert state.drawn == expected
+        with ProgressStore(url) as store:
+            (attempt,) = store.attempts("cy")
+        assert (attempt.drawn, attempt.draw_seed, attempt.max_score) == (
+            expected, seed_for("cy", "pooled", 1), 5.0)
+        answered = {c.question_id for c in state.answered}
+        for qid in expected:
+            if qid not in answered:
+                after.submit("cy", "pooled", state.attempt_id, qid, RIGHT[qid])
+        outcome = after.finish("cy", "pooled", state.attempt_id)
+        assert (outcome.score, outcome.max_score) == (5.0, 5.0)  # the left-out bp answer
+    finally:
+        after.close()
