@@ -435,6 +435,7 @@ class LocalAssessment:
             current.draw_seed = seed_for(self._learner, quiz.id, current.attempt
                                          if current.attempt is not None else current.key)
             current.drawn = draw_ids(quiz, current.draw_seed)
+            self._store_late_draw(quiz, current)
         responses: dict[str, tuple[Any, SaveStatus]] = {}
         if current.attempt is not None and self._store is not None:
             try:
@@ -459,6 +460,21 @@ class LocalAssessment:
             current.grades[question_id] = result
             answered.append(self._checked(question, response, result, save, current))
         return current, answered
+
+    def _store_late_draw(self, quiz: Quiz, current: _Round) -> None:
+        """Keep the draw just made for a stored attempt that had none, so the results,
+        stats, regrade and the completion record see the questions it asks (and its
+        percent their points). If the store cannot take it now, the draw is the same
+        next time (seed_for) and is stored then."""
+        if current.attempt is None or current.drawn is None or current.draw_seed is None \
+                or self._store is None:
+            return
+        try:
+            self._store.record_draw(self._learner, quiz.id, current.attempt,
+                                    draw_seed=current.draw_seed, drawn=current.drawn,
+                                    max_score=asked_quiz(quiz, current.drawn).max_score)
+        except StoreError as error:
+            _log.info("draw of attempt %s not stored yet: %s", current.attempt, error)
 
     def _checked(self, question: Question, value: Any, result: Grade, save: SaveStatus,
                  current: _Round) -> Checked:
@@ -585,9 +601,9 @@ class LocalAssessment:
             for item in items:
                 number = item.attempt or attempts.get(item.round)
                 if number is None:
+                    opened = {"max_score": item.max_score, **draws.get(item.round, {})}
                     number = self._store.start_attempt(
-                        item.learner_id, item.quiz_id, max_score=item.max_score,
-                        pass_mark=item.pass_mark, **draws.get(item.round, {}))
+                        item.learner_id, item.quiz_id, pass_mark=item.pass_mark, **opened)
                     attempts[item.round] = number
                     self._outbox.update(done, attempts)  # never open a round's attempt twice
                     done = set()
@@ -611,14 +627,16 @@ class LocalAssessment:
         return error
 
     def _round_draws(self, items: list[Pending]) -> dict[str, dict[str, Any]]:
-        """The draw each round's attempt is opened with: the first one its items carry.
-        A round whose first answer came before its quiz had pools carries none in that
-        answer; a later one, or the round resumed in this kernel, has the draw shown."""
-        draws = {c.key: {"draw_seed": c.draw_seed, "drawn": list(c.drawn)}
+        """The draw (and maximum score) each round's attempt is opened with: the first
+        draw its items carry. A round whose first answer came before its quiz had pools
+        carries none in that answer; a later one, or the round resumed in this kernel,
+        has the draw shown."""
+        draws = {c.key: {"draw_seed": c.draw_seed, "drawn": list(c.drawn),
+                         "max_score": c.quiz.max_score}
                  for c in self._rounds.values() if c.attempt is None and c.drawn is not None}
         for item in items:
             if item.draw():
-                draws.setdefault(item.round, item.draw())
+                draws.setdefault(item.round, {**item.draw(), "max_score": item.max_score})
         return draws
 
     def _status(self, error: StoreError | None) -> SaveStatus:

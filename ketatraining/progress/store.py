@@ -727,6 +727,22 @@ class ProgressStore:
 
         self._run(work)
 
+    def record_draw(self, learner_id: str, quiz_id: str, attempt: int, *, draw_seed: int,
+                    drawn: Sequence[str], max_score: float) -> None:
+        """Store the draw (and its maximum score) of an open attempt stored without one:
+        it was opened before its quiz had pools. A stored draw is never replaced."""
+        table = schema.attempts
+        self._writable_now()
+
+        def work(connection: Connection) -> None:
+            connection.execute(update(table).where(
+                table.c.learner_id == learner_id, table.c.quiz_id == quiz_id,
+                table.c.attempt == attempt, table.c.drawn_questions.is_(None),
+                table.c.finished_at.is_(None),
+            ).values(max_score=max_score, **draw_columns(draw_seed, drawn)))
+
+        self._run(work)
+
     def set_display_name(self, learner_id: str, name: str) -> None:
         """The learner's name as it should appear on a completion record."""
         self._writable_now()

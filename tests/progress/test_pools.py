@@ -451,7 +451,11 @@ def test_an_attempt_opened_before_its_quiz_had_pools_resumes_with_one_draw(
             kernel.submit("pooled", resumed.attempt_id, qid, RIGHT[qid])
         outcome = kernel.finish("pooled", resumed.attempt_id)
         kernel.close()
+        (attempt,) = store.attempts("eve")
     assert (outcome.score, outcome.max_score, outcome.passed) == (5.0, 5.0, True)
+    # the draw is stored: results, stats and regrade see the questions it asked
+    assert (attempt.drawn, attempt.draw_seed) == (expected, seed_for("eve", "pooled", 1))
+    assert (attempt.max_score, attempt.percent, attempt.passed) == (5.0, 100.0, True)
 
 
 def test_an_outbox_round_begun_before_pools_opens_its_attempt_with_the_draw_shown(
@@ -466,19 +470,37 @@ def test_an_outbox_round_begun_before_pools_opens_its_attempt_with_the_draw_show
     drawn = draw_ids(pooled, 5)
     later = next(q for q in drawn if q != "intro")
     outbox = Outbox(tmp_path / "outbox-lou.jsonl")
-    for qid, draw in (("intro", {}), (later, {"draw_seed": 5, "drawn": list(drawn)})):
+    # the first answer: the whole bank (8 points); the later one: the draw (5 points)
+    for qid, top, draw in (("intro", 8.0, {}),
+                           (later, 5.0, {"draw_seed": 5, "drawn": list(drawn)})):
         question = pooled.question(qid)
         outbox.add(answer_item(
             Submission(new_submission_id(), "lou", "pooled", qid, 0, RIGHT[qid],
                        question.points, question.points, True, 3.0, utcnow(),
                        question_hash=grading_hash(question)),
-            round_key="old", attempt=None, max_score=8.0, pass_mark=60.0, **draw))
+            round_key="old", attempt=None, max_score=top, pass_mark=60.0, **draw))
     with ProgressStore(store_url) as store:
         assessment = LocalAssessment(store, learner_id="lou", outbox=outbox)
         assessment.add_quiz(pooled)
         state = assessment.start("pooled", seed=1)
         assessment.close()
         (attempt,) = store.attempts("lou")
-    assert (attempt.drawn, attempt.draw_seed) == (drawn, 5)
+    assert (attempt.drawn, attempt.draw_seed, attempt.max_score) == (drawn, 5, 5.0)
     assert (state.drawn, state.draw_seed) == (drawn, 5)
     assert sorted(c.question_id for c in state.answered) == sorted(["intro", later])
+
+
+def test_a_late_draw_never_replaces_a_stored_draw_or_touches_a_finished_attempt(
+        store_url: str) -> None:
+    with ProgressStore(store_url) as store:
+        drawn = store.start_attempt("max", "pooled", max_score=5.0, pass_mark=60,
+                                    draw_seed=1, drawn=["intro"])
+        finished = store.start_attempt("max", "pooled", max_score=8.0, pass_mark=60)
+        store.finish_attempt("max", "pooled", finished, score=8.0, passed=True)
+        open_one = store.start_attempt("max", "pooled", max_score=8.0, pass_mark=60)
+        for number in (drawn, finished, open_one):
+            store.record_draw("max", "pooled", number, draw_seed=2, drawn=["bp1"],
+                              max_score=1.0)
+        rows = {a.attempt: (a.drawn, a.draw_seed, a.max_score) for a in store.attempts("max")}
+    assert rows == {drawn: (("intro",), 1, 5.0), finished: (None, None, 8.0),
+                    open_one: (("bp1",), 2, 1.0)}
