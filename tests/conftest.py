@@ -21,3 +21,15 @@ def isolated_store(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("KETATRAINING_LEARNER", "test-learner")
     monkeypatch.delenv("KETATRAINING_QUIZ_DIR", raising=False)
     return url
+
+
+@pytest.fixture
+def preheated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a preheated Voila kernel: widgets wait for the page request, which the test
+    triggers itself (``live._page_hooks``) instead of a thread watching Voila."""
+    from ketatraining.widgets import live
+
+    monkeypatch.setattr(live, "preheated", lambda: True)
+    monkeypatch.setattr(live, "_watch_page_request", lambda: None)
+    monkeypatch.setattr(live, "_page_hooks", [])
+

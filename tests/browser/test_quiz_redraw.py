@@ -63,13 +63,6 @@ def changes(before: dict[str, Any], widget: QuizWidget) -> dict[str, Any]:
     return {name: value for name, value in after.items() if before.get(name) != value}
 
 
-@pytest.fixture
-def preheated(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(live, "preheated", lambda: True)
-    monkeypatch.setattr(live, "_watch_page_request", lambda: None)
-    monkeypatch.setattr(live, "_page_hooks", [])
-
-
 def test_a_redraw_keeps_the_learners_choice_and_the_check_on_its_way(
         browser: Any, tmp_path: Path, preheated: None) -> None:
     url = f"sqlite:///{tmp_path / 'progress.db'}"

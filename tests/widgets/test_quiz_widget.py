@@ -275,23 +275,6 @@ def test_an_open_attempt_is_shown_with_its_answers_when_the_page_opens_again(
     assert [s.question_id for s in learner.responses()] == ["welcome-off-label", "welcome-dose"]
 
 
-def test_a_preheated_kernel_reopens_the_attempt_when_the_page_is_requested(
-        learner: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ketatraining.widgets import live
-
-    monkeypatch.setattr(live, "preheated", lambda: True)
-    monkeypatch.setattr(live, "_watch_page_request", lambda: None)
-    monkeypatch.setattr(live, "_page_hooks", [])
-    ahead = learner.widget(seed=1)
-    assert ahead.checked == {}
-    learner.widget().answer("welcome-dose", 40)  # meanwhile, in another tab
-    for ref in live._page_hooks:
-        hook = ref()
-        if hook is not None:
-            hook()  # what Voila's page request triggers
-    assert list(ahead.checked) == ["welcome-dose"]
-
-
 def _page_request() -> None:
     from ketatraining.widgets import live
 
@@ -301,13 +284,15 @@ def _page_request() -> None:
             hook()  # what Voila's page request triggers
 
 
-@pytest.fixture
-def preheated(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ketatraining.widgets import live
+def test_a_preheated_kernel_reopens_the_attempt_when_the_page_is_requested(
+        learner: Any, preheated: None) -> None:
+    ahead = learner.widget(seed=1)
+    assert ahead.checked == {}
+    learner.widget().answer("welcome-dose", 40)  # meanwhile, in another tab
+    _page_request()
+    assert list(ahead.checked) == ["welcome-dose"]
 
-    monkeypatch.setattr(live, "preheated", lambda: True)
-    monkeypatch.setattr(live, "_watch_page_request", lambda: None)
-    monkeypatch.setattr(live, "_page_hooks", [])
+
 
 
 def test_a_page_request_redraws_nothing_when_the_store_did_not_change(
