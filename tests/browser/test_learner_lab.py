@@ -98,6 +98,16 @@ def test_a_sitting_changes_only_the_learners_copy(browser: Any, learner_lab: Ser
     page.wait_for_function(KERNEL_IDLE, timeout=120_000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     wait_for_quiz(page)
+    # On a phone the collapsed helper cells' line wraps instead of being cut off.
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.wait_for_function("""() => {
+        const lines = [...document.querySelectorAll('.jp-InputPlaceholder .jp-PlaceholderText')]
+            .filter(e => e.offsetParent !== null);
+        const right = document.querySelector('.jp-NotebookPanel').getBoundingClientRect().right;
+        return lines.length > 0 && lines.every(e => e.scrollWidth <= e.clientWidth + 1
+            && e.getBoundingClientRect().right <= right + 1);
+    }""", timeout=30_000)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.locator(".kt-quiz .kt-question").first.locator("label", has_text="False").locator(
         "input").click()
     page.locator(".kt-quiz .kt-question").first.locator("button.kt-check").click()
