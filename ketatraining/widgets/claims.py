@@ -22,6 +22,7 @@ from ketatraining.clinical.evidence_data import (
 )
 from ketatraining.text import markdown_to_html
 from ketatraining.widgets import wording
+from ketatraining.widgets.fit import fit, wrapping_row
 
 INSTRUCTIONS = (
     "Choose a claim from the guide. Decide how well you think the evidence supports it, "
@@ -42,13 +43,14 @@ class ClaimsWidget(widgets.VBox):
             value=claims[0].key,
             description="Guide claim:",
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="max-content"),
         )
         self.select.add_class("kt-claims-select")
         self.guide = widgets.HTML()
         self.guide.add_class("kt-claims-guide")
         question = widgets.HTML(
-            "<p><strong>Your verdict: how well is this claim supported?</strong></p>"
+            # The radio group below is labelled "Your verdict:"; saying it here too made a
+            # screen reader read the label twice.
+            "<p><strong>How well is this claim supported?</strong></p>"
         )
         self.guess = widgets.RadioButtons(
             options=[(v.value.capitalize(), v.value) for v in Verdict],
@@ -79,11 +81,11 @@ class ClaimsWidget(widgets.VBox):
         super().__init__(
             [
                 widgets.HTML(markdown_to_html(INSTRUCTIONS)),
-                self.select,
+                fit(self.select),
                 self.guide,
                 question,
                 self.guess,
-                widgets.HBox([self.check_button, self.reveal_button]),
+                wrapping_row([self.check_button, self.reveal_button]),
                 self.feedback,
             ]
         )

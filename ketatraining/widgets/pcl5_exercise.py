@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from ketatraining.clinical import pcl5
+from ketatraining.widgets.fit import fit, wrapping_row
 from ketatraining.widgets.messages import friendly
 
 INSTRUCTIONS = (
@@ -65,7 +66,6 @@ class PCL5Exercise(widgets.VBox):
         for c in pcl5.CLUSTERS:
             box = widgets.IntText(
                 value=0, description=f"Cluster {c.key} sub-score:", style=style,
-                layout=widgets.Layout(width="16em"),
             )
             box.add_class("kt-pcl5-subscore")
             box.add_class(f"kt-pcl5-subscore-{c.key}")
@@ -96,13 +96,13 @@ class PCL5Exercise(widgets.VBox):
         self.check_button.on_click(lambda _button: self.check())
         super().__init__(
             [
-                self.select,
+                fit(self.select),
                 widgets.HTML(f"<p>{INSTRUCTIONS}</p>"),
                 self.ratings,
-                self.total,
-                widgets.HBox(list(self.subscores.values())),
-                self.band,
-                self.rule,
+                fit(self.total),
+                wrapping_row([fit(box) for box in self.subscores.values()]),
+                fit(self.band),
+                fit(self.rule),
                 self.check_button,
                 self.feedback,
             ]

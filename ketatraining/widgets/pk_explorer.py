@@ -18,6 +18,7 @@ from ketatraining.figures.pharmacokinetics import TEACHING_LABEL, plot_pk_curves
 from ketatraining.figures.style import new_figure
 from ketatraining.widgets.checks import drawing_wanted
 from ketatraining.widgets.figure import figure_html
+from ketatraining.widgets.fit import fit, wrapping_row
 from ketatraining.widgets.messages import friendly, message_html
 
 WARNING = (
@@ -65,8 +66,8 @@ class PKExplorer(widgets.VBox):
         super().__init__(
             [
                 warning,
-                widgets.HBox([self.route, self.compare]),
-                widgets.HBox([self.dose, self.weight]),
+                wrapping_row([fit(self.route), fit(self.compare)]),
+                wrapping_row([fit(self.dose), fit(self.weight)]),
                 self.summary,
                 self.figure,
             ]
