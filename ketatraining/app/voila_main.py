@@ -38,6 +38,7 @@ Check cells (kernel-side tests of the course) are removed when the app folder is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -68,6 +69,8 @@ def preheat_mode() -> str:
 CULL_IDLE_SECONDS = 600
 """A kernel nobody is connected to and that did nothing for 10 minutes is shut down."""
 CULL_INTERVAL_SECONDS = 60
+FIRST_VISIT_SECONDS = 5.0
+"""At start, how long the pages wait to be heated for the first visit of the overview."""
 CLOSED_GRACE_SECONDS = 10.0
 """A page's kernel whose last connection closed (the tab or the browser was closed, or
 the browser died) is shut down if the page has not reconnected after this long: a short
@@ -122,8 +125,12 @@ def _render_handler() -> type:
             """The course overview, built here at each request (no kernel)."""
             loop = asyncio.get_running_loop()
             parts = await loop.run_in_executor(None, overview_parts)
-            return str(self.render_template("overview.html", base_url=self.base_url,
+            page = str(self.render_template("overview.html", base_url=self.base_url,
                                             **parts))
+            served = self.settings.get("ketatraining_overview_served")
+            if served is not None:
+                served.set()
+            return page
 
     return CourseRenderHandler
 
@@ -297,9 +304,14 @@ def _app_class() -> Any:
 
         async def _heat(self) -> None:
             self.app.settings["ketatraining_root"] = self.root_dir
+            served = self.app.settings["ketatraining_overview_served"] = asyncio.Event()
             # Build the overview once before any kernel starts: its first build imports
             # the store and reads every quiz (1-2 s), which the first visit need not wait for.
             await asyncio.get_running_loop().run_in_executor(None, overview_parts)
+            # make app opens the overview at once: let it be served before the first
+            # kernel starts competing for the 2 cores (or start anyway after a while).
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(served.wait(), FIRST_VISIT_SECONDS)
             await heat_course(self.kernel_manager, Path(self.root_dir))
             self.app.settings["ketatraining_heated"] = True
 
