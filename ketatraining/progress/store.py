@@ -232,6 +232,7 @@ class ProgressStore:
         so a write need not look them up again inside its transaction."""
         try:
             self._start_integrity_check()
+            self._take_turns_from_the_start()
             with contextlib.suppress(_NothingToCommit):
                 self._run(self._migrate)
             self._choose_journal()  # now, or at the first write after a background check
@@ -293,6 +294,8 @@ class ProgressStore:
             while True:
                 try:
                     with self.engine.connect() as connection:
+                        # a read: it must not hold the write lock (other kernels write on)
+                        connection.execution_options(**{READ_ONLY: True})
                         rows = [r[0] for r in connection.exec_driver_sql("PRAGMA quick_check")]
                 except DBAPIError as error:
                     if _is_locked(error) and time.monotonic() < deadline:
@@ -308,6 +311,15 @@ class ProgressStore:
                 return
         finally:
             self._check_done.set()
+
+    def _take_turns_from_the_start(self) -> None:
+        """The open-time probe takes the write lock: in its turn, like every write, or a
+        writer holding the turn would meet SQLite's busy handler (sleeps of up to 100 ms,
+        with every other writer queued behind it) whenever a kernel opens the store."""
+        path = getattr(self, "sqlite_path", None)
+        if self.writable and path is not None:
+            self._turn_lock = sqlitefile.lock_file_for(path)  # None for a file not made yet
+            self._lock_holder[0] = self._turn_lock
 
     def _choose_journal(self) -> None:
         """WAL for a sound store on a local disk, the rollback journal elsewhere
@@ -510,6 +522,7 @@ class ProgressStore:
             self._known_learners, self._versions, self._log_synced = set(), {}, set()
             self._log_size_seen = 0
             self._start_integrity_check()
+            self._take_turns_from_the_start()
             with contextlib.suppress(_NothingToCommit):
                 self._run(self._migrate)
             self._choose_journal()

@@ -389,3 +389,34 @@ def test_the_log_is_checkpointed_after_the_turn_not_inside_a_commit(
         with contextlib.closing(sqlite3.connect(copy)) as alone:
             rows = alone.execute("SELECT count(*) FROM kt_responses").fetchone()[0]
         assert rows >= 2  # checkpointed after turns (SQLite's own would wait for 1,000 pages)
+
+
+def test_opening_a_store_takes_its_turn_and_its_check_holds_no_write_lock(
+        tmp_path: Path) -> None:
+    """A kernel opening the store while others write must not take SQLite's write lock
+    outside the turn (a writer in its turn would sleep in SQLite's busy handler while
+    everyone queues behind it): the probe waits for its turn, the integrity check reads."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    path = tmp_path / "progress.db"
+    with ProgressStore(f"sqlite:///{path}") as first:
+        first.record(_submission())
+    lock = sqlitefile.lock_file_for(path)
+    assert lock is not None
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement.strip())
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        ProgressStore(f"sqlite:///{path}").close()
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    check = statements.index("PRAGMA quick_check")
+    assert statements[check - 1] == "BEGIN"  # deferred: a read
+    with open(lock, "wb") as other_writer:
+        fcntl.flock(other_writer, fcntl.LOCK_EX)  # another kernel in its turn, for too long
+        with pytest.raises(StoreBusyError, match="stayed busy"):
+            ProgressStore(f"sqlite:///{path}", retry_budget=0.3)
