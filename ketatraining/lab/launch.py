@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -100,7 +101,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder = prepare(args.folder)
     if args.prepare_only:
         return 0
+    return run_lab(lab_command(folder, extra), lab_environment())
+
+
+def run_lab(command: Sequence[str], env: dict[str, str] | None) -> int:
+    """Run JupyterLab until it stops; a SIGTERM or SIGHUP to this launcher stops it too.
+
+    A service manager or a closed terminal signals the launcher only: without passing the
+    signal on, JupyterLab and its kernels would go on running with nobody to stop them.
+    Ctrl+C reaches both (the terminal signals the whole group).
+    """
+    process = subprocess.Popen(list(command), env=env)
+
+    def stop(signum: int, _frame: object) -> None:
+        if process.poll() is None:
+            process.terminate()  # JupyterLab shuts its kernels down on SIGTERM
+
+    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {sig: signal.signal(sig, stop) for sig in signals}
     try:
-        return subprocess.call(lab_command(folder, extra), env=lab_environment())
+        return process.wait()
     except KeyboardInterrupt:
         return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -121,6 +121,8 @@ def test_a_sitting_changes_only_the_learners_copy(browser: Any, learner_lab: Ser
     time.sleep(3)  # the news question, if any, appears a moment after start
     expect(page.get_by_text("notified", exact=False)).to_have_count(0)
     expect(page.get_by_text("official Jupyter news", exact=False)).to_have_count(0)
+    # No extension manager in the side bar (it asks to fetch from PyPI and install code).
+    expect(page.locator(".jp-SideBar [data-id='extensionmanager.main-view']")).to_have_count(0)
     page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab").first.click()  # the file browser
     expect(page.locator(".jp-DirListing-item").first).to_be_visible()
     names = page.locator(".jp-DirListing-item .jp-DirListing-itemText").all_inner_texts()

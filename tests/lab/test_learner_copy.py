@@ -87,6 +87,8 @@ def test_lab_uses_the_shipped_settings_and_opens_notebook_00(tmp_path: Path) -> 
     assert notification == {"fetchNews": "false", "checkForUpdates": False}
     page = json.loads((SETTINGS / "page_config.json").read_text())
     assert page["disabledExtensions"]["@jupyterlab/apputils-extension:announcements"] is True
+    # No extension manager asking a clinician to fetch from the internet and install code.
+    assert page["disabledExtensions"]["@jupyterlab/extensionmanager-extension"] is True
 
 
 def test_the_first_layout_has_the_side_panels_closed_and_the_learners_own_stays(
@@ -144,3 +146,36 @@ def test_make_lab_twice_keeps_the_learners_edit(tmp_path: Path) -> None:
     welcome.write_text(json.dumps(notebook))
     subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     assert "My own note" in welcome.read_text()
+
+
+def test_stopping_the_launcher_stops_jupyterlab(tmp_path: Path) -> None:
+    """kill <launcher> (a service manager, a closed terminal) must not orphan JupyterLab."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pid_file = tmp_path / "child.pid"
+    child = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)"
+    launcher = subprocess.Popen([sys.executable, "-c", (
+        "import sys; from ketatraining.lab.launch import run_lab; "
+        f"sys.exit(run_lab([sys.executable, '-c', {child!r}], None))")])
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, "the launcher never started its child"
+            time.sleep(0.05)
+        pid = int(pid_file.read_text())
+        launcher.send_signal(signal.SIGTERM)
+        launcher.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            assert time.monotonic() < deadline, "JupyterLab (the child) is still running"
+            time.sleep(0.05)
+    finally:
+        launcher.kill()
