@@ -34,7 +34,7 @@ def references_html(keys: Collection[str], references: Mapping[str, Reference]) 
     items = []
     for key in keys:
         reference = references.get(key)
-        text = reference.format() if reference else key
+        text = reference.format(references) if reference else key
         items.append(f"<li>{html.escape(text)}</li>")
     if not items:
         return ""

@@ -220,7 +220,8 @@ def reference_rows(bibliography: Mapping[str, Any]) -> list[tuple[str, str, str]
     The ``unverified`` fields and review notes belong here, in the reviewer's report, and
     never on a learner's page.
     """
-    return [(key, ref.format(), ref.review_text()) for key, ref in sorted(bibliography.items())]
+    return [(key, ref.format(bibliography), ref.review_text())
+            for key, ref in sorted(bibliography.items())]
 
 
 def to_csv(table: Iterable[tuple[str, ...]], headings: tuple[str, ...] = ROW_HEADINGS) -> str:

@@ -6,7 +6,9 @@ Both live next to the quizzes (``quizzes/references.yaml`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
 
 from pydantic import Field, model_validator
 
@@ -126,11 +128,15 @@ class Reference(Strict):
             return full
         return full.replace(f", {self.journal} ", " ")
 
-    def format(self) -> str:
-        """AMA-style citation as plain text, as learners see it.
+    def format(self, others: Mapping[str, Reference] | None = None) -> str:
+        """AMA-style citation as plain text, as learners see it (and a screen reader reads it).
 
         ``unverified`` and ``review_note`` are the reviewer's business and stay out of it:
-        a learner reads a citation, not a note on how it was checked.
+        a learner reads a citation, not a note on how it was checked. A drug label is cited
+        by manufacturer, title and version date; its SPL set id and label-service address
+        (a 36-character hash, twice) go to the reviewer (:meth:`review_text`). A date is
+        said once. A bibliography key named in the note (a cross-reference) is printed as
+        that entry's short citation, looked up in ``others`` (the bibliography).
         """
         authors = ", ".join(self.authors[:6])
         if len(self.authors) > 6 and not authors.endswith("et al"):
@@ -146,21 +152,44 @@ class Reference(Strict):
         text = parts[0] + "."
         if self.manufacturer and not self.authors:
             text += f" {self.manufacturer}."
-        if self.identifier:
-            text += f" {self.identifier}."
+        identifier = None if self.is_label else self.identifier
+        note = _cross_referenced(self.note, others) if self.note else None
+        said = " ".join(x for x in (identifier, note) if x)
+        if identifier:
+            text += f" {identifier}."
         if self.revised:
-            text += f" Version of {self.revised}."
-        if self.note:
-            text += f" {self.note.rstrip('.')}."
+            date = _readable_date(self.revised)
+            version = self.label_version
+            if version:
+                text += f" Version {version} of {date}."
+            elif date not in said:
+                text += f" Version of {date}."
+        repeats = note and (note.lower().rstrip(".") in self.title.lower()
+                            or (self.revised and identifier
+                                and _readable_date(self.revised) in identifier
+                                and _readable_date(self.revised) in note))
+        if note and not repeats:
+            text += f" {note.rstrip('.')}."
         if self.erratum:
             text += f" Erratum: {self.erratum.rstrip('.')}."
         if self.doi:
             text += f" doi:{self.doi}"
         if self.pmid:
             text += f" PMID: {self.pmid}"
-        if self.url and not (self.doi or self.pmid):
+        if self.url and not (self.doi or self.pmid or self.is_label):
             text += f" {self.url}"
         return text.rstrip()
+
+    @property
+    def is_label(self) -> bool:
+        """A drug label identified by its SPL set id (FDA structured product labeling)."""
+        return bool(self.identifier and self.identifier.startswith("SPL set id"))
+
+    @property
+    def label_version(self) -> str | None:
+        """The label's version number ('18' in 'SPL set id ... (version 18)'), if given."""
+        found = re.search(r"\(version (\d+)\)", self.identifier or "") if self.is_label else None
+        return found.group(1) if found else None
 
     def review_text(self) -> str:
         """What the clinical reviewer needs beyond the citation: open fields and notes."""
@@ -172,7 +201,32 @@ class Reference(Strict):
             parts.append(f"Not verified: {', '.join(fields)} ({reason}).")
         if self.review_note:
             parts.append(self.review_note.rstrip(".") + ".")
+        if self.is_label:  # left out of the learner's citation; the reviewer checks them
+            parts.append(f"{self.identifier}.")
+            if self.url:
+                parts.append(self.url)
         return " ".join(parts)
+
+
+def _readable_date(iso: str) -> str:
+    """'2026-03-13' -> '13 March 2026' (a partial or odd date is returned as it is)."""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def _cross_referenced(note: str, others: Mapping[str, Reference] | None) -> str:
+    """A note naming another entry's key ('the final rule is dea1999final') cites it instead."""
+    if not others:
+        return note
+
+    def cite(match: re.Match[str]) -> str:
+        other = others.get(match.group(0))
+        return other.short_citation() if other else match.group(0)
+
+    return re.sub(r"\b[a-z][a-z0-9_]*[0-9][a-z0-9_]*\b", cite, note)
 
 
 def _is_person(name: str) -> bool:

@@ -18,8 +18,8 @@ def references_section(keys: Iterable[str]) -> str:
         if reference is None:
             missing.append(key)
             continue
-        items.append(f'<li id="ref-{html.escape(key)}">{html.escape(reference.format())}</li>')
-    text = f'<ol class="kt-references">{"".join(items)}</ol>'
+        items.append(f'<li id="ref-{html.escape(key)}">{html.escape(reference.format(bibliography))}</li>')
+    text = f'<ol class="kt-references" style="overflow-wrap:break-word">{"".join(items)}</ol>'
     if missing:
         text += message_html("error", "These reference keys are not in quizzes/references.yaml:",
                              missing)

@@ -23,6 +23,7 @@ from ketatraining.clinical.screening import (
 )
 from ketatraining.text import markdown_to_html
 from ketatraining.widgets.checklist import Checklist, Item, Tick
+from ketatraining.widgets.fit import fit
 
 INSTRUCTIONS = (
     "Read the fictional case. Tick every contraindication or caution that applies, then "
@@ -70,7 +71,7 @@ class ScreeningWidget(widgets.VBox):
         self.check_button.on_click(lambda _button: self.check())
         super().__init__(
             [
-                self.select,
+                fit(self.select),
                 self.story,
                 instructions,
                 self.checklist,
@@ -127,23 +128,47 @@ def _review_html(review: FlagReview) -> str:
 
 def rules_table_html() -> str:
     """All screening rules as an HTML table: condition, level, source, and the guide's view."""
+    headers = ("Condition", "Level", "Source", "In the guide?")
     rows = "".join(
         "<tr>"
-        f"<td>{html.escape(r.name)}</td>"
-        f"<td>{html.escape(r.level.label)}</td>"
-        f"<td>{html.escape(r.source)}</td>"
-        f"<td>{'Yes' if r.in_guide else 'No'}: {html.escape(r.guide_note)}</td>"
-        "</tr>"
+        + "".join(
+            f'<td data-label="{header}">{html.escape(cell)}</td>'
+            for header, cell in zip(
+                headers,
+                (r.name, r.level.label, r.source,
+                 f"{'Yes' if r.in_guide else 'No'}: {r.guide_note}"),
+                strict=True,
+            )
+        )
+        + "</tr>"
         for r in RULES
     )
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
     return (
+        f"<style>{_NARROW_TABLE_CSS}</style>"
         '<table class="kt-screening-rules">'
         "<caption>Contraindications and cautions in the sources, and whether the guide "
         "lists them</caption>"
-        '<thead><tr><th scope="col">Condition</th><th scope="col">Level</th>'
-        '<th scope="col">Source</th><th scope="col">In the guide?</th></tr></thead>'
+        f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
+
+
+# Four columns do not fit a phone: below 600 px each row becomes a block and each cell
+# one line led by its column name (the header row is then hidden), instead of a table
+# cut at the right edge. The rule travels with the table, so it holds in the app and in
+# JupyterLab alike.
+_NARROW_TABLE_CSS = (
+    "@media (max-width: 600px) {"
+    "table.kt-screening-rules, table.kt-screening-rules caption, table.kt-screening-rules tbody,"
+    " table.kt-screening-rules tr, table.kt-screening-rules td"
+    " { display: block; width: auto; max-width: 100%; text-align: left; }"
+    " .kt-screening-rules thead { display: none; }"
+    " .kt-screening-rules tr { margin: 0 0 0.75em 0; border-top: 1px solid #767676; }"
+    " table.kt-screening-rules td { border: none; padding: 0.15em 0; overflow-wrap: break-word; }"
+    ' .kt-screening-rules td::before { content: attr(data-label) ": "; font-weight: 600; }'
+    "}"
+)
 
 
 def show_rules_table() -> None:

@@ -56,6 +56,32 @@ LAYOUT = """(selector) => {
     return {count: boxes.length, problems, overflow};
 }"""
 
+TEACHING_WIDGETS = (".kt-pk-explorer, .kt-pcl5-exercise, .kt-claims, .kt-screening, "
+                    ".kt-screening-rules")
+"""The teaching exercises and tables whose every part must stay on a phone's screen."""
+
+CUT = """(selector) => {
+    const width = document.documentElement.clientWidth;
+    const name = el => el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 50);
+    const problems = [];
+    for (const root of document.querySelectorAll(selector)) {
+        for (const part of [root, ...root.querySelectorAll('*')]) {
+            const r = part.getBoundingClientRect();
+            if (r.width === 0 || part.getClientRects().length === 0) continue;
+            if (r.right > width + 1 || r.left < -1) {
+                problems.push(`off screen: ${part.tagName} "${name(part)}"`);
+                break;
+            }
+            const style = getComputedStyle(part);
+            if (style.overflowX !== 'visible' && part.scrollWidth > part.clientWidth + 1) {
+                problems.push(`scrolls sideways: ${part.tagName} "${name(part)}"`);
+                break;
+            }
+        }
+    }
+    return {count: document.querySelectorAll(selector).length, problems};
+}"""
+
 ENTITIES = """() => {
     const text = document.body.innerText;
     return ['&gt;', '&lt;', '&amp;', '&quot;', '&#39;'].filter(e => text.includes(e));
@@ -118,6 +144,7 @@ def check_layout(page: Any, widths: tuple[int, ...] = (320, 768, 1280),
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(150)  # one layout pass after the resize
         found[width] = page.evaluate(LAYOUT, OPTION_BOXES)
+        found[width]["teaching"] = page.evaluate(CUT, TEACHING_WIDGETS)
         if shots:
             Path(shots).mkdir(parents=True, exist_ok=True)
             page.locator(".kt-quiz").first.scroll_into_view_if_needed()

@@ -81,6 +81,8 @@ def test_every_page_once_title_links_wording_layout_and_axe(
     page.screenshot(path=str(shots / f"{Path(name).stem}-390.png"))
     for width, found in layout.items():
         assert not found["problems"], f"{name} at {width} px: {found['problems'][:6]}"
+        cut = found["teaching"]["problems"]
+        assert not cut, f"{name} at {width} px, teaching exercise or table cut off: {cut[:6]}"
         overflow = found["overflow"]
         assert overflow <= 1, f"{name} scrolls sideways by {overflow} px at {width} px"
     if name != "index.ipynb":

@@ -8,6 +8,7 @@ guesses it later and the reviewer knows what was searched.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,35 @@ def test_every_key_used_in_the_course_is_in_the_bibliography() -> None:
             used |= {k.strip() for k in match.group(1).split(",") if k.strip()}
     unknown = used - set(REFERENCES)
     assert not unknown, unknown
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@pytest.mark.parametrize("key", sorted(REFERENCES))
+def test_a_learner_citation_names_no_bibliography_key_and_no_set_id(key: str) -> None:
+    # Read aloud by a screen reader, "dea1999final" or a 36-character SPL set id is noise.
+    text = REFERENCES[key].format(REFERENCES)
+    keys = [k for k in REFERENCES if re.search(rf"\b{re.escape(k)}\b", text)]
+    assert keys == [], f"{key}: the learner's citation shows the key(s) {keys}"
+    assert not UUID.search(text), f"{key}: the learner's citation shows an SPL set id"
+    assert "SPL set id" not in text
+    dates = re.findall(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b|\b\d{4}-\d{2}-\d{2}\b", text)
+    assert len(dates) == len(set(dates)), f"{key}: a date said twice: {dates}"
+
+
+def test_a_label_is_cited_by_maker_title_and_version_and_its_ids_go_to_the_reviewer() -> None:
+    label = REFERENCES["spravato_pi"]
+    text = label.format(REFERENCES)
+    assert text.startswith("Janssen Pharmaceuticals Inc. SPRAVATO (esketamine) nasal spray")
+    assert text.endswith("Version 18 of 13 March 2026.")
+    assert text.lower().count("full prescribing information") == 1
+    assert "http" not in text
+    review = label.review_text()  # what `ketatraining claims --references` prints
+    assert "d81a6a79-a74a-44b7-822c-0dfa3036eaed" in review and label.url in review
+
+
+def test_a_cross_reference_in_a_note_is_printed_as_that_entrys_citation() -> None:
+    text = REFERENCES["dea1999"].format(REFERENCES)
+    assert "the final rule is DEA final rule, 64 FR 37673 (13 July 1999)" in text
+    assert "dea1999final" not in text
