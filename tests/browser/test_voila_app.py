@@ -101,6 +101,13 @@ def test_quiz_can_be_completed_with_the_keyboard_alone(voila_page: Any,
     page.keyboard.press("Shift+Tab")
     page.evaluate("() => { window.__ktPrevFocus = null; }")
     keyboard_run(page)
+    # Try again by keyboard: focus goes to the first question of the new attempt.
+    tab_to(page, {"tag": "BUTTON", "cls": "kt-retry"}, limit=8)
+    page.keyboard.press("Enter")
+    page.wait_for_function("""() => {
+        const legend = document.querySelector('.kt-quiz .kt-question legend');
+        return !!legend && document.activeElement === legend;
+    }""", timeout=30_000)
 
 
 def test_focus_follows_reading_order(voila_page: Any, voila_server: Server) -> None:

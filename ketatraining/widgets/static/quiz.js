@@ -423,7 +423,9 @@ function render({ model, el }) {
   }
 
   function rebuild() {
-    const focusWasInside = root.contains(document.activeElement);
+    // After "Try again" the button is hidden (the attempt is no longer finished) before
+    // the new round arrives, so focus has fallen to the page: bring it back all the same.
+    const focusWasInside = retrying || root.contains(document.activeElement);
     const kept = retrying ? {} : unfinishedAnswers();
     const waiting = retrying ? null : pending;
     const times = retrying ? {} : { ...shown };
