@@ -25,7 +25,14 @@ def test_front_matter_has_every_field_a_reviewer_needs() -> None:
         "Commercial support", "Off-label use", "How credit can be awarded", "Content review",
     ]
     assert "no relevant financial relationships" in fm.course_disclosure
-    assert "'disclosures' field" in fm.course_disclosure  # where an operator fills in theirs
+    # A clinician reads this: it says what a provider adds, not which file an operator edits
+    # (look C1; the 612f1fd wording named course.yaml). The operator's steps are in the
+    # trainer guide, which names the field.
+    for text in (fm.course_disclosure, fm.credit_process):
+        assert "course.yaml" not in text and "field" not in text
+    assert "adds the disclosure statement of its own" in fm.course_disclosure
+    guide = (ROOT / "docs" / "trainer-guide.md").read_text(encoding="utf-8")
+    assert "`disclosures` field" in guide and "`course.yaml`" in guide
     assert fm.commercial_support.startswith("None.")
     assert fm.funding.startswith("None.")
     assert "not approved" in fm.off_label_statement
