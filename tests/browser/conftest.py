@@ -259,23 +259,24 @@ def _environment(base: Path, store: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def voila_server(chromium_path: Path, app_root: Path,
-                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@contextlib.contextmanager
+def start_voila(base: Path, root: Path, extra_env: dict[str, str] | None = None
+                ) -> Iterator[Server]:
+    """The app (Voila) on ``root``, its store and settings under ``base``, once every page
+    it heats is heated; stopped (with its kernels) when the block ends."""
     from ketatraining.app.server import voila_command
 
-    base = tmp_path_factory.mktemp("voila")
     store = base / "progress.db"
     port, token = free_port(), secrets.token_hex(16)
     log = base / "voila.log"
-    env = _environment(base, store)
+    env = {**_environment(base, store), **(extra_env or {})}
     interrupt_on_termination()  # a killed test run still stops the app and its kernels
     with log.open("wb") as sink:
-        process = subprocess.Popen(voila_command(app_root, port=port, token=token), env=env,
+        process = subprocess.Popen(voila_command(root, port=port, token=token), env=env,
                                    stdout=sink, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     lifeline = Lifeline(groups=[process.pid])
-    server = Server("voila", port, token, app_root, store, process, log, env)
+    server = Server("voila", port, token, root, store, process, log, env)
     try:
         _wait_for(server, "voila/tree")
         wait_until_heated(server)
@@ -283,6 +284,13 @@ def voila_server(chromium_path: Path, app_root: Path,
     finally:
         _stop(server)
         lifeline.release()
+
+
+@pytest.fixture(scope="session")
+def voila_server(chromium_path: Path, app_root: Path,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with start_voila(tmp_path_factory.mktemp("voila"), app_root) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,6 @@ with deadlines, never a fixed sleep.
 from __future__ import annotations
 
 import re
-import secrets
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,18 +19,9 @@ import pytest
 
 from ketatraining.app.catalog import course_notebooks
 from ketatraining.app.ready import PAGE_READY_JS as READY
-from ketatraining.app.server import build_root, voila_command
+from ketatraining.app.server import build_root
 from ketatraining.app.voila_main import PREHEAT_ENV
-from tests.browser.conftest import (
-    ROOT,
-    Server,
-    _environment,
-    _stop,
-    _wait_for,
-    free_port,
-    status,
-    wait_until_heated,
-)
+from tests.browser.conftest import ROOT, Server, start_voila, status
 
 pytestmark = pytest.mark.browser
 
@@ -44,20 +33,8 @@ def next_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory
                 ) -> Iterator[Server]:
     base = tmp_path_factory.mktemp("voila-next")
     root = build_root(base / "course", ROOT / "notebooks")
-    store = base / "progress.db"
-    port, token = free_port(), secrets.token_hex(16)
-    log = base / "voila.log"
-    env = {**_environment(base, store), PREHEAT_ENV: "next"}
-    with log.open("wb") as sink:
-        process = subprocess.Popen(voila_command(root, port=port, token=token), env=env,
-                                   stdout=sink, stderr=subprocess.STDOUT)
-    server = Server("voila", port, token, root, store, process, log, env)
-    try:
-        _wait_for(server, "voila/tree")
-        wait_until_heated(server)
+    with start_voila(base, root, {PREHEAT_ENV: "next"}) as server:
         yield server
-    finally:
-        _stop(server)
 
 
 def _until(server: Server, test: Callable[[dict[str, Any]], bool], what: str,
