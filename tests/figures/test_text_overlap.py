@@ -25,6 +25,7 @@ from ketatraining.clinical import pharmacology as pk
 from ketatraining.figures.evidence import plot_forest, plot_onset_timeline
 from ketatraining.figures.mechanism import new_pathway_figure, plot_pathway
 from ketatraining.figures.pharmacokinetics import plot_bioavailability, plot_pk_curves
+from ketatraining.figures.progress import plot_topic_scores
 from ketatraining.figures.safety import (
     new_bp_figure,
     plot_bp_time_course,
@@ -60,6 +61,14 @@ def _pk_compare() -> Any:  # the explorer's default route with "also show IV" ti
     return _single((8, 4.2), lambda ax: plot_pk_curves(ax, curves))()
 
 
+def _progress() -> Any:  # the learner's progress chart, as widgets/progress.py sizes it
+    titles = ["Practice quiz: how the quizzes work (assessment)",
+              "What is ketamine? (pharmacology)", "Final assessment (final)"]
+    fig, ax = new_figure(7, 0.6 * len(titles) + 1.5)
+    plot_topic_scores(ax, titles, [100.0, 62.5, 40.0], [50.0, 70.0, 80.0])
+    return fig
+
+
 FIGURES = {
     "05 blood pressure": _bp,
     "01 bioavailability": _single((9, 4.6), plot_bioavailability),
@@ -67,6 +76,7 @@ FIGURES = {
     "03 pathway": _pathway,
     "04 forest plot": _single((9, 5.5), plot_forest),
     "04 onset timeline": _single((10, 4), plot_onset_timeline),
+    "learner progress": _progress,
 }
 
 
