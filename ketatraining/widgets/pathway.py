@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
+from ketatraining.clinical.citations import cite, short_citation
 from ketatraining.clinical.mechanism import PATHWAY, Step
 from ketatraining.figures.mechanism import new_pathway_figure, plot_pathway
 from ketatraining.widgets.checks import drawing_wanted
@@ -90,7 +91,7 @@ class PathwayStepper(widgets.VBox):
             alt=f"Pathway diagram with {len(self.steps)} steps; step {self.index + 1}, "
             f"{self.step.label}, is marked 'You are here'.",
             caption="Proposed pathway, based mostly on rodent and depression research "
-            "[duman2014; li2010; spravato_pi; molpsych2018; krediet2020].",
+            + cite(["duman2014", "li2010", "spravato_pi", "molpsych2018", "krediet2020"]) + ".",
             description="Boxes from top to bottom: "
             + "; ".join(f"{i}. {s.label}" for i, s in enumerate(self.steps, start=1))
             + ". The last box is dashed because it is a hypothesis.",
@@ -98,13 +99,15 @@ class PathwayStepper(widgets.VBox):
 
 
 def step_html(step: Step, index: int, total: int) -> str:
-    status = "Reported in the cited research" if step.established else "A hypothesis, not shown"
+    status = ("This step is reported in the research cited below." if step.established
+              else "This step is a hypothesis, not shown.")
+    sources = "; ".join(short_citation(key) for key in step.references)
     return (
         f'<div role="status"><p><strong>Step {index + 1} of {total}: '
         f"{html.escape(step.label)}</strong></p><p>{html.escape(step.detail)}</p>"
         f"<p><strong>Evidence:</strong> {html.escape(step.evidence)} "
-        f"({html.escape(status.lower())} for this step.)</p>"
-        f"<p><strong>Sources:</strong> {html.escape(', '.join(step.references))}</p></div>"
+        f"{html.escape(status)}</p>"
+        f"<p><strong>Sources:</strong> {html.escape(sources)}</p></div>"
     )
 
 

@@ -18,7 +18,10 @@ def test_starts_at_step_1(widget: PathwayStepper) -> None:
     assert "Step 1 of 7: NMDA receptors blocked" in widget.text.value
     assert widget.previous_button.disabled
     assert not widget.next_button.disabled
-    assert "Sources:</strong> feder2021, molpsych2018" in widget.text.value
+    # Learners read short citations, never bibliography keys.
+    assert "Sources:</strong> Feder et al., Am J Psychiatry 2021; " in widget.text.value
+    assert "feder2021" not in widget.text.value and "molpsych2018" not in widget.text.value
+    assert "This step is reported in the research cited below." in widget.text.value
     assert "step 1, NMDA receptors blocked, is marked" in widget.diagram.value
 
 
@@ -38,7 +41,7 @@ def test_last_step_is_a_hypothesis(widget: PathwayStepper) -> None:
     assert widget.index == len(PATHWAY) - 1
     assert widget.next_button.disabled
     assert "Less PTSD? (hypothesis)" in widget.text.value
-    assert "a hypothesis, not shown" in widget.text.value
+    assert "This step is a hypothesis, not shown." in widget.text.value
     assert "has not been shown clinically in PTSD" in widget.text.value
 
 
@@ -46,7 +49,7 @@ def test_rodent_evidence_is_stated_for_mtor(widget: PathwayStepper) -> None:
     widget.slider.value = 5
     assert "Step 5 of 7: mTOR signalling" in widget.text.value
     assert "Rat study" in widget.text.value
-    assert "reported in the cited research" in widget.text.value
+    assert "reported in the research cited below" in widget.text.value
 
 
 def test_diagram_has_caption_and_description(widget: PathwayStepper) -> None:
