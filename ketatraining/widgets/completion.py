@@ -29,6 +29,9 @@ SAVE_NAME = "Save my name"
 CREATE = "Create my completion record"
 NAME_SAVED = "✓ Saved. Your completion record will show the name: {name}"
 NOT_YET = "No completion record yet. Still to do:"
+NAME_HERE = ("Your name for the record is not set. Type it in the box above and press "
+             f"{SAVE_NAME}.")
+"""What the page says for the record's missing name (the CLI's wording names a command)."""
 CREATED = "✓ Your completion record is ready. It was also saved as:"
 
 
@@ -135,11 +138,12 @@ class CompletionWidget(widgets.VBox):
             else:
                 record = completion_record(self._store(), self.learner_id, course)
         except NotEligible as missing:
-            self.result.value = message_html("info", NOT_YET, missing.missing)
+            self.result.value = message_html("info", NOT_YET, _on_this_page(missing.missing))
             return
         except AssessmentError as error:
             if error.details:  # the course server's list of what is still to do
-                self.result.value = message_html("info", NOT_YET, list(error.details))
+                self.result.value = message_html("info", NOT_YET,
+                                                 _on_this_page(list(error.details)))
             else:
                 self.result.value = message_html("error", str(error))
             return
@@ -174,3 +178,11 @@ def show_completion(**options: object) -> None:
     from IPython.display import display
 
     display(CompletionWidget(**options))  # type: ignore[arg-type]
+
+
+def _on_this_page(missing: list[str]) -> list[str]:
+    """The steps still to do, said as a learner on this page can take them."""
+    from ketatraining.certificate.eligibility import NAME_MISSING
+
+    return [NAME_HERE if step == NAME_MISSING else step for step in missing]
+

@@ -54,6 +54,8 @@ def test_not_passed_shows_what_is_missing_and_writes_nothing(tmp_path: Path) -> 
     assert NOT_YET in panel.result.value
     assert "Final assessment" in panel.result.value
     assert "name for the record is not set" in panel.result.value
+    assert "press Save my name" in panel.result.value  # what to do here, not a command line
+    assert "notebook 07" not in panel.result.value and "--name" not in panel.result.value
     assert panel.files is None and not (tmp_path / "records").exists()
 
 
