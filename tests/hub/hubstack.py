@@ -114,9 +114,10 @@ WELCOME = (ROOT / "quizzes" / "welcome.yaml").read_text(encoding="utf-8")
 
 
 def _welcome_variant(quiz_id: str, old: str, new: str) -> str:
+    """welcome.yaml with one top-level setting line replaced (never a comment's words)."""
     text = WELCOME.replace("\nid: welcome\n", f"\nid: {quiz_id}\n", 1)
-    assert f"\nid: {quiz_id}\n" in text and old in text
-    return text.replace(old, new, 1)
+    assert f"\nid: {quiz_id}\n" in text and f"\n{old}\n" in text
+    return text.replace(f"\n{old}\n", f"\n{new}\n", 1)
 
 
 WIDGET_QUIZZES = {
