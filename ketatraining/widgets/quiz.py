@@ -189,6 +189,8 @@ class QuizWidget(anywidget.AnyWidget):
         self.quiz = state.quiz.to_dict()
         self.intro = wording.intro(state.quiz.pass_mark, state.quiz.question_count,
                                    state.quiz.max_attempts, state.attempts_used)
+        if state.attempts_used and not state.answered:
+            self.intro = " ".join(filter(None, [self.intro, self._earlier_result()]))
         resumed = {checked.question_id: checked for checked in state.answered}
         self.states = [QuestionState(view, resumed.get(view.id)) for view in state.questions]
         self.notice = state.blocked or ""
@@ -203,6 +205,17 @@ class QuizWidget(anywidget.AnyWidget):
             self.round += 1
         if self.states and all(s.checked is not None for s in self.states):
             self._finish(None)  # every answer was in, but the attempt was never closed
+
+    def _earlier_result(self) -> str:
+        """The learner's best finished attempt at this quiz, or nothing if there is none."""
+        try:
+            rows = [r for r in self.assessment.my_results() if r.quiz_id == self.quiz_id]
+        except AssessmentError:
+            return ""  # the page still works; the overview shows the results
+        row = rows[0] if rows else None
+        if row is None or not row.finished or row.best_percent is None:
+            return ""
+        return wording.earlier_result(row.best_percent, bool(row.passed), row.pass_mark)
 
     def _reopen(self) -> None:
         """Show the store as it is now, if nothing was asked of this widget yet.

@@ -70,6 +70,13 @@ def intro(pass_mark: float, questions: int, max_attempts: int | None, used: int)
     )
 
 
+def earlier_result(best_percent: float, passed: bool, pass_mark: float) -> str:
+    """Said above a new attempt, so a reload after finishing does not look like lost work."""
+    verdict = "passed" if passed else f"not passed yet; the pass mark is {pass_mark:g}%"
+    return (f"You have taken this quiz before: best score {best_percent:.0f}% ({verdict}). "
+            "The questions below start a new attempt.")
+
+
 def running_score(score: float, max_score: float, answered: int, total: int) -> str:
     return (
         f"Score so far: {score:g} of {max_score:g} points "

@@ -275,6 +275,21 @@ def test_an_open_attempt_is_shown_with_its_answers_when_the_page_opens_again(
     assert [s.question_id for s in learner.responses()] == ["welcome-off-label", "welcome-dose"]
 
 
+def test_a_page_opened_after_a_finished_attempt_says_how_it_went(learner: Any) -> None:
+    """A reload right after finishing shows a new attempt: it says the last one was kept."""
+    quiz = learner.widget(seed=1)
+    assert "taken this quiz before" not in quiz.intro
+    quiz.answer("welcome-off-label", False)
+    quiz.answer("welcome-dose", 40)
+    quiz.answer("welcome-largest-trial", "a")
+    quiz.answer("welcome-how-to", ["a"])
+    assert quiz.finished
+    again = learner.widget(seed=1)
+    assert "You have taken this quiz before: best score" in again.intro
+    assert "The questions below start a new attempt." in again.intro
+    assert again.checked == {}
+
+
 def _page_request() -> None:
     from ketatraining.widgets import live
 
