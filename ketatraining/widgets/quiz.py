@@ -150,6 +150,7 @@ class QuizWidget(anywidget.AnyWidget):
         self._messages = 0
         self._touched = False
         self._shown: tuple[Any, ...] = ()
+        self._seed = 0
         self._replaced_round: int | None = None
         """The round a page request replaced: its Checks still count (the page may have
         been answered before the kernel heard of the request)."""
@@ -178,10 +179,13 @@ class QuizWidget(anywidget.AnyWidget):
 
     # -- rounds ----------------------------------------------------------------------
     def _new_round(self) -> None:
+        self._seed = self._random.randrange(2**31)
         self._show(self._start())
 
     def _start(self) -> AttemptState:
-        return self.assessment.start(self.quiz_id, seed=self._random.randrange(2**31))
+        # The shown round's seed: asked again (on a page request) with nothing changed in
+        # the store, the assessment rebuilds the very round on the page (same draw, order).
+        return self.assessment.start(self.quiz_id, seed=self._seed)
 
     def _show(self, state: AttemptState) -> None:
         self._shown = _stored_part(state)

@@ -354,6 +354,24 @@ def test_a_check_for_a_question_the_redrawn_round_lacks_asks_to_answer_again(
     assert [s.question_id for s in store.responses("pia", "pooled")] == ["intro"]
 
 
+def test_a_page_request_with_nothing_new_keeps_the_assessment_on_the_shown_draw(
+        store: Any, preheated: None) -> None:
+    """The page keeps its questions, so the assessment must keep the same draw: asking it
+    again with another seed would have the learner's answers refused or stored wrongly."""
+    pooled = load_quiz(ROOT / "tests/data/pools/pooled.yaml")
+    ahead = QuizWidget(pooled, store=store, learner_id="pia", seed=5)
+    shown = [q["id"] for q in ahead.questions]
+    _page_request()
+    assert [q["id"] for q in ahead.questions] == shown
+    right = {"intro": True, "bp1": True, "bp2": False, "bp3": True, "d1": 10, "d2": 20}
+    for question_id in shown:
+        ahead._on_page_message(ahead, {"type": "check", "round": ahead.round,
+                                       "question_id": question_id,
+                                       "response": right[question_id]}, [])
+    assert set(ahead.checked) == set(shown) and ahead.finished
+    assert [a.drawn for a in store.attempts("pia", "pooled")] == [tuple(shown)]
+
+
 def test_a_check_from_a_finished_round_does_not_count_after_retry(learner: Any) -> None:
     quiz = learner.widget(seed=1)
     any_answer = {"true_false": True, "numeric": 40, "single_choice": "a",
