@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from ketatraining.app.catalog import default_notebooks_dir
 from ketatraining.app.course import LANDING_NAME, build_course
+from ketatraining.app.stopping import StopRequested, start_voila, stop_signals, stop_voila
 
 HERE = Path(__file__).resolve().parent
 SHARE = HERE / "share"
@@ -92,29 +92,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ketatraining app: no notebooks found in {notebooks}.", file=sys.stderr)
         return 1
     token = args.token or secrets.token_urlsafe(24)
-    # A plain "kill" (SIGTERM) also stops Voila and removes the temporary folder.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # kill, kill -INT, a closed terminal or Ctrl+C: Voila and its kernels stop, then this.
+    try:
+        with stop_signals():
+            return serve(notebooks, args.port, token, open_browser=not args.no_browser)
+    except StopRequested:
+        return 0
+
+
+def serve(notebooks: Path, port: int, token: str, *, open_browser: bool) -> int:
+    """Run Voila on the app folder until it stops or the launcher is told to stop."""
     with tempfile.TemporaryDirectory(prefix="ketatraining-app-") as folder:
         root = build_root(Path(folder) / "course", notebooks)
-        process = subprocess.Popen(voila_command(root, port=args.port, token=token),
-                                   env=app_environment(notebooks))
+        process = start_voila(voila_command(root, port=port, token=token),
+                              app_environment(notebooks))
         try:
-            wait_until_up(args.port, token, process)
-            url = app_url(args.port, token)
+            wait_until_up(port, token, process)
+            url = app_url(port, token)
             print(f"\nThe course is open at:\n\n    {url}\n\nPress Ctrl+C to stop.\n",
                   flush=True)
-            if not args.no_browser:
+            if open_browser:
                 webbrowser.open(url)
             return process.wait()
-        except KeyboardInterrupt:
-            return 0
         except RuntimeError as error:
             print(f"ketatraining app: {error}", file=sys.stderr)
             return 1
         finally:
-            if process.poll() is None:
-                process.terminate()  # Voila stops cleanly on SIGTERM
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop_voila(process)

@@ -9,6 +9,7 @@ are read over HTTP as soon as Voila answers.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 import subprocess
@@ -16,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,3 +75,64 @@ def test_overview_needs_no_kernel_and_the_first_page_uses_its_preheated_one(
         assert re.findall(r"Kernel started: ([0-9a-f-]+)", before) == started[:1], before
     finally:
         _stop(server)
+
+
+
+def _running(processes: list[Any]) -> list[str]:
+    import psutil
+
+    left = []
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                left.append(" ".join(process.cmdline())[:100])
+    return left
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_signalling_the_launcher_stops_voila_and_its_kernels(tmp_path: Path,
+                                                              signame: str) -> None:
+    """``kill -INT <launcher>`` or ``kill <launcher>`` (not the terminal's whole group):
+    Voila and every kernel it started are gone, and the launcher has exited."""
+    import shlex
+    import signal
+    import sys
+
+    import psutil
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "00-one.ipynb").write_text((ROOT / "notebooks" / "00-welcome.ipynb")
+                                            .read_text(encoding="utf-8"), encoding="utf-8")
+    port, token = free_port(), secrets.token_hex(16)
+    command = shlex.join([sys.executable, "-m", "ketatraining.app", "--port", str(port),
+                          "--token", token, "--notebooks", str(notebooks), "--no-browser"])
+    # Started from a script in the background (`cmd &`), the launcher has SIGINT ignored.
+    launcher = subprocess.Popen(["sh", "-c", f"trap '' INT; exec {command}"],
+                                env=_environment(tmp_path, tmp_path / "progress.db"),
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tree: list[Any] = []
+    try:
+        url = f"http://127.0.0.1:{port}/voila/render/index.ipynb?token={token}"
+        deadline = time.monotonic() + 120
+        while not any("ipykernel" in line for line in _running(tree)):
+            # The overview starts the heating; then a kernel runs the page.
+            assert launcher.poll() is None, "the launcher stopped by itself"
+            assert time.monotonic() < deadline, "Voila never started a kernel"
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(url, timeout=5).close()
+            with contextlib.suppress(psutil.Error):
+                tree = psutil.Process(launcher.pid).children(recursive=True)
+            time.sleep(0.2)
+        launcher.send_signal(getattr(signal, signame))
+        try:
+            launcher.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the launcher is still waiting 60 s after {signame}")
+        psutil.wait_procs(tree, timeout=10)
+        assert not _running(tree), f"still running after {signame}: {_running(tree)}"
+    finally:
+        launcher.kill()
+        for process in tree:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
