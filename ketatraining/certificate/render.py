@@ -23,6 +23,11 @@ NO_ACCREDITATION = (
 )
 NO_CREDIT = "No credit designation has been supplied; no credit is claimed."
 NO_DISCLOSURES = "No disclosure statement has been supplied."
+REGRADED_MARK = " (regraded)"
+REGRADED_NOTE = (
+    "A score marked (regraded) was re-marked after the course corrected the key of a "
+    "question the learner had answered; the learner's original answers are kept."
+)
 TIME_NOTE = (
     "Time recorded on quizzes: for each finished attempt, from when its first question was "
     "shown to its finish (the time spent reading the notebooks' lessons is not recorded)."
@@ -95,10 +100,13 @@ def render_html_fragment(record: CompletionRecord, course: Course) -> str:
     facts = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in _facts(record, course))
     rows = "".join(
         f"<tr><td>{e(q.title)}{' (required)' if record.is_required(q.quiz_id) else ''}</td>"
-        f"<td>{q.best_percent or 0:.0f}%</td><td>{q.pass_mark:g}%</td>"
+        f"<td>{q.best_percent or 0:.0f}%{REGRADED_MARK if q.regraded else ''}</td>"
+        f"<td>{q.pass_mark:g}%</td>"
         f"<td>{'✓ passed' if q.passed else '✗ not passed'}</td><td>{q.finished}</td></tr>"
         for q in record.quizzes
     )
+    regraded = (f"<p><small>{e(REGRADED_NOTE)}</small></p>"
+                if any(q.regraded for q in record.quizzes) else "")
     objectives = "".join(f"<li>{e(text)}</li>" for _, text in record.objectives)
     statements = "".join(
         f"<h3>{e(title)}</h3>" + "".join(markdown_to_html(p) for p in paragraphs)
@@ -116,6 +124,7 @@ def render_html_fragment(record: CompletionRecord, course: Course) -> str:
         f'<th scope="col">Quiz</th><th scope="col">Best score</th>'
         f'<th scope="col">Pass mark</th><th scope="col">Result</th>'
         f'<th scope="col">Finished attempts</th></tr></thead><tbody>{rows}</tbody></table>'
+        f"{regraded}"
         f"<h3>Learning objectives covered</h3><ul>{objectives}</ul>"
         f"{statements}</article>"
     )
@@ -177,9 +186,12 @@ def render_pdf(record: CompletionRecord, course: Course) -> bytes:
     for q in record.quizzes:
         verdict = "✓ passed" if q.passed else "✗ not passed"
         required = " (required)" if record.is_required(q.quiz_id) else ""
-        line(f"{q.title}{required}: best {q.best_percent or 0:.0f}%, pass mark "
+        mark = REGRADED_MARK if q.regraded else ""
+        line(f"{q.title}{required}: best {q.best_percent or 0:.0f}%{mark}, pass mark "
              f"{q.pass_mark:g}%, {verdict}, {q.finished} finished "
              f"attempt{'' if q.finished == 1 else 's'}", 10, gap=0.5)
+    if any(q.regraded for q in record.quizzes):
+        line(REGRADED_NOTE, 8, gap=0.5)
     pdf.ln(2)
     line("Learning objectives covered", 12, "B")
     for _, text in record.objectives:

@@ -71,7 +71,8 @@ def record_data(record: CompletionRecord, *, signed: bool, issuer: str | None = 
         "quizzes": [
             {"quiz_id": q.quiz_id, "title": q.title, "attempts": q.finished,
              "best_percent": round(q.best_percent or 0.0, 2), "pass_mark": q.pass_mark,
-             "passed": bool(q.passed), "required": record.is_required(q.quiz_id)}
+             "passed": bool(q.passed), "required": record.is_required(q.quiz_id),
+             **({"regraded": True} if q.regraded else {})}
             for q in record.quizzes],
         "signed": signed,
         "issuer": issuer if signed else None,
@@ -97,7 +98,8 @@ def record_from_data(data: dict[str, Any]) -> CompletionRecord:
                             finished=q["attempts"], in_progress=False,
                             best_percent=q["best_percent"], last_percent=None,
                             pass_mark=q["pass_mark"], passed=q["passed"],
-                            time_spent_seconds=0.0, last_activity=None)
+                            time_spent_seconds=0.0, last_activity=None,
+                            regraded=bool(q.get("regraded", False)))
                  for q in data["quizzes"]],
         time_spent_seconds=data["time_spent_seconds"],
         required_quizzes=tuple(q["quiz_id"] for q in data["quizzes"] if q["required"]),
@@ -175,7 +177,8 @@ class Verified:
     def summary(self) -> str:
         r = self.record
         quizzes = "; ".join(f"{q['title']}: best {q['best_percent']:.0f}% "
-                            f"({'passed' if q['passed'] else 'not passed'})"
+                            f"({'passed' if q['passed'] else 'not passed'}"
+                            f"{', regraded' if q.get('regraded') else ''})"
                             for q in r["quizzes"])
         return (f"Valid completion record {r['verification_code']}: {r['learner_name']} "
                 f"({r['learner_id']}) completed \"{r['course_title']}\" version "

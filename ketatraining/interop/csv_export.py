@@ -7,6 +7,9 @@ lists everything item analysis counts for the question (the options of a choice
 question, true and false, ...) as ``id=1`` (chosen) or ``id=0``.
 Text cells that a spreadsheet would run as a formula (starting with = + - @ or a
 tab) are prefixed with an apostrophe; numbers are left as they are.
+``score`` is the current one (after any ``ketatraining regrade``, then ``regraded`` is
+true); ``question_version`` is the version of the question that score was marked
+against (the numbers ``regrade`` and ``stats --by-version`` use; empty in old stores).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ COLUMNS = (
     "attempt_score", "attempt_max_score", "attempt_percent", "attempt_passed",
     "question_id", "question_type", "objective", "response", "options", "score",
     "max_score", "fraction", "correct", "duration_seconds", "submitted_at",
+    "question_version", "regraded",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -107,6 +111,8 @@ def rows(attempts: Iterable[AttemptRecord], submissions: Iterable[Submission],
             _number(answer.score / answer.max_score if answer.max_score else None),
             _flag(answer.correct), _number(answer.duration_seconds),
             answer.submitted_at.isoformat(),
+            "" if answer.question_version is None else str(answer.question_version),
+            _flag(answer.regraded),
         ]
 
 

@@ -117,13 +117,11 @@ class _Reviewer:
     # -- per question ---------------------------------------------------------------
     def longest_key(self, item: _Item) -> bool:
         """KQ401: the single key is longer than every wrong option. Returns whether."""
-        if not isinstance(item.question, SingleChoice) or len(item.keys) != 1:
+        if not _key_is_longest(item):
             return False
         lengths = [len(t) for t in item.texts]
         key = item.keys[0]
         others = [n for i, n in enumerate(lengths) if i != key]
-        if not others or lengths[key] <= max(others):
-            return False
         self.add("KQ401", f"The right option is the longest ({lengths[key]} characters; the "
                  f"longest wrong one has {max(others)}).",
                  "Shorten the key or lengthen a wrong option so that length gives nothing "
@@ -253,6 +251,53 @@ class _Reviewer:
                          ("questions",))
 
 
+def _key_is_longest(item: _Item) -> bool:
+    """Whether a single-choice key is longer than every wrong option (ties give nothing
+    away)."""
+    if not isinstance(item.question, SingleChoice) or len(item.keys) != 1:
+        return False
+    lengths = [len(t) for t in item.texts]
+    others = [n for i, n in enumerate(lengths) if i != item.keys[0]]
+    return bool(others) and lengths[item.keys[0]] > max(others)
+
+
+@dataclass(frozen=True)
+class KeyShare:
+    """How often a quiz's single-choice key is its longest option, against chance."""
+
+    longest: int
+    """Single-choice questions whose key is longer than every wrong option."""
+    questions: int
+    """Single-choice questions with a key."""
+    chance: float
+    """How many of them chance alone would give (the sum of 1 / options)."""
+    p: float
+    """The exact probability of at least ``longest`` by chance (KQ402 flags p < 0.05)."""
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"longest": self.longest, "questions": self.questions,
+                "share": self.longest / self.questions, "chance": self.chance / self.questions,
+                "p": self.p}
+
+    def sentence(self) -> str:
+        flagged = (" (KQ402)" if self.questions >= MIN_ITEMS and self.longest > self.chance
+                   and self.p < SIGNIFICANCE else "")
+        return (f"the right option is the longest in {self.longest} of {self.questions} "
+                f"single-choice questions ({self.longest / self.questions:.0%}; chance "
+                f"would give about {self.chance / self.questions:.0%}){flagged}")
+
+
+def longest_key_share(quiz: Quiz) -> KeyShare | None:
+    """The quiz-wide share behind KQ402, shown by ``review`` for every quiz (None without
+    single-choice questions)."""
+    single = [i for i in _items(quiz) if isinstance(i.question, SingleChoice) and i.keys]
+    if not single:
+        return None
+    longest = sum(_key_is_longest(i) for i in single)
+    chances = [1 / len(i.texts) for i in single]
+    return KeyShare(longest, len(single), sum(chances), binomial_tail(longest, chances))
+
+
 def _lead_in(prompt: str) -> str:
     """The sentence that asks the question: the last one with a '?', else the last one."""
     text = re.sub(r"\s+", " ", prompt).strip()
@@ -306,10 +351,17 @@ def review_quiz(quiz: Quiz, document: Document | None = None,
 def review_paths(paths: Iterable[Path]) -> dict[Path, list[Problem]]:
     """Review every quiz file named (folders searched): validation errors block a review,
     so a file with errors reports those instead."""
+    return review_with_shares(paths)[0]
+
+
+def review_with_shares(paths: Iterable[Path]) -> tuple[dict[Path, list[Problem]],
+                                                       dict[Path, KeyShare]]:
+    """:func:`review_paths`, plus each reviewed quiz's :class:`KeyShare` (for the report)."""
     from ketatraining.quiz.loading import CATALOG_FILES, check_file, iter_quiz_files
     from ketatraining.quiz.yamlsource import read_yaml
 
     results: dict[Path, list[Problem]] = {}
+    shares: dict[Path, KeyShare] = {}
     for path in iter_quiz_files(paths):
         if path.name in CATALOG_FILES:
             continue
@@ -319,4 +371,7 @@ def review_paths(paths: Iterable[Path]) -> dict[Path, list[Problem]]:
             continue
         document, _ = read_yaml(path.read_bytes(), str(path))
         results[path] = review_quiz(quiz, document, str(path))
-    return results
+        share = longest_key_share(quiz)
+        if share is not None:
+            shares[path] = share
+    return results, shares

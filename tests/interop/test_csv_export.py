@@ -31,7 +31,8 @@ def test_one_row_per_answer_with_its_attempt() -> None:
         "attempt_passed": "true", "question_id": "sc", "question_type": "single_choice",
         "objective": "obj-a", "response": "a", "options": "a=1;b=0", "score": "1",
         "max_score": "1", "fraction": "1", "correct": "true", "duration_seconds": "30.25",
-        "submitted_at": "2026-01-05T09:01:00+00:00",
+        "submitted_at": "2026-01-05T09:01:00+00:00", "question_version": "",
+        "regraded": "false",
     }
 
 

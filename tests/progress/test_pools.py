@@ -7,6 +7,8 @@ The course server's side is in tests/service/test_draws.py.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from datetime import UTC, datetime, timedelta
@@ -237,6 +239,11 @@ def test_the_results_list_the_questions_each_attempt_drew(
     rows = json.loads(capsys.readouterr().out)["attempts"]
     assert [r["drawn"] for r in rows if r["learner_id"] == "a2"] == [
         ["intro", "bp1", "bp3", "d2"]]
+    assert [r["draw_seed"] for r in rows if r["learner_id"] == "a2"] == [1]  # as stored
+    assert main(["results", "--by-attempt", "--format", "csv", "--db", store_url]) == 0
+    csv_rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["drawn"], r["draw_seed"]) for r in csv_rows if r["learner_id"] == "a2"] == [
+        ("intro bp1 bp3 d2", "1")]
 
 
 def test_stats_by_version_keep_a_key_fix_apart(store_url: str, practice_quiz: Path) -> None:

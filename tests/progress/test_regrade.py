@@ -246,8 +246,11 @@ def test_cli_dry_run_then_regrade(cohort: tuple[str, Path], backend: str,
     assert "bob            1  bp        1.00  0.00  1.00" in out
     assert "bob            1  50.0%    0.0%  passed -> failed" in out
     assert out[-1].startswith("Dry run: nothing was written.")
+    assert not any(line.startswith("Re-marked against") for line in out)  # not numbered yet
     code, out, _ = run(capsys, "regrade", str(path), "--db", url)
     assert code == 0
+    assert ("Re-marked against: bp version 2 (the version numbers of 'stats --by-version' "
+            "and the CSV export).") in out
     assert out[-1].startswith(f"Regraded in {url}: audit run ")
     code, out, _ = run(capsys, "regrade", str(path), "--db", url)
     assert out[-1] == "Nothing changes: every stored score already matches the quiz."
@@ -384,6 +387,23 @@ def test_results_say_which_scores_were_regraded(cohort: tuple[str, Path], backen
     assert out[5] == "* regraded: scores after 'ketatraining regrade' (originals are kept)."
 
 
+def test_an_unfinished_regraded_attempt_shows_no_score_to_star(
+        cohort: tuple[str, Path], backend: str, capsys: pytest.CaptureFixture[str]) -> None:
+    if backend != "sqlite":
+        pytest.skip("the text of results is the same on PostgreSQL")
+    url, path = cohort
+    with ProgressStore(url) as store:  # dan answered bp (key true) and has not finished
+        number = store.start_attempt("dan", "practice", max_score=2.0, pass_mark=50.0)
+        store.record(Submission("dan-bp", "dan", "practice", "bp", number, True, 1.0, 1.0,
+                                True, 3.0, T0, question_hash=grading_hash(
+                                    load_quiz(path).question("bp"))))
+        regrade(store, fix_key(path))
+    code, out, _ = run(capsys, "results", "--db", url)
+    assert code == 0
+    dan = next(line for line in out if line.startswith("dan "))
+    assert dan.split()[:7] == ["dan", "practice", "1", "0", "-", "-", "-"]
+
+
 def test_a_completion_record_uses_the_regraded_pass(cohort: tuple[str, Path]) -> None:
     from ketatraining.certificate.eligibility import _first_pass
 
@@ -394,6 +414,41 @@ def test_a_completion_record_uses_the_regraded_pass(cohort: tuple[str, Path]) ->
         regrade(store, quiz)
         assert _first_pass(store.attempts("bob"), quiz.id) is None  # bob no longer passed
         assert _first_pass(store.attempts("cara"), quiz.id) is not None
+
+
+def test_a_completion_record_says_its_score_was_regraded(cohort: tuple[str, Path]) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from ketatraining.certificate import load_course
+    from ketatraining.certificate.eligibility import CompletionRecord
+    from ketatraining.certificate.render import render_html, render_pdf
+    from ketatraining.certificate.signed import record_data, record_from_data
+
+    url, path = cohort
+    quiz = fix_key(path)
+
+    def cara_record(store: ProgressStore) -> CompletionRecord:
+        (result,) = load_results(store, "cara", quizzes={quiz.id: quiz})
+        return CompletionRecord(
+            learner_id="cara", learner_name="Cara Example", course_title="Course",
+            course_version="1", completed_at=T0, issued_at=T0, quizzes=[result])
+
+    course = load_course()
+    with ProgressStore(url) as store:
+        before = cara_record(store)
+        regrade(store, quiz)
+        after = cara_record(store)
+    assert "regraded" not in render_html(before, course)
+    assert "regraded" not in record_data(before, signed=False)["quizzes"][0]
+    page = render_html(after, course)
+    assert "50% (regraded)</td>" in page and "original answers are kept" in page
+    pdf = "\n".join(p.extract_text() for p in PdfReader(BytesIO(render_pdf(after, course))).pages)
+    assert "best 50% (regraded)" in pdf
+    data = record_data(after, signed=False)
+    assert data["quizzes"][0]["regraded"] is True
+    assert record_from_data(data).quizzes[0].regraded  # a record file keeps the mark
 
 
 def test_the_local_assessment_stores_the_question_version(practice_quiz: Path,
@@ -447,3 +502,27 @@ def test_stats_use_and_mention_the_regraded_scores(cohort: tuple[str, Path], bac
     assert code == 0
     assert ("3 of the answers analysed were regraded ('ketatraining regrade'); their new "
             "scores are used.") in out
+
+
+def test_the_csv_export_says_each_answer_s_version_and_regrade(
+        cohort: tuple[str, Path], backend: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    if backend != "sqlite":
+        pytest.skip("the export reads the same store views on PostgreSQL")
+    import csv
+    import io
+
+    url, path = cohort
+    monkeypatch.setenv("KETATRAINING_QUIZ_DIR", str(path.parent))
+    quiz = fix_key(path)
+    with ProgressStore(url) as store:
+        regrade(store, quiz)
+    code, out, _ = run(capsys, "export", "--format", "csv", "--db", url)
+    assert code == 0
+    cells = {(r["learner_id"], r["question_id"]): (r["score"], r["question_version"],
+                                                     r["regraded"])
+             for r in csv.DictReader(io.StringIO("\n".join(out)))}
+    # bp was re-marked against its fixed key (version 2); dose keeps version 1.
+    assert cells[("bob", "bp")] == ("0", "2", "true")
+    assert cells[("ann", "bp")] == ("1", "2", "true")
+    assert cells[("bob", "dose")] == ("0", "1", "false")

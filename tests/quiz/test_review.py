@@ -140,6 +140,12 @@ def test_cli_review_lists_findings_and_counts(capsys: pytest.CaptureFixture[str]
                          "KQ404 1, KQ405 1, KQ406 1, KQ407 1, KQ408 1).")
     assert any("KQ404 [question q1, field prompt]" in line and "Fix:" in line
                for line in lines)
+    # the quiz-wide share of keys that are the longest option, flagged or not
+    assert (f"{REVIEW / 'kq402-longest-key-across-quiz.yaml'}: the right option is the "
+            "longest in 5 of 5 single-choice questions (100%; chance would give about 25%) "
+            "(KQ402).") in lines
+    assert (f"{REVIEW / 'kq408-key-always-first.yaml'}: the right option is the longest in "
+            "0 of 6 single-choice questions (0%; chance would give about 25%).") in lines
     assert run(capsys, "review", "--strict", str(REVIEW))[0] == 1
 
 
@@ -150,6 +156,9 @@ def test_cli_review_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert data["counts"] == {"KQ407": 1}
     assert data["problems"][0]["question"] == "q1"
+    (share,) = data["longest_key"].values()
+    assert (share["longest"], share["questions"], share["share"]) == (0, 1, 0.0)
+    assert share["chance"] == pytest.approx(1 / 3) and share["p"] == 1.0
 
 
 def test_cli_review_of_an_invalid_file_reports_its_errors(

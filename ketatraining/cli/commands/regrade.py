@@ -140,6 +140,12 @@ def describe(report: RegradeReport, label: str, where: str) -> list[str]:
                        right=(1, 2, 3))
         if len(report.attempts) > SHOWN:
             lines.append(f"... and {len(report.attempts) - SHOWN} more attempt(s).")
+    versions = sorted({(c.question_id, c.question_version) for c in report.answers
+                       if c.question_version is not None})
+    if versions:
+        lines.append("")
+        lines.append("Re-marked against: " + ", ".join(f"{q} version {v}" for q, v in versions)
+                     + " (the version numbers of 'stats --by-version' and the CSV export).")
     lines.append("")
     if report.dry_run:
         lines.append("Dry run: nothing was written. Run without --dry-run to apply these "

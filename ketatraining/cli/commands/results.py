@@ -92,8 +92,9 @@ def run(args: argparse.Namespace) -> int:
     lines = t.table(
         ["learner", "quiz", "attempts", "finished", "best %", "last %", "passed", "time"],
         [[r.learner_id, r.quiz_id, str(r.attempts), str(r.finished),
-          t.fmt(r.best_percent) + mark[r.regraded],
-          t.fmt(r.last_percent) + mark[r.regraded], passed[r.passed],
+          t.fmt(r.best_percent) + mark[r.regraded and r.best_percent is not None],
+          t.fmt(r.last_percent) + mark[r.regraded and r.last_percent is not None],
+          passed[r.passed],
           t.duration(r.time_spent_seconds)]
          for r in rows],
         right=(2, 3, 4, 5, 7))
@@ -121,7 +122,8 @@ def _by_attempt(attempts: list[Any], form: str) -> int:
              "finished_at": a.finished_at.isoformat() if a.finished_at else None,
              "score": a.score, "max_score": a.max_score, "percent": a.percent,
              "passed": a.passed, "regraded": a.regraded,
-             "drawn": None if a.drawn is None else list(a.drawn)} for a in attempts]
+             "drawn": None if a.drawn is None else list(a.drawn),
+             "draw_seed": a.draw_seed} for a in attempts]
     if form == "json":
         print(json.dumps({"attempts": rows}, indent=2))
         return EXIT_OK

@@ -42,14 +42,14 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ketatraining.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-    from ketatraining.quiz.review import review_paths
+    from ketatraining.quiz.review import review_with_shares
 
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:
         print(f"ketatraining review: '{path}' does not exist.", file=sys.stderr)
     if missing:
         return EXIT_USAGE
-    results = review_paths(args.paths)
+    results, shares = review_with_shares(args.paths)
     if not results:
         names = ", ".join(f"'{p}'" for p in args.paths)
         print(f"ketatraining review: no quiz files (.yaml, .yml) found in {names}.",
@@ -60,11 +60,16 @@ def run(args: argparse.Namespace) -> int:
     counts = Counter(p.code for p in problems if p.severity == "warning")
     if args.format == "json":
         json.dump({"files": len(results), "counts": dict(sorted(counts.items())),
-                   "problems": [p.as_dict() for p in problems]}, sys.stdout, indent=2)
+                   "problems": [p.as_dict() for p in problems],
+                   "longest_key": {str(path): share.as_dict()
+                                   for path, share in shares.items()}},
+                  sys.stdout, indent=2)
         print()
     else:
         for problem in problems:
             print(problem.format())
+        for path, share in shares.items():
+            print(f"{path}: {share.sentence()}.")
         print(summary(len(results), counts, len(errors)))
     failing = errors or (args.strict and counts)
     return EXIT_PROBLEMS if failing else EXIT_OK
