@@ -377,8 +377,11 @@ def _check_pools(checker: _Checker) -> None:
             # (a tag or objective no question has is already KQ251)
             held = "no questions" if not members else (
                 "1 question" if len(members) == 1 else f"{len(members)} questions")
+            which = _describe_pool(key, value)
+            if members and key != "questions":  # name what a tag or objective holds
+                which += ": " + ", ".join(members)
             checker.add("KQ250", f"Pool {index + 1} draws {draw} questions but holds only "
-                        f"{held} ({_describe_pool(key, value)}).", (*loc, "draw"),
+                        f"{held} ({which}).", (*loc, "draw"),
                         hint=f"Lower 'draw' to {max(len(members), 1)} or add questions "
                         "to the pool.")
 

@@ -246,7 +246,8 @@ def test_the_results_list_the_questions_each_attempt_drew(
         ("intro bp1 bp3 d2", "1")]
 
 
-def test_stats_by_version_keep_a_key_fix_apart(store_url: str, practice_quiz: Path) -> None:
+def test_stats_by_version_keep_a_key_fix_apart(store_url: str, practice_quiz: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
     quiz = load_quiz(practice_quiz)
     bp, dose = quiz.question("bp"), quiz.question("dose")
     fixed = bp.model_copy(update={"answer": False})  # the key fix: a new version of bp
@@ -280,6 +281,15 @@ def test_stats_by_version_keep_a_key_fix_apart(store_url: str, practice_quiz: Pa
     # version 2 (cara, dan): x = 1, 0; totals 2, 0; y = 1, 0: facility 1/2, D = 100
     assert (v2.facility, v2.discrimination_index) == (0.5, pytest.approx(100.0))
     assert dose_row.facility == 0.5
+    # what the trainer reads: one row per version, with how many attempts asked it
+    capsys.readouterr()
+    assert main(["stats", str(practice_quiz), "--db", store_url, "--attempts", "all",
+                 "--by-version"]) == 0
+    rows = {line.split()[0] + " " + line.split()[1]: line.split()[2:5]
+            for line in capsys.readouterr().out.splitlines()
+            if line.startswith(("bp v", "dose v"))}
+    assert rows == {"bp v1": ["2", "2", "1.00"], "bp v2": ["2", "2", "0.50"],
+                    "dose v1": ["4", "4", "0.50"]}
 
 
 # -- regrading a quiz with pools ------------------------------------------------------------
@@ -329,6 +339,25 @@ def test_regrade_refuses_a_quiz_whose_drawn_question_was_removed(
     message = str(caught.value)
     assert "'bp3'" in message and "2 stored answer(s)" in message
     assert "take it out of its pool" in message
+
+
+def test_regrade_against_a_pool_smaller_than_its_draw_is_one_sentence_and_writes_nothing(
+        store_url: str, pooled: Quiz, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = _pooled_copy(tmp_path, ("  - tag: bp\n    draw: 2\n", "  - tag: bp\n    draw: 4\n"))
+    with ProgressStore(store_url) as store:
+        store.import_history(*_history(pooled))
+        before = [(a.learner_id, a.score) for a in store.attempts()]
+    capsys.readouterr()
+    assert main(["regrade", str(path), "--db", store_url]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"ketatraining: {path}:11:5: error KQ250 [field pools[1].draw] Pool 1 "
+                          "draws 4 questions but holds only 3 questions (tag 'bp': bp1, bp2, "
+                          "bp3). Fix: Lower 'draw' to 3")
+    with ProgressStore(store_url) as store:
+        assert [(a.learner_id, a.score) for a in store.attempts()] == before
+        assert history(store, "pooled") == []
 
 
 def test_the_demo_cohort_answers_each_attempt_s_own_draw(pooled: Quiz) -> None:

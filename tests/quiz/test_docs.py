@@ -98,6 +98,34 @@ def test_the_notebook_section_uses_the_public_api() -> None:
     assert {"store", "learner_id"} <= set(inspect.signature(make_quiz).parameters)
 
 
+def test_the_notebook_section_runs_as_written(tmp_path: Path, monkeypatch: typing.Any,
+                                             capsys: typing.Any) -> None:
+    """A trainer pastes the section's cells into a course notebook, with a quiz
+    quizzes/bp-check.yaml holding the questions of "Every field": they run and print."""
+    blocks = _section("Every field").split("```yaml\n")[1:]
+    questions = "".join(block.split("```", 1)[0] for block in blocks)
+    folder, notebooks = tmp_path / "quizzes", tmp_path / "notebooks"
+    folder.mkdir()
+    notebooks.mkdir()
+    for name in ("references.yaml", "objectives.yaml"):
+        shutil.copy(ROOT / "quizzes" / name, folder / name)
+    (folder / "bp-check.yaml").write_text(
+        "schema_version: 1\nid: bp-check\ntitle: BP check\ntopic: risks\npass_mark: 50\n"
+        "questions:\n" + questions, encoding="utf-8")
+    monkeypatch.setenv("KETATRAINING_QUIZ_DIR", str(folder))
+    monkeypatch.chdir(notebooks)  # where a course notebook runs
+    cells = [block.split("```", 1)[0]
+             for block in _section("Try your quiz in a notebook").split("```python\n")[1:]]
+    assert len(cells) == 2
+    namespace: dict[str, object] = {}
+    for cell in cells:
+        exec(compile(cell, "README cell", "exec"), namespace)  # noqa: S102 - our own docs
+    shown = capsys.readouterr().out.splitlines()
+    assert "BP check 3 questions, 3.0 points" in shown  # validate_paths printed nothing
+    assert not any("KQ" in line for line in shown)
+    assert shown[-1] == "0.0 1.0"
+
+
 def _models(model: type[BaseModel]) -> list[type[BaseModel]]:
     """``model`` and the models of its fields (options, items, steps, ...), recursively."""
     found = [model]
