@@ -1,4 +1,4 @@
-"""Response breakdown for free-entry questions (numeric, short answer): what learners typed.
+"""Response breakdown for typed-answer questions (numeric, short answer): what learners typed.
 
 Choice questions have an option table; a number or a short text has none, so a decimal
 slip (3.5 for 35) that an ``alternatives`` entry targets stays invisible in the marks
@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from ketatraining.quiz.model import AnyQuestion
 from ketatraining.quiz.types import get_type
-from ketatraining.quiz.types.numeric import Numeric, within
-from ketatraining.quiz.types.short_answer import ShortAnswer, ShortAnswerType, normalise
 
 TOP = 8
 """Answers listed per question; the rest are summed as 'other answers'."""
@@ -34,53 +32,25 @@ class AnswerCount:
     """'the value 40', 'alternative 4 (50% credit)', "accepted answer 'x'", or 'nothing'."""
 
 
-def _number_text(value: float) -> str:
-    return f"{value:g}"
-
-
-def _numeric_match(question: Numeric, value: float) -> str:
-    if within(value, question.value, question.tolerance, question.relative_tolerance):
-        return f"the value {_number_text(question.value)}"
-    best = None
-    for alternative in question.alternatives:
-        if within(value, alternative.value, alternative.tolerance, None) and (
-                best is None or alternative.credit > best.credit):
-            best = alternative
-    if best is not None:
-        return f"alternative {_number_text(best.value)} ({best.credit:g}% credit)"
-    return "nothing"
-
-
-def _short_match(question: ShortAnswer, text: str) -> str:
-    definition = get_type(question)
-    assert isinstance(definition, ShortAnswerType)
-    index = definition.best(question, text)
-    if index is None:
-        return "nothing"
-    accepted = question.answers[index]
-    return f"accepted answer '{accepted.text}' ({accepted.credit:g}% credit)"
-
-
 def supports(question: AnyQuestion) -> bool:
-    return isinstance(question, (Numeric, ShortAnswer))
+    """Whether learners type the answer (the type's ``typed``): no option table to count."""
+    return get_type(question).typed
 
 
 def breakdown(question: AnyQuestion, responses: Iterable[object]) -> tuple[AnswerCount, ...]:
-    """The distinct answers to a numeric or short-answer question, most frequent first."""
-    if not supports(question):
-        return ()
+    """The distinct answers to a typed-answer question, most frequent first.
+
+    The type groups them (``typed_key``: a number as written, a text as compared) and
+    says what each matched (``matched``).
+    """
     definition = get_type(question)
+    if not definition.typed:
+        return ()
     groups: Counter[str] = Counter()
     example: dict[str, object] = {}
     for raw in responses:
         decoded = definition.decode(question, raw)
-        if decoded is None:
-            key = "(no answer)"
-        elif isinstance(question, Numeric):
-            key = _number_text(float(decoded))
-        else:
-            assert isinstance(question, ShortAnswer)
-            key = normalise(str(decoded), question.case_sensitive)
+        key = "(no answer)" if decoded is None else definition.typed_key(question, decoded)
         groups[key] += 1
         example.setdefault(key, decoded)
     total = sum(groups.values())
@@ -91,8 +61,6 @@ def breakdown(question: AnyQuestion, responses: Iterable[object]) -> tuple[Answe
             matched, credit = "nothing", 0.0
         else:
             credit = definition.mark(question, decoded).fraction
-            matched = (_numeric_match(question, float(decoded))  # type: ignore[arg-type]
-                       if isinstance(question, Numeric)
-                       else _short_match(question, str(decoded)))  # type: ignore[arg-type]
+            matched = definition.matched(question, decoded)
         rows.append(AnswerCount(key, count, count / total, credit, matched))
     return tuple(rows)

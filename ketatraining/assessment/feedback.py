@@ -41,28 +41,26 @@ def references_html(keys: Collection[str], references: Mapping[str, Reference]) 
     return f"<p><strong>{wording.REFERENCES}:</strong></p><ol>{''.join(items)}</ol>"
 
 
-def _chosen(response: Any) -> set[str]:
-    if isinstance(response, (list, tuple, set)):
-        return {str(r) for r in response}
-    return {str(response)} if response is not None else set()
-
-
 def feedback_html(question: Any, result: Grade, response: Any) -> str:
-    """The verdict, the points, and what the trainer wrote about this answer."""
+    """The verdict, the points, and what the trainer wrote about this answer.
+
+    A choice question lists every option, right or not and chosen or not (its type's
+    ``option_verdicts``); other types give their feedback text and, after a wrong answer,
+    the type's ``solution``.
+    """
     _, sentence = verdict(result)
     total = wording.points(result.max_score)
     head = f"<p><strong>{html.escape(sentence)}</strong> {result.score:g} of {html.escape(total)}.</p>"
     lines = [head]
-    options = getattr(question, "options", None)
-    kind = getattr(question, "type", "")
-    if options is not None and kind in ("single_choice", "multiple_choice"):
-        chosen = _chosen(response)
+    definition = get_type(question)
+    options = definition.option_verdicts(question, definition.decode(question, response))
+    if options:
         items = []
         for option in options:
-            mark = wording.RIGHT_OPTION if option.correct else wording.WRONG_OPTION
-            if kind == "single_choice" and not option.correct and (option.weight or 0) > 0:
-                mark = wording.PARTLY_RIGHT_OPTION.format(percent=f"{option.weight:g}")
-            mine = f" ({wording.YOUR_CHOICE})" if option.id in chosen else ""
+            mark = wording.RIGHT_OPTION if option.right else wording.WRONG_OPTION
+            if option.partial is not None:
+                mark = wording.PARTLY_RIGHT_OPTION.format(percent=f"{option.partial:g}")
+            mine = f" ({wording.YOUR_CHOICE})" if option.chosen else ""
             items.append(
                 f"<li><strong>{html.escape(mark + mine)}:</strong> "
                 f"{markdown_to_html(option.text, inline=True)} - "

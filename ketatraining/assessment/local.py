@@ -96,7 +96,7 @@ def question_label(question: Question, number: int, total: int) -> str:
     to listen to; the full prompt is still read as the group's content.
     """
     text = " ".join(html.unescape(plain_text(question.prompt)).split())
-    if question.type != "true_false":
+    if not get_type(question).statement:
         asking = [s for s in re.split(r"(?<=[.?!])\s+", text) if s.endswith("?")]
         text = asking[-1] if asking else text
     if len(text) > _LABEL_LIMIT:

@@ -1052,7 +1052,7 @@ GIFT_CANNOT = ("ordering",)
 
 
 def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
-    if isinstance(question, Ordering):
+    if question.type in GIFT_CANNOT:
         grades.problems.append(Problem(
             "KE002", f"Question '{question.id}' ({question.type}) is left out: GIFT cannot "
             "express it.", grades.path, question=question.id,
@@ -1084,7 +1084,7 @@ def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
         case ShortAnswer():
             lines += [head + "{", *_short_answer_lines(question, grades), general, close]
         case Ordering():
-            pass  # returned above
+            pass  # in GIFT_CANNOT: left out above
         case _:
             assert_never(question)
     return "\n".join(lines)

@@ -181,12 +181,13 @@ def _choice_item(item: ET.Element, question: SingleChoice | MultipleChoice | Tru
     for identifier, _, right, _ in choices:
         if right:
             _value(correct, "qti-value", identifier)
-    mapped = not isinstance(question, TrueFalse) and (multiple or _partial(question))
-    if mapped:  # multiple choice, or a single choice with partial credit
-        assert not isinstance(question, TrueFalse)
+    # multiple choice, or a single choice with partial credit: scored by a qti-mapping
+    weighted = None if isinstance(question, TrueFalse) else question
+    mapped = weighted is not None and (multiple or _partial(weighted))
+    if weighted is not None and mapped:
         mapping = _el(declaration, "qti-mapping", lower_bound="0",
                       upper_bound=_num(question.points), default_value="0")
-        for (identifier, *_), weight in zip(choices, _weights(question), strict=True):
+        for (identifier, *_), weight in zip(choices, _weights(weighted), strict=True):
             _el(mapping, "qti-map-entry", map_key=identifier,
                 mapped_value=_num(question.points * weight / 100))
     _outcomes(item, question, "multiple" if multiple else "single")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
@@ -29,6 +29,7 @@ __all__ = [
     "Entry",
     "Grade",
     "Id",
+    "OptionVerdict",
     "QuestionBase",
     "QuestionType",
     "Reporter",
@@ -36,6 +37,7 @@ __all__ = [
     "Text",
     "clamp",
     "is_number",
+    "mappings",
     "number",
     "unique_entries",
 ]
@@ -123,11 +125,38 @@ class Answer:
     feedback: str
 
 
+@dataclass(frozen=True, slots=True)
+class OptionVerdict:
+    """One option in the feedback after Check (choice types): right or not, chosen or not."""
+
+    text: str
+    """Markdown, as the trainer wrote it."""
+    feedback: str
+    right: bool
+    chosen: bool
+    partial: float | None = None
+    """Percent of the points a wrong-marked option earns (single choice), else None."""
+
+
 class Reporter(Protocol):
     """Where content rules report a problem (``validation._Checker``)."""
 
     def add(self, code: str, message: str, loc: tuple[Any, ...], hint: str | None = None,
             severity: str = "error") -> None: ...
+
+
+def mappings(entries: object) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """The mappings of a raw YAML list with their index; anything else is skipped.
+
+    Content rules walk raw lists (options, alternatives, accepted answers, items, steps)
+    so they report even when the structure is wrong; the model's own check reports an
+    entry that is not a mapping, or a value that is not a list.
+    """
+    if not isinstance(entries, list):
+        return
+    for index, entry in enumerate(entries):
+        if isinstance(entry, Mapping):
+            yield index, entry
 
 
 def unique_entries(entries: list[Any], loc: tuple[Any, ...], report: Reporter, *,
@@ -140,9 +169,7 @@ def unique_entries(entries: list[Any], loc: tuple[Any, ...], report: Reporter, *
     location, ``noun`` its name in the message ("steps", "items").
     """
     texts: set[str] = set()
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            continue
+    for index, entry in mappings(entries):
         eid, text = entry.get("id"), entry.get("text")
         if isinstance(eid, str):
             if eid in ids:
@@ -202,6 +229,14 @@ class QuestionType(ABC, Generic[Q, R]):
     refusal: ClassVar[str] = "option"
     """Which sentence refuses an invalid answer: 'option', 'number', 'match' or 'text'
     (``assessment/wording.py`` words them)."""
+    statement: ClassVar[bool] = False
+    """Whether the prompt is a statement to judge (true/false) rather than a question:
+    the label screen readers announce then keeps the whole prompt, not its last '?'
+    sentence."""
+    typed: ClassVar[bool] = False
+    """Whether learners type the answer (numeric, short answer): item analysis then lists
+    the distinct answers (:meth:`typed_key`, :meth:`matched`), as there is no option
+    table to count."""
 
     # -- content rules on the raw mapping (so they report even when the structure fails)
     def check(self, question: Mapping[str, Any], loc: tuple[Any, ...],
@@ -262,6 +297,19 @@ class QuestionType(ABC, Generic[Q, R]):
     def chosen(self, question: Q, response: R) -> set[str]:
         """Ids of :meth:`choices` this response picked."""
         return set()
+
+    def option_verdicts(self, question: Q, response: R | None) -> list[OptionVerdict]:
+        """Every option, right or not and chosen or not, for the feedback after Check
+        (choice types); empty: the grade's feedback and :meth:`solution` say it."""
+        return []
+
+    def typed_key(self, question: Q, response: R) -> str:
+        """A typed answer as item analysis groups it (types with ``typed``)."""
+        return self.response_text(question, response)
+
+    def matched(self, question: Q, response: R) -> str:
+        """Which accepted answer a typed answer matched, in words, or 'nothing'."""
+        return "nothing"
 
     @abstractmethod
     def answers(self, question: Q) -> list[Answer]:

@@ -12,12 +12,14 @@ from ketatraining.quiz.types.base import (
     Answer,
     Choice,
     Id,
+    OptionVerdict,
     QuestionBase,
     QuestionType,
     Reporter,
     Strict,
     Text,
     inline_html,
+    mappings,
     number,
     option_order,
     plain,
@@ -71,9 +73,7 @@ def check_options(question: Mapping[str, Any], loc: tuple[Any, ...],
     seen: set[str] = set()
     correct = 0
     weights: list[float | None] = []
-    for index, option in enumerate(options):
-        if not isinstance(option, dict):
-            continue
+    for index, option in mappings(options):
         oid = option.get("id")
         if isinstance(oid, str):
             if oid in seen:
@@ -100,12 +100,7 @@ class Weighted(NamedTuple):
 
 def weighted_options(question: Mapping[str, Any], loc: tuple[Any, ...]) -> Iterator[Weighted]:
     """The options that carry a weight, for each type's own weight rules (KQ216, KQ217)."""
-    options = question.get("options")
-    if not isinstance(options, list):
-        return
-    for index, option in enumerate(options):
-        if not isinstance(option, dict):
-            continue
+    for index, option in mappings(question.get("options")):
         weight = number(option.get("weight"))
         if weight is not None:
             yield Weighted(option, weight, option.get("id", f"#{index + 1}"),
@@ -137,6 +132,16 @@ class ChoiceType(QuestionType[C, R], Generic[C, R]):
 
     def choices(self, question: C) -> list[Choice]:
         return [Choice(o.id, o.text, o.correct) for o in question.options]
+
+    def partial(self, option: Option) -> float | None:
+        """Percent of the points a wrong-marked option earns, shown after Check (None:
+        the option is right or wrong, nothing between)."""
+        return None
+
+    def option_verdicts(self, question: C, response: R | None) -> list[OptionVerdict]:
+        picked = set() if response is None else self.chosen(question, response)
+        return [OptionVerdict(o.text, o.feedback, o.correct, o.id in picked, self.partial(o))
+                for o in question.options]
 
     def answers(self, question: C) -> list[Answer]:
         return [Answer(o.correct, o.text, o.feedback) for o in question.options]

@@ -26,6 +26,7 @@ from ketatraining.quiz.types.base import (
     Text,
     clamp,
     decimal,
+    mappings,
     number,
 )
 
@@ -74,6 +75,32 @@ def within(answer: float, target: float, absolute: float | None, relative: float
     return relative is not None and distance <= relative * abs(target) + allowance
 
 
+def parse_number(text: str) -> float | None:
+    """A typed number, or None when it is not one (commas as thousands are refused)."""
+    cleaned = text.strip().replace("\u2212", "-")
+    if not cleaned:
+        return None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def best_alternative(question: Numeric, answer: float) -> NumericAlternative | None:
+    """The alternative with the highest credit that ``answer`` is within, if any."""
+    best = None
+    for alternative in question.alternatives:
+        if within(answer, alternative.value, alternative.tolerance, None) and (
+                best is None or alternative.credit > best.credit):
+            best = alternative
+    return best
+
+
+def _accepted(question: Numeric, answer: float) -> bool:
+    return within(answer, question.value, question.tolerance, question.relative_tolerance)
+
+
 class NumericType(QuestionType[Numeric, float]):
     name = "numeric"
     control = "number"
@@ -81,6 +108,7 @@ class NumericType(QuestionType[Numeric, float]):
     kind = "number"
     xapi_interaction = "numeric"
     refusal = "number"
+    typed = True
     codes: ClassVar[dict[str, str]] = {"KQ205": "A tolerance is negative."}
 
     def check(self, question: Mapping[str, Any], loc: tuple[Any, ...],
@@ -91,12 +119,7 @@ class NumericType(QuestionType[Numeric, float]):
                 report.add("KQ205", f"{key} is {question[key]}; it cannot be negative.",
                            (*loc, key),
                            hint="Give the allowed distance from the value as a positive number.")
-        alternatives = question.get("alternatives")
-        if not isinstance(alternatives, list):
-            return
-        for index, alternative in enumerate(alternatives):
-            if not isinstance(alternative, dict):
-                continue
+        for index, alternative in mappings(question.get("alternatives")):
             where = (*loc, "alternatives", index)
             tolerance = number(alternative.get("tolerance"))
             if tolerance is not None and tolerance < 0:
@@ -110,6 +133,10 @@ class NumericType(QuestionType[Numeric, float]):
     def decode(self, question: Numeric, raw: object) -> float | None:
         return number(raw)
 
+    def accept(self, question: Numeric, raw: object) -> float | None:
+        """A number, or the text a learner typed ("40.5"; "forty" is refused)."""
+        return parse_number(raw) if isinstance(raw, str) else self.decode(question, raw)
+
     def encode(self, question: Numeric, response: float) -> JSON:
         return response
 
@@ -118,14 +145,9 @@ class NumericType(QuestionType[Numeric, float]):
         wrong = Grade(0.0, points, (("answer", question.feedback_incorrect),))
         if response is None:
             return wrong
-        if within(response, question.value, question.tolerance, question.relative_tolerance):
+        if _accepted(question, response):
             return Grade(points, points, (("answer", question.feedback_correct),))
-        best = None
-        for alternative in question.alternatives:
-            if within(response, alternative.value, alternative.tolerance, None) and (
-                best is None or alternative.credit > best.credit
-            ):
-                best = alternative
+        best = best_alternative(question, response)
         if best is None:
             return wrong
         text = best.feedback or question.feedback_incorrect
@@ -161,6 +183,17 @@ class NumericType(QuestionType[Numeric, float]):
 
     def response_text(self, question: Numeric, response: float) -> str:
         return decimal(response)
+
+    def typed_key(self, question: Numeric, response: float) -> str:
+        return f"{response:g}"
+
+    def matched(self, question: Numeric, response: float) -> str:
+        if _accepted(question, response):
+            return f"the value {question.value:g}"
+        best = best_alternative(question, response)
+        if best is not None:
+            return f"alternative {best.value:g} ({best.credit:g}% credit)"
+        return "nothing"
 
     def xapi_definition(self, question: Numeric) -> dict[str, Any]:
         spread = max(question.tolerance or 0.0,

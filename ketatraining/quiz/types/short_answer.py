@@ -29,6 +29,7 @@ from ketatraining.quiz.types.base import (
     Strict,
     Text,
     clamp,
+    mappings,
     number,
 )
 
@@ -123,6 +124,7 @@ class ShortAnswerType(QuestionType[ShortAnswer, str]):
     kind = "short answer"
     xapi_interaction = "fill-in"
     refusal = "text"
+    typed = True
     codes: ClassVar[dict[str, str]] = {
         "KQ230": "A short_answer question has no accepted answer.",
         "KQ231": "An accepted answer is only wildcards, so it matches every answer.",
@@ -143,9 +145,7 @@ class ShortAnswerType(QuestionType[ShortAnswer, str]):
         case = question.get("case_sensitive") is True
         seen: set[str] = set()
         full = False
-        for index, answer in enumerate(answers):
-            if not isinstance(answer, dict):
-                continue
+        for index, answer in mappings(answers):
             text = answer.get("text")
             credit = number(answer.get("credit", 100.0))
             if credit is not None and not 0 <= credit <= 100:
@@ -230,6 +230,16 @@ class ShortAnswerType(QuestionType[ShortAnswer, str]):
 
     def response_text(self, question: ShortAnswer, response: str) -> str:
         return response
+
+    def typed_key(self, question: ShortAnswer, response: str) -> str:
+        return normalise(response, question.case_sensitive)
+
+    def matched(self, question: ShortAnswer, response: str) -> str:
+        index = self.best(question, response)
+        if index is None:
+            return "nothing"
+        accepted = question.answers[index]
+        return f"accepted answer '{accepted.text}' ({accepted.credit:g}% credit)"
 
     def xapi_definition(self, question: ShortAnswer) -> dict[str, Any]:
         case = "true" if question.case_sensitive else "false"

@@ -60,6 +60,9 @@ class SingleChoiceType(ChoiceType[SingleChoice, str]):
                        else f"{o.text} (partial credit: {o.weight:g}%)", o.correct)
                 for o in question.options]
 
+    def partial(self, option: Option) -> float | None:
+        return option.weight if not option.correct and (option.weight or 0) > 0 else None
+
     def key(self, question: SingleChoice) -> str:
         return next(o.id for o in question.options if o.correct)
 
@@ -83,7 +86,6 @@ class SingleChoiceType(ChoiceType[SingleChoice, str]):
         wrong = [o.id for o in question.options if not o.correct]
         weights = [5.0 if o == attractive else 1.0 for o in wrong]
         return rng.choices(wrong, weights=weights)[0]
-
 
 
 def credit(option: Option) -> float:

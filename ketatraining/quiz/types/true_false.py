@@ -38,6 +38,7 @@ class TrueFalseType(QuestionType[TrueFalse, bool]):
     model = TrueFalse
     kind = "true or false"
     xapi_interaction = "true-false"
+    statement = True
 
     def decode(self, question: TrueFalse, raw: object) -> bool | None:
         return raw if isinstance(raw, bool) else None
