@@ -25,6 +25,7 @@ from tests.browser.quizpage import (
     assert_feedback_focused,
     check,
     choose,
+    live_regions_around,
     question,
     wait_for_quiz,
 )
@@ -97,6 +98,9 @@ def test_check_moves_focus_to_the_feedback_and_announces_it(voila_page: Any,
     live = question(page, 3).locator(".kt-live")
     expect(live).to_contain_text("Please choose an answer first.")
     expect(question(page, 3).locator("button.kt-check")).to_be_focused()
+    # Focus stays on the button, so the refusal is announced by a live region instead.
+    refusal = question(page, 3).locator(".kt-message")
+    assert live_regions_around(refusal) == ["kt-message-area: aria-live=polite"]
     choose(page, 3, "A large and lasting reduction")
     check(page, 3)
     assert_feedback_focused(page, 3, "✗ Not correct.")

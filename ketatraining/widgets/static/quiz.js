@@ -226,11 +226,15 @@ function render({ model, el }) {
     const fieldset = h("fieldset", { class: "kt-fieldset", "aria-describedby": `${base}-prompt` },
       legend, h("div", { class: "kt-prompt", id: `${base}-prompt`, html: q.prompt_html }),
       controls.el, check);
-    const message = h("div", { class: "kt-message-area" });
+    // One announcement each (WAI-ARIA: a focused element is read; a live region is read
+    // when it changes; both on the same text read it twice). A refusal ("Please choose an
+    // answer first.") is announced by its live area while focus stays on the control; the
+    // feedback after Check is announced by moving focus to it, so it is not live.
+    const message = h("div", { class: "kt-message-area", "aria-live": "polite" });
     const feedback = h("div", { class: "kt-feedback" });
     const explanation = h("div", { class: "kt-explanation" });
-    const live = h("div", { class: "kt-live", "aria-live": "polite", tabindex: "-1",
-      id: `${base}-live` }, message, feedback, explanation);
+    const live = h("div", { class: "kt-live", tabindex: "-1", id: `${base}-live` },
+      message, feedback, explanation);
     const wrap = h("div", { class: `kt-question kt-type-${q.type}`, "data-question": q.id },
       fieldset, live);
 
