@@ -10,7 +10,12 @@ Each course notebook is written as a copy (plain ``json``, no nbformat import) w
   their widget state would put answer feedback in the page before the learner answered;
 * ``metadata.title``: the page title ("04 · Benefits and evidence – Ketamine for PTSD"),
   which the nbconvert template puts in ``<title>``;
-* ``metadata.ketatraining``: the previous and next pages, for the template's links.
+* ``metadata.ketatraining``: the previous and next pages, for the template's links;
+* its own title as the page's one level-1 heading: a notebook opens with the course's
+  name as ``#`` and its own title as ``##``, so every page's only h1 was the course's
+  name (a screen-reader user moving by heading heard the same h1 on every page). The
+  page's title becomes the h1 and the course's name goes to the page header
+  (``metadata.ketatraining.course``), above the links, as plain text.
 
 Folders other than trainer ones are linked, so a notebook's own files still resolve.
 """
@@ -52,15 +57,38 @@ def _link(entry: NotebookEntry | None) -> dict[str, str] | None:
     return None if entry is None else {"href": entry.name, "title": entry.title}
 
 
+def own_heading(cells: list[Any], title: str) -> tuple[list[Any], str | None]:
+    """The cells with ``## title`` as the page's h1 in place of the course's ``#`` heading
+    above it, and that course name; unchanged (and None) when the notebook is not so."""
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        lines = ("".join(source) if isinstance(source, list) else source).split("\n")
+        heads = [n for n, line in enumerate(lines) if line.startswith("#")]
+        own = [n for n in heads if lines[n].startswith("## ") and lines[n][3:].strip() == title]
+        if not own or not lines[heads[0]].startswith("# ") or heads[0] > own[0]:
+            return cells, None
+        course = lines[heads[0]][2:].strip()
+        kept = [line for n, line in enumerate(lines) if n != heads[0]]
+        kept[own[0] - 1] = "# " + title
+        while kept and not kept[0].strip():
+            kept.pop(0)
+        changed = dict(cell, source="\n".join(kept))
+        return [*cells[:index], changed, *cells[index + 1:]], course
+    return cells, None
+
+
 def _app_notebook(notebook: dict[str, Any], title: str, *, overview: bool,
                   previous: dict[str, str] | None, following: dict[str, str] | None
                   ) -> dict[str, Any]:
     notebook = dict(notebook)
-    notebook["cells"] = [c for c in notebook.get("cells", []) if not is_check_cell(c)]
+    cells = [c for c in notebook.get("cells", []) if not is_check_cell(c)]
+    notebook["cells"], course = own_heading(cells, title)
     metadata = dict(notebook.get("metadata", {}))
     metadata["title"] = page_title(title)
     metadata["ketatraining"] = {"overview": overview, "previous": previous, "next": following,
-                                "overview_href": LANDING_NAME}
+                                "overview_href": LANDING_NAME, "course": course}
     notebook["metadata"] = metadata
     return notebook
 

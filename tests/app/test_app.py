@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from ketatraining.app.catalog import course_notebooks
-from ketatraining.app.course import is_check_cell
+from ketatraining.app.course import is_check_cell, own_heading
 from ketatraining.app.overview import NO_QUIZ, NOT_STARTED, landing_html, quiz_status
 from ketatraining.app.server import SHARE, app_environment, build_root, voila_command
 from ketatraining.app.voila_main import HEAT_LATER, course_config, overview_parts
@@ -33,7 +33,10 @@ def test_app_folder_has_every_notebook_and_no_overview_notebook(tmp_path: Path) 
         original = json.loads((NOTEBOOKS / name).read_text())
         served = json.loads((root / name).read_text())
         kept = [c for c in original["cells"] if not is_check_cell(c)]
-        assert served["cells"] == kept
+        assert len(served["cells"]) == len(kept)
+        changed = [n for n, (a, b) in enumerate(zip(served["cells"], kept, strict=True))
+                   if a != b]
+        assert changed == [0]  # only the heading cell (own heading: tested below)
         nav = served["metadata"]["ketatraining"]
         assert nav["overview"] is False
         assert (nav["previous"] or {}).get("href") == (names[index - 1] if index else None)
@@ -41,6 +44,28 @@ def test_app_folder_has_every_notebook_and_no_overview_notebook(tmp_path: Path) 
         assert (nav["next"] or {}).get("href") == following
     title = json.loads((root / "04-benefits-and-evidence.ipynb").read_text())["metadata"]["title"]
     assert title == "04 · Benefits and evidence – Ketamine for PTSD"
+
+
+def test_each_page_has_its_own_title_as_its_only_h1_and_the_course_name_above(
+        tmp_path: Path) -> None:
+    root = build_root(tmp_path / "course", NOTEBOOKS)
+    for entry in course_notebooks(NOTEBOOKS):
+        served = json.loads((root / entry.name).read_text())
+        text = "\n".join("".join(c["source"]) for c in served["cells"]
+                         if c["cell_type"] == "markdown")
+        h1 = [line[2:].strip() for line in text.splitlines() if line.startswith("# ")]
+        assert h1 == [entry.title], entry.name
+        assert served["metadata"]["ketatraining"]["course"] == \
+            "Ketamine for PTSD: a course for clinicians"
+        first = "".join(served["cells"][0]["source"])
+        assert first.startswith(f"# {entry.title}\n"), first[:80]
+
+
+def test_a_notebook_without_the_course_heading_keeps_its_headings() -> None:
+    cells = [{"cell_type": "markdown", "source": "## Overview\n\n# Later"}]
+    assert own_heading(cells, "Overview") == (cells, None)
+    cells = [{"cell_type": "markdown", "source": "# Course\n\n## Not the title"}]
+    assert own_heading(cells, "Title") == (cells, None)
 
 
 def test_voila_runs_with_preheated_kernels_shutdown_and_culling() -> None:

@@ -122,6 +122,13 @@ def _title_links_and_wording(page: Any, name: str) -> None:
                 expect(following).to_contain_text(f"Next: {ENTRIES[index].title}")
             else:
                 expect(following).to_have_count(0)
+    h1 = [t.strip() for t in page.locator("h1").all_inner_texts()]
+    if name == "index.ipynb":
+        assert h1 == ["Ketamine for PTSD: a course for clinicians"], h1
+    else:  # the page's own title; the course's name is above the links, not a heading
+        assert h1 == [_title(name).removesuffix(" – Ketamine for PTSD")], h1
+        expect(page.locator("p.kt-app-course")).to_have_text(
+            "Ketamine for PTSD: a course for clinicians")
     link = page.locator("nav.kt-app-nav-top a").first
     assert link.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"
     text = page.locator("body").inner_text()
