@@ -38,23 +38,41 @@ def _status(row: QuizResult) -> str:
     return done + ("; an attempt in progress" if row.in_progress and row.finished else "")
 
 
+HEADERS = ("Quiz", "Topic", "Finished attempts", "Best", "Last", "Pass mark", "Status",
+           "Time on finished attempts")
+
+# Eight columns do not fit a phone: below 600 px each row becomes a block of "Column:
+# value" lines (as the screening rules table in notebook 06). The rule travels with the
+# table, so it holds in the app and in JupyterLab; the panel never grows past its column.
+_NARROW_CSS = (
+    ".kt-progress-widget, .kt-progress-widget .widget-html-content { max-width: 100%; }"
+    "@media (max-width: 600px) {"
+    "table.kt-progress-table, table.kt-progress-table caption, table.kt-progress-table tbody,"
+    " table.kt-progress-table tr, table.kt-progress-table td"
+    " { display: block; width: auto; max-width: 100%; text-align: left; }"
+    " .kt-progress-table thead { display: none; }"
+    " .kt-progress-table tr { margin: 0 0 0.75em 0; border-top: 1px solid #767676; }"
+    " table.kt-progress-table td { border: none; padding: 0.15em 0; overflow-wrap: break-word; }"
+    ' .kt-progress-table td::before { content: attr(data-label) ": "; font-weight: 600; }'
+    "}"
+)
+
+
 def progress_table(rows: list[QuizResult]) -> str:
     body = "".join(
-        "<tr>"
-        f"<td>{html.escape(r.title)}</td><td>{html.escape(r.topic)}</td>"
-        f"<td>{r.finished}</td><td>{_percent(r.best_percent)}</td>"
-        f"<td>{_percent(r.last_percent)}</td>"
-        f"<td>{r.pass_mark:g}%</td><td>{_status(r)}</td>"
-        f"<td>{minutes_text(r.time_spent_seconds)}</td></tr>"
+        "<tr>" + "".join(
+            f'<td data-label="{header}">{cell}</td>' for header, cell in zip(HEADERS, (
+                html.escape(r.title), html.escape(r.topic), str(r.finished),
+                _percent(r.best_percent), _percent(r.last_percent), f"{r.pass_mark:g}%",
+                _status(r), minutes_text(r.time_spent_seconds)), strict=True))
+        + "</tr>"
         for r in rows
     )
+    head = "".join(f'<th scope="col">{h}</th>' for h in HEADERS)
     return (
-        '<table class="kt-progress-table"><caption>Your results per quiz</caption><thead><tr>'
-        '<th scope="col">Quiz</th><th scope="col">Topic</th>'
-        '<th scope="col">Finished attempts</th>'
-        '<th scope="col">Best</th><th scope="col">Last</th><th scope="col">Pass mark</th>'
-        '<th scope="col">Status</th><th scope="col">Time on finished attempts</th></tr>'
-        f"</thead><tbody>{body}</tbody></table>"
+        f"<style>{_NARROW_CSS}</style>"
+        '<table class="kt-progress-table"><caption>Your results per quiz</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
 

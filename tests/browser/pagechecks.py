@@ -57,8 +57,10 @@ LAYOUT = """(selector) => {
 }"""
 
 TEACHING_WIDGETS = (".kt-pk-explorer, .kt-pcl5-exercise, .kt-claims, .kt-screening, "
-                    ".kt-screening-rules")
-"""The teaching exercises and tables whose every part must stay on a phone's screen."""
+                    ".kt-screening-rules, #rendered_cells .jp-RenderedMarkdown table, "
+                    ".kt-progress-widget")
+"""The teaching exercises and tables (the course text's own tables and the learner's
+progress too) whose every part must stay on a phone's screen."""
 
 CUT = """(selector) => {
     const width = document.documentElement.clientWidth;

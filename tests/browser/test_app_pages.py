@@ -21,9 +21,10 @@ from playwright.sync_api import expect
 
 from ketatraining.app.catalog import course_notebooks
 from ketatraining.app.ready import PAGE_READY_JS as READY
-from tests.browser.conftest import ROOT, Server, status
+from tests.browser.conftest import LEARNER, ROOT, Server, status
 from tests.browser.pagechecks import (
     CONTRAST,
+    CUT,
     ENTITIES,
     assert_checklists_are_groups,
     axe_violations,
@@ -140,6 +141,29 @@ def _title_links_and_wording(page: Any, name: str) -> None:
         ".kt-quiz-title").all_inner_texts() if h.strip()]
     repeated = [a for a, b in itertools.pairwise(headings) if a == b]
     assert not repeated, f"the same heading twice in a row on {name}: {repeated}"
+
+
+def test_your_progress_fits_a_phone_once_a_quiz_is_finished(voila_page: Any,
+                                                             voila_server: Server) -> None:
+    """The progress panel (figure, caption, the eight-column table) stays on a 390 px
+    screen: the table's rows become blocks of "Column: value" lines."""
+    from ketatraining.progress.store import ProgressStore
+    from ketatraining.quiz.loading import load_quiz
+    from ketatraining.widgets.quiz import QuizWidget
+
+    store = ProgressStore(voila_server.store_url)
+    quiz = QuizWidget(load_quiz("welcome"), store=store, learner_id=LEARNER)
+    for state, response in zip(list(quiz.states), [True, "1", "a", ["c"]], strict=True):
+        quiz.answer(state.question_id, response)
+    page = voila_page
+    page.set_viewport_size({"width": 390, "height": 900})
+    open_page(page, voila_server, ENTRIES[0].name)
+    panel = page.locator(".kt-progress-widget")
+    expect(panel.locator("table.kt-progress-table td").first).to_have_attribute(
+        "data-label", "Quiz")
+    expect(panel.locator("img")).to_have_count(1)
+    found = page.evaluate(CUT, ".kt-progress-widget")
+    assert found["count"] == 1 and not found["problems"], found
 
 
 def test_what_next_is_a_link_to_the_next_notebook(voila_page: Any, voila_server: Server) -> None:
