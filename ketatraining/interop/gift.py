@@ -9,9 +9,10 @@ from the answer block in Moodle's order. Where Moodle is lax we are stricter (a
 numerical answer must be a number; weights must make sense), and every problem
 names its line.
 
-Multiple choice (single and multi-response), true/false and numerical questions map
-onto the course's types; essay, matching, short answer, missing word and description
-are reported with their line and skipped. What GIFT lacks (references, objective,
+Multiple choice (single and multi-response, also missing-word), true/false, numerical,
+matching, short answer and ordering (qtype_ordering's ``{>N ...}`` syntax, which Moodle
+asks before inferring a type) map onto the course's types; essay and description are
+reported with their line and skipped. What GIFT lacks (references, objective,
 explanation, feedback) is filled with "TODO: ..." markers.
 
 Writing (:func:`export_gift`) expresses everything GIFT can. What it cannot (the
@@ -97,6 +98,20 @@ _NUMBER_RE = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 _WS = " \t\n\r\0\x0b"  # what PHP's trim() removes
 _FORMAT_PREFIX = re.compile(r"\[(moodle|html|plain|markdown)\]")
 _TAG_UNSAFE = re.compile(r"[<>\\\]\x00-\x1f\x7f]")
+# qtype_ordering's import_from_gift() (core since Moodle 4.4): '{>N SELECT LAYOUT GRADING
+# SHOW NUMBERING' then one item per line. Its alternatives are copied as Moodle writes them
+# (including its 'RELRELATIVE_...' slip: 'REL' and 'LONGEST_ORDERED_SUBSET' run together).
+_ORDERING_RE = re.compile(
+    r"^\s*>\s*(\d+)\s*((?:ALL|EXACT|RANDOM|REL|CONTIGUOUS|CONTIG)?)\s*"
+    r"((?:HORIZONTAL|HORI|H|1|VERTICAL|VERT|V|0)?)\s*"
+    r"((?:ALL_OR_NOTHING|ABSOLUTE_POSITION|ABSOLUTE|ABS|RELATIVE_NEXT_EXCLUDE_LAST|"
+    r"RELATIVE_NEXT_INCLUDE_LAST|RELATIVE_ONE_PREVIOUS_AND_NEXT|"
+    r"RELATIVE_ALL_PREVIOUS_AND_NEXT|RELATIVE_TO_CORRECT|RELATIVE|REL"
+    r"LONGEST_ORDERED_SUBSET|LONGEST_CONTIGUOUS_SUBSET)?)\s*"
+    r"((?:SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)?)\s*((?:none|123|abc|ABCD|iii|IIII)?)\s*"
+    r"(.*?)\s*$", re.DOTALL)
+_ORDER_FIELDS = ("selectcount", "selecttype", "layouttype", "gradingtype", "showgrading",
+                 "numberingstyle")
 BLANK = "_____"
 """The blank of a missing-word question, as Moodle shows it."""
 _BLANK_MARK = "\ue010"
@@ -126,7 +141,7 @@ class GiftQuestion:
 
     line: int
     kind: str
-    """multichoice, truefalse, numerical, essay, match, shortanswer, missingword,
+    """multichoice, truefalse, numerical, essay, match, shortanswer, ordering, missingword,
     description or category."""
     name: str | None = None
     text: str = ""
@@ -142,6 +157,11 @@ class GiftQuestion:
     tags: list[str] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
     """Matching: (item text, answer text); an empty item is a distractor answer."""
+    steps: list[str] = field(default_factory=list)
+    """Ordering: the items in the right order."""
+    order_options: dict[str, str] = field(default_factory=dict)
+    """Ordering: qtype_ordering's selectcount, selecttype, layouttype, gradingtype,
+    showgrading and numberingstyle as written ('' when left out)."""
     missing_word: bool = False
     """Text follows the answer block: the prompt holds a visible blank (_____)."""
     idnumber: str | None = None
@@ -341,6 +361,13 @@ def _read_block(lines: list[str], line_no: int) -> GiftQuestion | None:
     question.general_feedback = _with_format(general, question.format)[0]
     default = question.format
 
+    ordering = _ORDERING_RE.match(answer_text)
+    if ordering and not question.kind:  # Moodle asks the qtype plugins first
+        question.kind = "ordering"
+        question.order_options = dict(zip(_ORDER_FIELDS, ordering.groups()[:6], strict=True))
+        question.steps = [_trim(_escape_post(item)) for item in
+                          re.split(r"[\r\n]+", ordering.group(7)) if _trim(item)]
+        return question
     if not question.kind:
         question.kind = _infer_kind(answer_text)
     if question.kind == "essay":
@@ -573,7 +600,9 @@ class _Mapper:
         meta = gift.meta or {}
         base = self._base(gift, meta)
         try:
-            if gift.kind == "match":
+            if gift.kind == "ordering":
+                body = self._ordering(gift, meta)
+            elif gift.kind == "match":
                 body = self._matching(gift, meta)
             elif gift.kind == "shortanswer":
                 body = self._short_answer(gift, meta)
@@ -722,6 +751,42 @@ class _Mapper:
         for answer in answers:
             answer["id"] = rename[answer["id"]]
         answers.sort(key=lambda a: own_ids.index(a["id"]))
+
+    def _ordering(self, gift: GiftQuestion, meta: dict[str, Any]) -> dict[str, Any]:
+        """qtype_ordering's GIFT: the items in the right order, with its options."""
+        steps = [{"id": f"s{n}", "text": text} for n, text in enumerate(gift.steps, start=1)]
+        if len(steps) < 2:
+            _fail("KI011", f"An ordering question needs at least two items; this one has "
+                           f"{len(steps)}.", "Write one item per line after the '>' line.")
+        ids = meta.get("step_ids")
+        if (isinstance(ids, list) and len(ids) == len(steps)
+                and all(isinstance(i, str) for i in ids)):
+            for step, sid in zip(steps, ids, strict=True):
+                step["id"] = sid
+        options = gift.order_options
+        grading = options.get("gradingtype", "").upper()
+        scoring = {"ALL_OR_NOTHING": "all_or_nothing", "": "relative_to_next",
+                   "RELATIVE_NEXT_EXCLUDE_LAST": "relative_to_next"}.get(grading)
+        lost = "error" if self.strict else "warning"
+        if scoring is None:
+            scoring = "all_or_nothing"
+            self.problem("KI021", f"The grading '{grading}' cannot be kept; the course grades "
+                         "this order all or nothing.", gift, "Choose ALL_OR_NOTHING or "
+                         "RELATIVE_NEXT_EXCLUDE_LAST grading.", lost)
+        # import_from_gift(): a count outside 2..items means min(6, items); RANDOM and
+        # CONTIGUOUS show that many items, ALL and EXACT all of them
+        count = int(options.get("selectcount") or 0)
+        shown = count if 2 <= count <= len(steps) else min(6, len(steps))
+        if options.get("selecttype", "").upper() not in ("ALL", "EXACT") and shown < len(
+                steps):
+            self.problem("KI021", f"Moodle shows {shown} of the {len(steps)} items "
+                         f"({options.get('selecttype') or 'RANDOM'}); the course shows every "
+                         "step.", gift, "Write '>N ALL' to show all the items.", lost)
+        return {"type": "ordering", "steps": steps, "scoring": scoring,
+                "feedback_correct": _prose(str(meta.get("feedback_correct") or ""),
+                                           TODO_FEEDBACK_CORRECT),
+                "feedback_incorrect": _prose(str(meta.get("feedback_incorrect") or ""),
+                                             TODO_FEEDBACK_INCORRECT)}
 
     def _short_answer(self, gift: GiftQuestion, meta: dict[str, Any]) -> dict[str, Any]:
         accepted: list[dict[str, Any]] = []
@@ -964,7 +1029,13 @@ def _question_meta(question: AnyQuestion) -> dict[str, Any]:
             rank = answer_rank(question)
             if rank != sorted(rank):
                 meta["answer_order"] = rank  # the file's position of each written answer
-        case TrueFalse() | Ordering():
+        case Ordering():
+            ids = [s.id for s in question.steps]
+            if ids != [f"s{n}" for n in range(1, len(ids) + 1)]:
+                meta["step_ids"] = ids
+            meta["feedback_correct"] = question.feedback_correct
+            meta["feedback_incorrect"] = question.feedback_incorrect
+        case TrueFalse():
             pass
         case _:
             assert_never(question)
@@ -1047,8 +1118,40 @@ def _short_answer_lines(question: ShortAnswer, grades: GradeChecker) -> list[str
     return lines
 
 
-GIFT_CANNOT = ("ordering",)
-"""Question types GIFT has no syntax for: the export leaves them out with a KE002 warning."""
+GIFT_CANNOT: tuple[str, ...] = ()
+"""Question types GIFT has no syntax for (the export would leave them out with KE002).
+Ordering has one since Moodle 4.4, qtype_ordering's '{>N ALL ...}'."""
+_ORDER_UNSAFE = re.compile(r"[{}\\\r\n]")
+"""Characters an ordering item cannot hold in GIFT: qtype_ordering reads its items raw, so
+GIFT's escapes would stay in the text, and a brace ends the answer block."""
+
+
+def _ordering_lines(question: Ordering, grades: GradeChecker) -> list[str] | None:
+    """qtype_ordering's GIFT: '>N ALL VERTICAL <grading> SHOW none', then one item a line;
+    None (left out, KE002) when an item cannot be written so."""
+    unsafe = [s for s in question.steps if _ORDER_UNSAFE.search(s.text.strip())]
+    if unsafe:
+        grades.problems.append(Problem(
+            "KE002", f"Question '{question.id}' (ordering) is left out: Moodle's GIFT ordering "
+            f"cannot hold the braces, backslashes or line breaks of step '{unsafe[0].id}'.",
+            grades.path, question=question.id, hint="Rewrite the step without them, or "
+            "export the quiz as Moodle XML or QTI.", severity="warning"))
+        return None
+    grades.problems.append(Problem(
+        "KE002", "Ordering is a core Moodle question type from Moodle 4.4; an older Moodle "
+        "reads this question as a short answer unless the qtype_ordering plugin is installed.",
+        grades.path, question=question.id, hint="On Moodle before 4.4, ask the administrator "
+        "for the Ordering plugin, or export as QTI.", severity="warning"))
+    for step in question.steps:
+        if words(step.text) != step.text.strip():
+            grades.problems.append(Problem(
+                "KE002", f"Moodle shows ordering items as plain text: '{step.text.strip()}' "
+                "keeps its markup characters there.", grades.path, question=question.id,
+                hint="Write ordering steps without Markdown.", severity="warning"))
+    grading = ("ALL_OR_NOTHING" if question.scoring == "all_or_nothing"
+               else "RELATIVE_NEXT_EXCLUDE_LAST")  # one share per right next step
+    header = f">{len(question.steps)} ALL VERTICAL {grading} SHOW none"
+    return [header, *(f"\t{step.text.strip()}" for step in question.steps)]
 
 
 def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
@@ -1084,7 +1187,12 @@ def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
         case ShortAnswer():
             lines += [head + "{", *_short_answer_lines(question, grades), general, close]
         case Ordering():
-            pass  # in GIFT_CANNOT: left out above
+            steps = _ordering_lines(question, grades)
+            if steps is None:
+                return (f"// ketatraining: question '{question.id}' (ordering) is left out: a "
+                        "step holds a brace, backslash or line break. Export the quiz as QTI "
+                        "to keep it.")
+            lines += [head + "{" + steps[0], *steps[1:], general, close]
         case _:
             assert_never(question)
     return "\n".join(lines)

@@ -25,7 +25,7 @@ BANKS = sorted(p for p in QUIZ_DIR.glob("*.yaml") if p.name not in CATALOG_FILES
 BANK_IDS = [p.stem for p in BANKS]
 
 CANNOT: dict[str, tuple[str, ...]] = {
-    "gift": ("ordering",),  # GIFT has no ordering syntax
+    "gift": (),  # ordering: qtype_ordering's GIFT syntax (Moodle 4.4+)
     "jupyterquiz": ("matching", "ordering"),  # jupyterquiz has neither
     "moodle_xml": (),
     "qti": (),

@@ -1,5 +1,5 @@
 """matching, short_answer and ordering in every export: xAPI (validated by ralph), CSV,
-GIFT (which has no ordering) and item analysis."""
+GIFT (ordering in qtype_ordering's syntax) and item analysis."""
 
 from __future__ import annotations
 
@@ -124,16 +124,17 @@ def test_item_analysis_counts_what_learners_chose(tmp_path: Any) -> None:
     assert facility["m"] == pytest.approx((1 + 0.5 + 0 + 1) / 4)
 
 
-def test_gift_writes_matching_and_short_answer_and_says_what_it_leaves_out() -> None:
+def test_gift_writes_matching_short_answer_and_ordering() -> None:
     text = export_gift(QUIZ)
     assert "\t=A -> X\n\t=B -> Y\n\t= -> Z" in text
     assert "\t=%100%dissociation#Yes\n\t=%50%detach*#Half" in text
-    assert "question 'o' (ordering) is left out: GIFT cannot express it" in text
-    assert "::o::" not in text
+    # qtype_ordering's import_from_gift(): '>count select layout grading show numbering'
+    assert ("::o::[markdown]Order{>3 ALL VERTICAL RELATIVE_NEXT_EXCLUDE_LAST SHOW none\n"
+            "\tOne\n\tTwo\n\tThree\n\t####") in text
 
 
-def test_export_gift_warns_about_left_out_questions(tmp_path: Any,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_gift_warns_that_ordering_needs_moodle_4_4(
+        tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "new.yaml"
     data = QUIZ.model_dump(mode="json", exclude_none=True)
     for question in data["questions"]:  # keys of the course's catalogue, next to no file
@@ -141,7 +142,7 @@ def test_export_gift_warns_about_left_out_questions(tmp_path: Any,
     path.write_text(yaml.safe_dump(data))
     assert main(["export", "gift", str(path), "--out", str(tmp_path / "new.gift")]) == 0
     said = capsys.readouterr().out
-    assert "warning KE002 [question o] Question 'o' (ordering) is left out" in said
+    assert "warning KE002 [question o] Ordering is a core Moodle question type from Moodle 4.4" in said
 
 
 def test_moodle_xml_writes_the_new_types_and_jupyterquiz_says_what_it_leaves_out() -> None:

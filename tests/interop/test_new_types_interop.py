@@ -1,7 +1,7 @@
 """matching, short_answer and ordering in every format that can express them.
 
 Round trips (export, then import) give back the same question in Moodle XML and QTI
-(all three), GIFT (matching and short answer; ordering is left out with KE002) and
+(all three), GIFT (all three; ordering in qtype_ordering's syntax) and
 jupyterquiz (short answer; matching and ordering left out with KE002). Files written
 the way Moodle and other QTI tools write them import with the right keys.
 """
@@ -124,15 +124,18 @@ def test_qti_round_trip_is_exact_and_keys_survive_without_comments(tmp_path: Pat
         same_scores(before, after)
 
 
-def test_gift_keeps_matching_and_short_answer_and_reports_ordering() -> None:
+def test_gift_keeps_matching_short_answer_and_ordering() -> None:
     text, problems = gift_export(QUIZ)
-    # Markdown in a matching answer shows as plain text in Moodle; GIFT has no ordering;
-    # Moodle keeps the inner spaces of 'a \\* star' (KE005)
+    # Markdown in a matching answer or an ordering step shows as plain text in Moodle;
+    # ordering needs Moodle 4.4 (qtype_ordering); Moodle keeps the inner spaces of
+    # 'a \\* star' (KE005)
     assert sorted((p.code, p.question) for p in problems) == [
-        ("KE002", "m"), ("KE002", "o"), ("KE005", "sa")]
+        ("KE002", "m"), ("KE002", "o"), ("KE002", "o"), ("KE005", "sa")]
+    assert "'Measure **blood pressure**' keeps its markup" in " ".join(
+        p.message for p in problems)
     result = import_gift(text, quiz_id="new")
     assert result.problems == [], [p.format() for p in result.problems]
-    assert Quiz.model_validate(result.data).questions == QUIZ.questions[:2]
+    assert Quiz.model_validate(result.data).questions == QUIZ.questions
 
 
 def test_jupyterquiz_keeps_short_answer_and_reports_the_rest() -> None:
