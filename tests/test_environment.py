@@ -9,6 +9,8 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from scripts import tool
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -53,23 +55,12 @@ def test_environment_pins_python_311() -> None:
 
 # --- requirements.lock: the whole environment, every package pinned with its hashes ----------
 
-def _check_lock():
-    """tools/check_lock.py is a script (the Makefile runs it before .venv exists)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("check_lock", ROOT / "tools" / "check_lock.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_lock_pins_every_pyproject_dependency_at_its_version() -> None:
-    assert _check_lock().problems() == [], "run `make lock` and commit requirements.lock"
+    assert tool("check_lock").problems() == [], "run `make lock` and commit requirements.lock"
 
 
 def test_environment_yml_versions_are_the_locked_versions() -> None:
-    locked = _check_lock().lock_pins(ROOT / "requirements.lock")
+    locked = tool("check_lock").lock_pins(ROOT / "requirements.lock")
     for name, version in _conda_pins().items():
         assert version in locked.get(name, set()), f"{name}: environment.yml {version}, lock {locked.get(name)}"
 
@@ -92,7 +83,7 @@ def test_a_dependency_added_without_make_lock_is_named(tmp_path: Path) -> None:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     pyproject.write_text(text.replace('"fpdf2==2.8.9",', '"fpdf2==2.8.9", "tabulate==0.9.0",'),
                          encoding="utf-8")
-    found = _check_lock().problems(pyproject, ROOT / "requirements.lock")
+    found = tool("check_lock").problems(pyproject, ROOT / "requirements.lock")
     assert found == ["tabulate==0.9.0 is in pyproject.toml but not in requirements.lock"]
 
 
@@ -100,7 +91,7 @@ def test_a_changed_pin_without_make_lock_is_named(tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     pyproject.write_text(text.replace('"PyYAML==6.0.4"', '"PyYAML==6.0.1"'), encoding="utf-8")
-    found = _check_lock().problems(pyproject, ROOT / "requirements.lock")
+    found = tool("check_lock").problems(pyproject, ROOT / "requirements.lock")
     assert found == ["pyyaml is 6.0.1 in pyproject.toml but 6.0.4 in requirements.lock"]
 
 

@@ -22,18 +22,10 @@ log = logging.getLogger("ketatraining.service")
 
 def load_keyed_quizzes(folder: Path) -> dict[str, Quiz]:
     """Every quiz in the folder; the service refuses to start if one is invalid."""
-    from ketatraining.quiz.loading import CATALOG_FILES, check_file, iter_quiz_files
+    from ketatraining.quiz.course import check_course
 
-    quizzes: dict[str, Quiz] = {}
-    problems: list[str] = []
-    for path in iter_quiz_files([folder]):
-        if path.name in CATALOG_FILES:
-            continue
-        quiz, found = check_file(path)
-        if quiz is None:
-            problems += [p.format() for p in found if p.severity == "error"]
-        else:
-            quizzes[quiz.id] = quiz
+    quizzes, found = check_course(folder)
+    problems = [p.format() for p in found if p.severity == "error"]
     if problems:
         msg = "The course server did not start; fix these quiz files first: " + "; ".join(
             problems[:5])

@@ -28,6 +28,7 @@ from ketatraining.clinical import evidence_data, mechanism, monitoring, pharmaco
 from ketatraining.clinical.claims_register import load_register, section_units, stale, unaccounted
 from ketatraining.clinical.sentences import course_sentences
 from ketatraining.quiz.loading import load_references
+from scripts import tool
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTER = load_register()
@@ -190,17 +191,6 @@ def test_the_table_shows_when_a_claim_s_sentences_were_checked() -> None:
         Register(schema_version=2, claims=[{**base, "id": "bad", "checked": "1 December"}])
 
 
-def _sync_claims():
-    """tools/sync_claims.py is a script, not a module of the package."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("sync_claims", ROOT / "tools" / "sync_claims.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_sync_unchecks_a_claim_it_files_a_new_sentence_under() -> None:
     from ketatraining.clinical.sentences import Sentence
 
@@ -217,7 +207,7 @@ def test_sync_unchecks_a_claim_it_files_a_new_sentence_under() -> None:
     sentences = [Sentence(unit, "quizzes/risks.yaml", text) for unit, text in [
         ("quiz:risks/a", "Old."), ("quiz:risks/a", "New."), ("quiz:risks/b", "Kept."),
         ("quiz:risks/c", "Kept too.")]]
-    assert _sync_claims().sync(document, sentences, {}) == 2
+    assert tool("sync_claims").sync(document, sentences, {}) == 2
     grows, same, shrinks = document["claims"]
     assert grows["sentences"] == ["Old.", "New."] and "checked" not in grows
     assert same["checked"] == "2026-12-01"

@@ -66,3 +66,36 @@ def test_validate_cli_is_clean_on_the_course() -> None:
                            str(ROOT / "quizzes")], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 error(s)" in done.stdout
+
+
+def test_the_course_and_its_server_load_quizzes_one_way(tmp_path: Path) -> None:
+    """quiz.course is the one course-quiz loader: the learner's pages, the CLI, the
+    certificate and demo-data leave a broken file out; the course server refuses to start
+    on it, naming the file and the line."""
+    from ketatraining.errors import KetaTrainingError
+    from ketatraining.quiz.course import check_course, course_quizzes
+    from ketatraining.service.main import load_keyed_quizzes
+
+    bad = ROOT / "tests" / "data" / "bad"
+    for name in ("references.yaml", "objectives.yaml", "kq240-one-step.yaml"):
+        (tmp_path / name).write_text((bad / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "welcome.yaml").write_text(
+        (bad / "kq240-one-step.yaml").read_text(encoding="utf-8")
+        .replace("id: kq240-one-step", "id: welcome")
+        .replace("steps:\n", "steps:\n      - {id: extra, text: A second step}\n", 1),
+        encoding="utf-8")
+    quizzes, problems = check_course(tmp_path)
+    assert list(quizzes) == ["welcome"] == list(course_quizzes(tmp_path))
+    assert {(p.code, Path(p.path).name) for p in problems} == {("KQ240", "kq240-one-step.yaml")}
+    with pytest.raises(KetaTrainingError, match=r"kq240-one-step\.yaml:\d+.*KQ240"):
+        load_keyed_quizzes(tmp_path)
+
+
+def test_no_other_module_walks_the_quiz_folder() -> None:
+    """A second loader would let two views disagree on which quizzes the course has."""
+    found = subprocess.run(["git", "grep", "-n", "iter_quiz_files(", "--", "ketatraining"],
+                           cwd=ROOT, capture_output=True, text=True, check=False).stdout
+    walkers = {line.split(":", 1)[0] for line in found.splitlines()}
+    # loading.py defines it and validates named files; review.py reviews named files.
+    assert walkers == {"ketatraining/quiz/loading.py", "ketatraining/quiz/course.py",
+                       "ketatraining/quiz/review.py"}

@@ -1,5 +1,7 @@
 """Helpers shared by the trainer commands (results, stats, export, demo-data).
 
+Tables and number formats are ``ketatraining.analysis.tables`` (the dashboard's too).
+
 The leading underscore keeps this module out of command discovery.
 """
 
@@ -9,11 +11,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ketatraining.analysis.tables import duration, fmt, quiz_label, table
 from ketatraining.errors import KetaTrainingError
 
-__all__ = ["DB_HELP", "check_learner", "check_quiz", "course_quizzes", "duration", "fmt",
-           "open_existing_store", "quiz_label", "store_url", "table", "write_output"]
+__all__ = ["DB_HELP", "check_learner", "check_quiz", "course_quizzes", "open_existing_store",
+           "store_url", "write_output"]
 
 if TYPE_CHECKING:
     from ketatraining.progress.store import ProgressStore

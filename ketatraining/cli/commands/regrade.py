@@ -105,14 +105,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _score(value: float | None) -> str:
-    from ketatraining.cli.commands._trainer import fmt
+    from ketatraining.analysis.tables import fmt
 
     return fmt(value, 2)
 
 
 def describe(report: RegradeReport, label: str, where: str) -> list[str]:
     """The lines the command prints (also used by the dashboard and tests)."""
-    from ketatraining.cli.commands._trainer import fmt, table
+    from ketatraining.analysis.tables import fmt, table
 
     lines = [(f"Quiz {label}: {report.answers_checked} stored answer(s) re-marked against "
               "the quiz file as it is now.")]

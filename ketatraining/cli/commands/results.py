@@ -8,6 +8,7 @@ import io
 import json
 from typing import Any
 
+from ketatraining.analysis import tables
 from ketatraining.cli.commands._remote import SERVICE_HELP
 from ketatraining.cli.commands._trainer import DB_HELP
 from ketatraining.cli.util import EXAMPLES_FORMATTER, examples
@@ -89,23 +90,23 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     passed = {True: "yes", False: "no", None: "-"}
     mark = {True: "*", False: ""}
-    lines = t.table(
+    lines = tables.table(
         ["learner", "quiz", "attempts", "finished", "best %", "last %", "passed", "time"],
         [[r.learner_id, r.quiz_id, str(r.attempts), str(r.finished),
-          t.fmt(r.best_percent) + mark[r.regraded and r.best_percent is not None],
-          t.fmt(r.last_percent) + mark[r.regraded and r.last_percent is not None],
+          tables.fmt(r.best_percent) + mark[r.regraded and r.best_percent is not None],
+          tables.fmt(r.last_percent) + mark[r.regraded and r.last_percent is not None],
           passed[r.passed],
-          t.duration(r.time_spent_seconds)]
+          tables.duration(r.time_spent_seconds)]
          for r in rows],
         right=(2, 3, 4, 5, 7))
     if any(r.regraded for r in rows):
         lines.append("* regraded: scores after 'ketatraining regrade' (originals are kept).")
     lines.append("time: on finished attempts, from the first question shown to Finish.")
-    lines += ["", *t.table(
+    lines += ["", *tables.table(
         ["quiz", "learners", "finished", "passed", "pass rate", "mean best %", "median time"],
         [[s.quiz_id, str(s.learners), str(s.finished_learners), str(s.passed_learners),
-          t.fmt(None if s.pass_rate is None else 100 * s.pass_rate, 0, "%"),
-          t.fmt(s.mean_best_percent), t.duration(s.median_time_seconds)]
+          tables.fmt(None if s.pass_rate is None else 100 * s.pass_rate, 0, "%"),
+          tables.fmt(s.mean_best_percent), tables.duration(s.median_time_seconds)]
          for s in summaries],
         right=(1, 2, 3, 4, 5, 6))]
     print("\n".join(lines))
@@ -115,7 +116,6 @@ def run(args: argparse.Namespace) -> int:
 def _by_attempt(attempts: list[Any], form: str) -> int:
     """One row per attempt, with the questions a quiz with pools drew for it."""
     from ketatraining.cli import EXIT_OK
-    from ketatraining.cli.commands import _trainer as t
 
     rows = [{"learner_id": a.learner_id, "quiz_id": a.quiz_id, "attempt": a.attempt,
              "started_at": a.started_at.isoformat(),
@@ -137,11 +137,11 @@ def _by_attempt(attempts: list[Any], form: str) -> int:
         print(out.getvalue(), end="")
         return EXIT_OK
     passed = {True: "yes", False: "no", None: "-"}
-    lines = t.table(
+    lines = tables.table(
         ["learner", "quiz", "attempt", "score", "%", "passed", "questions drawn"],
         [[a.learner_id, a.quiz_id, str(a.attempt),
-          f"{t.fmt(a.score)} of {t.fmt(a.max_score)}" + ("*" if a.regraded else ""),
-          t.fmt(a.percent), passed[a.passed],
+          f"{tables.fmt(a.score)} of {tables.fmt(a.max_score)}" + ("*" if a.regraded else ""),
+          tables.fmt(a.percent), passed[a.passed],
           "all" if a.drawn is None else ", ".join(a.drawn)] for a in attempts],
         right=(2, 3, 4))
     if not attempts:

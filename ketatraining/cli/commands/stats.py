@@ -109,7 +109,7 @@ def _report(stats: Any, source: str, policy: str | None) -> list[str]:
         FLAGS,
         shown,
     )
-    from ketatraining.cli.commands._trainer import fmt, table
+    from ketatraining.analysis.tables import fmt, table
 
     counted = f" ({policy})" if policy else ""
     percent = (100 * stats.mean / stats.max_mark) if stats.max_mark else None
