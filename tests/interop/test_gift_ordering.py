@@ -109,3 +109,23 @@ def test_ordering_with_a_general_feedback_and_tags_round_trips() -> None:
     result = import_gift(export_gift(original), quiz_id="o")
     assert result.problems == []
     assert Quiz.model_validate(result.data) == original
+
+
+def test_the_ordering_cases_file_reads_as_moodle_read_it() -> None:
+    # tests/data/gift/ordering.gift; Moodle's qformat_gift + qtype_ordering (through
+    # scripts/check_with_moodle.py's harness) read: Steps ALL 3 ALL_OR_NOTHING, Defaults
+    # RANDOM 4 of 4 RELATIVE_NEXT_EXCLUDE_LAST with a general feedback, Subset RANDOM 2 of 3
+    # ABSOLUTE_POSITION
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "gift" / "ordering.gift"
+    result = import_gift(path.read_text(encoding="utf-8"), quiz_id="o", path=path.name)
+    steps, defaults, subset = Quiz.model_validate(result.data).questions
+    assert [(q.type, q.scoring, [s.text for s in q.steps]) for q in (steps, defaults)] == [
+        ("ordering", "all_or_nothing",
+         ["Measure blood pressure", "Give the dose", "Monitor for 2 hours"]),
+        ("ordering", "relative_to_next", ["First", "Second", "Third", "Fourth"])]
+    assert defaults.explanation == "Relative to the next item, shown in a random order."
+    assert [s.text for s in subset.steps] == ["One", "Two", "Three"]
+    assert sorted((p.code, p.line, p.question) for p in result.problems) == [
+        ("KI021", 15, "Subset"), ("KI021", 15, "Subset")]

@@ -26,8 +26,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
-GIFT = (DATA / "gift" / "single.gift").read_text(encoding="utf-8") + "\n\n" + (
-    DATA / "gift" / "numerical.gift").read_text(encoding="utf-8")
+GIFT = "\n\n".join((DATA / "gift" / name).read_text(encoding="utf-8")
+                    for name in ("single.gift", "numerical.gift", "ordering.gift"))
 JUPYTERQUIZ = (DATA / "jupyterquiz" / "questions.json").read_text(encoding="utf-8")
 MOODLE = (DATA / "moodle_xml" / "types.xml").read_text(encoding="utf-8")
 QTI = (DATA / "qti" / "choice-multiple.xml").read_text(encoding="utf-8")

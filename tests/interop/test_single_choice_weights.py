@@ -233,3 +233,36 @@ def test_a_single_answer_penalty_is_reported_because_the_course_scores_it_zero(
     refused = run(strict=True)
     assert refused.data is None
     assert [p.severity for p in refused.problems if p.code == "KI021"] == ["error"]
+
+
+def test_partial_credit_through_the_seam_into_the_store_csv_and_xapi(
+        isolated_store: str) -> None:
+    # the learner's 'partly' verdict, the stored mark, and both results exports agree
+    import csv
+
+    from ketatraining.assessment.local import LocalAssessment
+    from ketatraining.interop.csv_export import write_csv
+    from ketatraining.interop.xapi import build_statements
+    from ketatraining.progress.store import ProgressStore
+
+    quiz = quiz_with([50, None])
+    store = ProgressStore(isolated_store)
+    assessment = LocalAssessment(store, learner_id="ann")
+    assessment.add_quiz(quiz)
+    assessment.start("w")
+    checked = assessment.submit("w", None, "s", "b")
+    assert checked.verdict == "partly" and "1 of 2 points" in checked.feedback_html
+    assessment.finish("w", None)
+    submissions, attempts = store.responses("ann", "w"), store.attempts("ann", "w")
+    assert [(s.score, s.max_score) for s in submissions] == [(1.0, 2.0)]
+    out = io.StringIO()
+    write_csv(out, attempts, submissions, {"w": quiz})
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert (row["score"], row["max_score"], row["fraction"], row["correct"]) == (
+        "1", "2", "0.5", "false")
+    assert row["attempt_percent"] == "50" and row["attempt_passed"] == "true"
+    answered = next(s for s in build_statements(attempts, submissions, {"w": quiz})
+                    if s["verb"]["id"].endswith("/answered"))
+    assert answered["result"]["score"] == {"raw": 1.0, "min": 0.0, "max": 2.0, "scaled": 0.5}
+    assert answered["result"]["success"] is False
+    assert answered["object"]["definition"]["correctResponsesPattern"] == ["a"]
