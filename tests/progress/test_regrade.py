@@ -278,6 +278,30 @@ def test_cli_refuses_a_read_only_store(cohort: tuple[str, Path], backend: str,
     assert run(capsys, "regrade", str(path), "--db", read_only, "--dry-run")[0] == 0
 
 
+def test_cli_refuses_a_read_only_store_file(cohort: tuple[str, Path], backend: str,
+                                            capsys: pytest.CaptureFixture[str],
+                                            tmp_path: Path) -> None:
+    """The store as a trainer names it (sqlite:///path), on a file nobody may write (chattr
+    +i: tests run as root, who ignores file modes)."""
+    if backend != "sqlite":
+        pytest.skip("a read-only SQLite file; PostgreSQL roles are in test_row_level_security")
+    from tests.progress.test_faults import immutable
+
+    url, path = cohort
+    fix_key(path)
+    copy = tmp_path / "copy.db"
+    shutil.copy(url.removeprefix("sqlite:///"), copy)
+    before = copy.read_bytes()
+    with immutable(copy):
+        code, out, err = run(capsys, "regrade", str(path), "--db", f"sqlite:///{copy}")
+        assert code == 1 and out == [] and len(err) == 1
+        assert "read-only" in err[0] and "othing was regraded" in err[0]
+        code, out, _ = run(capsys, "regrade", str(path), "--db", f"sqlite:///{copy}",
+                           "--dry-run")
+        assert code == 0 and out[-1].startswith("Dry run: nothing was written.")
+    assert copy.read_bytes() == before
+
+
 def test_cli_refuses_a_store_from_a_newer_release(cohort: tuple[str, Path], backend: str,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     url, path = cohort
@@ -371,6 +395,93 @@ def test_regrading_twice_equals_once_and_dry_runs_change_nothing(
         marks = {q.id: q for q in second.questions}
         for answer in store.responses():
             assert answer.score == grade(marks[answer.question_id], answer.response).score
+
+
+KEY = st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 4),
+                st.sampled_from([0.0, 0.5, 1.0]),
+                st.lists(st.booleans(), min_size=3, max_size=3).filter(any))
+"""One version of a mixed quiz: the single-choice key, the numeric value and tolerance,
+and which multiple-choice options are right."""
+RESPONSES = st.tuples(st.sampled_from(["a", "b", "c"]),
+                      st.sampled_from([0, 0.5, 1, 2, 3.5, 4]),
+                      st.lists(st.sampled_from(["a", "b", "c"]), unique=True))
+
+
+def _mixed(key: tuple[str, int, float, list[bool]], points: float) -> Quiz:
+    single, value, tolerance, right = key
+    common = {"explanation": "E", "objective": "o", "references": ["r"], "points": points}
+    options = [{"id": i, "text": i.upper(), "feedback": "F"} for i in "abc"]
+    return Quiz.model_validate({
+        "schema_version": 1, "id": "mixed", "title": "M", "topic": "risks", "pass_mark": 60,
+        "questions": [
+            {"id": "sc", "type": "single_choice", "prompt": "P", **common,
+             "options": [{**o, "correct": o["id"] == single} for o in options]},
+            {"id": "num", "type": "numeric", "prompt": "P", "value": value,
+             "tolerance": tolerance, "feedback_correct": "Y", "feedback_incorrect": "N",
+             **common},
+            {"id": "mc", "type": "multiple_choice", "prompt": "P", **common,
+             "options": [{**o, "correct": r} for o, r in zip(options, right, strict=True)]},
+        ]})
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(keys=st.lists(KEY, min_size=3, max_size=3), points=st.sampled_from([1.0, 2.0]),
+       answers=st.lists(RESPONSES, min_size=1, max_size=4))
+def test_any_chain_of_key_fixes_ends_where_grading_from_scratch_does(
+        tmp_path_factory: pytest.TempPathFactory,
+        keys: list[tuple[str, int, float, list[bool]]], points: float,
+        answers: list[tuple[str, float, list[str]]]) -> None:
+    """Mixed types, any stored answers: regrading to a fix B and then to a fix C leaves the
+    same current scores, totals and passes as regrading straight to C, which are what
+    grading the answers with C gives; a dry run writes nothing; C again changes nothing."""
+    original, middle, final = (_mixed(key, points) for key in keys)
+
+    def stored(folder: Path) -> str:
+        url = f"sqlite:///{folder / 's.db'}"
+        attempts, rows = [], []
+        for n, responses in enumerate(answers):
+            total = 0.0
+            for question, response in zip(original.questions, responses, strict=True):
+                marked = grade(question, response)
+                total += marked.score
+                rows.append(Submission(f"{n}-{question.id}", f"l{n}", "mixed", question.id, 1,
+                                       response, marked.score, marked.max_score,
+                                       marked.correct, 1.0, T0,
+                                       question_hash=grading_hash(question)))
+            attempts.append(AttemptRecord(f"l{n}", "mixed", 1, T0, T0, total,
+                                          original.max_score, 60,
+                                          100 * total / original.max_score >= 60))
+        with ProgressStore(url) as store:
+            store.import_history(attempts, rows)
+        return url
+
+    def current(url: str) -> tuple[object, ...]:
+        """Current scores and passes; totals to 1e-9 (a chain of fixes adds and removes
+        marks in binary floating point: 1 + 1/3 - 1/3 may be 0.9999999999999998)."""
+        with ProgressStore(url) as store:
+            return (sorted((a.submission_id, a.score) for a in store.responses()),
+                    [(a.learner_id, None if a.score is None else round(a.score, 9), a.passed)
+                     for a in store.attempts()])
+
+    chained, direct = stored(tmp_path_factory.mktemp("chain")), stored(tmp_path_factory.mktemp("d"))
+    with ProgressStore(chained) as store:
+        regrade(store, middle)
+        before = counts(chained)
+        regrade(store, final, dry_run=True)
+        assert counts(chained) == before
+        regrade(store, final)
+    with ProgressStore(direct) as store:
+        regrade(store, final)
+        once = counts(direct)
+        assert not regrade(store, final).changed
+        assert counts(direct) == once
+    assert current(chained) == current(direct)
+    expected = []
+    for n, responses in enumerate(answers):
+        total = sum(grade(q, r).score for q, r in zip(final.questions, responses, strict=True))
+        expected.append((f"l{n}", round(total, 9), 100 * total / final.max_score + 1e-9 >= 60))
+    assert current(direct)[1] == expected
 
 
 def test_results_say_which_scores_were_regraded(cohort: tuple[str, Path], backend: str,
