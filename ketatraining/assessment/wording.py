@@ -54,5 +54,10 @@ QUIZ_LOAD_FAILED = (
 )
 
 
+def score_number(value: float) -> str:
+    """A score as a learner reads it: at most two decimals ("2.08", not "2.08333")."""
+    return f"{round(value, 2):g}"
+
+
 def points(value: float) -> str:
-    return f"{value:g} point" + ("" if value == 1 else "s")
+    return f"{score_number(value)} point" + ("" if value == 1 else "s")

@@ -24,6 +24,7 @@ from ketatraining.assessment.wording import (  # noqa: F401  (re-exported for re
     WRONG_OPTION,
     YOUR_CHOICE,
     points,
+    score_number,
 )
 
 CHECK = "Check answer"
@@ -79,7 +80,7 @@ def earlier_result(best_percent: float, passed: bool, pass_mark: float) -> str:
 
 def running_score(score: float, max_score: float, answered: int, total: int) -> str:
     return (
-        f"Score so far: {score:g} of {max_score:g} points "
+        f"Score so far: {score_number(score)} of {score_number(max_score)} points "
         f"({answered} of {total} questions answered)."
     )
 
@@ -88,6 +89,6 @@ def final_result(percent: float, score: float, max_score: float, pass_mark: floa
                  passed: bool) -> str:
     verdict = "✓ Passed." if passed else "✗ Not passed yet."
     return (
-        f"You scored {percent:.0f}% ({score:g} of {max_score:g} points). "
+        f"You scored {percent:.0f}% ({score_number(score)} of {score_number(max_score)} points). "
         f"The pass mark is {pass_mark:g}%. {verdict}"
     )

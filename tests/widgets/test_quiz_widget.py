@@ -404,3 +404,16 @@ def test_a_quiz_with_pools_shows_only_the_drawn_questions(store: Any) -> None:
         quiz._on_page_message(quiz, {"type": "retry"}, [])
     assert [a.drawn for a in store.attempts("pia", "pooled")] == draws  # kept per attempt
     assert len(set(draws)) > 1, "each attempt draws again"
+
+
+def test_scores_are_read_with_at_most_two_decimals() -> None:
+    """Partial credit of a third of a point made "2.08333 of 13 points" (look A2)."""
+    from ketatraining.assessment.wording import points
+    from ketatraining.widgets.wording import final_result, running_score
+
+    assert running_score(25 / 12, 13, 13, 13) == (
+        "Score so far: 2.08 of 13 points (13 of 13 questions answered).")
+    assert final_result(16.0, 25 / 12, 13, 70, False).startswith(
+        "You scored 16% (2.08 of 13 points).")
+    assert points(1 / 3) == "0.33 points" and points(1) == "1 point"
+    assert points(0.5) == "0.5 points"
