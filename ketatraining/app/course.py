@@ -15,7 +15,9 @@ Each course notebook is written as a copy (plain ``json``, no nbformat import) w
   name as ``#`` and its own title as ``##``, so every page's only h1 was the course's
   name (a screen-reader user moving by heading heard the same h1 on every page). The
   page's title becomes the h1 and the course's name goes to the page header
-  (``metadata.ketatraining.course``), above the links, as plain text.
+  (``metadata.ketatraining.course``), above the links, as plain text;
+* no JupyterLab-only instruction (``LAB_ONLY``): in the app the quiz is already there
+  and there is nothing to run.
 
 Folders other than trainer ones are linked, so a notebook's own files still resolve.
 """
@@ -35,6 +37,8 @@ COURSE_NAME = "Ketamine for PTSD"
 OVERVIEW_TITLE = "Course overview"
 CHECK_PREFIX = "# Check, run by the course's tests"
 REMOVE_TAGS = frozenset({"remove-cell", "kt-check"})
+LAB_ONLY = ("In JupyterLab, if no quiz shows below, choose *Run → Run All Cells*.",)
+"""Sentences of the course text meant for JupyterLab only, left out of the app's pages."""
 TRAINER_ONLY = frozenset({"trainer"})
 """Folders of trainer notebooks: never part of what a learner is given."""
 
@@ -79,11 +83,23 @@ def own_heading(cells: list[Any], title: str) -> tuple[list[Any], str | None]:
     return cells, None
 
 
+def without_lab_only(cell: Any) -> Any:
+    """A markdown cell without the sentences that are true in JupyterLab only."""
+    if cell.get("cell_type") != "markdown":
+        return cell
+    source = cell.get("source", "")
+    text = "".join(source) if isinstance(source, list) else source
+    kept = text
+    for sentence in LAB_ONLY:
+        kept = kept.replace(sentence + " ", "").replace(sentence, "")
+    return cell if kept == text else dict(cell, source=kept)
+
+
 def _app_notebook(notebook: dict[str, Any], title: str, *, overview: bool,
                   previous: dict[str, str] | None, following: dict[str, str] | None
                   ) -> dict[str, Any]:
     notebook = dict(notebook)
-    cells = [c for c in notebook.get("cells", []) if not is_check_cell(c)]
+    cells = [without_lab_only(c) for c in notebook.get("cells", []) if not is_check_cell(c)]
     notebook["cells"], course = own_heading(cells, title)
     metadata = dict(notebook.get("metadata", {}))
     metadata["title"] = page_title(title)

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from ketatraining.app.catalog import course_notebooks
-from ketatraining.app.course import is_check_cell, own_heading
+from ketatraining.app.course import LAB_ONLY, is_check_cell, own_heading
 from ketatraining.app.overview import NO_QUIZ, NOT_STARTED, landing_html, quiz_status
 from ketatraining.app.server import SHARE, app_environment, build_root, voila_command
 from ketatraining.app.voila_main import HEAT_LATER, course_config, overview_parts
@@ -36,7 +36,11 @@ def test_app_folder_has_every_notebook_and_no_overview_notebook(tmp_path: Path) 
         assert len(served["cells"]) == len(kept)
         changed = [n for n, (a, b) in enumerate(zip(served["cells"], kept, strict=True))
                    if a != b]
-        assert changed == [0]  # only the heading cell (own heading: tested below)
+        # The heading cell (own heading: tested below) and the JupyterLab-only sentence.
+        assert set(changed) - {0} == {n for n, c in enumerate(kept) if any(
+            sentence in "".join(c["source"]) for sentence in LAB_ONLY)}
+        assert not any(sentence in "".join(c["source"]) for c in served["cells"]
+                       for sentence in LAB_ONLY)
         nav = served["metadata"]["ketatraining"]
         assert nav["overview"] is False
         assert (nav["previous"] or {}).get("href") == (names[index - 1] if index else None)
@@ -296,3 +300,4 @@ def test_a_page_gone_without_a_word_has_its_kernel_shut_down_after_the_grace() -
         return kernels.stopped
 
     assert asyncio.run(scenario()) == ["page"]
+
