@@ -189,6 +189,8 @@ def test_ordering_matching_and_short_answer_by_keyboard(voila_page: Any,
     ordering.locator("button.kt-check").focus()
     page.keyboard.press("Enter")
     assert_feedback_focused(page, 1, "orrect.")  # "✓ Correct." or "✗ Not correct."
+    expect(status).to_have_text("")  # the move it told of is no longer news
+    expect(ordering.locator("button.kt-move").first).to_be_hidden()
     matching = question(page, 2)
     selects = matching.locator("select")
     expect(selects).to_have_count(2)

@@ -184,6 +184,7 @@ function render({ model, el }) {
     refresh();
     const value = () => items().map((li) => li.dataset.step);
     const show = (response) => {
+      status.textContent = ""; // a move said before Check is no longer news (look A4)
       for (const id of response || []) {
         const li = items().find((x) => x.dataset.step === id);
         if (li) list.append(li);
