@@ -85,3 +85,12 @@ def test_almeida_interval_is_not_called_missing() -> None:
         lowered = text.lower()
         assert "gives no ci" not in lowered and "no ci reported" not in lowered, name
         assert "almeida-no-ci" not in lowered, name
+
+
+def test_one_spelling_of_anesthetic_across_the_course() -> None:
+    """The course spells it as the US labels it quote it ('anesthetic'); a learner meeting
+    'sub-anaesthetic' in a quiz and 'subanesthetic' in the notebook reads two words."""
+    data = sorted((ROOT / "ketatraining" / "clinical" / "data").glob("*.yaml"))
+    texts = _sources() + [(p.name, p.read_text(encoding="utf-8")) for p in data]
+    found = [name for name, text in texts if re.search(r"anaesthe", text, re.IGNORECASE)]
+    assert not found, f"'anaesthetic' (British spelling) in {found}; the course writes 'anesthetic'"
