@@ -50,6 +50,10 @@ class NoTurn(Exception):
     """Other writers held the store's writer lock for the whole retry budget."""
 
 
+class NoLockFile(Exception):
+    """The turn lock file cannot be opened or created (its writers go unordered)."""
+
+
 MOUNTS = Path("/proc/self/mounts")
 """Linux's mount table: where each file system is mounted and its kind."""
 
@@ -195,10 +199,35 @@ def _take_turn(lock: Path, deadline: float) -> int | None:
         os.close(handle)
 
 
+def try_turn(lock: Path) -> int | None:
+    """The turn if it is free at this moment (an open handle holding the flock), else
+    None; NoLockFile when the lock file cannot be opened. Like _take_turn, a lock file
+    that lost its name is nobody's turn."""
+    while True:
+        handle = _open_lock(lock)
+        if handle is None:
+            raise NoLockFile
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            return None
+        except BaseException:
+            os.close(handle)
+            raise
+        if os.fstat(handle).st_nlink > 0:
+            return handle
+        os.close(handle)
+
+
 @contextlib.contextmanager
-def writer_turn(lock: Path | None, deadline: float) -> Iterator[None]:
-    """Hold the store's turn lock for one transaction (nothing when there is none)."""
-    handle = _take_turn(lock, deadline) if lock is not None else None
+def writer_turn(lock: Path | None, deadline: float, held: int | None = None) -> Iterator[None]:
+    """Hold the store's turn lock for one transaction (nothing when there is none).
+    ``held``: a handle already holding it (try_turn); it is released at the end."""
+    if held is not None:
+        handle: int | None = held
+    else:
+        handle = _take_turn(lock, deadline) if lock is not None else None
     if handle is None:
         yield
         return

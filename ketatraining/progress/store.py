@@ -25,7 +25,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Self, TypeVar
@@ -53,7 +53,7 @@ from ketatraining.errors import (
     StoreUnavailableError,
     StoreVersionError,
 )
-from ketatraining.progress import schema, sqlitefile
+from ketatraining.progress import groupcommit, schema, sqlitefile
 from ketatraining.progress.records import AttemptRecord, Submission, utcnow
 
 _T = TypeVar("_T")
@@ -132,6 +132,19 @@ class _NothingToCommit(Exception):
 
 _INSERT_NEW: dict[tuple[str, str, tuple[str, ...]], Any] = {}
 """Prebuilt INSERT ... ON CONFLICT DO NOTHING statements (ProgressStore._insert_new)."""
+_INSERT_IGNORING: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+"""The same without RETURNING, for many rows at once (_insert_ignoring)."""
+
+
+def _insert_ignoring(connection: Connection, table: Any, conflict: list[str]) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for executemany (a batch of answers), built once."""
+    key = (connection.dialect.name, table.name, tuple(conflict))
+    statement = _INSERT_IGNORING.get(key)
+    if statement is None:
+        maker = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        statement = _INSERT_IGNORING[key] = maker(table).on_conflict_do_nothing(
+            index_elements=conflict)
+    return statement
 
 READ_ONLY = "ketatraining_read_only"
 """Execution option of a read transaction: it begins deferred, not IMMEDIATE."""
@@ -143,6 +156,7 @@ def _release(engine: Engine, lock_holder: list[Path | None]) -> None:
     lock, lock_holder[0] = lock_holder[0], None
     if lock is not None:
         sqlitefile.remove_lock_file(lock)
+        groupcommit.remove_folder(lock)
 
 
 def _damaged_message(path: Path) -> str:
@@ -220,6 +234,9 @@ class ProgressStore:
         self.journal_mode: str | None = None
         """SQLite's journal mode once chosen (``wal`` or ``delete``); None for PostgreSQL."""
         self._turn_lock: Path | None = None
+        self._spool: groupcommit.Spool | None = None
+        """Where this store's answers wait for a turn that writes them with others'
+        (groupcommit.py); None where answers are not batched (no WAL, no lock file)."""
         self._opened_file: tuple[int, int] | None = None
         self._writable_seen: int | None = None
         """ctime (ns) of the file when it was last found writable (see _check_file)."""
@@ -347,6 +364,8 @@ class ProgressStore:
                 raw.close()
             self._turn_lock = sqlitefile.lock_file_for(path)
             self._lock_holder[0] = self._turn_lock
+            if self._in_wal[0]:
+                self._spool = groupcommit.Spool.for_lock(self._turn_lock)
 
     def _checked(self) -> None:
         """Wait for a background integrity check; refuse every write to a damaged store."""
@@ -519,6 +538,7 @@ class ProgressStore:
             self.engine.dispose()
             self._in_wal[0] = False
             self._journal_pending, self._turn_lock, self._damage = True, None, None
+            self._spool = None
             self._known_learners, self._versions, self._log_synced = set(), {}, set()
             self._log_size_seen = 0
             self._start_integrity_check()
@@ -567,10 +587,15 @@ class ProgressStore:
             finally:
                 raw.close()
 
-    def _run(self, work: Callable[[Connection], _T], *, write: bool = True) -> _T:
+    def _run(self, work: Callable[[Connection], _T], *, write: bool = True,
+             turn: Callable[[float], contextlib.AbstractContextManager[None]] | None = None,
+             checked: bool = False) -> _T:
         """``work`` in one transaction, retried while the database is locked. A read
-        (``write=False``) takes no writer's turn and no write lock."""
-        self._check_file(write)
+        (``write=False``) takes no writer's turn and no write lock. ``turn``: how a write
+        takes its turn, if not as usual (a turn already held, _lead); ``checked``: the
+        file was stat'ed for this call already."""
+        if not checked:
+            self._check_file(write)
         write = write and self.writable
         budget = RETRY_BUDGET_SECONDS if self.retry_budget is None else self.retry_budget
         deadline = time.monotonic() + budget
@@ -580,9 +605,17 @@ class ProgressStore:
                 with self.engine.connect() as connection:
                     if not write:
                         connection.execution_options(**{READ_ONLY: True})
-                    turn = self._turn_lock if write else None
-                    with sqlitefile.writer_turn(turn, deadline), connection.begin():
-                        result = work(connection)
+                    if turn is not None and write:
+                        held = turn(deadline)
+                    else:
+                        held = sqlitefile.writer_turn(self._turn_lock if write else None,
+                                                      deadline)
+                    try:
+                        with held, connection.begin():
+                            result = work(connection)
+                    finally:
+                        if write and turn is None and self._spool is not None:
+                            self._spool.wake_next()  # answers that came in meanwhile
                 if write and self._in_wal[0]:
                     self._sync_log()
                 return result
@@ -681,40 +714,126 @@ class ProgressStore:
         """Save one answer; returns only once it is committed. Safe to call twice
         (the same ``submission_id`` is stored once)."""
         self._writable_now()
+        if self._spool is not None and self._record_with_others(submission):
+            return
 
-        key = (submission.quiz_id, submission.question_id, submission.question_hash or "")
+        def work(connection: Connection) -> dict[tuple[str, str, str], int]:
+            versions: dict[tuple[str, str, str], int] = {}
+            values = self._answer_values(connection, submission, set(), versions)
+            self._insert_new(connection, schema.responses, ["submission_id"], **values)
+            return versions
 
-        def work(connection: Connection) -> int | None:
-            # Only what this store has not seen committed is looked up: the fewer
-            # statements, the shorter each writer's turn.
-            if submission.learner_id not in self._known_learners:
-                self._ensure_learner(connection, submission.learner_id)
-            version = self._versions.get(key) if submission.question_hash else None
-            if version is None:
-                version = question_version(connection, submission.quiz_id,
-                                           submission.question_id, submission.question_hash)
-            self._insert_new(
-                connection, schema.responses, ["submission_id"],
-                submission_id=submission.submission_id,
-                learner_id=submission.learner_id,
-                quiz_id=submission.quiz_id,
-                question_id=submission.question_id,
-                attempt=submission.attempt,
-                response=json.dumps(submission.response),
-                score=submission.score,
-                max_score=submission.max_score,
-                correct=submission.correct,
-                duration_seconds=submission.duration_seconds,
-                submitted_at=submission.submitted_at,
-                question_hash=submission.question_hash,
-                question_version=version,
-            )
-            return version
-
-        version = self._run(work)
+        versions = self._run(work)
         self._known_learners.add(submission.learner_id)  # committed: they exist now
-        if version is not None:
-            self._versions[key] = version
+        self._versions.update(versions)
+
+    def _record_with_others(self, submission: Submission) -> bool:
+        """Save an answer through the spool (groupcommit.py): whoever takes the next turn,
+        this writer or another, commits it with every other answer waiting. True once it
+        is committed and synced; False when the spool cannot be used (then the caller
+        writes it alone, as before)."""
+        spool, lock = self._spool, self._turn_lock
+        self._check_file(True)  # the one stat of this call
+        if spool is None or lock is None or spool is not self._spool:
+            return False  # the file was replaced: the caller writes to the new one
+        waiter = spool.enqueue(submission)
+        if waiter is None:
+            return False
+        budget = RETRY_BUDGET_SECONDS if self.retry_budget is None else self.retry_budget
+        deadline = time.monotonic() + budget
+        try:
+            while True:
+                if not waiter.pending():  # a turn committed it (groupcommit.py)
+                    self._sync_log()  # on disk before it counts as saved
+                    self._known_learners.add(submission.learner_id)
+                    return True
+                try:
+                    handle = sqlitefile.try_turn(lock)
+                except sqlitefile.NoLockFile:
+                    return False
+                if handle is not None:
+                    try:
+                        if self._lead(spool, lock, handle, waiter.token):
+                            return True
+                    except IntegrityError:
+                        return False  # written alone, so its own error (if any) is its own
+                    continue
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    msg = (f"The progress store {self.display_url} stayed busy (other "
+                           f"programs were writing to it) for {budget:.0f} s.")
+                    raise StoreBusyError(msg)
+                waiter.wait(min(groupcommit.LOOK_AGAIN_SECONDS, remaining))
+        finally:
+            waiter.close()
+
+    def _lead(self, spool: groupcommit.Spool, lock: Path, handle: int, own: str) -> bool:
+        """In the turn: commit every answer waiting in the spool in one transaction, then
+        wake their writers. Whether this writer's own answer was among them (then it is
+        also synced)."""
+        state: dict[str, Any] = {"handle": handle, "rows": []}
+
+        @contextlib.contextmanager
+        def turn(deadline: float) -> Iterator[None]:
+            held, state["handle"] = state["handle"], None  # a retry takes the turn anew
+            committed = False
+            try:
+                with sqlitefile.writer_turn(lock, deadline, held):
+                    yield
+                    spool.remove(state["rows"])  # committed: only then, still in the turn
+                    committed = True
+            finally:
+                if committed:
+                    spool.wake(state["rows"], skip=own)
+                spool.wake_next()
+
+        def work(connection: Connection) -> dict[tuple[str, str, str], int]:
+            rows = state["rows"] = spool.collect()
+            learners: set[str] = set()
+            versions: dict[tuple[str, str, str], int] = {}
+            values = [self._answer_values(connection, row.submission, learners, versions)
+                      for row in rows]
+            if values:  # one statement for the lot: executemany
+                connection.execute(_insert_ignoring(connection, schema.responses,
+                                                    ["submission_id"]), values)
+            return versions
+
+        try:
+            versions = self._run(work, turn=turn, checked=True)
+        finally:
+            if state["handle"] is not None:
+                os.close(state["handle"])  # never used (the transaction could not begin)
+        self._known_learners.update(row.submission.learner_id for row in state["rows"])
+        self._versions.update(versions)
+        return any(row.token == own for row in state["rows"])
+
+    def _answer_values(self, connection: Connection, submission: Submission,
+                       learners: set[str],
+                       versions: dict[tuple[str, str, str], int]) -> dict[str, Any]:
+        """The kt_responses row of an answer, after adding its learner and question
+        version if needed (``learners``, ``versions``: added in this transaction, cached
+        once it commits). Only what this store has not seen committed is looked up: the
+        fewer statements, the shorter each writer's turn."""
+        if submission.learner_id not in self._known_learners and (
+                submission.learner_id not in learners):
+            self._ensure_learner(connection, submission.learner_id)
+            learners.add(submission.learner_id)
+        key = (submission.quiz_id, submission.question_id, submission.question_hash or "")
+        version = (self._versions.get(key) or versions.get(key)
+                   if submission.question_hash else None)
+        if version is None:
+            version = question_version(connection, submission.quiz_id,
+                                       submission.question_id, submission.question_hash)
+            if version is not None:
+                versions[key] = version
+        return {"submission_id": submission.submission_id,
+                "learner_id": submission.learner_id, "quiz_id": submission.quiz_id,
+                "question_id": submission.question_id, "attempt": submission.attempt,
+                "response": json.dumps(submission.response), "score": submission.score,
+                "max_score": submission.max_score, "correct": submission.correct,
+                "duration_seconds": submission.duration_seconds,
+                "submitted_at": submission.submitted_at,
+                "question_hash": submission.question_hash, "question_version": version}
 
     def finish_attempt(self, learner_id: str, quiz_id: str, attempt: int, *, score: float,
                        passed: bool, finished_at: datetime | None = None,

@@ -373,8 +373,8 @@ def test_the_log_is_checkpointed_after_the_turn_not_inside_a_commit(
         real_turn = sqlitefile.writer_turn
 
         @contextlib.contextmanager
-        def turn(lock: Path | None, deadline: float) -> Iterator[None]:
-            with real_turn(lock, deadline):
+        def turn(lock: Path | None, deadline: float, held: int | None = None) -> Iterator[None]:
+            with real_turn(lock, deadline, held):
                 begin = (path.stat().st_size, path.stat().st_mtime_ns)
                 yield
             turns.append((begin, (path.stat().st_size, path.stat().st_mtime_ns)))

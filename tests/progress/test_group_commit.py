@@ -1,0 +1,261 @@
+"""Answers waiting for the SQLite writers' turn are committed together (groupcommit.py).
+
+Each test holds the turn lock itself (another kernel in its turn), lets writers queue
+behind it, and checks what the next turn does with their answers: one transaction for all
+of them, each writer acknowledged only after that commit, nothing lost or stored twice
+when a waiting writer or the turn itself is killed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ketatraining.errors import StoreBusyError
+from ketatraining.progress import groupcommit, sqlitefile
+from ketatraining.progress.records import Submission, utcnow
+from ketatraining.progress.store import ProgressStore, new_submission_id
+
+pytestmark = pytest.mark.skipif(not groupcommit.AVAILABLE,
+                                reason="answers are batched on Linux only")
+
+
+def _submission(learner: str = "ada", submission_id: str | None = None) -> Submission:
+    return Submission(
+        submission_id=submission_id or new_submission_id(), learner_id=learner,
+        quiz_id="practice", question_id="bp", attempt=1, response=["a", "c"], score=1.0,
+        max_score=1.0, correct=True, duration_seconds=1.0, submitted_at=utcnow(),
+        question_hash="h1")
+
+
+def _commits_in_log(path: Path) -> int:
+    """Commit frames in the store's write-ahead log (frames of the current log only)."""
+    data = Path(f"{path}-wal").read_bytes()
+    if len(data) < 32:
+        return 0
+    page_size = struct.unpack(">I", data[8:12])[0]
+    salts = data[16:24]
+    commits, offset = 0, 32
+    while offset + 24 + page_size <= len(data):
+        header = data[offset:offset + 24]
+        if header[8:16] != salts:
+            break  # left over from before the log was restarted
+        commits += struct.unpack(">I", header[4:8])[0] != 0
+        offset += 24 + page_size
+    return commits
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def _spooled(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob(f"*{groupcommit.SUFFIX}")) if folder.exists() else []
+
+
+def _stored(url: str) -> list[str]:
+    with ProgressStore(url) as store:
+        return [s.submission_id for s in store.responses()]
+
+
+@pytest.fixture
+def store_file(tmp_path: Path) -> tuple[str, Path, Path]:
+    """A WAL store with one answer in it; its URL, turn lock and spool folder."""
+    path = tmp_path / "progress.db"
+    url = f"sqlite:///{path}"
+    with ProgressStore(url) as store:
+        store.record(_submission())
+        assert store.journal_mode == "wal"
+    lock = sqlitefile.lock_file_for(path)
+    assert lock is not None
+    return url, lock, groupcommit.spool_folder_for(lock)
+
+
+def test_answers_waiting_for_the_turn_are_committed_in_one_transaction(
+        store_file: tuple[str, Path, Path]) -> None:
+    url, lock, spool = store_file
+    path = Path(url.removeprefix("sqlite:///"))
+    keeper = ProgressStore(url)  # keeps the log open, so its frames can be counted
+    stores = [ProgressStore(url) for _ in range(4)]
+    done: list[str] = []
+    try:
+        with lock.open("rb") as other_kernel:
+            fcntl.flock(other_kernel, fcntl.LOCK_EX)  # in its turn: everyone queues
+            answers = [_submission(f"learner{n}") for n in range(4)]
+            threads = [threading.Thread(target=lambda s=s, a=a: (s.record(a),
+                                                                 done.append(a.submission_id)))
+                       for s, a in zip(stores, answers, strict=True)]
+            for thread in threads:
+                thread.start()
+            _wait_for(lambda: len(_spooled(spool)) == 4)
+            assert spool.stat().st_mode & 0o777 == 0o700  # this user's kernels only
+            time.sleep(0.2)
+            assert done == []  # nobody is told "saved" before a turn committed it
+            before = _commits_in_log(path)
+        for thread in threads:
+            thread.join(30)
+        assert sorted(done) == sorted(a.submission_id for a in answers)
+        assert _commits_in_log(path) - before == 1  # one transaction carried all four
+        stored = _stored(url)
+        assert len(stored) == len(set(stored)) == 5
+        assert _spooled(spool) == []
+    finally:
+        for store in [*stores, keeper]:
+            store.close()
+    assert not spool.exists()  # the last store to close leaves nothing in the temp folder
+
+
+WAITER = """
+import sys
+from ketatraining.progress.records import Submission, utcnow
+from ketatraining.progress.store import ProgressStore
+url, submission_id = sys.argv[1:]
+store = ProgressStore(url)
+print("open", flush=True)
+sys.stdin.readline()
+store.record(Submission(submission_id=submission_id, learner_id="killed", quiz_id="practice",
+    question_id="bp", attempt=1, response=["a"], score=0.0, max_score=1.0, correct=False,
+    duration_seconds=1.0, submitted_at=utcnow(), question_hash="h1"))
+print("saved", flush=True)
+"""
+
+
+def test_a_writer_killed_while_its_answer_waits_loses_nothing_and_stores_nothing_twice(
+        store_file: tuple[str, Path, Path]) -> None:
+    """Its answer (never acknowledged) goes in with the next turn's, and when its kernel's
+    outbox writes it again, it is stored once."""
+    url, lock, spool = store_file
+    killed_id = new_submission_id()
+    survivor = ProgressStore(url)
+    acknowledged: list[str] = []
+    process = subprocess.Popen([sys.executable, "-c", WAITER, url, killed_id],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None and process.stdin is not None
+        assert process.stdout.readline().strip() == "open"  # opening takes a turn too
+        with lock.open("rb") as other_kernel:
+            fcntl.flock(other_kernel, fcntl.LOCK_EX)
+            process.stdin.write("go\n")
+            process.stdin.flush()
+            _wait_for(lambda: len(_spooled(spool)) == 1)
+            process.send_signal(signal.SIGKILL)  # killed while its answer waits
+            process.wait(30)
+            answer = _submission("bea")
+            writer = threading.Thread(target=lambda: (survivor.record(answer),
+                                                      acknowledged.append(answer.submission_id)))
+            writer.start()
+            _wait_for(lambda: len(_spooled(spool)) == 2)
+        writer.join(30)
+        assert acknowledged == [answer.submission_id]
+        stored = _stored(url)
+        assert killed_id in stored and answer.submission_id in stored
+        survivor.record(_submission("killed", killed_id))  # the killed kernel's outbox retry
+        stored = _stored(url)
+        assert stored.count(killed_id) == 1 and len(stored) == len(set(stored)) == 3
+        assert _spooled(spool) == []
+    finally:
+        process.kill()
+        process.communicate(timeout=30)  # and closes its pipes
+        survivor.close()
+
+
+KILLED_TURN = """
+import fcntl, json, os, sqlite3, sys, time
+from pathlib import Path
+lock, store, spool = sys.argv[1:]
+handle = os.open(lock, os.O_RDONLY)
+fcntl.flock(handle, fcntl.LOCK_EX)
+print("locked", flush=True)
+sys.stdin.readline()  # the writers have queued behind this turn
+connection = sqlite3.connect(store, isolation_level=None)
+connection.execute("BEGIN IMMEDIATE")
+for row in Path(spool).glob("*.row"):  # what a turn does, up to its commit
+    answer = json.loads(row.read_bytes())
+    connection.execute("INSERT INTO kt_responses (submission_id, learner_id, quiz_id, "
+        "question_id, attempt, response, score, max_score, correct, duration_seconds, "
+        "submitted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", (answer["submission_id"],
+        answer["learner_id"], answer["quiz_id"], answer["question_id"], answer["attempt"],
+        json.dumps(answer["response"]), answer["score"], answer["max_score"],
+        answer["correct"], answer["duration_seconds"], answer["submitted_at"]))
+print("inside", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_turn_killed_before_its_commit_leaves_the_answers_for_the_next_one(
+        store_file: tuple[str, Path, Path]) -> None:
+    url, lock, spool = store_file
+    path = url.removeprefix("sqlite:///")
+    stores = [ProgressStore(url) for _ in range(3)]
+    answers = [_submission(f"learner{n}") for n in range(3)]
+    acknowledged: list[str] = []
+    turn = subprocess.Popen([sys.executable, "-c", KILLED_TURN, str(lock), path, str(spool)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert turn.stdout is not None and turn.stdin is not None
+        assert turn.stdout.readline().strip() == "locked"
+        threads = [threading.Thread(target=lambda s=s, a=a: (s.record(a),
+                                                             acknowledged.append(a.submission_id)))
+                   for s, a in zip(stores, answers, strict=True)]
+        for thread in threads:
+            thread.start()
+        _wait_for(lambda: len(_spooled(spool)) == 3)
+        turn.stdin.write("go\n")
+        turn.stdin.flush()
+        assert turn.stdout.readline().strip() == "inside"  # their answers, uncommitted
+        assert acknowledged == []
+        turn.send_signal(signal.SIGKILL)  # mid-transaction: SQLite rolls it back
+        turn.wait(30)
+        for thread in threads:
+            thread.join(30)
+        assert sorted(acknowledged) == sorted(a.submission_id for a in answers)
+        stored = _stored(url)
+        assert len(stored) == len(set(stored)) == 4
+        with ProgressStore(url) as store:
+            assert store.integrity_problems() == []
+    finally:
+        turn.kill()
+        turn.communicate(timeout=30)  # and closes its pipes
+        for store in stores:
+            store.close()
+
+
+def test_a_writer_that_gives_up_withdraws_its_answer(
+        store_file: tuple[str, Path, Path]) -> None:
+    url, lock, spool = store_file
+    with ProgressStore(url, retry_budget=0.3) as store, lock.open("rb") as other_kernel:
+        fcntl.flock(other_kernel, fcntl.LOCK_EX)
+        with pytest.raises(StoreBusyError, match="stayed busy"):
+            store.record(_submission("bea"))
+        assert _spooled(spool) == []  # no later turn writes what was reported unsaved
+    assert len(_stored(url)) == 1
+
+
+def test_a_spool_folder_others_can_write_to_is_not_used(
+        store_file: tuple[str, Path, Path]) -> None:
+    """Rows another user could plant are never read in: the answer is written alone."""
+    url, _lock, spool = store_file
+    spool.mkdir(mode=0o700, exist_ok=True)
+    spool.chmod(0o777)
+    planted = spool / f"{time.time_ns():019d}-1-planted{groupcommit.SUFFIX}"
+    planted.write_bytes(groupcommit.encode(_submission("mallory")))
+    try:
+        with ProgressStore(url) as store:
+            store.record(_submission("bea"))
+            assert sorted(store.learners()) == ["ada", "bea"]
+        assert planted.exists()
+    finally:
+        planted.unlink()
+        spool.rmdir()
