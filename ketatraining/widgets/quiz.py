@@ -53,18 +53,6 @@ _MAX_SECONDS = 7 * 24 * 3600.0
 """Longer than a week on one question is not a measurement; it is not recorded as one."""
 
 
-def parse_number(text: str) -> float | None:
-    """A typed number, or None when it is not one (commas as thousands are refused)."""
-    cleaned = text.strip().replace("\u2212", "-")
-    if not cleaned:
-        return None
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 def _seconds(value: Any) -> float | None:
     """A time measured by the front-end, or None when it is not a plausible one."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -268,12 +256,6 @@ class QuizWidget(anywidget.AnyWidget):
         self._touched = True
         if state.checked is not None:
             return state
-        if state.view.type == "numeric" and isinstance(response, str):
-            number = parse_number(response)
-            if number is None:
-                self._say(state, "notice", wording.NOT_A_NUMBER)
-                return state
-            response = number
         try:
             checked = self.assessment.submit(self.quiz_id, self.attempt_id, question_id,
                                              response, seconds=seconds)

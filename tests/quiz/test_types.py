@@ -89,6 +89,7 @@ def test_a_response_for_another_type_scores_zero_and_never_raises(name: str) -> 
         assert 0 <= definition.grade(question, junk).score <= question.points
 
 
+TYPE_NAMES = "|".join(TYPES)
 CLASSES = "SingleChoice|MultipleChoice|TrueFalse|Numeric|Matching|ShortAnswer|Ordering"
 
 
@@ -109,6 +110,17 @@ def test_no_consumer_switches_on_the_question_classes() -> None:
         "ketatraining/quiz/review.py",
     )
     found = _git_grep(rf"isinstance\([^)]*\b({CLASSES})\b")
+    assert [line for line in found if not line.startswith(allowed)] == []
+
+
+def test_no_consumer_switches_on_the_type_name() -> None:
+    """``question.type == "numeric"`` is the same silent fall-through, spelled as a string."""
+    allowed = (
+        # importers reading another program's file (or our own export's metadata in it):
+        "ketatraining/interop/common.py", "ketatraining/interop/jupyterquiz.py",
+        "ketatraining/interop/gift.py",  # GIFT's own kinds ('ordering', 'match', ...)
+    )
+    found = _git_grep(rf"""(type|kind)\b["'\])]* *(==|!=|in) *[(\[{{]?["']({TYPE_NAMES})["']""")
     assert [line for line in found if not line.startswith(allowed)] == []
 
 
