@@ -13,9 +13,15 @@ Each kernel's memory is listed too (the cost of preheating one page). Then
 ``views`` page views in a row (a learner clicking through), after which the app is given
 time to settle and its kernels and memory are measured again.
 
-    .venv/bin/python benchmarks/bench_app.py [rounds] [views] [--starts N]
+    .venv/bin/python benchmarks/bench_app.py [rounds] [views] [--starts N] [--reloads N]
     .venv/bin/python benchmarks/bench_app.py 0 0 --starts 5     # start-up only
+    .venv/bin/python benchmarks/bench_app.py 0 0 --reloads 2    # reloads only
     KETATRAINING_PREHEAT=next .venv/bin/python benchmarks/bench_app.py [rounds] [views]
+
+``--reloads N`` (look L9): N times for each course page, open it (ready), then reload it
+at once, as a learner who reloads or opens the page again a few seconds later; the
+reload's time to ready is reported per page, beside the first open, then the live
+kernels once the app has settled (a page keeps no kernel beyond its pool).
 
 "Landing ready after start" is the time from starting Voila to the overview being ready in
 the browser (a learner's ``make app``); ``--starts N`` starts the app N times and reports
@@ -186,6 +192,32 @@ def starts(browser: Any, count: int) -> None:
           flush=True)
 
 
+def reloads(app: App, page: Any, count: int) -> None:
+    """Each course page opened, then reloaded at once, ``count`` times; times to ready."""
+    names = [e.name for e in course_notebooks(ROOT / "notebooks")]
+    opened: dict[str, list[float]] = {name: [] for name in names}
+    again: dict[str, list[float]] = {name: [] for name in names}
+    for _ in range(count):
+        for name in names:
+            app.settle()
+            opened[name].append(visit(page, app, name))
+            start = time.perf_counter()
+            page.reload()
+            page.wait_for_function(READY, timeout=180_000)
+            again[name].append(time.perf_counter() - start)
+            page.goto("about:blank")
+    print(f"open, then reload at once, {count} times each (s)")
+    for name in names:
+        print(f"  {name:42s} open median {statistics.median(opened[name]):5.2f}  "
+              f"reload median {statistics.median(again[name]):5.2f}  "
+              f"max {max(again[name]):5.2f}")
+    every = [t for values in again.values() for t in values]
+    state = app.settle(timeout=180)
+    print(f"reload over all pages: median {statistics.median(every):.2f} s, max "
+          f"{max(every):.2f} s; after settling {state['kernels']} live kernels "
+          f"({leaked(state)} outside the pools)", flush=True)
+
+
 def main() -> None:
     import argparse
 
@@ -194,6 +226,8 @@ def main() -> None:
     parser.add_argument("views", type=int, nargs="?", default=100)
     parser.add_argument("--starts", type=int, default=0,
                         help="start the app this many times first, timing the overview")
+    parser.add_argument("--reloads", type=int, default=0,
+                        help="open each course page and reload it at once, this many times")
     args = parser.parse_args()
     rounds, views = args.rounds, args.views
     from playwright.sync_api import sync_playwright
@@ -221,31 +255,35 @@ def main() -> None:
                   f"({leaked(state0)} outside the pools); app tree {rss0:.0f} MB, of which "
                   f"kernels {sum(kernel_rss):.0f} MB (median {statistics.median(kernel_rss):.0f}"
                   f" MB each)", flush=True)
-            times: dict[str, list[float]] = {name: [] for name in pages}
-            left = 0
-            for _ in range(rounds):
-                for name in pages:
-                    times[name].append(visit(page, app, name, leave=True))
-                    left = max(left, leaked(app.settle()))
-            base = statistics.median(times[EMPTY])
-            print(f"page ready over {rounds} visits each (s); kernels left behind by a visit: "
-                  f"{left}")
-            for name, values in times.items():
-                median = statistics.median(values)
-                print(f"  {name:42s} median {median:5.2f}  max {max(values):5.2f}  "
-                      f"ratio to {EMPTY}: {median / base:4.2f}")
-            start = time.perf_counter()
-            for index in range(views):
-                visit(page, app, pages[1 + index % (len(pages) - 1)])
-            spent = time.perf_counter() - start
-            page.goto("about:blank")
-            peak = app.status()["kernels"]
-            state1 = app.settle()
-            rss1, kernel_rss = app.rss_mb()
-            print(f"{views} page views in {spent:.0f} s; live kernels just after: {peak}; "
-                  f"after settling: {state1['kernels']} (start {state0['kernels']}; "
-                  f"{leaked(state1)} outside the pools); app tree memory {rss1:.0f} MB "
-                  f"(start {rss0:.0f} MB, {100 * (rss1 - rss0) / rss0:+.1f}%)")
+            if args.reloads:
+                reloads(app, page, args.reloads)
+            if rounds:
+                times: dict[str, list[float]] = {name: [] for name in pages}
+                left = 0
+                for _ in range(rounds):
+                    for name in pages:
+                        times[name].append(visit(page, app, name, leave=True))
+                        left = max(left, leaked(app.settle()))
+                base = statistics.median(times[EMPTY])
+                print(f"page ready over {rounds} visits each (s); kernels left behind by a visit: "
+                      f"{left}")
+                for name, values in times.items():
+                    median = statistics.median(values)
+                    print(f"  {name:42s} median {median:5.2f}  max {max(values):5.2f}  "
+                          f"ratio to {EMPTY}: {median / base:4.2f}")
+            if views:
+                start = time.perf_counter()
+                for index in range(views):
+                    visit(page, app, pages[1 + index % (len(pages) - 1)])
+                spent = time.perf_counter() - start
+                page.goto("about:blank")
+                peak = app.status()["kernels"]
+                state1 = app.settle()
+                rss1, kernel_rss = app.rss_mb()
+                print(f"{views} page views in {spent:.0f} s; live kernels just after: {peak}; "
+                      f"after settling: {state1['kernels']} (start {state0['kernels']}; "
+                      f"{leaked(state1)} outside the pools); app tree memory {rss1:.0f} MB "
+                      f"(start {rss0:.0f} MB, {100 * (rss1 - rss0) / rss0:+.1f}%)")
         finally:
             app.stop()
             browser.close()

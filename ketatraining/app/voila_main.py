@@ -23,6 +23,14 @@ Three things Voila 0.5 does not do on its own, and why the app needs them:
   (``ketatraining.app.overview``, template ``overview.html``) at each request, so it is
   ready as soon as Voila answers after ``make app`` (a kernel of its own took 4-7 s to
   start and run on 2 cores) and always shows the learner's progress as it is now.
+* **A reload gets the page's own kernel back** (``keep_for_reload``): when a page is
+  left (its shutdown beacon) while the preheated kernel that replaces it is still being
+  heated, the page's kernel goes back into the pool instead of being shut down, so a
+  reload, a second tab or a quick return opens at once instead of waiting 10-30 s for the
+  replacement to run the whole notebook. The kernel is told of each new page request
+  (``ketatraining.widgets.live``), so its quizzes and progress show the store as it is
+  now. It is shut down as soon as the fresh replacement is ready: a page keeps at most
+  one kernel beyond its pool, for those seconds only.
 * **The first request waits for its page's first preheated kernel** instead of starting
   another one beside it (``first_heating``).
 * **The course pages are heated one at a time in course order**, so the first page is
@@ -75,6 +83,9 @@ CLOSED_GRACE_SECONDS = 10.0
 """A page's kernel whose last connection closed (the tab or the browser was closed, or
 the browser died) is shut down if the page has not reconnected after this long: a short
 network drop is survived, a closed tab costs nothing after 10 s."""
+RETURN_SECONDS = 5.0
+"""After a page's kernel was given back for a reload, later beacons for it within this
+long are the same page's second beacon (the template's and Voila's own), not a leave."""
 FILL_DELAY_SECONDS = 3.0
 """Wait after a page is taken before heating its replacement: on 2 cores, a kernel
 starting while the page connects to its own kernel doubles the time to ready."""
@@ -195,8 +206,9 @@ def _shutdown_handler() -> type:
         """
 
         async def post(self, kernel_id: str) -> None:
-            if kernel_id in self.kernel_manager:
-                await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
+            manager = self.kernel_manager
+            if kernel_id in manager and not give_back(manager, kernel_id):
+                await ensure_async(manager.shutdown_kernel(kernel_id))
             self.set_status(204)
             self.finish()
 
@@ -211,6 +223,95 @@ def is_pooled(manager: Any, kernel_id: str) -> bool:
                     and item.result().get("kernel_id") == kernel_id):
                 return True
     return False
+
+
+def _ready(item: Any) -> bool:
+    """A pool entry whose kernel has run its whole notebook."""
+    return (item.done() and not item.cancelled() and item.exception() is None
+            and item.result()["task"].done())
+
+
+def keep_for_reload(manager: Any) -> None:
+    """Remember each fully heated kernel handed to a page, so ``give_back`` can return it
+    to its page's pool when that page is left (the whole page is in its renderer's cache:
+    Voila serves it again from there)."""
+    handed = manager.get_rendered_notebook
+    manager.ketatraining_given = {}
+    manager.ketatraining_returned = {}
+
+    async def get_rendered_notebook(notebook_name: str, *args: Any, **kwargs: Any) -> Any:
+        pool = manager._pools.get(notebook_name) or []  # Voila 0.5's pool of tasks
+        first = pool[0] if pool else None
+        content = first.result() if first is not None and _ready(first) else None
+        render_task, cache, kernel_id = await handed(notebook_name, *args, **kwargs)
+        if content is not None and content.get("kernel_id") == kernel_id:
+            manager.ketatraining_given[kernel_id] = (notebook_name, content)
+        return render_task, cache, kernel_id
+
+    manager.get_rendered_notebook = get_rendered_notebook
+
+
+def give_back(manager: Any, kernel_id: str, window: float = RETURN_SECONDS) -> bool:
+    """Put a left page's kernel back into its page's pool if no fresh one is ready there
+    (True: do not shut it down). A second beacon from the same page (Voila's own, after
+    the template's) right after it was given back is answered without shutting it down."""
+    import time
+
+    returned = getattr(manager, "ketatraining_returned", {})
+    if time.monotonic() - returned.get(kernel_id, -window) < window:
+        return True  # the same page's second beacon
+    given = getattr(manager, "ketatraining_given", {})
+    name, content = given.pop(kernel_id, (None, None))
+    if name is None:
+        return False
+    pool = manager._pools.setdefault(name, [])
+    size = manager.kernel_pools_config.get(name, {}).get("pool_size", POOL_SIZE)
+    if size < 1 or any(_ready(item) for item in pool):
+        return False  # a fresh kernel waits (or none is kept): this one is freed
+    loop = asyncio.get_running_loop()
+    kept = loop.create_future()
+    kept.set_result(content)
+    pool.insert(0, kept)
+    returned[kernel_id] = time.monotonic()
+    log.info("ketatraining: kernel %s kept for a reload of %s", kernel_id, name)
+    task = loop.create_task(_free_when_replaced(manager, name, kept))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return True
+
+
+_background: set[Any] = set()
+
+
+async def _free_when_replaced(manager: Any, name: str, kept: Any) -> None:
+    """Once a fresh kernel of ``name`` is ready, shut the kept one down if nobody took it."""
+    while True:
+        pool = manager._pools.get(name, [])
+        if kept not in pool:
+            return  # a page took it (or it was shut down)
+        others = [item for item in pool if item is not kept]
+        if not others:
+            await asyncio.sleep(1.0)  # the refill has not been scheduled yet
+            continue
+        if any(_ready(item) for item in others):
+            break
+        await _settle_items(others)
+    if kept in manager._pools.get(name, []):
+        manager._pools[name].remove(kept)
+        kernel_id = kept.result()["kernel_id"]
+        log.info("ketatraining: a fresh kernel of %s is ready; kernel %s is freed",
+                 name, kernel_id)
+        with contextlib.suppress(Exception):
+            await manager.shutdown_kernel(kernel_id)
+
+
+async def _settle_items(items: list[Any]) -> None:
+    for pending in items:
+        try:
+            content = await pending
+            await content["task"]
+        except Exception:  # noqa: BLE001  a failed heat: the kept kernel stays instead
+            await asyncio.sleep(1.0)
 
 
 def free_closed_pages(manager: Any, grace: float = CLOSED_GRACE_SECONDS) -> None:
@@ -280,15 +381,35 @@ def _status_handler() -> type:
     return CourseStatusHandler
 
 
+def _request_info_handler() -> type:
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    class CourseRequestInfoHandler(RequestInfoSocketHandler):
+        """Voila's page-request channel, with each request told to its kernel once.
+
+        Voila keeps a request that arrived before its kernel listened and sends it on
+        every later connection; a kernel given back for a reload listens again after
+        each request (``ketatraining.widgets.live``), so it would hear the old one again.
+        """
+
+        def open(self, kernel_id: str) -> None:
+            super().open(kernel_id)
+            RequestInfoSocketHandler._cache.pop(kernel_id, None)
+
+    return CourseRequestInfoHandler
+
+
 def _app_class() -> Any:
     from jupyter_server.utils import url_path_join
     from voila.app import Voila
+    from voila.request_info_handler import RequestInfoSocketHandler
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
     from voila.tornado.handler import TornadoVoilaHandler
 
     handler = _render_handler()
     status = _status_handler()
     shutdown = _shutdown_handler()
+    request_info = _request_info_handler()
 
     class CourseVoila(Voila):
         def init_handlers(self) -> list[Any]:
@@ -297,7 +418,9 @@ def _app_class() -> Any:
 
             IOLoop.current().add_callback(self._heat)
             free_closed_pages(self.kernel_manager)
-            ours = {TornadoVoilaHandler: handler, VoilaShutdownKernelHandler: shutdown}
+            keep_for_reload(self.kernel_manager)
+            ours = {TornadoVoilaHandler: handler, VoilaShutdownKernelHandler: shutdown,
+                    RequestInfoSocketHandler: request_info}
             course = [(spec[0], ours[spec[1]], *spec[2:]) if len(spec) > 1
                       and spec[1] in ours else spec for spec in handlers]
             return [(url_path_join(self.server_url, STATUS_PATH), status), *course]

@@ -80,20 +80,41 @@ def _watch_page_request() -> None:
     threading.Thread(target=_wait_then_refresh, name="kt-page-request", daemon=True).start()
 
 
-def _wait_then_refresh() -> None:
-    try:
-        from voila.utils import wait_for_request
+def page_requests() -> int:
+    """How many page requests this kernel has been handed to so far (0 while preheated).
 
-        wait_for_request()
-    except Exception:
-        log.exception("ketatraining: Voila's page request could not be awaited")
-    with _lock:
-        hooks = [ref() for ref in _page_hooks]
-    for hook in hooks:
-        if hook is None:
-            continue
+    More than one: the app gave a left page's kernel back for a reload
+    (``ketatraining.app.voila_main.give_back``), so the page shows it again."""
+    return _requests
+
+
+_requests = 0
+
+
+def _wait_then_refresh() -> None:
+    """After each page request: the hooks, then every live display. The kernel keeps
+    listening, since the app may hand it to the same page again (a reload)."""
+    global _requests
+    while True:
+        heard = False
         try:
-            hook()
-        except Exception:  # a page must open even if one of its widgets cannot refresh
-            log.exception("ketatraining: a widget could not follow the page request")
-    refresh()
+            from voila.utils import ENV_VARIABLE, wait_for_request
+
+            os.environ.pop(ENV_VARIABLE.SCRIPT_NAME, None)  # set again by each request
+            wait_for_request()
+            heard = ENV_VARIABLE.SCRIPT_NAME in os.environ
+        except Exception:
+            log.exception("ketatraining: Voila's page request could not be awaited")
+        with _lock:
+            _requests += 1
+            hooks = [ref() for ref in _page_hooks]
+        for hook in hooks:
+            if hook is None:
+                continue
+            try:
+                hook()
+            except Exception:  # a page must open even if one of its widgets cannot refresh
+                log.exception("ketatraining: a widget could not follow the page request")
+        refresh()
+        if not heard:  # no channel (Voila gone, or not a page request): stop listening
+            return

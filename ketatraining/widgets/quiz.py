@@ -216,12 +216,16 @@ class QuizWidget(anywidget.AnyWidget):
         the questions are redrawn only when the store changed since the preheat; a Check
         sent from the replaced round is still accepted (``_replaced_round``).
         """
-        if self._touched:
+        from ketatraining.widgets import live
+
+        again = live.page_requests() > 1  # a kernel given back: its page is opened anew
+        if self._touched and not again:
             return
         state = self._start()
-        if _stored_part(state) == self._shown:
+        if _stored_part(state) == self._shown and not (again and self._touched):
             return
         self._replaced_round = self.round
+        self._touched = False
         self._show(state)
 
     def _show_save(self, status: SaveStatus) -> None:

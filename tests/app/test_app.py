@@ -6,6 +6,7 @@ import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -301,3 +302,57 @@ def test_a_page_gone_without_a_word_has_its_kernel_shut_down_after_the_grace() -
 
     assert asyncio.run(scenario()) == ["page"]
 
+
+class _Pools:
+    """Voila 0.5's preheated pools, as far as give_back uses them."""
+
+    def __init__(self) -> None:
+        self._pools: dict[str, list[Any]] = {}
+        self.kernel_pools_config: dict[str, dict[str, int]] = {}
+        self.stopped: list[str] = []
+        self.ketatraining_given: dict[str, Any] = {}
+        self.ketatraining_returned: dict[str, float] = {}
+
+    async def shutdown_kernel(self, kernel_id: str) -> None:
+        self.stopped.append(kernel_id)
+
+
+def test_a_left_page_keeps_its_kernel_for_a_reload_until_a_fresh_one_is_ready() -> None:
+    import asyncio
+
+    from ketatraining.app.voila_main import give_back
+
+    async def heated(kernel_id: str) -> dict[str, Any]:
+        done = asyncio.get_running_loop().create_future()
+        done.set_result(([], None))
+        return {"kernel_id": kernel_id, "task": done}
+
+    async def scenario() -> tuple[list[Any], ...]:
+        pools = _Pools()
+        refill_started = asyncio.Event()
+
+        async def refill() -> dict[str, Any]:
+            await refill_started.wait()
+            return await heated("fresh")
+
+        fresh = asyncio.ensure_future(refill())
+        pools._pools["00.ipynb"] = [fresh]  # the page's replacement, still heating
+        pools.ketatraining_given["used"] = ("00.ipynb", await heated("used"))
+        kept = give_back(pools, "used", window=0.2)
+        second_beacon = give_back(pools, "used", window=0.2)
+        in_pool = [(await item)["kernel_id"] for item in pools._pools["00.ipynb"][:1]]
+        refill_started.set()  # the fresh kernel is ready: the kept one is freed
+        await fresh
+        await asyncio.sleep(0.1)
+        stopped_after_refill = list(pools.stopped)
+        # With a fresh kernel ready, a page's kernel is not kept.
+        pools.ketatraining_given["other"] = ("00.ipynb", await heated("other"))
+        await asyncio.sleep(0.25)
+        not_kept = give_back(pools, "other", window=0.2)
+        return ([kept, second_beacon, not_kept], in_pool, stopped_after_refill,
+                [(await item)["kernel_id"] for item in pools._pools["00.ipynb"]])
+
+    flags, in_pool, stopped, left = asyncio.run(scenario())
+    assert flags == [True, True, False]
+    assert in_pool == ["used"]  # a reload now gets the page's own kernel at once
+    assert stopped == ["used"] and left == ["fresh"]  # back to one kernel per page

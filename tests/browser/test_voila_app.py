@@ -91,6 +91,31 @@ def test_quiz_by_clicking_right_and_wrong_is_recorded(voila_page: Any,
     assert answers[1].response == 40
 
 
+KERNEL_ID = ("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
+             ".kernelId")
+
+
+def test_a_reload_gets_the_pages_own_kernel_and_shows_the_store(voila_page: Any,
+                                                                voila_server: Server) -> None:
+    """look L9: a reload no longer waits for a new kernel to run the whole notebook (10-30 s
+    under load): the page's own kernel is given back while its replacement heats, and it
+    shows the store as it is now (here an answer given meanwhile in another tab)."""
+    from ketatraining.quiz.loading import load_quiz
+    from ketatraining.widgets.quiz import QuizWidget
+
+    page = voila_page
+    open_notebook(page, voila_server, WELCOME)
+    kernel = page.evaluate(KERNEL_ID)
+    other_tab = QuizWidget(load_quiz("welcome"), store=ProgressStore(voila_server.store_url),
+                           learner_id=LEARNER)
+    other_tab.answer("welcome-dose", 40)
+    page.reload()
+    wait_for_quiz(page)
+    assert page.evaluate(KERNEL_ID) == kernel, "the reload waited for another kernel"
+    expect(question(page, 2).locator(".kt-feedback")).to_contain_text("✓ Correct.")
+    expect(page.locator(".kt-quiz .kt-score")).to_contain_text("(1 of 4 questions answered)")
+
+
 def test_quiz_can_be_completed_with_the_keyboard_alone(voila_page: Any,
                                                        voila_server: Server) -> None:
     page = voila_page

@@ -310,6 +310,26 @@ def test_a_preheated_kernel_reopens_the_attempt_when_the_page_is_requested(
 
 
 
+def test_a_kernel_given_back_for_a_reload_shows_the_store_as_it_is_now(
+        learner: Any, preheated: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app gives a left page's kernel back to the page's pool (a reload opens at once):
+    at its next page request the quiz is drawn from the store again, even though the
+    learner used it on the page before (a fresh kernel would show the same)."""
+    from ketatraining.widgets import live
+
+    quiz = learner.widget(seed=1)
+    monkeypatch.setattr(live, "_requests", 1)
+    _page_request()  # the first page
+    quiz.answer("welcome-off-label", False)
+    learner.widget().answer("welcome-dose", 40)  # meanwhile, in another tab
+    _page_request()  # the same page asks again while it is open: the learner's page stays
+    assert list(quiz.checked) == ["welcome-off-label"]
+    monkeypatch.setattr(live, "_requests", 2)  # the page was left and opened again
+    _page_request()
+    assert sorted(quiz.checked) == ["welcome-dose", "welcome-off-label"]
+    assert "2 of 4 questions answered" in quiz.score
+
+
 def test_a_page_request_redraws_nothing_when_the_store_did_not_change(
         learner: Any, preheated: None) -> None:
     """The page may already be on screen (and answered) when the request reaches the kernel:
