@@ -25,6 +25,19 @@ INSTRUCTIONS = (
 _NOT_ANSWERED = None
 
 
+def _score_box(description: str, top: int) -> widgets.Text:
+    """An answer box that starts empty (a 0 read as an answer already given: look L10),
+    with a placeholder that says what goes in it."""
+    return widgets.Text(value="", placeholder=f"a whole number, 0-{top}",
+                        description=description, style={"description_width": "initial"})
+
+
+def _whole_number(text: object) -> int | None:
+    """What the learner typed, as a whole number; None when empty or not a number."""
+    typed = str(text).strip()
+    return int(typed) if typed.isdigit() else None
+
+
 def ratings_table_html(patient: pcl5.FictionalPatient) -> str:
     """The 20 ratings grouped by cluster, as an accessible HTML table."""
     rows = []
@@ -60,13 +73,12 @@ class PCL5Exercise(widgets.VBox):
         self.select.add_class("kt-pcl5-select")
         self.ratings = widgets.HTML()
         self.ratings.add_class("kt-pcl5-patient")
-        self.total = widgets.IntText(value=0, description=f"Total score (0-{pcl5.MAX_TOTAL}):", style=style)
+        self.total = _score_box(f"Total score (0-{pcl5.MAX_TOTAL}):", pcl5.MAX_TOTAL)
         self.total.add_class("kt-pcl5-total")
         self.subscores = {}
         for c in pcl5.CLUSTERS:
-            box = widgets.IntText(
-                value=0, description=f"Cluster {c.key} sub-score:", style=style,
-            )
+            box = _score_box(f"Cluster {c.key} sub-score:",
+                             4 * (c.last_item - c.first_item + 1))
             box.add_class("kt-pcl5-subscore")
             box.add_class(f"kt-pcl5-subscore-{c.key}")
             self.subscores[c.key] = box
@@ -120,9 +132,9 @@ class PCL5Exercise(widgets.VBox):
 
     def fill(self, *, total: int, subscores: dict[str, int], band: str, meets_rule: bool) -> None:
         """Enter answers programmatically (used by tests and kernel-side checks)."""
-        self.total.value = total
+        self.total.value = str(total)
         for key, value in subscores.items():
-            self.subscores[key].value = value
+            self.subscores[key].value = str(value)
         self.band.value = band
         self.rule.value = meets_rule
 
@@ -131,8 +143,8 @@ class PCL5Exercise(widgets.VBox):
         """Check the entered answers and show an explanation for each part."""
         self.checks = pcl5.check_answers(
             self.result,
-            total=self.total.value,
-            subscores={k: box.value for k, box in self.subscores.items()},
+            total=_whole_number(self.total.value),
+            subscores={k: _whole_number(box.value) for k, box in self.subscores.items()},
             band=self.band.value,
             meets_rule=self.rule.value,
         )
@@ -144,9 +156,9 @@ class PCL5Exercise(widgets.VBox):
 
     def _show(self, patient: pcl5.FictionalPatient) -> None:
         self.ratings.value = ratings_table_html(patient)
-        self.total.value = 0
+        self.total.value = ""
         for box in self.subscores.values():
-            box.value = 0
+            box.value = ""
         self.band.value = _NOT_ANSWERED
         self.rule.value = _NOT_ANSWERED
         self.feedback.value = ""

@@ -46,7 +46,7 @@ def test_mistakes_are_explained(widget: PCL5Exercise) -> None:
 
 
 def test_unanswered_dropdowns_count_as_wrong(widget: PCL5Exercise) -> None:
-    widget.total.value = 36
+    widget.total.value = "36"
     checks = widget.check()
     assert checks[0].correct
     assert not checks[-1].correct
@@ -59,7 +59,7 @@ def test_switching_patient_resets_answers(widget: PCL5Exercise) -> None:
     widget.check()
     widget.select.value = "alex"
     assert "Alex (fictional)" in widget.ratings.value
-    assert widget.total.value == 0
+    assert widget.total.value == ""
     assert widget.rule.value is None
     assert widget.feedback.value == ""
     widget.fill(total=41, subscores={"B": 13, "C": 2, "D": 13, "E": 13}, band="above",
@@ -67,6 +67,22 @@ def test_switching_patient_resets_answers(widget: PCL5Exercise) -> None:
     widget.check_button.click()
     assert "7 of 7 parts correct" in widget.feedback.value
     assert "C 0 of 1 needed" in widget.feedback.value
+
+
+def test_score_boxes_start_empty_and_say_what_goes_in(widget: PCL5Exercise) -> None:
+    """look L10: boxes showing 0 looked filled in; an empty one counts as not answered."""
+    boxes = [widget.total, *widget.subscores.values()]
+    assert [b.value for b in boxes] == [""] * 5
+    assert widget.total.placeholder == "a whole number, 0-80"
+    assert widget.subscores["B"].placeholder == "a whole number, 0-20"  # items 1-5
+    assert widget.subscores["C"].placeholder == "a whole number, 0-8"  # items 6-7
+    widget.fill(total=36, subscores={"B": 11, "C": 5, "D": 8, "E": 12}, band="above",
+                meets_rule=True)
+    widget.subscores["C"].value = "  "
+    widget.total.value = "thirty-six"
+    checks = widget.check()
+    assert [c.correct for c in checks[:3]] == [False, True, False]
+    assert sum(c.correct for c in checks) == 5
 
 
 def test_controls_have_labels_and_stable_classes(widget: PCL5Exercise) -> None:
