@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
@@ -33,13 +33,18 @@ __all__ = [
     "QuestionBase",
     "QuestionType",
     "Reporter",
+    "RightOrNot",
+    "Shown",
     "Strict",
     "Text",
     "clamp",
+    "components",
     "is_number",
     "mappings",
     "number",
+    "part_grade",
     "unique_entries",
+    "views",
 ]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -333,6 +338,46 @@ class QuestionType(ABC, Generic[Q, R]):
                  attractive: str | None) -> R:
         """A synthetic learner's answer (demo cohort): ``p_right(guess)`` is the chance
         of a right answer given the guessing rate; ``attractive`` a favoured distractor."""
+
+
+class Shown(Protocol):
+    """Something a learner sees by id and text: an option, a matching item or answer, a step."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+def views(entries: Iterable[Shown], order: Iterable[str] | None = None) -> list[dict[str, str]]:
+    """The public view of ``entries`` (``{"id", "html"}``), in ``order`` (ids) or as written."""
+    by_id = {e.id: e for e in entries}
+    return [{"id": i, "html": inline_html(by_id[i].text)} for i in (order or list(by_id))]
+
+
+def components(entries: Iterable[Shown]) -> list[dict[str, Any]]:
+    """xAPI interaction components (``choices``, ``source``, ``target``) of ``entries``."""
+    return [{"id": e.id, "description": {"en-US": plain(e.text)}} for e in entries]
+
+
+class RightOrNot(Protocol):
+    """A question with one feedback for a fully right answer and one for anything else."""
+
+    @property
+    def points(self) -> float: ...
+
+    @property
+    def feedback_correct(self) -> str: ...
+
+    @property
+    def feedback_incorrect(self) -> str: ...
+
+
+def part_grade(question: RightOrNot, fraction: float, right: bool) -> Grade:
+    """``fraction`` of the points, with the right-answer or the other feedback."""
+    text = question.feedback_correct if right else question.feedback_incorrect
+    return Grade(question.points * fraction, question.points, (("answer", text),))
 
 
 def option_order(ids: list[str], rng: random.Random | None) -> list[str]:

@@ -18,11 +18,11 @@ from ketatraining.quiz.types.base import (
     Reporter,
     Strict,
     Text,
-    inline_html,
+    components,
     mappings,
     number,
     option_order,
-    plain,
+    views,
 )
 
 
@@ -123,9 +123,8 @@ class ChoiceType(QuestionType[C, R], Generic[C, R]):
         """The type's own rules, given how many options are correct and their weights."""
 
     def public_data(self, question: C, rng: random.Random | None = None) -> dict[str, Any]:
-        by_id = {o.id: o for o in question.options}
-        order = option_order(list(by_id), rng)
-        return {"options": [{"id": i, "html": inline_html(by_id[i].text)} for i in order]}
+        order = option_order([o.id for o in question.options], rng)
+        return {"options": views(question.options, order)}
 
     def ids(self, question: C) -> set[str]:
         return {o.id for o in question.options}
@@ -147,8 +146,7 @@ class ChoiceType(QuestionType[C, R], Generic[C, R]):
         return [Answer(o.correct, o.text, o.feedback) for o in question.options]
 
     def xapi_definition(self, question: C) -> dict[str, Any]:
-        definition: dict[str, Any] = {"choices": [
-            {"id": o.id, "description": {"en-US": plain(o.text)}} for o in question.options]}
+        definition: dict[str, Any] = {"choices": components(question.options)}
         right = [o.id for o in question.options if o.correct]
         if right:
             definition["correctResponsesPattern"] = ["[,]".join(right)]

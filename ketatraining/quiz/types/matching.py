@@ -24,10 +24,11 @@ from ketatraining.quiz.types.base import (
     QuestionType,
     Reporter,
     Text,
-    inline_html,
+    components,
     option_order,
-    plain,
+    part_grade,
     unique_entries,
+    views,
 )
 
 Pairs = dict[str, str]
@@ -104,9 +105,7 @@ class MatchingType(QuestionType[Matching, Pairs]):
         pairs = response or {}
         right = sum(pairs.get(item.id) == item.answer for item in question.items)
         fraction = right / len(question.items) if question.items else 0.0
-        text = (question.feedback_correct if question.items and right == len(question.items)
-                else question.feedback_incorrect)
-        return Grade(question.points * fraction, question.points, (("answer", text),))
+        return part_grade(question, fraction, bool(question.items) and right == len(question.items))
 
     def key(self, question: Matching) -> Pairs:
         return {item.id: item.answer for item in question.items}
@@ -122,14 +121,11 @@ class MatchingType(QuestionType[Matching, Pairs]):
         return f"The pairs are: {pairs}."
 
     def public_data(self, question: Matching, rng: random.Random | None = None) -> dict[str, Any]:
-        items = {i.id: i for i in question.items}
-        answers = {a.id: a for a in question.answers}
         # Answers are always shuffled: written next to their items they would give the key.
-        answer_order = option_order(list(answers), rng or random.Random(question.id))
-        return {"items": [{"id": i, "html": inline_html(items[i].text)}
-                          for i in option_order(list(items), rng)],
-                "answers": [{"id": a, "html": inline_html(answers[a].text)}
-                            for a in answer_order]}
+        answer_order = option_order([a.id for a in question.answers],
+                                    rng or random.Random(question.id))
+        return {"items": views(question.items, option_order([i.id for i in question.items], rng)),
+                "answers": views(question.answers, answer_order)}
 
     def choices(self, question: Matching) -> list[Choice]:
         return [Choice(f"{i.id}:{a.id}", f"{i.text} → {a.text}", a.id == i.answer)
@@ -155,10 +151,8 @@ class MatchingType(QuestionType[Matching, Pairs]):
 
     def xapi_definition(self, question: Matching) -> dict[str, Any]:
         return {
-            "source": [{"id": i.id, "description": {"en-US": plain(i.text)}}
-                       for i in question.items],
-            "target": [{"id": a.id, "description": {"en-US": plain(a.text)}}
-                       for a in question.answers],
+            "source": components(question.items),
+            "target": components(question.answers),
             "correctResponsesPattern": ["[,]".join(f"{i.id}[.]{i.answer}"
                                                    for i in question.items)],
         }

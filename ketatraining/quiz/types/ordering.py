@@ -30,9 +30,10 @@ from ketatraining.quiz.types.base import (
     QuestionType,
     Reporter,
     Text,
-    inline_html,
-    plain,
+    components,
+    part_grade,
     unique_entries,
+    views,
 )
 
 Order = tuple[str, ...]
@@ -93,15 +94,14 @@ class OrderingType(QuestionType[Ordering, Order]):
     def mark(self, question: Ordering, response: Order | None) -> Grade:
         right = self.key(question)
         if response is None or not self.valid(question, response) or len(right) < 2:
-            return Grade(0.0, question.points, (("answer", question.feedback_incorrect),))
+            return part_grade(question, 0.0, right=False)
         if question.scoring == "all_or_nothing":
             fraction = 1.0 if response == right else 0.0
         else:
             follows = dict(itertools.pairwise(right))
             marks = sum(follows.get(a) == b for a, b in itertools.pairwise(response))
             fraction = marks / (len(right) - 1)
-        text = question.feedback_correct if response == right else question.feedback_incorrect
-        return Grade(question.points * fraction, question.points, (("answer", text),))
+        return part_grade(question, fraction, response == right)
 
     def key(self, question: Ordering) -> Order:
         return tuple(s.id for s in question.steps)
@@ -115,7 +115,7 @@ class OrderingType(QuestionType[Ordering, Order]):
         (rng or random.Random(question.id)).shuffle(order)
         if len(order) > 1 and order == list(question.steps):
             order = order[1:] + order[:1]  # never show the answer
-        return {"steps": [{"id": s.id, "html": inline_html(s.text)} for s in order]}
+        return {"steps": views(order)}
 
     def choices(self, question: Ordering) -> list[Choice]:
         return [Choice(s.id, f"{s.text} (in place {n})", True)
@@ -138,8 +138,7 @@ class OrderingType(QuestionType[Ordering, Order]):
         return ";".join(response)
 
     def xapi_definition(self, question: Ordering) -> dict[str, Any]:
-        return {"choices": [{"id": s.id, "description": {"en-US": plain(s.text)}}
-                            for s in question.steps],
+        return {"choices": components(question.steps),
                 "correctResponsesPattern": ["[,]".join(self.key(question))]}
 
     def xapi_response(self, question: Ordering, response: Order) -> str:
