@@ -58,9 +58,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FORMAT_HTML = 1
 
 
-CANNOT_CARRY = {"gift": ("units:", "mark:", "right feedback:", "wrong feedback:")}
+CANNOT_CARRY = {"gift": ("units:", "mark:", "right feedback:", "wrong feedback:",
+                         "case sensitive:")}
 """Differences that are a format's known limits (README, 'What each format cannot carry'):
-GIFT has no syntax for units, marks or a matching question's combined feedback."""
+GIFT has no syntax for units, marks, case-sensitive short answers or the combined feedback
+of matching and ordering questions (the export reports marks and case with KE002)."""
 
 
 @dataclass
@@ -368,6 +370,9 @@ def _edge_cases() -> Quiz:
             {"id": "star", "type": "short_answer", "prompt": "Type a star then anything.",
              "answers": [{"text": "\\**", "credit": 100}, {"text": "N-methyl*",
                                                              "credit": 50}],
+             "feedback_incorrect": "No.", **base},
+            {"id": "case", "type": "short_answer", "prompt": "The receptor, in capitals?",
+             "answers": [{"text": "NMDA"}], "case_sensitive": True,
              "feedback_incorrect": "No.", **base},
             {"id": "match", "type": "matching", "prompt": "Match.",
              "items": [{"id": "i1", "text": "One", "answer": "a1"},

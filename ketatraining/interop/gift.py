@@ -1154,6 +1154,26 @@ def _ordering_lines(question: Ordering, grades: GradeChecker) -> list[str] | Non
     return [header, *(f"\t{step.text.strip()}" for step in question.steps)]
 
 
+def _marking_losses(question: AnyQuestion, path: str) -> list[Problem]:
+    """KE002 for what GIFT cannot say that changes Moodle's marks: the question's points
+    (Moodle gives every GIFT question 1 mark) and a case-sensitive short answer (Moodle's
+    GIFT import always ignores case)."""
+    lost = []
+    if question.points != 1:
+        lost.append(Problem(
+            "KE002", f"GIFT has no marks: Moodle imports this question with 1 mark, not "
+            f"{question.points:g}, so it weighs less or more in a Moodle quiz.", path,
+            question=question.id, hint="Set its mark in Moodle after the import, or export "
+            "as Moodle XML (defaultgrade).", severity="warning"))
+    if isinstance(question, ShortAnswer) and question.case_sensitive:
+        lost.append(Problem(
+            "KE002", "GIFT cannot say that a short answer is case-sensitive: Moodle's GIFT "
+            "import ignores case, so it gives the marks for any capitals.", path,
+            question=question.id, hint="Export as Moodle XML (usecase) to keep it, or tick "
+            "'Case sensitivity' in Moodle after the import.", severity="warning"))
+    return lost
+
+
 def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
     if question.type in GIFT_CANNOT:
         grades.problems.append(Problem(
@@ -1164,6 +1184,7 @@ def _export_question(question: AnyQuestion, grades: GradeChecker) -> str:
         return (f"// ketatraining: question '{question.id}' ({question.type}) is left out: "
                 "GIFT cannot express it. Export the quiz as QTI to keep it.")
     grades.problems += moodle_differences(question, grades.path)
+    grades.problems += _marking_losses(question, grades.path)
     lines = [f"// [id:{_tag(question.id)}]"]
     lines += [f"// [tag:{_tag(tag)}]" for tag in question.tags if not _TAG_UNSAFE.search(tag)]
     lines.append(META_PREFIX + " " + _json(_question_meta(question)))

@@ -120,3 +120,21 @@ def test_a_blank_at_the_end_stays_in_the_text() -> None:
     gift = export_gift(quiz)
     assert "The answer is _____{" in gift
     assert import_gift(gift, quiz_id="g").data["questions"][0]["prompt"] == "The answer is _____"
+
+
+def test_marks_and_case_sensitivity_gift_cannot_say_are_reported() -> None:
+    # Moodle's GIFT import gives every question 1 mark and reads every short answer
+    # case-insensitively (usecase 0): checked with Moodle's own qformat_gift
+    quiz = quiz_with(
+        {"id": "cs", "type": "short_answer", "prompt": "Receptor?", "points": 2,
+         "answers": [{"text": "NMDA"}], "case_sensitive": True, "feedback_incorrect": "No.",
+         **BASE},
+        {"id": "ci", "type": "short_answer", "prompt": "Receptor?",
+         "answers": [{"text": "NMDA"}], "feedback_incorrect": "No.", **BASE})
+    text, problems = gift_export(quiz)
+    assert sorted((p.code, p.question, p.severity) for p in problems) == [
+        ("KE002", "cs", "warning"), ("KE002", "cs", "warning")]
+    said = " ".join(p.message for p in problems)
+    assert "1 mark, not 2" in said and "ignores case" in said
+    result = import_gift(text, quiz_id="g")  # our own metadata still brings both back
+    assert Quiz.model_validate(result.data) == quiz
