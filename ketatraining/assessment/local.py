@@ -60,7 +60,7 @@ from ketatraining.quiz.draw import (
     new_seed,
     seed_for,
 )
-from ketatraining.quiz.grading import Grade, grade, score_quiz
+from ketatraining.quiz.grading import AttemptScore, Grade, grade, score_quiz
 from ketatraining.quiz.model import Question, Quiz
 from ketatraining.quiz.types import get_type
 from ketatraining.quiz.versions import grading_hash
@@ -718,20 +718,42 @@ class LocalAssessment:
         missing = [q for q in current.order if q not in current.grades]
         if missing:
             raise AssessmentError(wording.NOT_FINISHED.format(missing=len(missing)))
-        result = score_quiz(quiz, [current.grades[q] for q in current.order])
+        result = self._regraded_total(current,
+                                      score_quiz(quiz, [current.grades[q] for q in current.order]))
         current.finished = True
         if self._saving() and (current.attempt is not None or current.grades):
             finished = self._clock()
             started = finished - timedelta(seconds=seconds) if seconds else None
             item = finish_item(round_key=current.key, learner_id=self._learner,
                                quiz_id=quiz.id, attempt=current.attempt,
-                               max_score=quiz.max_score, pass_mark=quiz.pass_mark,
+                               max_score=result.max_score, pass_mark=quiz.pass_mark,
                                score=result.score, passed=result.passed,
                                finished_at=finished, started_at=started)
             self._write(item, current)
         return Outcome(attempt_id=None if current.attempt is None else str(current.attempt),
                        score=result.score, max_score=result.max_score, percent=result.percent,
                        pass_mark=result.pass_mark, passed=result.passed, save=self._save)
+
+    def _regraded_total(self, current: _Round, marked: AttemptScore) -> AttemptScore:
+        """The total with the current score of each answer a trainer regraded while this
+        attempt was open (``ketatraining regrade``): this kernel graded it with the key it
+        loaded, the store holds the fixed mark, and results, the completion record and
+        the course server all count the fixed one."""
+        if current.attempt is None or self._store is None:
+            return marked
+        try:
+            stored = [a for a in self._store.responses(self._learner, current.quiz.id)
+                      if a.attempt == current.attempt and a.regraded]
+        except StoreError:
+            return marked  # the store is not there now: the kernel's own marks
+        latest = {a.question_id: a for a in stored}  # the newest answer per question
+        score, top = marked.score, marked.max_score
+        for question_id, answer in latest.items():
+            mine = current.grades.get(question_id)
+            if mine is not None and question_id in current.order:
+                score += answer.score - mine.score
+                top += answer.max_score - mine.max_score
+        return AttemptScore(score, top, marked.pass_mark)
 
     def save_status(self) -> SaveStatus:
         return self._save

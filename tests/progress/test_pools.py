@@ -360,6 +360,30 @@ def test_regrade_against_a_pool_smaller_than_its_draw_is_one_sentence_and_writes
         assert history(store, "pooled") == []
 
 
+def test_a_pool_by_objective_draws_from_that_objective_s_questions(
+        pooled: Quiz, tmp_path: Path) -> None:
+    from ketatraining.quiz.loading import check_file
+
+    named = "  - questions: [d1, d2]\n    draw: 1\n"
+    path = _pooled_copy(tmp_path, (named, "  - objective: obj2\n    draw: 1\n"))
+    by_objective = load_quiz(path)
+    assert by_objective.pools[1].members(by_objective.questions) == ["d1", "d2"]
+    draws = {seed: draw_ids(by_objective, seed) for seed in range(40)}
+    assert all(len({"d1", "d2"} & set(ids)) == 1 for ids in draws.values())
+    assert {i for ids in draws.values() for i in ids} >= {"d1", "d2"}  # either can come
+    # the same questions in the same order draw exactly as the named list does
+    assert all(ids == draw_ids(pooled, seed) for seed, ids in draws.items())
+    path.write_text(path.read_text().replace("  - objective: obj2\n    draw: 1\n",
+                                             "  - objective: obj2\n    draw: 3\n"))
+    _, problems = check_file(path)
+    assert [(p.code, p.line) for p in problems] == [("KQ250", 13)]
+    assert "holds only 2 questions (objective 'obj2': d1, d2)" in problems[0].message
+    path.write_text(path.read_text().replace("objective: obj2\n    draw: 3", "objective: "
+                                             "obj9\n    draw: 1"))
+    _, problems = check_file(path)
+    assert [p.code for p in problems] == ["KQ251"]
+
+
 def test_the_demo_cohort_answers_each_attempt_s_own_draw(pooled: Quiz) -> None:
     from ketatraining.analysis.demo import generate_cohort
 

@@ -578,6 +578,28 @@ def test_the_local_assessment_stores_the_question_version(practice_quiz: Path,
     assert answer.question_version == 1
 
 
+def test_an_attempt_open_during_a_regrade_finishes_with_the_fixed_marks(
+        practice_quiz: Path, isolated_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The learner's kernel loaded the old key; the trainer fixes it and regrades while the
+    attempt is open; Finish counts the fixed mark, as results and the course server do."""
+    from ketatraining.assessment.local import LocalAssessment
+
+    monkeypatch.setenv("KETATRAINING_QUIZ_DIR", str(practice_quiz.parent))
+    with ProgressStore(isolated_store) as store:
+        assessment = LocalAssessment(store=store, learner_id="eve")
+        state = assessment.start("practice")
+        assert assessment.submit("practice", state.attempt_id, "bp", True).score == 1.0
+        regrade(store, fix_key(practice_quiz))  # bp: true is now wrong
+        assessment.submit("practice", state.attempt_id, "dose", 40)
+        outcome = assessment.finish("practice", state.attempt_id)
+        assessment.close()
+        (attempt,) = store.attempts("eve")
+        (result,) = load_results(store, "eve")
+    assert (outcome.score, outcome.max_score, outcome.percent) == (1.0, 2.0, 50.0)
+    assert (attempt.score, attempt.max_score) == (1.0, 2.0)
+    assert result.best_percent == 50.0
+
+
 def test_the_course_server_stores_the_question_version(practice_quiz: Path,
                                                        tmp_path: Path) -> None:
     from ketatraining.service.engine import Engine
