@@ -244,6 +244,9 @@ def keep_for_reload(manager: Any) -> None:
         first = pool[0] if pool else None
         content = first.result() if first is not None and _ready(first) else None
         render_task, cache, kernel_id = await handed(notebook_name, *args, **kwargs)
+        given = manager.ketatraining_given
+        for gone in [k for k in given if k not in manager]:  # culled, or its tab closed
+            del given[gone]  # (each holds its page's whole rendered notebook)
         if content is not None and content.get("kernel_id") == kernel_id:
             manager.ketatraining_given[kernel_id] = (notebook_name, content)
         return render_task, cache, kernel_id
@@ -258,8 +261,11 @@ def give_back(manager: Any, kernel_id: str, window: float = RETURN_SECONDS) -> b
     import time
 
     returned = getattr(manager, "ketatraining_returned", {})
-    if time.monotonic() - returned.get(kernel_id, -window) < window:
+    now = time.monotonic()
+    if now - returned.get(kernel_id, -window) < window:
         return True  # the same page's second beacon
+    for old in [k for k, at in returned.items() if now - at >= window]:
+        del returned[old]
     given = getattr(manager, "ketatraining_given", {})
     name, content = given.pop(kernel_id, (None, None))
     if name is None:
@@ -272,7 +278,7 @@ def give_back(manager: Any, kernel_id: str, window: float = RETURN_SECONDS) -> b
     kept = loop.create_future()
     kept.set_result(content)
     pool.insert(0, kept)
-    returned[kernel_id] = time.monotonic()
+    returned[kernel_id] = now
     log.info("ketatraining: kernel %s kept for a reload of %s", kernel_id, name)
     task = loop.create_task(_free_when_replaced(manager, name, kept))
     _background.add(task)

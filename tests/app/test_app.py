@@ -356,3 +356,35 @@ def test_a_left_page_keeps_its_kernel_for_a_reload_until_a_fresh_one_is_ready() 
     assert flags == [True, True, False]
     assert in_pool == ["used"]  # a reload now gets the page's own kernel at once
     assert stopped == ["used"] and left == ["fresh"]  # back to one kernel per page
+
+
+def test_handing_out_remembers_heated_kernels_and_forgets_gone_ones() -> None:
+    import asyncio
+
+    from ketatraining.app.voila_main import keep_for_reload
+
+    class Manager(_Pools):
+        def __init__(self) -> None:
+            super().__init__()
+            self.live = {"new"}
+
+        def __contains__(self, kernel_id: str) -> bool:
+            return kernel_id in self.live
+
+        async def get_rendered_notebook(self, name: str, **_: Any) -> tuple[Any, ...]:
+            return None, [], (await self._pools[name].pop(0))["kernel_id"]
+
+    async def scenario() -> dict[str, Any]:
+        manager = Manager()
+        keep_for_reload(manager)
+        manager.ketatraining_given["culled"] = ("00.ipynb", {})  # shut down meanwhile
+        heated = asyncio.get_running_loop().create_future()
+        task = asyncio.get_running_loop().create_future()
+        task.set_result(([], None))
+        heated.set_result({"kernel_id": "new", "task": task})
+        manager._pools["00.ipynb"] = [heated]
+        await manager.get_rendered_notebook("00.ipynb")
+        return manager.ketatraining_given
+
+    given = asyncio.run(scenario())
+    assert list(given) == ["new"] and given["new"][0] == "00.ipynb"
