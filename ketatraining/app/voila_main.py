@@ -278,6 +278,7 @@ def give_back(manager: Any, kernel_id: str, window: float = RETURN_SECONDS) -> b
     kept = loop.create_future()
     kept.set_result(content)
     pool.insert(0, kept)
+    _kept(manager).add(kept)
     returned[kernel_id] = now
     log.info("ketatraining: kernel %s kept for a reload of %s", kernel_id, name)
     task = loop.create_task(_free_when_replaced(manager, name, kept))
@@ -289,8 +290,22 @@ def give_back(manager: Any, kernel_id: str, window: float = RETURN_SECONDS) -> b
 _background: set[Any] = set()
 
 
+def _kept(manager: Any) -> set[Any]:
+    """The pool entries that are a left page's kernel kept for a reload."""
+    if not hasattr(manager, "ketatraining_kept"):
+        manager.ketatraining_kept = set()
+    return manager.ketatraining_kept
+
+
 async def _free_when_replaced(manager: Any, name: str, kept: Any) -> None:
     """Once a fresh kernel of ``name`` is ready, shut the kept one down if nobody took it."""
+    try:
+        await _wait_and_free(manager, name, kept)
+    finally:
+        _kept(manager).discard(kept)
+
+
+async def _wait_and_free(manager: Any, name: str, kept: Any) -> None:
     while True:
         pool = manager._pools.get(name, [])
         if kept not in pool:
@@ -353,21 +368,26 @@ async def _shutdown_if_closed(manager: Any, kernel_id: str) -> None:
 
 
 def pool_status(manager: Any) -> dict[str, Any]:
-    """Live kernels, and how many of them wait in a preheated pool (ready or heating)."""
+    """Live kernels, and how many of them wait in a preheated pool: ready, heating, or
+    kept for a reload of the page just left (not counted as ready: the app has settled
+    once its replacement is ready and it is freed)."""
     pools = getattr(manager, "_pools", {})  # Voila 0.5's pools of pending tasks
-    ready = heating = 0
+    ready = heating = kept = 0
     pooled: dict[str, int] = {}
+    keeping: set[Any] = getattr(manager, "ketatraining_kept", set())
     for name, pool in pools.items():
         pooled[str(name)] = len(pool)
         for item in pool:
-            if item.done() and not item.cancelled() and item.exception() is None:
+            if item in keeping:  # a left page's kernel, until its replacement is ready
+                kept += 1
+            elif item.done() and not item.cancelled() and item.exception() is None:
                 ready += 1 if item.result()["task"].done() else 0
                 heating += 0 if item.result()["task"].done() else 1
             else:
                 heating += 1
     ids = sorted(manager.list_kernel_ids())
     return {"kernels": len(ids), "kernel_ids": ids, "pooled": pooled,
-            "pool_ready": ready, "pool_heating": heating}
+            "pool_ready": ready, "pool_heating": heating, "pool_kept": kept}
 
 
 def _status_handler() -> type:

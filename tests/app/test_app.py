@@ -316,11 +316,14 @@ class _Pools:
     async def shutdown_kernel(self, kernel_id: str) -> None:
         self.stopped.append(kernel_id)
 
+    def list_kernel_ids(self) -> list[str]:
+        return []
+
 
 def test_a_left_page_keeps_its_kernel_for_a_reload_until_a_fresh_one_is_ready() -> None:
     import asyncio
 
-    from ketatraining.app.voila_main import give_back
+    from ketatraining.app.voila_main import give_back, pool_status
 
     async def heated(kernel_id: str) -> dict[str, Any]:
         done = asyncio.get_running_loop().create_future()
@@ -341,6 +344,7 @@ def test_a_left_page_keeps_its_kernel_for_a_reload_until_a_fresh_one_is_ready() 
         kept = give_back(pools, "used", window=0.2)
         second_beacon = give_back(pools, "used", window=0.2)
         in_pool = [(await item)["kernel_id"] for item in pools._pools["00.ipynb"][:1]]
+        counted = pool_status(pools)  # kept, not ready: the app has not settled yet
         refill_started.set()  # the fresh kernel is ready: the kept one is freed
         await fresh
         await asyncio.sleep(0.1)
@@ -350,9 +354,12 @@ def test_a_left_page_keeps_its_kernel_for_a_reload_until_a_fresh_one_is_ready() 
         await asyncio.sleep(0.25)
         not_kept = give_back(pools, "other", window=0.2)
         return ([kept, second_beacon, not_kept], in_pool, stopped_after_refill,
-                [(await item)["kernel_id"] for item in pools._pools["00.ipynb"]])
+                [(await item)["kernel_id"] for item in pools._pools["00.ipynb"]], counted,
+                pool_status(pools))
 
-    flags, in_pool, stopped, left = asyncio.run(scenario())
+    flags, in_pool, stopped, left, counted, after = asyncio.run(scenario())
+    assert (counted["pool_kept"], counted["pool_ready"]) == (1, 0), counted
+    assert (after["pool_kept"], after["pool_ready"]) == (0, 1), after
     assert flags == [True, True, False]
     assert in_pool == ["used"]  # a reload now gets the page's own kernel at once
     assert stopped == ["used"] and left == ["fresh"]  # back to one kernel per page
