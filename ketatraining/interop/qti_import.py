@@ -348,7 +348,22 @@ class _Item:
         if not any(o["correct"] for o in options):
             refuse("KI013", "No choice of the multiple-choice item is correct.",
                    "List the correct choices in qti-correct-response.")
+        self._all_or_nothing(interaction, "the exact set of right choices",
+                             "a partly right set of ticks")
         return {"type": "multiple_choice", "prompt": prompt, "options": options}
+
+    def _all_or_nothing(self, interaction: ET.Element, exact: str, partly: str) -> None:
+        """KI021: the item scores only an exact match with the correct response (the
+        match_correct template or a qti-match), which the course's rule for this type
+        cannot say: it gives part of the points for a partly right answer."""
+        if self._maps_response():
+            return
+        self.out.lost(f"The item gives its points only for {exact} (match_correct); the "
+                      f"course gives part of the points for {partly}.",
+                      self.where(interaction), self.label,
+                      "Check the marks after the import, or score the item with a "
+                      "qti-mapping (map_response) so that each part carries its share.",
+                      field=self.name or None)
 
     def _text_entry(self, interaction: ET.Element, declaration: _Declaration,
                     body: ET.Element) -> dict[str, Any] | None:
@@ -597,6 +612,7 @@ class _Item:
         answers = [{"id": names[c.get("identifier", "")],
                     "text": self._text_of("answers", c.get("identifier", ""), _html(c))}
                    for c in second]
+        self._all_or_nothing(interaction, "all the pairs right", "each right pair")
         correct, incorrect = self._pair_feedback(body)
         return {"type": "matching", "prompt": self._prompt(interaction, body),
                 "items": items, "answers": answers,

@@ -211,3 +211,44 @@ def test_template_items_are_skipped_and_test_rules_the_course_lacks_are_reported
     assert "qti-time-limits" in messages
     assert [q["type"] for q in result.data["questions"]] == ["multiple_choice"]
     assert import_qti(buffer.getvalue(), quiz_id="t", strict=True).data is None
+
+
+def _multiple(template: str) -> bytes:
+    return f"""<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
+  identifier="water" title="Water" adaptive="false" time-dependent="false">
+  <qti-response-declaration identifier="RESPONSE" cardinality="multiple" base-type="identifier">
+    <qti-correct-response><qti-value>H</qti-value><qti-value>O</qti-value></qti-correct-response>
+  </qti-response-declaration>
+  <qti-outcome-declaration identifier="SCORE" cardinality="single" base-type="float"/>
+  <qti-item-body>
+    <qti-choice-interaction response-identifier="RESPONSE" max-choices="3">
+      <qti-prompt>Which elements form water?</qti-prompt>
+      <qti-simple-choice identifier="H">Hydrogen</qti-simple-choice>
+      <qti-simple-choice identifier="He">Helium</qti-simple-choice>
+      <qti-simple-choice identifier="O">Oxygen</qti-simple-choice>
+    </qti-choice-interaction>
+  </qti-item-body>
+  <qti-response-processing
+    template="https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/{template}"/>
+</qti-assessment-item>""".encode()
+
+
+def test_all_or_nothing_multiple_choice_and_matching_are_reported() -> None:
+    # match_correct gives the points only for exactly the right set (1EdTech's own
+    # examples score select-all items and match interactions so); the course's rules give
+    # part of the points, e.g. 0.5 for ticking Hydrogen alone: a change of marks, said
+    result = import_qti(_multiple("match_correct"), quiz_id="q", path="water.xml")
+    (lost,) = [p for p in result.problems if p.code == "KI021"]
+    assert "only for the exact set of right choices (match_correct)" in lost.message
+    assert lost.line == 8 and lost.severity == "warning"  # the interaction
+    (question,) = Quiz.model_validate(result.data).questions
+    assert grade(question, ["H"]).score == 0.5
+    assert import_qti(_multiple("match_correct"), quiz_id="q", strict=True).data is None
+    matching = item("match")  # tests/data/qti/match.xml scores with match_correct too
+    assert ["all the pairs right" in p.message for p in matching.problems
+            if p.code == "KI021"] == [True]
+
+
+def test_a_mapped_multiple_choice_is_not_reported() -> None:
+    result = import_qti(_multiple("map_response"), quiz_id="q", path="water.xml")
+    assert not [p for p in result.problems if p.code == "KI021"]
