@@ -93,8 +93,9 @@ def clean_name(name: str) -> str:
 
 
 def _first_pass(attempts: list[AttemptRecord], quiz_id: str) -> AttemptRecord | None:
-    passed = [a for a in attempts if a.quiz_id == quiz_id and a.passed and a.finished_at]
-    return min(passed, key=lambda a: a.finished_at) if passed else None  # type: ignore[arg-type,return-value]
+    passed = [(a.finished_at, a) for a in attempts
+              if a.quiz_id == quiz_id and a.passed and a.finished_at is not None]
+    return min(passed, key=lambda pair: pair[0])[1] if passed else None
 
 
 def assessed_questions(quiz: Quiz, attempts: list[AttemptRecord]) -> list[Question]:
@@ -108,20 +109,20 @@ def assessed_questions(quiz: Quiz, attempts: list[AttemptRecord]) -> list[Questi
     return [q for q in quiz.questions if q.id in asked]
 
 
-def _missing_quiz(quiz_id: str, quiz: Quiz | None, attempts: list[AttemptRecord]) -> str:
+def _missing_quiz(quiz_id: str, quiz: Quiz | None, row: QuizResult | None) -> str:
+    """What is still to do for a required quiz, from the learner's row of the one results
+    summary (the best score and attempts the progress view shows)."""
     if quiz is None:
         return (f"The quiz '{quiz_id}' named in course.yaml is not among the course's "
                 "quizzes; please tell your trainer.")
-    mine = [a for a in attempts if a.quiz_id == quiz_id]
-    finished = [a for a in mine if a.finished_at is not None and a.percent is not None]
-    if not mine:
+    if row is None or not row.attempts:
         return (f"Take and pass the quiz \"{quiz.title}\" (pass mark {quiz.pass_mark:g}%); "
                 "you have not started it yet.")
-    if not finished:
+    if not row.finished:
         return (f"Finish the quiz \"{quiz.title}\" (pass mark {quiz.pass_mark:g}%): you "
                 "started it but have not answered every question.")
-    best = max(a.percent or 0.0 for a in finished)
-    tries = f"{len(finished)} attempt" + ("" if len(finished) == 1 else "s")
+    best = row.best_percent or 0.0
+    tries = f"{row.finished} attempt" + ("" if row.finished == 1 else "s")
     return (f"Pass the quiz \"{quiz.title}\": the pass mark is {quiz.pass_mark:g}%, your best "
             f"score so far is {best:.0f}% after {tries}.")
 
@@ -132,13 +133,15 @@ def completion_record(store: ProgressStore, learner_id: str, course: Course, *,
     """The learner's completion record; raises NotEligible listing what is missing."""
     quizzes = quizzes if quizzes is not None else course_quizzes()
     attempts = store.attempts(learner_id, finished_only=False)
+    rows = load_results(store, learner_id, quizzes=quizzes)
+    row_of = {row.quiz_id: row for row in rows}
     required = course.completion.required_quizzes
     missing = []
     passes = []
     for quiz_id in required:
         first = _first_pass(attempts, quiz_id)
         if first is None:
-            missing.append(_missing_quiz(quiz_id, quizzes.get(quiz_id), attempts))
+            missing.append(_missing_quiz(quiz_id, quizzes.get(quiz_id), row_of.get(quiz_id)))
         else:
             passes.append(first)
     name = store.display_name(learner_id)
@@ -146,7 +149,7 @@ def completion_record(store: ProgressStore, learner_id: str, course: Course, *,
         missing.append(NAME_MISSING)
     if missing:
         raise NotEligible(missing)
-    results = [r for r in load_results(store, learner_id, quizzes=quizzes) if r.finished]
+    results = [r for r in rows if r.finished]
     catalog = load_catalog(default_quiz_dir()).objectives or {}
     covered: dict[str, str] = {}
     for result in results:
