@@ -15,6 +15,7 @@ repository; nothing of it is copied into this project). Usage::
 
     .venv/bin/python scripts/check_with_moodle.py --moodle ~/src/moodle
     .venv/bin/python scripts/check_with_moodle.py --moodle ~/src/moodle --only risks -v
+    .venv/bin/python scripts/check_with_moodle.py --moodle ~/src/moodle --fixtures
 
 Exit status 0 when every exported question reads with the same meaning, 1 otherwise.
 """
@@ -396,6 +397,46 @@ def banks(only: list[str]) -> Iterator[tuple[str, Quiz]]:
         yield path.stem, quiz
 
 
+COURSE_KINDS = {"multichoice": "choice", "truefalse": "true_false", "numerical": "numeric",
+                "shortanswer": "short_answer", "match": "matching", "ordering": "ordering"}
+"""Moodle's qtypes the course imports, by the course type they become."""
+
+
+def check_fixtures(moodle: Path) -> int:
+    """Moodle's own importer test files (question/format/*/tests/fixtures) read by Moodle
+    and by the course's importers: the same questions of the types the course has, and
+    every other one reported (KI020). Returns the number of files that disagree."""
+    from collections import Counter
+
+    from ketatraining.interop.gift import import_gift
+    from ketatraining.interop.moodle_xml import import_moodle_xml
+
+    bad = 0
+    for fmt, importer in (("gift", import_gift), ("xml", import_moodle_xml)):
+        for path in sorted((moodle / "question/format" / fmt / "tests/fixtures").glob("*")):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                print(f"{path.name}: not UTF-8 (the course's import names the line)")
+                continue
+            read = moodle_read(moodle, fmt, path)
+            theirs = [q["qtype"] for q in read["questions"] if q["qtype"] != "category"]
+            result = importer(text, quiz_id="fixture", path=path.name)
+            mine = Counter("choice" if q["type"].endswith("_choice") else q["type"]
+                           for q in (result.data or {}).get("questions", []))
+            kept = Counter(COURSE_KINDS[t] for t in theirs if t in COURSE_KINDS)
+            skipped = sum(t not in COURSE_KINDS for t in theirs)
+            reported = sum(p.code == "KI020" for p in result.problems)
+            same = mine == kept and reported >= skipped
+            bad += not same
+            grades = len(read.get("gradeerrors", []))
+            refused = f" (Moodle refuses {grades} grade(s) off its list)" if grades else ""
+            print(f"{path.name}: Moodle {dict(Counter(theirs))}{refused}; course "
+                  f"{dict(mine)}, {reported} reported and skipped: "
+                  f"{'same' if same else 'DIFFERENT'}")
+    return bad
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--moodle", type=Path, required=True,
@@ -405,11 +446,15 @@ def main(argv: list[str] | None = None) -> int:
                         "edge cases in one quiz")
     parser.add_argument("--format", choices=["gift", "xml", "both"], default="both")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every difference")
+    parser.add_argument("--fixtures", action="store_true", help="instead: read Moodle's own "
+                        "importer test files with Moodle and with the course's importers")
     args = parser.parse_args(argv)
     for needed in ("question/format.php", "question/format/gift/format.php",
                    "question/format/xml/format.php", "lib/xmlize.php"):
         if not (args.moodle / needed).is_file():
             parser.error(f"{args.moodle} is not a Moodle source tree: {needed} is missing")
+    if args.fixtures:
+        return 1 if check_fixtures(args.moodle) else 0
     formats = ["gift", "xml"] if args.format == "both" else [args.format]
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="moodle-check-") as scratch:
