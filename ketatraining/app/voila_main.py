@@ -83,6 +83,10 @@ CLOSED_GRACE_SECONDS = 10.0
 """A page's kernel whose last connection closed (the tab or the browser was closed, or
 the browser died) is shut down if the page has not reconnected after this long: a short
 network drop is survived, a closed tab costs nothing after 10 s."""
+BEACON_WAIT_SECONDS = 1.5
+"""A request for a page that is open elsewhere, with no ready kernel in its pool, waits
+this long for the left page's beacon: a reload's new request may reach the server before
+the old page's beacon, and would otherwise wait for the heating replacement (10-30 s)."""
 RETURN_SECONDS = 5.0
 """After a page's kernel was given back for a reload, later beacons for it within this
 long are the same page's second beacon (the template's and Voila's own), not a leave."""
@@ -129,6 +133,7 @@ def _render_handler() -> type:
             if preheat_mode() == "next" and name and root:
                 await heat_around(self.kernel_manager, Path(root), name)
             await first_heating(self.kernel_manager, name)
+            await reload_beacon(self.kernel_manager, name)
             async for html in super().get_generator(path=path):
                 yield html
 
@@ -279,6 +284,8 @@ def give_back(manager: Any, kernel_id: str, window: float = RETURN_SECONDS) -> b
     kept.set_result(content)
     pool.insert(0, kept)
     _kept(manager).add(kept)
+    for waiting in getattr(manager, "ketatraining_waiting", {}).get(name, ()):
+        waiting.set()
     returned[kernel_id] = now
     log.info("ketatraining: kernel %s kept for a reload of %s", kernel_id, name)
     task = loop.create_task(_free_when_replaced(manager, name, kept))
@@ -288,6 +295,30 @@ def give_back(manager: Any, kernel_id: str, window: float = RETURN_SECONDS) -> b
 
 
 _background: set[Any] = set()
+
+
+async def reload_beacon(manager: Any, name: str | None,
+                        timeout: float = BEACON_WAIT_SECONDS) -> None:
+    """If a page of ``name`` is open and its pool has no ready kernel, wait a moment for
+    that page's beacon to give its kernel back (a reload whose request came first)."""
+    pool = getattr(manager, "_pools", {}).get(name) if name else None
+    if not pool or any(_ready(item) for item in pool):
+        return
+    given = getattr(manager, "ketatraining_given", {})
+    if not any(page == name and kernel_id in manager
+               for kernel_id, (page, _) in given.items()):
+        return
+    if not hasattr(manager, "ketatraining_waiting"):
+        manager.ketatraining_waiting = {}
+    event = asyncio.Event()
+    waiting = manager.ketatraining_waiting.setdefault(name, set())
+    waiting.add(event)
+    try:
+        await asyncio.wait_for(event.wait(), timeout)
+    except TimeoutError:
+        pass  # a second tab, not a reload: the page opens the usual way
+    finally:
+        waiting.discard(event)
 
 
 def _kept(manager: Any) -> set[Any]:

@@ -319,6 +319,9 @@ class _Pools:
     def list_kernel_ids(self) -> list[str]:
         return []
 
+    def __contains__(self, kernel_id: str) -> bool:
+        return kernel_id not in self.stopped
+
 
 def test_a_left_page_keeps_its_kernel_for_a_reload_until_a_fresh_one_is_ready() -> None:
     import asyncio
@@ -395,3 +398,34 @@ def test_handing_out_remembers_heated_kernels_and_forgets_gone_ones() -> None:
 
     given = asyncio.run(scenario())
     assert list(given) == ["new"] and given["new"][0] == "00.ipynb"
+
+
+def test_a_reload_whose_request_comes_before_the_beacon_waits_for_it() -> None:
+    """A reload's new request can reach the server before the old page's beacon: it waits
+    a moment for the page's kernel instead of the heating replacement."""
+    import asyncio
+    import time
+
+    from ketatraining.app.voila_main import give_back, reload_beacon
+
+    async def scenario() -> tuple[float, float, list[str]]:
+        pools = _Pools()
+        heating = asyncio.get_running_loop().create_future()  # the replacement
+        pools._pools["00.ipynb"] = [heating]
+        task = asyncio.get_running_loop().create_future()
+        task.set_result(([], None))
+        pools.ketatraining_given["open"] = ("00.ipynb", {"kernel_id": "open", "task": task})
+        asyncio.get_running_loop().call_later(0.2, give_back, pools, "open")
+        start = time.monotonic()
+        await reload_beacon(pools, "00.ipynb", timeout=5)
+        waited = time.monotonic() - start
+        first = (await pools._pools["00.ipynb"][0])["kernel_id"]
+        start = time.monotonic()  # no page of 01 open: nothing to wait for
+        pools._pools["01.ipynb"] = [asyncio.get_running_loop().create_future()]
+        await reload_beacon(pools, "01.ipynb", timeout=5)
+        heating.cancel()
+        return waited, time.monotonic() - start, [first]
+
+    waited, other, first = asyncio.run(scenario())
+    assert 0.15 < waited < 2 and first == ["open"]
+    assert other < 0.1
