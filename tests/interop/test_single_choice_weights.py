@@ -171,6 +171,16 @@ def test_qti_maps_the_partial_credit_and_reads_it_back(tmp_path: Path) -> None:
                for e in root.iterfind(".//q:qti-map-entry", ns)}
     assert list(entries.values()) == ["2", "1", "0"]
     assert root.find(".//q:qti-map-response", ns) is not None
+    # the item's own response processing, run by the suite's QTI interpreter, marks each
+    # choice as the course does (the full 2 points, the half 1, the wrong 0, none 0)
+    from interop.test_qti import check_element, score
+
+    check_element(root)
+    marks = {c.get("identifier"): score(root, c.get("identifier"))[0]
+             for c in root.iterfind(".//q:qti-simple-choice", ns)}
+    assert {key.removeprefix("choice-"): mark for key, mark in marks.items()} == {
+        "a": 2.0, "b": 1.0, "c": 0.0}
+    assert score(root, None)[0] == 0.0
     assert Quiz.model_validate(import_qti(data, quiz_id="w").data) == quiz
     bare = Quiz.model_validate(import_qti(_package(quiz, tmp_path, comments=False),
                                           quiz_id="w").data)
