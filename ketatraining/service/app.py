@@ -462,15 +462,19 @@ class RegradeHandler(Authenticated):
     --dry-run), run against the service's database for a member of the trainers' group."""
 
     async def post(self, quiz_id: str) -> None:
-        dry_run = bool(self.body().get("dry_run", False))
-        action = "regrade-dry-run" if dry_run else "regrade"
+        body = self.body()
+        dry_run = bool(body.get("dry_run", False))
+        history = bool(body.get("history", False))  # only lists past regrades
+        action = "regrade-history" if history else (
+            "regrade-dry-run" if dry_run else "regrade")
         if not self.is_trainer:
             self.engine.log_action(str(self.user), "denied", quiz_id=quiz_id,
                                    detail={"action": action})
             self.fail(403, "Only trainers may regrade.")
         if quiz_id not in self.engine.quizzes:
             self.fail(404, f"There is no quiz called '{quiz_id}' on this course server.")
-        argv = ["regrade", quiz_id, *(["--dry-run"] if dry_run else [])]
+        argv = ["regrade", quiz_id, *(["--dry-run"] if dry_run else []),
+                *(["--history"] if history else [])]
         self.engine.log_action(str(self.user), action, quiz_id=quiz_id, detail={"argv": argv})
         # the trainer's hub name is recorded as regraded_by in kt_regrade_runs
         code, out, err = await run_cli(self.ctx["settings"], argv,
@@ -478,7 +482,7 @@ class RegradeHandler(Authenticated):
         if code != 0:
             self.fail(409 if code == 1 else 500,
                       err.strip().removeprefix("ketatraining: ") or "The regrade failed.")
-        stale = await self.blocking(lambda: self._stale(quiz_id))
+        stale = "" if history else await self.blocking(lambda: self._stale(quiz_id))
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(out + (stale + "\n" if stale else ""))
 

@@ -136,9 +136,13 @@ def test_a_trainer_regrades_through_the_service(hub_stack: HubStack,
         out = capsys.readouterr().out
         assert "Regraded in" in out and "restart it" in out  # the service holds the old key
         assert runs()[len(before):][0][0] == "carol"
+        assert main(["regrade", QUIZ, "--history", "--service", url]) == 0
+        listed = capsys.readouterr().out.splitlines()
+        assert listed[0].startswith(f"Regrades of the quiz '{QUIZ}'")
+        assert listed[-1].split()[3] == "carol"  # the newest run: this trainer's
         actions = [(r["actor"], r["action"]) for r in audit_rows(hub_stack)]
         assert ("rey", "denied") in actions and ("carol", "regrade-dry-run") in actions
-        assert ("carol", "regrade") in actions
+        assert ("carol", "regrade") in actions and ("carol", "regrade-history") in actions
         assert main(["results", "--by-attempt", "--learner", "rey", "--service", url]) == 0
         assert "*" in capsys.readouterr().out  # rey's attempt is marked as regraded
     finally:  # put the key back and regrade back, for the other tests on this hub

@@ -256,6 +256,25 @@ def test_cli_dry_run_then_regrade(cohort: tuple[str, Path], backend: str,
     assert out[-1] == "Nothing changes: every stored score already matches the quiz."
 
 
+def test_cli_history_lists_the_audit_of_a_quiz(cohort: tuple[str, Path], backend: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    url, path = cohort
+    code, out, _ = run(capsys, "regrade", str(path), "--db", url, "--history")
+    assert code == 0 and out == [
+        f"No regrade of the quiz 'practice' has changed anything in {url}."]
+    with ProgressStore(url) as store:
+        report = regrade(store, fix_key(path), by="trainer-t")
+        before = counts(url)
+    code, out, _ = run(capsys, "regrade", "practice", "--db", url, "--history")
+    assert code == 0 and counts(url) == before  # it only reads
+    assert out[0].startswith("Regrades of the quiz 'practice' in ")
+    (row,) = out[3:]
+    day, _time, zone, by, answers, attempts, run_id = row.split()
+    assert (zone, by, answers, attempts, run_id) == ("UTC", "trainer-t", "3", "3",
+                                                     report.run_id)
+    assert day == datetime.now(UTC).strftime("%Y-%m-%d")
+
+
 def test_cli_refuses_a_read_only_store(cohort: tuple[str, Path], backend: str,
                                        capsys: pytest.CaptureFixture[str],
                                        tmp_path: Path) -> None:

@@ -48,14 +48,15 @@ def report(url: str, command: str, params: dict[str, str | None]) -> str:
     return str(response.text)
 
 
-def regrade(url: str, quiz_id: str, *, dry_run: bool) -> str:
-    """Ask the course server to regrade ``quiz_id`` (trainers only); the report's text."""
+def regrade(url: str, quiz_id: str, *, dry_run: bool, history: bool = False) -> str:
+    """Ask the course server to regrade ``quiz_id`` (trainers only), or with ``history``
+    to list its past regrades; the report's text."""
     from ketatraining.assessment.protocol import AssessmentError
 
     with client(url) as service:
         try:
             response = service.request("POST", f"api/regrade/{quiz_id}", retry=False,
-                                       json={"dry_run": dry_run})
+                                       json={"dry_run": dry_run, "history": history})
         except AssessmentError as error:
             raise KetaTrainingError(str(error)) from None
     return str(response.text)

@@ -36,12 +36,16 @@ def register(subparsers: Any) -> None:
             "ketatraining regrade quizzes/risks.yaml --db postgresql+psycopg://trainer@db/course",
             "ketatraining regrade risks --dry-run --service "
             "https://hub.example.org/services/ketatraining/",
+            "ketatraining regrade risks --history",
         ),
         formatter_class=EXAMPLES_FORMATTER,
     )
     parser.add_argument("quiz", metavar="QUIZ", help="quiz id or file")
     parser.add_argument("--dry-run", action="store_true",
                         help="only show what would change; write nothing")
+    parser.add_argument("--history", action="store_true",
+                        help="list the regrades already applied to QUIZ (the audit: when, "
+                        "by whom, how many answers and attempts changed); changes nothing")
     parser.add_argument("--db", metavar="URL", help=DB_HELP)
     parser.add_argument("--service", metavar="URL", help=SERVICE_HELP + "; the course "
                         "server regrades against the quiz file in its own quiz folder")
@@ -94,14 +98,48 @@ def run(args: argparse.Namespace) -> int:
             msg = "Give either --service or --db, not both."
             raise KetaTrainingError(msg)
         quiz_id = Path(args.quiz).stem if args.quiz.endswith((".yaml", ".yml")) else args.quiz
-        _remote.write(_remote.regrade(args.service, quiz_id, dry_run=args.dry_run), None, "")
+        _remote.write(_remote.regrade(args.service, quiz_id, dry_run=args.dry_run,
+                                      history=args.history), None, "")
         return EXIT_OK
+    if args.history:
+        return _history(args)
     quiz = load_quiz(args.quiz)
     with _open(args.db, args.dry_run) as store:
         report = regrade(store, quiz, dry_run=args.dry_run, by=current_learner())
         where = store.display_url
     print("\n".join(describe(report, f"{quiz.id} ({quiz.title})", where)))
     return EXIT_OK
+
+
+def _history(args: argparse.Namespace) -> int:
+    """The audit's index for one quiz: every regrade that changed something, oldest first."""
+    from ketatraining.analysis.tables import table
+    from ketatraining.cli import EXIT_OK
+    from ketatraining.cli.commands._trainer import open_existing_store
+    from ketatraining.progress.regrade import history
+
+    quiz_id = Path(args.quiz).stem if args.quiz.endswith((".yaml", ".yml")) else args.quiz
+    with open_existing_store(args.db) as store:
+        runs = history(store, quiz_id)
+        where = store.display_url
+    if not runs:
+        print(f"No regrade of the quiz '{quiz_id}' has changed anything in {where}.")
+        return EXIT_OK
+    print(f"Regrades of the quiz '{quiz_id}' in {where} (oldest first; each answer's old "
+          "and new score are in kt_regrades, each attempt's in kt_attempt_regrades):")
+    rows = [[f"{_utc(run['regraded_at']):%Y-%m-%d %H:%M} UTC", str(run["regraded_by"]),
+             str(run["answers_changed"]), str(run["attempts_changed"]), str(run["run_id"])]
+            for run in runs]
+    print("\n".join(table(["when", "by", "answers", "attempts", "audit run"], rows,
+                          right=(2, 3))))
+    return EXIT_OK
+
+
+def _utc(when: Any) -> Any:
+    """PostgreSQL gives the session's time zone, SQLite a naive UTC time."""
+    from datetime import UTC
+
+    return when.astimezone(UTC) if getattr(when, "tzinfo", None) else when
 
 
 def _score(value: float | None) -> str:
