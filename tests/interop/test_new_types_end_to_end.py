@@ -2,7 +2,7 @@
 
 The course's own item of each newer type, taken from its quiz file (``pharm-pk-match``
 in pharmacology.yaml, ``risks-dissociation-name`` and ``risks-session-order`` in
-risks.yaml) into one test quiz, is answered by six learners through the quiz widget, as the page does it (the Check message with the front-end's timing), then read
+risks.yaml) into one test quiz, validated, is answered by six learners through the quiz widget, as the page does it (the Check message with the front-end's timing), then read
 back from the store, through item analysis (``ketatraining stats``: facility,
 discrimination, what learners chose) and every export (``ketatraining export``: CSV,
 xAPI, GIFT where GIFT can say it, QTI 3.0 and Moodle XML), checking what each one says.
@@ -112,6 +112,9 @@ def answer_in_the_widget() -> None:
 
 def test_the_new_types_from_the_quiz_file_to_every_export(
         course: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # -- the quiz file validates as a trainer would check it ------------------------------
+    out, _ = run(capsys, "validate", str(course / "quizzes" / "new-types.yaml"))
+    assert "1 file(s) checked: 0 error(s)" in out, out
     answer_in_the_widget()
 
     # -- the store: each response as its type's codec writes it, with its time ------------
