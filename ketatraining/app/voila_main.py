@@ -240,9 +240,12 @@ def keep_for_reload(manager: Any) -> None:
     """Remember each fully heated kernel handed to a page, so ``give_back`` can return it
     to its page's pool when that page is left (the whole page is in its renderer's cache:
     Voila serves it again from there)."""
+    import time
+
     handed = manager.get_rendered_notebook
     manager.ketatraining_given = {}
     manager.ketatraining_returned = {}
+    manager.ketatraining_handed_at = {}
 
     async def get_rendered_notebook(notebook_name: str, *args: Any, **kwargs: Any) -> Any:
         pool = manager._pools.get(notebook_name) or []  # Voila 0.5's pool of tasks
@@ -252,6 +255,10 @@ def keep_for_reload(manager: Any) -> None:
         given = manager.ketatraining_given
         for gone in [k for k in given if k not in manager]:  # culled, or its tab closed
             del given[gone]  # (each holds its page's whole rendered notebook)
+        handed_at = manager.ketatraining_handed_at
+        for gone in [k for k in handed_at if k not in manager]:
+            del handed_at[gone]
+        handed_at[kernel_id] = time.monotonic()
         if content is not None and content.get("kernel_id") == kernel_id:
             manager.ketatraining_given[kernel_id] = (notebook_name, content)
         return render_task, cache, kernel_id
@@ -382,14 +389,26 @@ def free_closed_pages(manager: Any, grace: float = CLOSED_GRACE_SECONDS) -> None
     def notify_disconnect(kernel_id: str) -> None:
         counted(kernel_id)
         if manager._kernel_connections.get(kernel_id) == 0:
-            IOLoop.current().call_later(grace, _shutdown_if_closed, manager, kernel_id)
+            IOLoop.current().call_later(grace, _shutdown_if_closed, manager, kernel_id,
+                                        grace)
 
     manager.notify_disconnect = notify_disconnect
 
 
-async def _shutdown_if_closed(manager: Any, kernel_id: str) -> None:
+async def _shutdown_if_closed(manager: Any, kernel_id: str,
+                              grace: float = CLOSED_GRACE_SECONDS) -> None:
     if (kernel_id not in manager or manager._kernel_connections.get(kernel_id, 0) > 0
             or is_pooled(manager, kernel_id)):
+        return
+    import time
+
+    handed = getattr(manager, "ketatraining_handed_at", {}).get(kernel_id)
+    if handed is not None and time.monotonic() - handed < grace:
+        # Given back and handed to a new page (a reload) that has not connected yet:
+        # look again later instead of shutting the new page's kernel down.
+        from tornado.ioloop import IOLoop
+
+        IOLoop.current().call_later(grace, _shutdown_if_closed, manager, kernel_id, grace)
         return
     log.info("ketatraining: the page of kernel %s was closed; shutting it down", kernel_id)
     try:

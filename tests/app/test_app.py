@@ -429,3 +429,26 @@ def test_a_reload_whose_request_comes_before_the_beacon_waits_for_it() -> None:
     waited, other, first = asyncio.run(scenario())
     assert 0.15 < waited < 2 and first == ["open"]
     assert other < 0.1
+
+
+def test_a_kernel_handed_to_a_reloaded_page_is_not_freed_before_the_page_connects() -> None:
+    """The left page's websocket closed (its grace timer runs), its kernel was given back
+    and handed to the reloaded page, which has not connected yet under load: the timer
+    must not shut the new page's kernel down; it looks again one grace later."""
+    import asyncio
+    import time
+
+    from ketatraining.app.voila_main import free_closed_pages
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        kernels = _Kernels()
+        free_closed_pages(kernels, grace=0.1)
+        kernels.ketatraining_handed_at = {"page": time.monotonic() + 0.05}  # type: ignore[attr-defined]
+        kernels.notify_disconnect("page")  # the old page is gone
+        await asyncio.sleep(0.2)
+        early = list(kernels.stopped)  # the new page may still connect
+        await asyncio.sleep(0.3)
+        return early, kernels.stopped  # it never did: freed a grace later
+
+    early, late = asyncio.run(scenario())
+    assert early == [] and late == ["page"]
