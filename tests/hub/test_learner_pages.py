@@ -44,7 +44,7 @@ def test_alice_sees_her_own_results_from_the_course_server(hub_stack: HubStack) 
     progress = out["progress"]
     assert "Practice quiz: how the quizzes work (assessment): best 75% against a pass mark " \
            "of 50%, passed" in progress  # the figure's text description
-    assert "<td>75%</td>" in progress and "100%</td>" not in progress  # hers, not theirs
+    assert ">75%</td>" in progress and "100%</td>" not in progress  # hers, not theirs
     assert "cannot be shown" not in progress
     assert "✓ Quiz passed (best score 75%)" in out["landing"]
     assert "cannot be shown" not in out["landing"]
