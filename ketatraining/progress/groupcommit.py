@@ -3,15 +3,19 @@
 Writers to one SQLite file take turns (sqlitefile.py). With 32 kernels writing at once, the
 queue in front of the turn lock, not the work inside a turn, was SQLite's whole p95: flock
 hands the lock to whichever waiter the scheduler runs first, so some waited ten turns while
-others went twice in a row. Here a writer does not queue for its own turn. It leaves its
-answer in a spool folder and tries the lock once; whoever holds the turn next writes *every*
-answer waiting in the spool in one transaction, deletes their spool files after the commit,
-and wakes their writers. So an answer waits for at most the turn in progress and the next one,
-however many kernels write, and one commit (and one fsync) carries many answers.
+others went twice in a row. Here a writer that finds the turn taken does not queue for its
+own: it leaves its answer in a spool folder, and whoever holds the next turn writes its own
+answer and *every* answer waiting in the spool in one transaction, then wakes their writers.
+So an answer waits for at most the turn in progress and the next one, however many kernels
+write, and one commit (and one fsync) carries many answers.
 
-Nothing about "saved" changes: a turn removes a spool file only after the commit that
-carried it, so a writer whose file is gone syncs the log itself (``sync_log``: that commit
-is in the log) and only then returns: it is acknowledged only once that commit is on disk.
+Nothing about "saved" changes. A turn marks a spool file committed (``.row`` renamed to
+``.done``) only after the commit that carried it, still in the turn; its writer then syncs
+the log once for the whole batch (``sync_log``, outside the turn, as for its own answer),
+removes the marks and wakes their writers: a writer whose file is gone altogether is on
+disk. A writer that finds its mark still there after SYNC_WAIT_SECONDS (that writer was
+killed after its commit) syncs the log itself. Either way an answer is acknowledged only
+once the commit that carried it is on disk, and there is one fsync per batch, not per answer.
 A writer killed while its answer waits leaves a spool file that the next turn commits (the
 answer is still in the killed kernel's outbox too; its ``submission_id`` keeps it once).
 A turn killed halfway is rolled back by SQLite and its spool files stay for the next one.
@@ -56,6 +60,13 @@ LOOK_AGAIN_SECONDS = 0.05
 """A waiting writer tries the turn at least this often, even when no one wakes it (the
 turn held by a writer that does not batch: another user's kernel, an older release)."""
 SUFFIX = ".row"
+"""An answer waiting for a turn."""
+DONE = ".done"
+"""An answer a turn has committed (renamed from SUFFIX in the turn); removed once that
+turn's writer has synced the log, so "gone" means "on disk"."""
+SYNC_WAIT_SECONDS = 1.0
+"""How long a writer whose answer is committed waits for the turn's writer to sync the log
+before it syncs the log itself (that writer was killed or is slow)."""
 
 AVAILABLE = sys.platform.startswith("linux") and hasattr(socket, "AF_UNIX")
 
@@ -126,9 +137,16 @@ class Waiter:
             self._socket.close()
             raise
 
-    def pending(self) -> bool:
-        """Whether the answer still waits (no turn has committed it yet)."""
-        return os.path.lexists(self.path)
+    def state(self) -> str:
+        """``waiting`` (no turn has committed it yet), ``committed`` (a turn has, and its
+        writer is syncing the log) or ``synced`` (that writer synced it: on disk)."""
+        if os.path.lexists(self.path):
+            return "waiting"
+        return "committed" if os.path.lexists(self.done) else "synced"
+
+    @property
+    def done(self) -> Path:
+        return self.path.with_suffix(DONE)
 
     def wait(self, seconds: float) -> None:
         """Sleep until a turn wakes this writer, or ``seconds`` pass."""
@@ -137,9 +155,11 @@ class Waiter:
             self._socket.recv(16)
 
     def close(self) -> None:
-        """Withdraw the answer if no turn took it (the writer writes it itself or gives up)."""
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+        """Withdraw the answer if no turn took it (the writer writes it itself or gives
+        up), or drop its committed mark once this writer synced the log itself."""
+        for path in (self.path, self.done):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
         self._socket.close()
 
 
@@ -189,10 +209,15 @@ class Spool:
 
     def _listed(self) -> list[str]:
         try:
-            names = [entry.name for entry in os.scandir(self.folder)
-                     if entry.name.endswith(SUFFIX)]
+            names = [entry.name for entry in os.scandir(self.folder)]
         except OSError:
             return []
+        oldest = time.time_ns() - int(STALE_SECONDS * 1e9)
+        for name in names:  # a committed mark whose writers were both killed
+            if name.endswith(DONE) and name[:19].isdigit() and int(name[:19]) < oldest:
+                with contextlib.suppress(OSError):
+                    (self.folder / name).unlink()
+        names = [name for name in names if name.endswith(SUFFIX)]
         names.sort()  # the token starts with the time: the oldest first
         return names
 
@@ -200,6 +225,11 @@ class Spool:
         """The answers waiting now (inside the turn), oldest first; stale or unreadable
         files are removed."""
         rows: list[Spooled] = []
+        try:
+            if not _own_private_folder(self.folder):
+                return rows  # others could have put rows in it: none is read
+        except OSError:
+            return rows
         oldest = time.time_ns() - int(STALE_SECONDS * 1e9)
         for name in self._listed():
             if len(rows) >= limit:
@@ -228,11 +258,19 @@ class Spool:
         return rows
 
     @staticmethod
-    def remove(rows: list[Spooled]) -> None:
-        """After the commit, still in the turn: these answers are in the store."""
+    def committed(rows: list[Spooled]) -> None:
+        """After the commit, still in the turn: these answers are in the store (marked
+        DONE, so no later turn writes them again)."""
         for row in rows:
             with contextlib.suppress(FileNotFoundError):
-                row.path.unlink()
+                row.path.rename(row.path.with_suffix(DONE))
+
+    @staticmethod
+    def synced(rows: list[Spooled]) -> None:
+        """After the turn's writer synced the log: these answers are on disk."""
+        for row in rows:
+            with contextlib.suppress(FileNotFoundError):
+                row.path.with_suffix(DONE).unlink()
 
     def wake(self, rows: list[Spooled], skip: str | None = None) -> None:
         """After the turn: the writers whose answers it committed."""

@@ -736,6 +736,16 @@ class ProgressStore:
         self._check_file(True)  # the one stat of this call
         if spool is None or lock is None or spool is not self._spool:
             return False  # the file was replaced: the caller writes to the new one
+        try:
+            handle = sqlitefile.try_turn(lock)
+        except sqlitefile.NoLockFile:
+            return False
+        if handle is not None:  # nobody writing: this turn, with whatever waits
+            try:
+                self._lead(spool, lock, handle, None, submission)
+            except IntegrityError:
+                return False
+            return True
         waiter = spool.enqueue(submission)
         if waiter is None:
             return False
@@ -743,8 +753,13 @@ class ProgressStore:
         deadline = time.monotonic() + budget
         try:
             while True:
-                if not waiter.pending():  # a turn committed it (groupcommit.py)
-                    self._sync_log()  # on disk before it counts as saved
+                state = waiter.state()
+                if state == "committed":  # by a turn whose writer is syncing the log now
+                    waiter.wait(groupcommit.SYNC_WAIT_SECONDS)  # woken once it is synced
+                    if waiter.state() == "committed":
+                        self._sync_log()  # that writer was killed: on disk all the same
+                    state = "synced"
+                if state == "synced":
                     self._known_learners.add(submission.learner_id)
                     return True
                 try:
@@ -767,25 +782,24 @@ class ProgressStore:
         finally:
             waiter.close()
 
-    def _lead(self, spool: groupcommit.Spool, lock: Path, handle: int, own: str) -> bool:
-        """In the turn: commit every answer waiting in the spool in one transaction, then
-        wake their writers. Whether this writer's own answer was among them (then it is
-        also synced)."""
-        state: dict[str, Any] = {"handle": handle, "rows": []}
+    def _lead(self, spool: groupcommit.Spool, lock: Path, handle: int, own: str | None,
+              answer: Submission | None = None) -> bool:
+        """In the turn: commit every answer waiting in the spool in one transaction; after
+        it, sync the log once for all of them and wake their writers. Whether this
+        writer's own answer was among them. ``answer``: this writer's own, not spooled
+        (the turn was free when it came)."""
+        state: dict[str, Any] = {"handle": handle, "rows": [], "committed": False}
 
         @contextlib.contextmanager
         def turn(deadline: float) -> Iterator[None]:
             held, state["handle"] = state["handle"], None  # a retry takes the turn anew
-            committed = False
             try:
                 with sqlitefile.writer_turn(lock, deadline, held):
                     yield
-                    spool.remove(state["rows"])  # committed: only then, still in the turn
-                    committed = True
+                    spool.committed(state["rows"])  # only now, and still in the turn
+                    state["committed"] = True
             finally:
-                if committed:
-                    spool.wake(state["rows"], skip=own)
-                spool.wake_next()
+                spool.wake_next()  # answers that came in meanwhile: the next turn's
 
         def work(connection: Connection) -> dict[tuple[str, str, str], int]:
             rows = state["rows"] = spool.collect()
@@ -793,17 +807,24 @@ class ProgressStore:
             versions: dict[tuple[str, str, str], int] = {}
             values = [self._answer_values(connection, row.submission, learners, versions)
                       for row in rows]
+            if answer is not None:
+                values.append(self._answer_values(connection, answer, learners, versions))
             if values:  # one statement for the lot: executemany
                 connection.execute(_insert_ignoring(connection, schema.responses,
                                                     ["submission_id"]), values)
             return versions
 
         try:
-            versions = self._run(work, turn=turn, checked=True)
+            versions = self._run(work, turn=turn, checked=True)  # and synced the log
+            spool.synced(state["rows"])  # once for the batch: its answers are on disk
         finally:
             if state["handle"] is not None:
                 os.close(state["handle"])  # never used (the transaction could not begin)
+            if state["committed"]:
+                spool.wake(state["rows"], skip=own)  # (if the sync failed: to sync again)
         self._known_learners.update(row.submission.learner_id for row in state["rows"])
+        if answer is not None:
+            self._known_learners.add(answer.learner_id)
         self._versions.update(versions)
         return any(row.token == own for row in state["rows"])
 

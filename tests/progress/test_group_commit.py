@@ -8,8 +8,11 @@ when a waiting writer or the turn itself is killed.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import os
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -65,6 +68,10 @@ def _spooled(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob(f"*{groupcommit.SUFFIX}")) if folder.exists() else []
 
 
+def _left_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
 def _stored(url: str) -> list[str]:
     with ProgressStore(url) as store:
         return [s.submission_id for s in store.responses()]
@@ -84,9 +91,19 @@ def store_file(tmp_path: Path) -> tuple[str, Path, Path]:
 
 
 def test_answers_waiting_for_the_turn_are_committed_in_one_transaction(
-        store_file: tuple[str, Path, Path]) -> None:
+        store_file: tuple[str, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """... and synced once: each writer is told "saved" only after that one fsync."""
     url, lock, spool = store_file
     path = Path(url.removeprefix("sqlite:///"))
+    events: list[str] = []
+    real_sync = os.fdatasync
+
+    def sync(handle: int) -> None:
+        real_sync(handle)
+        if Path(f"/proc/self/fd/{handle}").readlink() == Path(f"{path}-wal"):
+            events.append("synced")
+
+    monkeypatch.setattr(os, "fdatasync", sync)
     keeper = ProgressStore(url)  # keeps the log open, so its frames can be counted
     stores = [ProgressStore(url) for _ in range(4)]
     done: list[str] = []
@@ -94,9 +111,9 @@ def test_answers_waiting_for_the_turn_are_committed_in_one_transaction(
         with lock.open("rb") as other_kernel:
             fcntl.flock(other_kernel, fcntl.LOCK_EX)  # in its turn: everyone queues
             answers = [_submission(f"learner{n}") for n in range(4)]
-            threads = [threading.Thread(target=lambda s=s, a=a: (s.record(a),
-                                                                 done.append(a.submission_id)))
-                       for s, a in zip(stores, answers, strict=True)]
+            threads = [threading.Thread(target=lambda s=s, a=a: (
+                s.record(a), done.append(a.submission_id), events.append("saved")))
+                for s, a in zip(stores, answers, strict=True)]
             for thread in threads:
                 thread.start()
             _wait_for(lambda: len(_spooled(spool)) == 4)
@@ -108,9 +125,11 @@ def test_answers_waiting_for_the_turn_are_committed_in_one_transaction(
             thread.join(30)
         assert sorted(done) == sorted(a.submission_id for a in answers)
         assert _commits_in_log(path) - before == 1  # one transaction carried all four
+        assert events[0] == "synced" and events.count("saved") == 4
+        assert events.count("synced") < 4  # one fsync per batch, not one per answer
         stored = _stored(url)
         assert len(stored) == len(set(stored)) == 5
-        assert _spooled(spool) == []
+        assert _left_in(spool) == []
     finally:
         for store in [*stores, keeper]:
             store.close()
@@ -164,7 +183,7 @@ def test_a_writer_killed_while_its_answer_waits_loses_nothing_and_stores_nothing
         survivor.record(_submission("killed", killed_id))  # the killed kernel's outbox retry
         stored = _stored(url)
         assert stored.count(killed_id) == 1 and len(stored) == len(set(stored)) == 3
-        assert _spooled(spool) == []
+        assert _left_in(spool) == []
     finally:
         process.kill()
         process.communicate(timeout=30)  # and closes its pipes
@@ -239,7 +258,7 @@ def test_a_writer_that_gives_up_withdraws_its_answer(
         fcntl.flock(other_kernel, fcntl.LOCK_EX)
         with pytest.raises(StoreBusyError, match="stayed busy"):
             store.record(_submission("bea"))
-        assert _spooled(spool) == []  # no later turn writes what was reported unsaved
+        assert _left_in(spool) == []  # no later turn writes what was reported unsaved
     assert len(_stored(url)) == 1
 
 
@@ -259,3 +278,43 @@ def test_a_spool_folder_others_can_write_to_is_not_used(
     finally:
         planted.unlink()
         spool.rmdir()
+
+
+def test_a_writer_whose_turn_was_killed_after_its_commit_syncs_the_log_itself(
+        store_file: tuple[str, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The turn's writer would have synced the log and removed the committed mark; killed
+    before that, the mark stays, and the waiting writer syncs the log before "saved"."""
+    url, lock, spool = store_file
+    path = url.removeprefix("sqlite:///")
+    synced: list[str] = []
+    real_sync = os.fdatasync
+
+    def sync(handle: int) -> None:
+        real_sync(handle)
+        synced.append(str(Path(f"/proc/self/fd/{handle}").readlink()))
+
+    monkeypatch.setattr(os, "fdatasync", sync)
+    answer = _submission("bea")
+    acknowledged: list[str] = []
+    with ProgressStore(url) as store:
+        with lock.open("rb") as killed_turn:
+            fcntl.flock(killed_turn, fcntl.LOCK_EX)
+            writer = threading.Thread(target=lambda: (store.record(answer),
+                                                      acknowledged.append("saved")))
+            writer.start()
+            _wait_for(lambda: len(_spooled(spool)) == 1)
+            row = spool / _spooled(spool)[0]
+            with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as raw:
+                raw.execute("PRAGMA synchronous = NORMAL")
+                raw.execute("INSERT INTO kt_responses (submission_id, learner_id, quiz_id, "
+                            "question_id, attempt, response, score, max_score, correct, "
+                            "duration_seconds, submitted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                            (answer.submission_id, "bea", "practice", "bp", 1, "[]", 1.0,
+                             1.0, 1, 1.0, "2026-01-01 00:00:00.000000"))
+            row.rename(row.with_suffix(groupcommit.DONE))  # committed; then killed
+        writer.join(30)
+        assert acknowledged == ["saved"]
+        assert f"{path}-wal" in synced  # by the waiting writer itself, before "saved"
+        assert [s.submission_id for s in store.responses(learner_id="bea")] == [
+            answer.submission_id]
+    assert _left_in(spool) == []
