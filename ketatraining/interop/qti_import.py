@@ -356,7 +356,10 @@ class _Item:
         """KI021: the item scores only an exact match with the correct response (the
         match_correct template or a qti-match), which the course's rule for this type
         cannot say: it gives part of the points for a partly right answer."""
-        if self._maps_response():
+        processing = _one(self.root, "qti-response-processing")
+        if processing is None or self._maps_response() or not (
+                processing.get("template", "").rstrip("/").endswith("match_correct")
+                or any(local(e) == "qti-match" for e in processing.iter())):
             return
         self.out.lost(f"The item gives its points only for {exact} (match_correct); the "
                       f"course gives part of the points for {partly}.",
@@ -607,11 +610,12 @@ class _Item:
                               "Give every item a pair in qti-correct-response.",
                               field=self.name or None)
                 continue
-            items.append({"id": names[raw], "text": self._text_of("items", raw, _html(choice)),
+            items.append({"id": names[raw], "text": prose(
+                self._text_of("items", raw, _html(choice)), "TODO: write this item."),
                           "answer": names.get(pairs[raw], pairs[raw])})
-        answers = [{"id": names[c.get("identifier", "")],
-                    "text": self._text_of("answers", c.get("identifier", ""), _html(c))}
-                   for c in second]
+        answers = [{"id": names[c.get("identifier", "")], "text": prose(
+            self._text_of("answers", c.get("identifier", ""), _html(c)),
+            "TODO: write this answer.")} for c in second]
         self._all_or_nothing(interaction, "all the pairs right", "each right pair")
         correct, incorrect = self._pair_feedback(body)
         return {"type": "matching", "prompt": self._prompt(interaction, body),
@@ -642,6 +646,9 @@ class _Item:
         if sorted(declaration.correct) != sorted(choices):
             refuse("KI013", "The correct order does not list every choice once.",
                    "List each choice identifier once in qti-correct-response.")
+        if len(choices) < 2:
+            refuse("KI011", f"The order interaction has {len(choices)} choice(s).",
+                   "Give at least two qti-simple-choice elements to put in order.")
         names = self._ids(list(choices.values()))
         relative = any(local(e) == "qti-index" for e in self.root.iter())
         scoring = self.meta.get("scoring")
@@ -649,7 +656,8 @@ class _Item:
             scoring = "relative_to_next" if relative else "all_or_nothing"
         correct, incorrect = self._pair_feedback(body)
         return {"type": "ordering", "prompt": self._prompt(interaction, body),
-                "steps": [{"id": names[i], "text": self._text_of("steps", i, _html(choices[i]))}
+                "steps": [{"id": names[i], "text": prose(
+                    self._text_of("steps", i, _html(choices[i])), "TODO: write this step.")}
                           for i in declaration.correct],
                 "scoring": scoring,
                 "feedback_correct": correct, "feedback_incorrect": incorrect}

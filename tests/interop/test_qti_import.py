@@ -252,3 +252,27 @@ def test_all_or_nothing_multiple_choice_and_matching_are_reported() -> None:
 def test_a_mapped_multiple_choice_is_not_reported() -> None:
     result = import_qti(_multiple("map_response"), quiz_id="q", path="water.xml")
     assert not [p for p in result.problems if p.code == "KI021"]
+
+
+def _order_item(choices: str, correct: list[str]) -> bytes:
+    values = "".join(f"<qti-value>{c}</qti-value>" for c in correct)
+    return f"""<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
+  identifier="o" title="Order" adaptive="false" time-dependent="false">
+  <qti-response-declaration identifier="RESPONSE" cardinality="ordered" base-type="identifier">
+    <qti-correct-response>{values}</qti-correct-response></qti-response-declaration>
+  <qti-item-body><qti-order-interaction response-identifier="RESPONSE">{choices}
+  </qti-order-interaction></qti-item-body>
+</qti-assessment-item>""".encode()
+
+
+def test_an_empty_or_lonely_order_choice_gives_a_todo_or_a_coded_problem() -> None:
+    # found by the fuzz test: an order choice without text made an invalid quiz, and one
+    # choice alone was not refused
+    empty = import_qti(_order_item('<qti-simple-choice identifier="A"/>'
+                                   '<qti-simple-choice identifier="B">Two</qti-simple-choice>',
+                                   ["A", "B"]), quiz_id="q", path="o.xml")
+    (question,) = Quiz.model_validate(empty.data).questions
+    assert [s.text for s in question.steps] == ["TODO: write this step.", "Two"]
+    lonely = import_qti(_order_item('<qti-simple-choice identifier="A">One</qti-simple-choice>',
+                                    ["A"]), quiz_id="q", path="o.xml")
+    assert lonely.data is None and [p.code for p in lonely.errors] == ["KI011"]
