@@ -33,6 +33,7 @@ from ketatraining.progress.records import AttemptRecord, Submission
 from ketatraining.quiz.grading import grade, score_quiz
 from ketatraining.quiz.model import AnyQuestion, Quiz
 from ketatraining.quiz.types import get_type
+from ketatraining.quiz.types.base import JSON
 from ketatraining.quiz.versions import grading_hash
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class PlannedAnswer:
     """One synthetic answer: the response as the seam takes it (the type's JSON codec)."""
 
     question_id: str
-    response: object
+    response: JSON
     seconds: float
     at: datetime
 
@@ -98,7 +99,7 @@ def _item(seed: int, quiz: Quiz, question: AnyQuestion) -> _Item:
     if rng.random() < 0.17:
         difficulty += 1.2
     discrimination = rng.uniform(0.6, 2.0) if rng.random() >= 0.07 else rng.uniform(-0.8, -0.3)
-    wrong = [o.id for o in getattr(question, "options", []) if not o.correct]
+    wrong = [o.id for o in get_type(question).option_choices(question) if not o.correct]
     return _Item(difficulty, discrimination, rng.choice(wrong) if wrong else None)
 
 
@@ -107,13 +108,13 @@ def _p_right(theta: float, item: _Item, guess: float) -> float:
     return guess + (1.0 - guess) * logistic
 
 
-def _respond(rng: random.Random, question: AnyQuestion, item: _Item, theta: float) -> object:
+def _respond(rng: random.Random, question: AnyQuestion, item: _Item, theta: float) -> JSON:
     """A synthetic answer, encoded as the store keeps it (the type's codec)."""
     definition = get_type(question)
     response = definition.simulate(question, rng, lambda guess: _p_right(theta, item, guess),
                                    item.attractive)
     encoded = definition.encode(question, response)
-    options = [o.id for o in getattr(question, "options", [])]
+    options = [o.id for o in definition.option_choices(question)]
     if encoded == [] and options:
         # nothing ticked cannot be checked (the quiz asks to choose first): the learner
         # ticks the tempting wrong option, or one at random
@@ -253,7 +254,7 @@ def answer_through(assessment: SyntheticCohorts, cohort: DemoCohort,
         for answer in plan.answers:
             now[0] = answer.at
             checked = seat.submit(plan.quiz_id, attempt_id, answer.question_id,
-                                  answer.response,  # type: ignore[arg-type]
+                                  answer.response,
                                   seconds=answer.seconds)
             attempt_id = checked.attempt_id
             answers += 1

@@ -118,8 +118,8 @@ def public_data(question: Question, order: list[str] | None = None) -> dict[str,
 
 
 def _shuffled_ids(question: Question, rng: random.Random, shuffle: bool) -> list[str] | None:
-    options = getattr(question, "options", None)
-    if options is None:
+    options = get_type(question).option_choices(question)
+    if not options:
         return None
     ids = [o.id for o in options]
     if shuffle:

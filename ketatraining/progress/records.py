@@ -6,7 +6,10 @@ import getpass
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ketatraining.quiz.types.base import JSON
 
 
 def utcnow() -> datetime:
@@ -34,8 +37,9 @@ class Submission:
     quiz_id: str
     question_id: str
     attempt: int
-    response: Any
-    """Option id (str), option ids (list[str]), True/False, or a number; None if blank."""
+    response: JSON
+    """The response as its type's codec encodes it (``quiz/types``: ``encode``/``decode``;
+    shapes in quizzes/README.md); readers decode it through ``get_type(question)``."""
     score: float
     max_score: float
     correct: bool

@@ -111,6 +111,8 @@ def test_no_consumer_switches_on_the_question_classes() -> None:
     )
     found = _git_grep(rf"isinstance\([^)]*\b({CLASSES})\b")
     assert [line for line in found if not line.startswith(allowed)] == []
+    # nor by what a question happens to have: getattr(question, "options", ...) is the same
+    assert _git_grep(r"(getattr|hasattr)\((question|q)\b") == []
 
 
 def test_no_consumer_switches_on_the_type_name() -> None:

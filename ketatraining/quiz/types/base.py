@@ -303,6 +303,12 @@ class QuestionType(ABC, Generic[Q, R]):
         """Ids of :meth:`choices` this response picked."""
         return set()
 
+    def option_choices(self, question: Q) -> list[Choice]:
+        """The options a learner picks from, as written (choice types): the quiz's
+        ``shuffle`` reorders them and the demo cohort's favoured distractor is one of
+        them. Empty for other types (their own ``public_data`` orders what they show)."""
+        return []
+
     def option_verdicts(self, question: Q, response: R | None) -> list[OptionVerdict]:
         """Every option, right or not and chosen or not, for the feedback after Check
         (choice types); empty: the grade's feedback and :meth:`solution` say it."""

@@ -132,6 +132,9 @@ class ChoiceType(QuestionType[C, R], Generic[C, R]):
     def choices(self, question: C) -> list[Choice]:
         return [Choice(o.id, o.text, o.correct) for o in question.options]
 
+    def option_choices(self, question: C) -> list[Choice]:
+        return [Choice(o.id, o.text, o.correct) for o in question.options]
+
     def partial(self, option: Option) -> float | None:
         """Percent of the points a wrong-marked option earns, shown after Check (None:
         the option is right or wrong, nothing between)."""
