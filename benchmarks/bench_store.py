@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_store.py [--writers 8 32] [--answers 1280] [--rounds 3]
                                                [--sizes 1 10 100] [--skip-open]
+                                               [--also-unbatched]
 
 1. Contention: N writer processes (N = 8, 32), each a learner's kernel in miniature
    (open the store, open an attempt, then ``record()`` answers one after another), all
@@ -14,7 +15,8 @@
    average at the start and the end. Writer processes start once per writer count and
    are reused for every run, so the whole contention part takes a few minutes; no run
    starts before every writer has finished its imports (or their start-up fell into the
-   first run, which is always SQLite's).
+   first run, which is always SQLite's). ``--also-unbatched`` adds SQLite without group
+   commit (``KETATRAINING_SQLITE_BATCH=0``) to the same rounds, for comparison.
 2. Integrity on open: stores of 1, 10 and 100 MB (answers written directly), opened with
    the check and without it (the baseline), medians of 5; plus ``PRAGMA quick_check``
    alone, and "open + first write", which waits for a background check (stores over
@@ -40,14 +42,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 WRITER = '''
-import json, sys, time
+import json, os, sys, time
 from ketatraining.progress.records import Submission, utcnow
 from ketatraining.progress.store import ProgressStore, new_submission_id
 
 learner = sys.argv[1]
 print("ready", flush=True)  # imports done: the parent starts no run before every writer is
-for line in sys.stdin:  # one run per line: URL COUNT START_AT (the parent's clock)
-    url, count, start_at = line.split()
+for line in sys.stdin:  # one run per line: URL COUNT START_AT BATCH (the parent's clock)
+    url, count, start_at, batch = line.split()
+    os.environ["KETATRAINING_SQLITE_BATCH"] = batch  # read when the store opens
     store = ProgressStore(url)
     while time.time() < float(start_at):
         time.sleep(0.001)
@@ -84,7 +87,7 @@ class Writers:
             if process.stdout.readline().strip() != "ready":
                 raise SystemExit(f"a writer failed to start: {process.stderr.read()[-800:]}")  # type: ignore[union-attr]
 
-    def run(self, url: str, per_writer: int) -> dict[str, float]:
+    def run(self, url: str, per_writer: int, batch: bool = True) -> dict[str, float]:
         from ketatraining.progress.store import ProgressStore
 
         with ProgressStore(url):
@@ -92,7 +95,7 @@ class Writers:
         start_at = time.time() + 1.0 + len(self.processes) * 0.02
         for process in self.processes:
             assert process.stdin is not None
-            process.stdin.write(f"{url} {per_writer} {start_at}\n")
+            process.stdin.write(f"{url} {per_writer} {start_at} {int(batch)}\n")
             process.stdin.flush()
         latencies: list[float] = []
         end = start_at
@@ -129,7 +132,9 @@ def load() -> str:
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
 
 
-def run_contention(writer_counts: list[int], answers: int, rounds: int) -> None:
+def run_contention(writer_counts: list[int], answers: int, rounds: int,
+                   unbatched: bool = False) -> None:
+    started = time.monotonic()
     print(f"Contention, at {load()}")
     summary: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as folder, postgres_database() as pg_url:
@@ -137,15 +142,17 @@ def run_contention(writer_counts: list[int], answers: int, rounds: int) -> None:
         script.write_text(WRITER, encoding="utf-8")
         for writers in writer_counts:
             per_writer = max(1, answers // writers)
-            results: dict[str, list[dict[str, float]]] = {"sqlite": [], "postgresql": []}
+            backends = ["sqlite", "postgresql"] + (["sqlite-unbatched"] if unbatched else [])
+            results: dict[str, list[dict[str, float]]] = {name: [] for name in backends}
             pool = Writers(writers, script)
             try:
                 for number in range(rounds):
-                    sqlite_url = f"sqlite:///{Path(folder) / f'contention-{writers}-{number}.db'}"
-                    for backend in (("sqlite", "postgresql") if number % 2 == 0
-                                    else ("postgresql", "sqlite")):
-                        url = sqlite_url if backend == "sqlite" else pg_url
-                        results[backend].append(pool.run(url, per_writer))
+                    for backend in (backends if number % 2 == 0 else backends[::-1]):
+                        name = f"contention-{writers}-{number}-{backend}.db"
+                        url = pg_url if backend == "postgresql" else (
+                            f"sqlite:///{Path(folder) / name}")
+                        results[backend].append(pool.run(url, per_writer,
+                                                         batch=backend != "sqlite-unbatched"))
             finally:
                 pool.close()
             print(f"\n{writers} writers x {per_writer} answers, {rounds} interleaved rounds "
@@ -153,7 +160,7 @@ def run_contention(writer_counts: list[int], answers: int, rounds: int) -> None:
             for backend, runs in results.items():
                 m = {key: statistics.median(r[key] for r in runs)
                      for key in ("per_second", "p50", "p95", "max")}
-                print(f"  {backend:10s} {m['per_second']:7.0f} submissions/s   "
+                print(f"  {backend:16s} {m['per_second']:7.0f} submissions/s   "
                       f"p50 {m['p50'] * 1000:7.1f} ms   p95 {m['p95'] * 1000:7.1f} ms   "
                       f"max {m['max'] * 1000:8.1f} ms")
             ratios = [s["p95"] / p["p95"] for s, p in zip(results["sqlite"],
@@ -161,10 +168,17 @@ def run_contention(writer_counts: list[int], answers: int, rounds: int) -> None:
             summary[writers] = statistics.median(ratios)
             print(f"  SQLite p95 / PostgreSQL p95: {summary[writers]:.2f} "
                   f"(per round: {', '.join(f'{r:.2f}' for r in ratios)}; target <= 1.5)")
+            if unbatched:
+                plain = [u["p95"] / p["p95"] for u, p in zip(
+                    results["sqlite-unbatched"], results["postgresql"], strict=True)]
+                print(f"  without group commit (KETATRAINING_SQLITE_BATCH=0), same rounds: "
+                      f"{statistics.median(plain):.2f} "
+                      f"(per round: {', '.join(f'{r:.2f}' for r in plain)})")
     verdict = "ok" if all(r <= 1.5 for r in summary.values()) else "ABOVE TARGET"
     print("\nSQLite p95 / PostgreSQL p95, median of rounds: "
           + ", ".join(f"{w} writers {r:.2f}" for w, r in summary.items())
-          + f" (target <= 1.5: {verdict}); ended at {load()}")
+          + f" (target <= 1.5: {verdict}); ended at {load()}, "
+          f"after {time.monotonic() - started:.0f} s")
 
 
 def make_store(path: Path, megabytes: int) -> None:
@@ -239,9 +253,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--skip-open", action="store_true")
     parser.add_argument("--skip-contention", action="store_true")
+    parser.add_argument("--also-unbatched", action="store_true",
+                        help="also run SQLite without group commit in the same rounds")
     args = parser.parse_args()
     if not args.skip_contention:
-        run_contention(args.writers, args.answers, args.rounds)
+        run_contention(args.writers, args.answers, args.rounds, args.also_unbatched)
     if not args.skip_open:
         run_open_cost(args.sizes)
 
