@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from ketatraining.quiz.model import AnyQuestion
 from ketatraining.quiz.types import get_type
 
+NO_ANSWER = "(no answer)"
+"""The group of counted attempts that left the question blank."""
 TOP = 8
 """Answers listed per question; the rest are summed as 'other answers'."""
 
@@ -50,7 +52,7 @@ def breakdown(question: AnyQuestion, responses: Iterable[object]) -> tuple[Answe
     example: dict[str, object] = {}
     for raw in responses:
         decoded = definition.decode(question, raw)
-        key = "(no answer)" if decoded is None else definition.typed_key(question, decoded)
+        key = NO_ANSWER if decoded is None else definition.typed_key(question, decoded)
         groups[key] += 1
         example.setdefault(key, decoded)
     total = sum(groups.values())

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ketatraining.analysis.breakdown import AnswerCount
+from ketatraining.analysis.breakdown import NO_ANSWER, AnswerCount
 from ketatraining.analysis.marks import MarksTable, NoAttemptsError, OptionCount
 
 # -- problem bands (documented in the trainer guide) -----------------------------------------
@@ -446,9 +446,20 @@ def _with_flags(stats: QuestionStats, cov_xt: float) -> QuestionStats:
         flags.append("weak_discrimination")
     if math.isfinite(cov_xt) and cov_xt < 0:
         flags.append("negative_covariance")
-    right = [o for o in stats.options if o.correct]
-    if len(right) == 1 and any(
-        not o.correct and o.count > right[0].count for o in stats.options
-    ):
+    if _popular_distractor(stats):
         flags.append("popular_distractor")
     return replace(stats, flags=tuple(flags))
+
+
+def _popular_distractor(stats: QuestionStats) -> bool:
+    """A wrong option chosen more often than the right one; for a typed answer (numeric,
+    short answer), one wrong answer typed more often than the right answers together.
+    (A short answer's "any other answer" lumps every wrong answer: it is no distractor.)"""
+    if stats.answers:
+        right = sum(a.count for a in stats.answers if a.credit >= 1.0 - 1e-9)
+        wrong = [a.count for a in stats.answers
+                 if a.credit < 1.0 - 1e-9 and a.answer != NO_ANSWER]
+        return bool(wrong) and max(wrong) > right
+    keys = [o for o in stats.options if o.correct]
+    return len(keys) == 1 and any(
+        not o.correct and o.count > keys[0].count for o in stats.options)

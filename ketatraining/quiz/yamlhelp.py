@@ -140,6 +140,14 @@ def explain_yaml_error(text: str, error: Any, path: str) -> Problem:
                   "containing ': ' or starting with a special character needs quotes.", text)
 
 
+_CURLY_WRAPPED = re.compile(
+    r"(?:^\s*(?:-\s+)?(?:[\w-]+:\s+)?|[{,]\s*[\w-]+:\s+)"
+    "([\u201c\u2018\u201e\u201a])[^\u201c\u201d\u2018\u2019\u201e\u201a\n]*"
+    "[\u201d\u2019\u201c]\\s*(?=[,}]|$)")
+"""A value wrapped whole in curly quotes (as Word types them): meant as YAML quotes, but
+YAML keeps them, so learners would see them as part of the text."""
+
+
 def _script(char: str) -> str:
     name = unicodedata.name(char, "")
     return name.split(" ", 1)[0] if name else ""
@@ -153,6 +161,15 @@ def character_problems(text: str, path: str) -> list[Problem]:
             break
         if source.isascii():
             continue  # the common case: nothing can look alike
+        wrapped = _CURLY_WRAPPED.search(source)
+        if wrapped:
+            problems.append(_named(
+                KQ304, f"Line {number} wraps a text in curly quotes ({wrapped.group(1)} ...), "
+                "as Word and e-mail programs type them; YAML does not read them as quotes, "
+                "so learners see them as part of the text.", path, number,
+                wrapped.start(1) + 1, f"On line {number}, replace them with straight quotes "
+                "(\"...\") or remove them.", text, severity="warning"))
+            continue
         found: list[tuple[int, str, str]] = []
         for char, name in {**INVISIBLE_SPACES, **INVISIBLE}.items():
             index = source.find(char)

@@ -72,10 +72,8 @@ def test_a_flagged_discrimination_is_shown_below_the_threshold(value: float) -> 
 
 
 def _stats() -> object:
-    rng = np.random.default_rng(3)
-    ability = rng.normal(size=(60, 1))
-    marks = (rng.normal(size=(60, 6)) + ability > 0).astype(float)
-    return analyse(MarksTable([f"q{i}" for i in range(6)], np.ones(6), marks, policy="first"))
+    return analyse(MarksTable([f"q{i}" for i in range(6)], np.ones(6), base_marks(),
+                              policy="first"))
 
 
 @pytest.mark.parametrize(("cic", "start"), [
@@ -95,3 +93,31 @@ def test_analyse_gives_a_verdict_and_mean_and_sd_bands() -> None:
     assert verdict[0].startswith("Reliability: ")
     assert any(line.startswith("Mean ") and "50-75%" in line for line in verdict)
     assert any(line.startswith("SD ") and "12-18%" in line for line in verdict)
+
+
+def test_a_typed_answer_is_a_popular_distractor_only_when_one_wrong_answer_beats_the_right(
+) -> None:
+    """A short answer's 'any other answer' lumps every wrong answer: three learners typing
+    three different wrong words do not outnumber the two who typed the right one. One
+    wrong answer typed by more learners than the right one (a decimal slip) does."""
+    from ketatraining.analysis.marks import OptionCount
+
+    word, dose = QUIZ.question("word"), QUIZ.question("dose")
+    table = MarksTable(
+        [f"q{i}" for i in range(6)], np.ones(6), base_marks(), policy="first",
+        options={"q0": [OptionCount("answer-1", "NMDA", True, 2),
+                        OptionCount("answer-2", "NMDA receptor*", False, 0),
+                        OptionCount("other", "any other answer", False, 3)]},
+        answers={"q0": breakdown(word, ["NMDA", "nmda", "GABA", "dopamine", "opioid"]),
+                 "q1": breakdown(dose, [35, 35, 3.5, 3.5, 3.5, None, None, None, None]),
+                 "q2": breakdown(dose, [35, 35, 35, 3.5, None, None, None, None])})
+    stats = analyse(table)
+    assert "popular_distractor" not in stats.question("q0").flags
+    assert "popular_distractor" in stats.question("q1").flags  # 3.5 (3) beats 35 (2)
+    assert "popular_distractor" not in stats.question("q2").flags  # blanks are no answer
+
+
+def base_marks() -> np.ndarray:
+    rng = np.random.default_rng(3)
+    ability = rng.normal(size=(60, 1))
+    return (rng.normal(size=(60, 6)) + ability > 0).astype(float)

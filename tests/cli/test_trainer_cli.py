@@ -309,7 +309,7 @@ def test_export_csv_to_stdout(capsys: pytest.CaptureFixture[str], store_url: str
     assert code == 0
     assert out[0].startswith("learner_id,quiz_id,attempt,")
     assert out[1] == ("bob,zz-mini,1,2026-01-05T09:00:00+00:00,2026-01-05T09:10:00+00:00,0,2,0,"
-                      "false,x,,,b,,0,1,0,false,20,2026-01-05T09:04:00+00:00")
+                      "false,x,,,b,,0,1,0,false,20,2026-01-05T09:04:00+00:00,,false")  # no version: no hash stored
     assert len(out) == 3
 
 

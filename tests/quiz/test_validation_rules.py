@@ -102,6 +102,8 @@ EXPECTED: dict[str, list[tuple[str, int | None, int | None, str | None, str | No
     "kq254-pool-with-two-selectors.yaml": [("KQ254", 7, 5, None, "pools[1]", "error")],
     "kq304-non-breaking-space.yaml": [("KQ304", 12, 19, "q1", None, "warning")],
     "kq304-cyrillic-letter.yaml": [("KQ304", 12, 18, "q1", None, "warning")],
+    # a text wrapped whole in Word's quotes (quotes inside a text, line 9, are fine)
+    "kq304-curly-quotes-around-text.yaml": [("KQ304", 12, 15, "q1", None, "warning")],
     "kq305-dropped-html.yaml": [("KQ305", 9, 5, "q1", "prompt", "warning")],
     "kq307-pool-with-unequal-points.yaml": [
         ("KQ307", 7, 5, None, "pools[1].tag", "warning")],
@@ -335,6 +337,10 @@ def test_look_alike_characters_are_named(tmp_path: Path) -> None:
     assert "'Ket\u0430mine'" in problem.message
     (problem,) = report(BAD / "kq304-non-breaking-space.yaml")
     assert "non-breaking space (U+00A0)" in problem.message
+    (problem,) = report(BAD / "kq304-curly-quotes-around-text.yaml")
+    assert "wraps a text in curly quotes (\u201c ...)" in problem.message
+    assert "learners see them as part of the text" in problem.message
+    assert "straight quotes" in (problem.hint or "")
 
 
 def test_dropped_html_is_shown(tmp_path: Path) -> None:

@@ -101,6 +101,11 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+TYPED_DISTRACTOR = ("a wrong answer was typed more often than the right one (see its "
+                    "answers above)")
+"""The popular_distractor sentence for a numeric or short-answer question."""
+
+
 def _report(stats: Any, source: str, policy: str | None) -> list[str]:
     from ketatraining.analysis.item_analysis import (
         DISCRIMINATION_WEAK,
@@ -153,9 +158,10 @@ def _report(stats: Any, source: str, policy: str | None) -> list[str]:
         return lines
     lines.append(f"{len(problems)} question(s) to review:")
     for question in problems:
-        lines.append(f"- {_name(question)}: " + "; ".join(FLAGS[f] for f in question.flags)
-                     + ".")
-        if question.options and question.responses:
+        said = [TYPED_DISTRACTOR if f == "popular_distractor" and question.answers
+                else FLAGS[f] for f in question.flags]
+        lines.append(f"- {_name(question)}: " + "; ".join(said) + ".")
+        if question.options and question.responses and not question.answers:
             chosen = ", ".join(
                 f"{o.option}{'*' if o.correct else ''} {fmt(100 * (o.rate or 0), 0, '%')}"
                 for o in question.options)
