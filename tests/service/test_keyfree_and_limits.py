@@ -9,24 +9,24 @@ import pytest
 
 from ketatraining.assessment.keyfree import write_keyfree
 from ketatraining.cli import main
-from ketatraining.quiz.model import MultipleChoice, Numeric, SingleChoice, TrueFalse
+from ketatraining.quiz.model import Numeric, Ordering, Quiz, ShortAnswer
+from ketatraining.quiz.types import get_type
 from ketatraining.service.main import load_keyed_quizzes
 from ketatraining.service.ratelimit import RateLimiter
 
 COURSE_QUIZZES = Path(__file__).resolve().parents[2] / "quizzes"
 
 
-def secrets_of(quiz: object) -> set[str]:
-    """Every piece of key material of a quiz, as text that could leak into a file."""
+def secrets_of(quiz: Quiz) -> set[str]:
+    """Every piece of key material of a quiz, as text that could leak into a file: its
+    explanations, every feedback its types' review lines give (options, true/false,
+    numbers, matching, ordering, short answers) and the short answers' accepted texts."""
     found: set[str] = set()
-    for question in quiz.questions:  # type: ignore[attr-defined]
+    for question in quiz.questions:
         found.add(question.explanation)
-        if isinstance(question, (SingleChoice, MultipleChoice)):
-            found |= {o.feedback for o in question.options}
-        if isinstance(question, TrueFalse):
-            found |= {question.feedback_true, question.feedback_false}
-        if isinstance(question, Numeric):
-            found |= {question.feedback_correct, question.feedback_incorrect}
+        found |= {a.feedback for a in get_type(question).answers(question) if a.feedback}
+        if isinstance(question, ShortAnswer):
+            found |= {a.text for a in question.answers}
     return {s for s in found if len(s) > 12}
 
 
@@ -46,8 +46,13 @@ def test_keyfree_files_of_the_whole_course_hold_no_key(tmp_path: Path) -> None:
             assert keyword not in text, f"{path.name} has {keyword}"
         assert len(data["questions"]) == len(quiz.questions)
         for view, question in zip(data["questions"], quiz.questions, strict=True):
+            shown = json.dumps(view["data"])
             if isinstance(question, Numeric):
-                assert f"{question.value:g}" not in json.dumps(view["data"])
+                assert f"{question.value:g}" not in shown
+            if isinstance(question, ShortAnswer):  # however short the accepted answer
+                assert not [a.text for a in question.answers if json.dumps(a.text) in shown]
+            if isinstance(question, Ordering):  # the steps are never in the right order
+                assert [s["id"] for s in view["data"]["steps"]] != [s.id for s in question.steps]
 
 
 def test_keyfree_command_refuses_to_overwrite_the_keyed_folder(
