@@ -62,6 +62,7 @@ _GENERAL: dict[str, str] = {
     "KQ305": "HTML in a text will be removed before learners see it.",
     "KQ306": "A learning objective is assessed by fewer than two quiz items.",
     "KQ307": "The questions of a pool carry different points.",
+    "KQ308": "A pool draws every question it holds (nothing is random).",
     # Item-writing review (ketatraining review, validate --review): warnings
     "KQ401": "The right option is the longest one.",
     "KQ402": "Across the quiz, the right option is the longest far more often than chance.",

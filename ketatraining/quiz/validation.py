@@ -384,6 +384,13 @@ def _check_pools(checker: _Checker) -> None:
                         f"{held} ({which}).", (*loc, "draw"),
                         hint=f"Lower 'draw' to {max(len(members), 1)} or add questions "
                         "to the pool.")
+        elif draw >= 1 and len(members) == draw and (  # (an unknown id is KQ251)
+                key != "questions" or len(set(map(str, value))) == len(members)):
+            checker.add("KQ308", f"Pool {index + 1} draws all {draw} of its questions "
+                        f"({_describe_pool(key, value)}), so every attempt asks the same "
+                        "ones: nothing is drawn at random.", (*loc, "draw"),
+                        hint="Add questions to the pool, lower 'draw', or remove the pool "
+                        "to ask its questions in every attempt.", severity="warning")
 
 
 def _describe_pool(key: str, value: Any) -> str:

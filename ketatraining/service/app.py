@@ -474,7 +474,8 @@ class RegradeHandler(Authenticated):
         if quiz_id not in self.engine.quizzes:
             self.fail(404, f"There is no quiz called '{quiz_id}' on this course server.")
         argv = ["regrade", quiz_id, *(["--dry-run"] if dry_run else []),
-                *(["--history"] if history else [])]
+                *(["--history"] if history else []),
+                *(["--all"] if body.get("all") else [])]
         self.engine.log_action(str(self.user), action, quiz_id=quiz_id, detail={"argv": argv})
         # the trainer's hub name is recorded as regraded_by in kt_regrade_runs
         code, out, err = await run_cli(self.ctx["settings"], argv,

@@ -247,6 +247,17 @@ def test_cli_dry_run_then_regrade(cohort: tuple[str, Path], backend: str,
     assert "bob            1  50.0%    0.0%  passed -> failed" in out
     assert out[-1].startswith("Dry run: nothing was written.")
     assert not any(line.startswith("Re-marked against") for line in out)  # not numbered yet
+    assert not any(line.startswith("...") for line in out)  # 3 answers: all listed
+    from ketatraining.cli.commands.regrade import describe
+
+    with ProgressStore(url, writable=False) as store:
+        report = regrade(store, load_quiz(path), dry_run=True)
+    short = describe(report, "practice", url, shown=2)
+    assert "... and 1 more answer(s) (--all lists them all)." in short
+    assert "... and 1 more attempt(s) (--all lists them all)." in short
+    assert not any(line.startswith("...") for line in describe(report, "practice", url,
+                                                               shown=None))
+    assert run(capsys, "regrade", str(path), "--db", url, "--dry-run", "--all")[1] == out
     code, out, _ = run(capsys, "regrade", str(path), "--db", url)
     assert code == 0
     assert ("Re-marked against: bp version 2 (the version numbers of 'stats --by-version' "

@@ -107,6 +107,7 @@ EXPECTED: dict[str, list[tuple[str, int | None, int | None, str | None, str | No
     "kq305-dropped-html.yaml": [("KQ305", 9, 5, "q1", "prompt", "warning")],
     "kq307-pool-with-unequal-points.yaml": [
         ("KQ307", 7, 5, None, "pools[1].tag", "warning")],
+    "kq308-pool-draws-all.yaml": [("KQ308", 8, 5, None, "pools[1].draw", "warning")],
     "kq301-todo-left.yaml": [("KQ301", 17, 9, "q1", "options[2].feedback", "warning")],
     "kq302-no-reference.yaml": [("KQ302", 19, 5, "q1", "references", "warning")],
     "kq217-single-choice-weights.yaml": [  # a half-right option 'e' is fine

@@ -48,7 +48,8 @@ def report(url: str, command: str, params: dict[str, str | None]) -> str:
     return str(response.text)
 
 
-def regrade(url: str, quiz_id: str, *, dry_run: bool, history: bool = False) -> str:
+def regrade(url: str, quiz_id: str, *, dry_run: bool, history: bool = False,
+            every: bool = False) -> str:
     """Ask the course server to regrade ``quiz_id`` (trainers only), or with ``history``
     to list its past regrades; the report's text."""
     from ketatraining.assessment.protocol import AssessmentError
@@ -56,7 +57,8 @@ def regrade(url: str, quiz_id: str, *, dry_run: bool, history: bool = False) -> 
     with client(url) as service:
         try:
             response = service.request("POST", f"api/regrade/{quiz_id}", retry=False,
-                                       json={"dry_run": dry_run, "history": history})
+                                       json={"dry_run": dry_run, "history": history,
+                                             "all": every})
         except AssessmentError as error:
             raise KetaTrainingError(str(error)) from None
     return str(response.text)

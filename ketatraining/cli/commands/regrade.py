@@ -43,6 +43,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("quiz", metavar="QUIZ", help="quiz id or file")
     parser.add_argument("--dry-run", action="store_true",
                         help="only show what would change; write nothing")
+    parser.add_argument("--all", action="store_true",
+                        help=f"list every changed answer and attempt (without it: the first "
+                        f"{SHOWN} of each, then how many more)")
     parser.add_argument("--history", action="store_true",
                         help="list the regrades already applied to QUIZ (the audit: when, "
                         "by whom, how many answers and attempts changed); changes nothing")
@@ -99,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
             raise KetaTrainingError(msg)
         quiz_id = Path(args.quiz).stem if args.quiz.endswith((".yaml", ".yml")) else args.quiz
         _remote.write(_remote.regrade(args.service, quiz_id, dry_run=args.dry_run,
-                                      history=args.history), None, "")
+                                      history=args.history, every=args.all), None, "")
         return EXIT_OK
     if args.history:
         return _history(args)
@@ -107,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
     with _open(args.db, args.dry_run) as store:
         report = regrade(store, quiz, dry_run=args.dry_run, by=current_learner())
         where = store.display_url
-    print("\n".join(describe(report, f"{quiz.id} ({quiz.title})", where)))
+    print("\n".join(describe(report, f"{quiz.id} ({quiz.title})", where,
+                             shown=None if args.all else SHOWN)))
     return EXIT_OK
 
 
@@ -148,7 +152,8 @@ def _score(value: float | None) -> str:
     return fmt(value, 2)
 
 
-def describe(report: RegradeReport, label: str, where: str) -> list[str]:
+def describe(report: RegradeReport, label: str, where: str,
+             shown: int | None = SHOWN) -> list[str]:
     """The lines the command prints (also used by the dashboard and tests)."""
     from ketatraining.analysis.tables import fmt, table
 
@@ -161,11 +166,12 @@ def describe(report: RegradeReport, label: str, where: str) -> list[str]:
                  f"total(s) change, {len(report.pass_changes)} pass/fail result(s) change.")
     lines.append("")
     rows = [[c.learner_id, str(c.attempt), c.question_id, _score(c.old_score),
-             _score(c.new_score), _score(c.max_score)] for c in report.answers[:SHOWN]]
+             _score(c.new_score), _score(c.max_score)] for c in report.answers[:shown]]
     lines += table(["learner", "attempt", "question", "old", "new", "of"], rows,
                    right=(1, 3, 4, 5))
-    if len(report.answers) > SHOWN:
-        lines.append(f"... and {len(report.answers) - SHOWN} more answer(s).")
+    if shown is not None and len(report.answers) > shown:
+        lines.append(f"... and {len(report.answers) - shown} more answer(s) (--all lists "
+                     "them all).")
     passed = {True: "passed", False: "failed", None: "unfinished"}
     if report.attempts:
         lines.append("")
@@ -173,11 +179,12 @@ def describe(report: RegradeReport, label: str, where: str) -> list[str]:
                  fmt(c.new_percent, 1, "%"),
                  passed[c.old_passed] + (" -> " + passed[c.new_passed]
                                          if c.pass_changed else "")]
-                for c in report.attempts[:SHOWN]]
+                for c in report.attempts[:shown]]
         lines += table(["learner", "attempt", "old %", "new %", "result"], rows,
                        right=(1, 2, 3))
-        if len(report.attempts) > SHOWN:
-            lines.append(f"... and {len(report.attempts) - SHOWN} more attempt(s).")
+        if shown is not None and len(report.attempts) > shown:
+            lines.append(f"... and {len(report.attempts) - shown} more attempt(s) (--all "
+                         "lists them all).")
     versions = sorted({(c.question_id, c.question_version) for c in report.answers
                        if c.question_version is not None})
     if versions:
