@@ -94,8 +94,12 @@ def text_of(value: Any, fmt: int | None = None) -> str:
     return " ".join(text.split())
 
 
-def ours(text: str | None) -> str:
-    return " ".join(plain(text or "").split())
+def ours(text: str | None, *, inline: bool = False) -> str:
+    """The course's text as a learner reads it, rendered as the course renders it (an
+    option, item or step inline, the rest as blocks)."""
+    from ketatraining.text import markdown_to_html
+
+    return text_of(markdown_to_html(text or "", inline=inline), FORMAT_HTML)
 
 
 def fractions_close(a: list[float], b: list[float]) -> bool:
@@ -201,7 +205,8 @@ def compare(question: AnyQuestion, m: dict[str, Any]) -> list[str]:
         case SingleChoice() | MultipleChoice():
             single = isinstance(question, SingleChoice)
             same("type", ("multichoice", single), (m["qtype"], m.get("single")))
-            same("options", [ours(o.text) for o in question.options], m["answers"])
+            same("options", [ours(o.text, inline=True) for o in question.options],
+                 m["answers"])
             same("option feedback", [ours(o.feedback) for o in question.options],
                  m["feedback"])
             if len(m["fractions"]) == len(question.options):
@@ -263,7 +268,7 @@ def compare(question: AnyQuestion, m: dict[str, Any]) -> list[str]:
             same("type", "match", m["qtype"])
             answers = {a.id: " ".join(plain(a.text).split()) for a in question.answers}
             used = {i.answer for i in question.items}
-            pairs = [(ours(i.text), answers[i.answer]) for i in question.items]
+            pairs = [(ours(i.text, inline=True), answers[i.answer]) for i in question.items]
             pairs += [("", answers[a.id]) for a in question.answers if a.id not in used]
             same("pairs", pairs, m.get("pairs"))
             same("right feedback", ours(question.feedback_correct), m.get("correctfeedback"))
@@ -271,7 +276,8 @@ def compare(question: AnyQuestion, m: dict[str, Any]) -> list[str]:
                  m.get("incorrectfeedback"))
         case Ordering():
             same("type", "ordering", m["qtype"])
-            same("steps in order", [ours(s.text) for s in question.steps], m["answers"])
+            same("steps in order", [ours(s.text, inline=True) for s in question.steps],
+                 m["answers"])
             grading = {"all_or_nothing": -1, "relative_to_next": 1}[question.scoring]
             same("grading type", grading, m.get("gradingtype"))
             same("shows all steps", 0, m.get("selecttype"))

@@ -663,10 +663,17 @@ class _Mapper:
                 and all(isinstance(i, str) for i in ids)):
             ids = option_ids(len(gift.answers))
         options = []
-        for oid, answer in zip(ids, gift.answers, strict=True):
+        sources = meta.get("option_sources")
+        sources = sources if isinstance(sources, dict) else {}
+        for index, (oid, answer) in enumerate(zip(ids, gift.answers, strict=True)):
+            text = answer.text
+            source = sources.get(str(index))
+            if isinstance(source, str) and answer.format == "html" and (
+                    _inline_only(source) == text.strip()):
+                text = source  # our [html] option: its Markdown, unless it was edited
             options.append({
                 "id": oid,
-                "text": _prose(answer.text, "TODO: write this option."),
+                "text": _prose(text, "TODO: write this option."),
                 "correct": answer.weight > 0,
                 "feedback": _prose(answer.feedback, TODO_FEEDBACK),
             })
@@ -1005,6 +1012,10 @@ def _question_meta(question: AnyQuestion) -> dict[str, Any]:
             ids = [o.id for o in question.options]
             if ids != option_ids(len(ids)):
                 meta["option_ids"] = ids
+            sources = {str(n): o.text for n, o in enumerate(question.options)
+                       if _inline_only(o.text) is not None}
+            if sources:
+                meta["option_sources"] = sources  # written as [html]: the Markdown
             if isinstance(question, MultipleChoice):
                 if all(o.weight is None for o in question.options):
                     meta["default_weights"] = True
@@ -1042,12 +1053,28 @@ def _question_meta(question: AnyQuestion) -> dict[str, Any]:
     return meta
 
 
+def _inline_only(text: str) -> str | None:
+    """The course's inline HTML for an option whose Markdown reads differently as a block.
+
+    The course shows an option inline ('> 5 mg' is '> 5 mg'), Moodle renders a GIFT
+    [markdown] answer as block Markdown ('> 5 mg' becomes a quotation, '* ' a list); such
+    an option is written as [html] with the course's rendering. None when both agree.
+    """
+    from ketatraining.text import markdown_to_html
+
+    inline = markdown_to_html(text, inline=True)
+    block = markdown_to_html(text)
+    return None if block.strip() == f"<p>{inline}</p>" else inline
+
+
 def _choice_lines(question: SingleChoice | MultipleChoice,
                   grades: GradeChecker) -> list[str]:
     lines = []
     weights = choice_fractions(question, grades)
     for option, weight in zip(question.options, weights, strict=True):
-        text = _escape(option.text)
+        html = _inline_only(option.text)
+        text = (_escape(option.text) if html is None
+                else "[html]" + _escape(html, prefixed=True))
         if isinstance(question, SingleChoice) and option.correct:
             mark = "="
         else:  # a single-choice option's partial credit too: {~%50%half =right}

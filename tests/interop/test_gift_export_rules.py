@@ -138,3 +138,24 @@ def test_marks_and_case_sensitivity_gift_cannot_say_are_reported() -> None:
     assert "1 mark, not 2" in said and "ignores case" in said
     result = import_gift(text, quiz_id="g")  # our own metadata still brings both back
     assert Quiz.model_validate(result.data) == quiz
+
+
+def test_an_option_whose_markdown_reads_differently_as_a_block_is_written_as_html() -> None:
+    # the course shows options inline; Moodle renders a GIFT [markdown] answer as block
+    # Markdown ('> 5 mg' a quotation, '*' an empty list, '1. first' a numbered list), as
+    # random quizzes read by Moodle's own qformat_gift showed: such options go as [html]
+    options = [{"id": "a", "text": "> 5 mg", "correct": True, "feedback": "f"},
+               {"id": "b", "text": "*", "feedback": "f"},
+               {"id": "c", "text": "1. first", "feedback": "f"},
+               {"id": "d", "text": "plain **bold**", "feedback": "f"}]
+    quiz = quiz_with({"id": "q", "type": "single_choice", "prompt": "Dose?",
+                      "options": options, **BASE})
+    gift = export_gift(quiz)
+    assert "\t=[html]&gt; 5 mg#f\n\t~[html]*#f\n\t~[html]1. first#f\n\t~plain **bold**#f" in gift
+    assert Quiz.model_validate(import_gift(gift, quiz_id="g").data) == quiz
+    (read,) = [q for q in parse_gift(without_metadata(gift)).questions if q.kind != "category"]
+    assert [(a.format, a.text) for a in read.answers][:2] == [("html", "&gt; 5 mg"),
+                                                              ("html", "*")]
+    edited = gift.replace("[html]&gt; 5 mg", "[html]&gt; 6 mg")  # an edit in Moodle wins
+    assert import_gift(edited, quiz_id="g").data["questions"][0]["options"][0][
+        "text"] == "&gt; 6 mg"
