@@ -16,6 +16,7 @@ repository; nothing of it is copied into this project). Usage::
     .venv/bin/python scripts/check_with_moodle.py --moodle ~/src/moodle
     .venv/bin/python scripts/check_with_moodle.py --moodle ~/src/moodle --only risks -v
     .venv/bin/python scripts/check_with_moodle.py --moodle ~/src/moodle --fixtures
+    .venv/bin/python scripts/check_with_moodle.py --moodle ~/src/moodle --random 100
 
 Exit status 0 when every exported question reads with the same meaning, 1 otherwise.
 """
@@ -443,6 +444,34 @@ def check_fixtures(moodle: Path) -> int:
     return bad
 
 
+def check_random(moodle: Path, count: int) -> int:
+    """``count`` random quizzes (the GIFT round-trip test's hypothesis strategy) through
+    both Moodle importers; returns how many differ in meaning (beyond CANNOT_CARRY)."""
+    from hypothesis import HealthCheck, given, settings
+
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+    from interop.test_gift_roundtrip import quizzes
+
+    differing: list[Outcome] = []
+
+    @settings(max_examples=count, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(quizzes())
+    def run(quiz: Quiz) -> None:
+        with tempfile.TemporaryDirectory(prefix="moodle-random-") as scratch:
+            for fmt in ("gift", "xml"):
+                outcome = check(quiz, "random", fmt, moodle, Path(scratch))
+                if outcome.differences or outcome.moodle_errors:
+                    differing.append(outcome)
+
+    run()
+    for outcome in differing[:10]:
+        for line in [*outcome.moodle_errors, *outcome.differences][:3]:
+            print(f"  {outcome.fmt}: {line}")
+    print(f"{count} random quizzes: {len(differing)} format readings differ in meaning")
+    return len(differing)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--moodle", type=Path, required=True,
@@ -454,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list every difference")
     parser.add_argument("--fixtures", action="store_true", help="instead: read Moodle's own "
                         "importer test files with Moodle and with the course's importers")
+    parser.add_argument("--random", type=int, metavar="N", help="instead: N random quizzes "
+                        "(the GIFT round-trip test's strategy) through both importers")
     args = parser.parse_args(argv)
     for needed in ("question/format.php", "question/format/gift/format.php",
                    "question/format/xml/format.php", "lib/xmlize.php"):
@@ -461,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{args.moodle} is not a Moodle source tree: {needed} is missing")
     if args.fixtures:
         return 1 if check_fixtures(args.moodle) else 0
+    if args.random:
+        return 1 if check_random(args.moodle, args.random) else 0
     formats = ["gift", "xml"] if args.format == "both" else [args.format]
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="moodle-check-") as scratch:
