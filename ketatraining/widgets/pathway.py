@@ -17,6 +17,7 @@ from ketatraining.clinical.mechanism import PATHWAY, Step
 from ketatraining.figures.mechanism import new_pathway_figure, plot_pathway
 from ketatraining.widgets.checks import drawing_wanted
 from ketatraining.widgets.figure import figure_html
+from ketatraining.widgets.fit import fit, wrapping_row
 from ketatraining.widgets.messages import friendly
 
 
@@ -37,6 +38,8 @@ class PathwayStepper(widgets.VBox):
             button_style="primary",
         )
         self.next_button.add_class("kt-pathway-next")
+        for button in (self.previous_button, self.next_button):
+            button.layout = widgets.Layout(width="auto", flex="0 0 auto")
         # A labelled list of steps (a native <select>), not a slider: screen readers
         # name it and keyboards choose from it (ipywidgets' slider handle has no name).
         self.slider = widgets.Dropdown(
@@ -53,7 +56,9 @@ class PathwayStepper(widgets.VBox):
         self.slider.observe(self._on_slider, names="value")
         super().__init__(
             [
-                widgets.HBox([self.previous_button, self.next_button, self.slider]),
+                # The buttons keep their words at 390 px (the text above names them);
+                # "Go to step" wraps below them instead of squeezing them to their icons.
+                wrapping_row([self.previous_button, self.next_button, fit(self.slider)]),
                 self.text,
                 self.diagram,
             ]

@@ -57,7 +57,7 @@ LAYOUT = """(selector) => {
 }"""
 
 TEACHING_WIDGETS = (".kt-pk-explorer, .kt-pcl5-exercise, .kt-claims, .kt-screening, "
-                    ".kt-screening-rules, #rendered_cells .jp-RenderedMarkdown table, "
+                    ".kt-screening-rules, .kt-pathway, #rendered_cells .jp-RenderedMarkdown table, "
                     ".kt-progress-widget")
 """The teaching exercises and tables (the course text's own tables and the learner's
 progress too) whose every part must stay on a phone's screen."""
