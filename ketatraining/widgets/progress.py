@@ -54,6 +54,8 @@ _NARROW_CSS = (
     " .kt-progress-table tr { margin: 0 0 0.75em 0; border-top: 1px solid #767676; }"
     " table.kt-progress-table td { border: none; padding: 0.15em 0; overflow-wrap: break-word; }"
     ' .kt-progress-table td::before { content: attr(data-label) ": "; font-weight: 600; }'
+    " .jp-RenderedHTMLCommon table.kt-progress-table td,"  # JupyterLab right-aligns them
+    " .jp-RenderedHTMLCommon table.kt-progress-table tr { text-align: left; }"
     "}"
 )
 

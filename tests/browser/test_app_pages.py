@@ -43,6 +43,13 @@ DEVELOPER_WORDING = [
 ]
 
 
+STACKED_ALIGN = """() => [...document.querySelectorAll(
+        'table.kt-stack td, table.kt-screening-rules td, table.kt-progress-table td')]
+    .map(td => [td.textContent.trim().slice(0, 30), getComputedStyle(td).textAlign])
+    .filter(([, align]) => !['left', 'start'].includes(align))"""
+"""Cells of the tables that become "Column: value" lines on a phone, not left-aligned."""
+
+
 def open_page(page: Any, server: Server, name: str) -> None:
     page.goto(server.url(f"voila/render/{name}"))
     page.wait_for_function(READY, timeout=120_000)
@@ -80,6 +87,8 @@ def test_every_page_once_title_links_wording_layout_and_axe(
     page.set_viewport_size({"width": 390, "height": 900})
     page.wait_for_timeout(150)
     page.screenshot(path=str(shots / f"{Path(name).stem}-390.png"))
+    ragged = page.evaluate(STACKED_ALIGN)
+    assert not ragged, f"{name} at 390 px: stacked table lines not left-aligned: {ragged[:4]}"
     for width, found in layout.items():
         assert not found["problems"], f"{name} at {width} px: {found['problems'][:6]}"
         cut = found["teaching"]["problems"]
@@ -164,6 +173,7 @@ def test_your_progress_fits_a_phone_once_a_quiz_is_finished(voila_page: Any,
     expect(panel.locator("img")).to_have_count(1)
     found = page.evaluate(CUT, ".kt-progress-widget")
     assert found["count"] == 1 and not found["problems"], found
+    assert page.evaluate(STACKED_ALIGN) == []
 
 
 def test_what_next_is_a_link_to_the_next_notebook(voila_page: Any, voila_server: Server) -> None:
