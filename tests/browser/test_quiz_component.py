@@ -179,6 +179,11 @@ def test_ordering_matching_and_short_answer_by_keyboard(voila_page: Any,
     wait_for_quiz(page)
     ordering = question(page, 1)
     down = ordering.locator("button.kt-move-down").first
+    first_step = ordering.locator(".kt-step-text").first.inner_text()
+    # Named "Move down", described by its step: the step is not read three times.
+    expect(ordering.get_by_role("button", name="Move down", exact=True).first).to_have_attribute(
+        "aria-describedby", ordering.locator(".kt-step-text").first.get_attribute("id") or "-")
+    assert first_step and ordering.get_by_role("button", name=re.compile("Move down: ")).count() == 0
     down.focus()
     moved = ordering.locator(".kt-step").first.get_attribute("data-text")
     page.keyboard.press("Enter")

@@ -171,13 +171,16 @@ function render({ model, el }) {
     for (const step of q.data.steps || []) {
       const text = textOf(step.html);
       const li = h("li", { class: "kt-step", "data-step": step.id, "data-text": text });
+      // Short names; the step is their description (look A11: with the step in each
+      // button's name, every step's text was read three times).
+      const stepId = `${base}-step-${step.id}`;
       const up = h("button", { type: "button", class: "kt-move kt-move-up",
-        "aria-label": `${T().move_up}: ${text}`, text: T().move_up });
+        "aria-describedby": stepId, text: T().move_up });
       const down = h("button", { type: "button", class: "kt-move kt-move-down",
-        "aria-label": `${T().move_down}: ${text}`, text: T().move_down });
+        "aria-describedby": stepId, text: T().move_down });
       up.addEventListener("click", () => move(li, -1, up));
       down.addEventListener("click", () => move(li, 1, down));
-      li.append(h("span", { class: "kt-step-text", html: step.html }),
+      li.append(h("span", { class: "kt-step-text", id: stepId, html: step.html }),
         h("span", { class: "kt-step-buttons" }, up, down));
       list.append(li);
     }
