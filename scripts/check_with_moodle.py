@@ -253,6 +253,9 @@ def compare(question: AnyQuestion, m: dict[str, Any]) -> list[str]:
         case ShortAnswer():
             same("type", "shortanswer", m["qtype"])
             same("case sensitive", question.case_sensitive, m.get("usecase"))
+            other = [f for a, f in zip(m["answers"], m["feedback"], strict=False) if a == "*"]
+            same("feedback for any other answer", ours(question.feedback_incorrect),
+                 other[0] if other else "")
             probes = {a.text.replace("\\*", "*").replace("*", "x") for a in question.answers}
             probes |= {p.upper() for p in probes} | {"zzz not an answer"}
             for probe in sorted(probes):

@@ -797,7 +797,11 @@ class _Mapper:
 
     def _short_answer(self, gift: GiftQuestion, meta: dict[str, Any]) -> dict[str, Any]:
         accepted: list[dict[str, Any]] = []
+        wrong = ""
         for answer in gift.answers:
+            if answer.text.strip("*") == "" and answer.weight == 0:
+                wrong = answer.feedback  # Moodle's catch-all for any other answer
+                continue
             if not 0 <= answer.weight <= 100:
                 _fail("KI013", f"The answer '{answer.text}' has weight {answer.weight:g}%; "
                                "short answers earn 0 to 100%.", "Use a weight from 0 to 100.")
@@ -824,8 +828,8 @@ class _Mapper:
                          "Write {TRUE} or {T} for a true/false question.", "warning")
         return {"type": "short_answer", "answers": accepted,
                 "case_sensitive": meta.get("case_sensitive") is True,
-                "feedback_incorrect": _prose(str(meta.get("feedback_incorrect") or ""),
-                                             TODO_FEEDBACK_INCORRECT)}
+                "feedback_incorrect": _prose(wrong or str(meta.get("feedback_incorrect")
+                                                          or ""), TODO_FEEDBACK_INCORRECT)}
 
     def _numeric(self, gift: GiftQuestion, meta: dict[str, Any]) -> dict[str, Any]:
         catch_all = [a for a in gift.answers if a.value is None]
@@ -1142,6 +1146,8 @@ def _short_answer_lines(question: ShortAnswer, grades: GradeChecker) -> list[str
                               limit_0_100=True)
         feedback = f"#{_escape(answer.feedback)}" if answer.feedback else ""
         lines.append(f"\t=%{_plain(credit)}%{_escape(answer.text)}{feedback}")
+    # Moodle's catch-all: '*' at 0% matches any other answer and shows its feedback
+    lines.append(f"\t=%0%*#{_escape(question.feedback_incorrect)}")
     return lines
 
 

@@ -159,3 +159,19 @@ def test_an_option_whose_markdown_reads_differently_as_a_block_is_written_as_htm
     edited = gift.replace("[html]&gt; 5 mg", "[html]&gt; 6 mg")  # an edit in Moodle wins
     assert import_gift(edited, quiz_id="g").data["questions"][0]["options"][0][
         "text"] == "&gt; 6 mg"
+
+
+def test_a_short_answers_feedback_for_any_other_answer_is_moodles_catch_all() -> None:
+    # Moodle's shortanswer: '*' at 0% matches any other answer and shows its feedback
+    # (its own test file writes '=%0%*#Completely wrong'); both ways
+    quiz = quiz_with({"id": "sa", "type": "short_answer", "prompt": "Best animal?",
+                      "answers": [{"text": "Frog"}, {"text": "Cat", "credit": 50}],
+                      "feedback_incorrect": "Completely wrong.", **BASE})
+    gift = export_gift(quiz)
+    assert "\t=%100%Frog\n\t=%50%Cat\n\t=%0%*#Completely wrong.\n" in gift
+    assert Quiz.model_validate(import_gift(gift, quiz_id="g").data) == quiz
+    foreign = import_gift("::Animal::Which is the best animal?{=Frog#Good! =%50%Cat#Meh "
+                          "=%0%*#Completely wrong}", quiz_id="g")
+    (question,) = Quiz.model_validate(foreign.data).questions
+    assert [a.text for a in question.answers] == ["Frog", "Cat"]
+    assert question.feedback_incorrect == "Completely wrong"
