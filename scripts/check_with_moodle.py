@@ -455,7 +455,7 @@ def check_random(moodle: Path, count: int) -> int:
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     from interop.test_gift_roundtrip import quizzes
 
-    differing: list[Outcome] = []
+    differing: list[tuple[Outcome, Quiz]] = []
 
     @settings(max_examples=count, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
@@ -465,12 +465,13 @@ def check_random(moodle: Path, count: int) -> int:
             for fmt in ("gift", "xml"):
                 outcome = check(quiz, "random", fmt, moodle, Path(scratch))
                 if outcome.differences or outcome.moodle_errors:
-                    differing.append(outcome)
+                    differing.append((outcome, quiz))
 
     run()
-    for outcome in differing[:10]:
+    for outcome, quiz in differing[:10]:
         for line in [*outcome.moodle_errors, *outcome.differences][:3]:
             print(f"  {outcome.fmt}: {line}")
+        print("    quiz:", json.dumps(quiz.model_dump(mode="json", exclude_none=True))[:1500])
     print(f"{count} random quizzes: {len(differing)} format readings differ in meaning")
     return len(differing)
 
