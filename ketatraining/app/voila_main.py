@@ -87,9 +87,6 @@ BEACON_WAIT_SECONDS = 1.5
 """A request for a page that is open elsewhere, with no ready kernel in its pool, waits
 this long for the left page's beacon: a reload's new request may reach the server before
 the old page's beacon, and would otherwise wait for the heating replacement (10-30 s)."""
-RETURN_SECONDS = 5.0
-"""After a page's kernel was given back for a reload, later beacons for it within this
-long are the same page's second beacon (the template's and Voila's own), not a leave."""
 FILL_DELAY_SECONDS = 3.0
 """Wait after a page is taken before heating its replacement: on 2 cores, a kernel
 starting while the page connects to its own kernel doubles the time to ready."""
@@ -244,7 +241,6 @@ def keep_for_reload(manager: Any) -> None:
 
     handed = manager.get_rendered_notebook
     manager.ketatraining_given = {}
-    manager.ketatraining_returned = {}
     manager.ketatraining_handed_at = {}
 
     async def get_rendered_notebook(notebook_name: str, *args: Any, **kwargs: Any) -> Any:
@@ -266,18 +262,13 @@ def keep_for_reload(manager: Any) -> None:
     manager.get_rendered_notebook = get_rendered_notebook
 
 
-def give_back(manager: Any, kernel_id: str, window: float = RETURN_SECONDS) -> bool:
+def give_back(manager: Any, kernel_id: str) -> bool:
     """Put a left page's kernel back into its page's pool if no fresh one is ready there
-    (True: do not shut it down). A second beacon from the same page (Voila's own, after
-    the template's) right after it was given back is answered without shutting it down."""
-    import time
-
-    returned = getattr(manager, "ketatraining_returned", {})
-    now = time.monotonic()
-    if now - returned.get(kernel_id, -window) < window:
-        return True  # the same page's second beacon
-    for old in [k for k, at in returned.items() if now - at >= window]:
-        del returned[old]
+    (True: do not shut it down). A beacon for a kernel already waiting in its pool is
+    stale (no page has it) and frees nothing. Each page sends one beacon: the template
+    drops Voila's own second one, so a reload after a reload keeps the kernel too."""
+    if is_pooled(manager, kernel_id):
+        return True
     given = getattr(manager, "ketatraining_given", {})
     name, content = given.pop(kernel_id, (None, None))
     if name is None:
@@ -293,7 +284,6 @@ def give_back(manager: Any, kernel_id: str, window: float = RETURN_SECONDS) -> b
     _kept(manager).add(kept)
     for waiting in getattr(manager, "ketatraining_waiting", {}).get(name, ()):
         waiting.set()
-    returned[kernel_id] = now
     log.info("ketatraining: kernel %s kept for a reload of %s", kernel_id, name)
     task = loop.create_task(_free_when_replaced(manager, name, kept))
     _background.add(task)

@@ -311,7 +311,6 @@ class _Pools:
         self.kernel_pools_config: dict[str, dict[str, int]] = {}
         self.stopped: list[str] = []
         self.ketatraining_given: dict[str, Any] = {}
-        self.ketatraining_returned: dict[str, float] = {}
 
     async def shutdown_kernel(self, kernel_id: str) -> None:
         self.stopped.append(kernel_id)
@@ -344,8 +343,8 @@ def test_a_left_page_keeps_its_kernel_for_a_reload_until_a_fresh_one_is_ready() 
         fresh = asyncio.ensure_future(refill())
         pools._pools["00.ipynb"] = [fresh]  # the page's replacement, still heating
         pools.ketatraining_given["used"] = ("00.ipynb", await heated("used"))
-        kept = give_back(pools, "used", window=0.2)
-        second_beacon = give_back(pools, "used", window=0.2)
+        kept = give_back(pools, "used")
+        second_beacon = give_back(pools, "used")  # a stale one: it stays in the pool
         in_pool = [(await item)["kernel_id"] for item in pools._pools["00.ipynb"][:1]]
         counted = pool_status(pools)  # kept, not ready: the app has not settled yet
         refill_started.set()  # the fresh kernel is ready: the kept one is freed
@@ -355,7 +354,7 @@ def test_a_left_page_keeps_its_kernel_for_a_reload_until_a_fresh_one_is_ready() 
         # With a fresh kernel ready, a page's kernel is not kept.
         pools.ketatraining_given["other"] = ("00.ipynb", await heated("other"))
         await asyncio.sleep(0.25)
-        not_kept = give_back(pools, "other", window=0.2)
+        not_kept = give_back(pools, "other")
         return ([kept, second_beacon, not_kept], in_pool, stopped_after_refill,
                 [(await item)["kernel_id"] for item in pools._pools["00.ipynb"]], counted,
                 pool_status(pools))
@@ -452,3 +451,29 @@ def test_a_kernel_handed_to_a_reloaded_page_is_not_freed_before_the_page_connect
 
     early, late = asyncio.run(scenario())
     assert early == [] and late == ["page"]
+
+
+def test_a_reload_after_a_reload_keeps_the_kernel_again() -> None:
+    """look A6: the kernel given back and handed to the reloaded page is given back again
+    when that page is reloaded too, while the replacement still heats."""
+    import asyncio
+
+    from ketatraining.app.voila_main import give_back
+
+    async def scenario() -> list[Any]:
+        pools = _Pools()
+        task = asyncio.get_running_loop().create_future()
+        task.set_result(([], None))
+        content = {"kernel_id": "page", "task": task}
+        heating = asyncio.get_running_loop().create_future()
+        pools._pools["01.ipynb"] = [heating]
+        seen = []
+        for _ in range(3):  # open, reload, reload, reload
+            pools.ketatraining_given["page"] = ("01.ipynb", content)  # handed to a page
+            seen.append(give_back(pools, "page"))
+            first = pools._pools["01.ipynb"].pop(0)  # the reload takes it (or waits)
+            seen.append((await asyncio.wait_for(asyncio.shield(first), 1))["kernel_id"])
+        heating.cancel()
+        return seen + pools.stopped
+
+    assert asyncio.run(scenario()) == [True, "page"] * 3

@@ -114,6 +114,15 @@ def test_a_reload_gets_the_pages_own_kernel_and_shows_the_store(voila_page: Any,
     assert page.evaluate(KERNEL_ID) == kernel, "the reload waited for another kernel"
     expect(question(page, 2).locator(".kt-feedback")).to_contain_text("✓ Correct.")
     expect(page.locator(".kt-quiz .kt-score")).to_contain_text("(1 of 4 questions answered)")
+    # One beacon per page (Voila's widget manager sends a second one): a later beacon for
+    # the kernel then means that its newer page left (look A6: a second reload in a row).
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "api/shutdown/" in r.url else None)
+    page.evaluate("""() => { for (const _ of [1, 2]) navigator.sendBeacon(
+        document.baseURI.split('voila/')[0] + 'voila/api/shutdown/not-a-kernel',
+        new FormData()); }""")
+    page.wait_for_timeout(500)
+    assert len([u for u in sent if u.endswith("not-a-kernel")]) == 1, sent
 
 
 def test_quiz_can_be_completed_with_the_keyboard_alone(voila_page: Any,
