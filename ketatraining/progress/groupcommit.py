@@ -71,16 +71,25 @@ before it syncs the log itself (that writer was killed or is slow)."""
 AVAILABLE = sys.platform.startswith("linux") and hasattr(socket, "AF_UNIX")
 
 
+SHARED_MEMORY = Path("/dev/shm")
+"""Linux's memory file system: spool files there cost no disk journal writes (their
+creation, renaming and removal would otherwise be journaled with the store's log)."""
+
+
 def spool_folder_for(lock: Path) -> Path:
-    """The spool folder beside a turn lock file (same device and inode, plus the user)."""
+    """The spool folder of a turn lock file (same device and inode, plus the user): in
+    /dev/shm where it can be written, else beside the lock file."""
     name = lock.name.removeprefix("ketatraining-writers-").removesuffix(".lock")
-    return lock.with_name(f"ketatraining-batch-{os.getuid()}-{name}")
+    base = SHARED_MEMORY if SHARED_MEMORY.is_dir() and os.access(SHARED_MEMORY, os.W_OK) \
+        else lock.parent
+    return base / f"ketatraining-batch-{os.getuid()}-{name}"
 
 
-def _own_private_folder(folder: Path) -> bool:
+def _own_private_folder(folder: Path, *, create: bool = True) -> bool:
     """Create ``folder`` (0700) or accept it only if it is this user's, private, not a link."""
-    with contextlib.suppress(FileExistsError):
-        folder.mkdir(mode=0o700)
+    if create:
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
     status = os.lstat(folder)
     return (stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
             and status.st_mode & 0o077 == 0)
@@ -213,8 +222,9 @@ class Spool:
         except OSError:
             return []
         oldest = time.time_ns() - int(STALE_SECONDS * 1e9)
-        for name in names:  # a committed mark whose writers were both killed
-            if name.endswith(DONE) and name[:19].isdigit() and int(name[:19]) < oldest:
+        for name in names:  # left by killed writers: a committed mark, a half-written row
+            if (not name.endswith(SUFFIX) and name[:19].isdigit()
+                    and int(name[:19]) < oldest):
                 with contextlib.suppress(OSError):
                     (self.folder / name).unlink()
         names = [name for name in names if name.endswith(SUFFIX)]
@@ -226,10 +236,10 @@ class Spool:
         files are removed."""
         rows: list[Spooled] = []
         try:
-            if not _own_private_folder(self.folder):
+            if not _own_private_folder(self.folder, create=False):
                 return rows  # others could have put rows in it: none is read
         except OSError:
-            return rows
+            return rows  # none yet: nobody waits
         oldest = time.time_ns() - int(STALE_SECONDS * 1e9)
         for name in self._listed():
             if len(rows) >= limit:
