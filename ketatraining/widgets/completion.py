@@ -21,6 +21,7 @@ from ketatraining.assessment.protocol import AssessmentError
 from ketatraining.errors import KetaTrainingError
 from ketatraining.progress.records import current_learner
 from ketatraining.progress.store import ProgressStore, open_store
+from ketatraining.widgets.fit import wrapping_row
 from ketatraining.widgets.messages import friendly, message_html
 
 NAME_LABEL = "Your name"
@@ -72,9 +73,12 @@ class CompletionWidget(widgets.VBox):
         self.files: tuple[Path, Path] | None = None
         self.name = widgets.Text(description=NAME_LABEL, placeholder=NAME_HINT,
                                  style={"description_width": "initial"},
-                                 layout=widgets.Layout(width="32em"))
+                                 layout=widgets.Layout(width="32em", max_width="100%"))
         self.name.add_class("kt-cert-name")
-        self.save = widgets.Button(description=SAVE_NAME, tooltip=SAVE_NAME)
+        # Its words stay whole on a phone: the row wraps and the button goes below the
+        # field (look A13: at 390 px it was cut to "Save m...").
+        self.save = widgets.Button(description=SAVE_NAME, tooltip=SAVE_NAME,
+                                   layout=widgets.Layout(width="auto", flex="0 0 auto"))
         self.save.add_class("kt-cert-save")
         self.save.on_click(self._save_name)
         self.name_message = widgets.HTML("")
@@ -85,7 +89,7 @@ class CompletionWidget(widgets.VBox):
         self.create.on_click(self._create)
         self.result = widgets.HTML("")
         self.result.add_class("kt-cert-result")
-        super().__init__([widgets.HBox([self.name, self.save]), self.name_message,
+        super().__init__([wrapping_row([self.name, self.save]), self.name_message,
                           self.create, self.result])
         self.add_class("kt-completion")
         self._load_name()

@@ -58,7 +58,7 @@ LAYOUT = """(selector) => {
 
 TEACHING_WIDGETS = (".kt-pk-explorer, .kt-pcl5-exercise, .kt-claims, .kt-screening, "
                     ".kt-screening-rules, .kt-pathway, #rendered_cells .jp-RenderedMarkdown table, "
-                    ".kt-progress-widget")
+                    ".kt-progress-widget, .kt-completion")
 """The teaching exercises and tables (the course text's own tables and the learner's
 progress too) whose every part must stay on a phone's screen."""
 
