@@ -66,7 +66,8 @@ def progress_table(rows: list[QuizResult]) -> str:
             f'<td data-label="{header}">{cell}</td>' for header, cell in zip(HEADERS, (
                 html.escape(r.title), html.escape(r.topic), str(r.finished),
                 _percent(r.best_percent), _percent(r.last_percent), f"{r.pass_mark:g}%",
-                _status(r), minutes_text(r.time_spent_seconds)), strict=True))
+                _status(r), minutes_text(r.time_spent_seconds) if r.finished else "—"),
+                strict=True))
         + "</tr>"
         for r in rows
     )

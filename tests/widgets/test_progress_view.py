@@ -34,3 +34,13 @@ def test_unreadable_store_is_one_sentence(tmp_path: Path, monkeypatch) -> None: 
     monkeypatch.setenv("KETATRAINING_DB", f"sqlite:///{tmp_path}/no/such/dir/p.db")
     html = progress_html("ann")
     assert "Your progress cannot be shown" in html and "does not exist" in html
+
+
+def test_a_quiz_with_no_finished_attempt_shows_no_time(isolated_store: str) -> None:
+    """look A14: "Finished attempts: 0" beside "Time on finished attempts: under 1 min"."""
+    store = ProgressStore(isolated_store)
+    QuizWidget(load_quiz("welcome"), store=store, learner_id="ann").answer(
+        "welcome-dose", 40)  # one answer: the attempt is not finished
+    html = progress_html("ann", store)
+    assert '<td data-label="Finished attempts">0</td>' in html
+    assert '<td data-label="Time on finished attempts">—</td>' in html
