@@ -59,6 +59,7 @@ def test_overview_needs_no_kernel_and_the_first_page_uses_its_preheated_one(
         page = _first_answer(server, "voila/render/index.ipynb")
         assert "Course overview" in page and "kt-landing-row" in page
         assert "About this course" in page
+        assert '<link rel="icon" href="data:,">' in page  # no /favicon.ico 404 in the console
         text = log.read_text(errors="replace")
         assert not re.search(r"kernel: \S+ for index\.ipynb", text), text  # none for it
         name = min(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
