@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import signal
 import sqlite3
 import struct
@@ -330,6 +331,8 @@ def test_kill_9_among_writers_committing_each_others_answers_loses_nothing(
     url = f"sqlite:///{tmp_path / 'progress.db'}"
     with ProgressStore(url):
         pass
+    lock = sqlitefile.lock_file_for(tmp_path / "progress.db")
+    assert lock is not None
     rng = random.Random(20261201)
     outputs: list[list[str]] = []
     readers: list[threading.Thread] = []
@@ -369,6 +372,10 @@ def test_kill_9_among_writers_committing_each_others_answers_loses_nothing(
         for process in everyone:
             if process.stdout is not None:
                 process.stdout.close()
+        # what killed kernels leave in the shared folders (a later turn would write or
+        # sweep their rows; this store is never written again)
+        shutil.rmtree(groupcommit.spool_folder_for(lock), ignore_errors=True)
+        lock.unlink(missing_ok=True)
     acknowledged = [line.strip() for lines in outputs for line in lines
                     if len(line.strip()) == 32]
     assert not [line for lines in outputs for line in lines if line.startswith("ERROR")]
