@@ -64,6 +64,9 @@ SUFFIX = ".row"
 DONE = ".done"
 """An answer a turn has committed (renamed from SUFFIX in the turn); removed once that
 turn's writer has synced the log, so "gone" means "on disk"."""
+REFUSED = ".refused"
+"""An answer a turn could not read (renamed from SUFFIX): never in the store, so its
+writer writes it alone; "gone" must never be said of an answer no turn committed."""
 SYNC_WAIT_SECONDS = 1.0
 """How long a writer whose answer is committed waits for the turn's writer to sync the log
 before it syncs the log itself (that writer was killed or is slow)."""
@@ -148,10 +151,13 @@ class Waiter:
 
     def state(self) -> str:
         """``waiting`` (no turn has committed it yet), ``committed`` (a turn has, and its
-        writer is syncing the log) or ``synced`` (that writer synced it: on disk)."""
+        writer is syncing the log), ``refused`` (a turn could not read it: not stored) or
+        ``synced`` (the turn's writer synced it: on disk)."""
         if os.path.lexists(self.path):
             return "waiting"
-        return "committed" if os.path.lexists(self.done) else "synced"
+        if os.path.lexists(self.done):
+            return "committed"
+        return "refused" if os.path.lexists(self.path.with_suffix(REFUSED)) else "synced"
 
     @property
     def done(self) -> Path:
@@ -166,7 +172,7 @@ class Waiter:
     def close(self) -> None:
         """Withdraw the answer if no turn took it (the writer writes it itself or gives
         up), or drop its committed mark once this writer synced the log itself."""
-        for path in (self.path, self.done):
+        for path in (self.path, self.done, self.path.with_suffix(REFUSED)):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         self._socket.close()
@@ -261,10 +267,15 @@ class Spool:
                 rows.append(Spooled(path, token, decode(data)))
             except FileNotFoundError:
                 continue  # its writer withdrew it
-            except (OSError, ValueError, TypeError, KeyError) as error:
-                _log.info("dropped spool file %s (%s)", path, error)
+            except OSError as error:  # left for a later turn (or its writer's own)
+                _log.info("could not read spool file %s (%s)", path, error)
+            except (ValueError, TypeError, KeyError) as error:
+                # Never removed: a writer whose file is gone takes it as stored. Marked
+                # refused, its writer (if alive) writes the answer alone; a killed writer's
+                # mark is swept as stale and its answer waits in its kernel's outbox.
+                _log.info("refused spool file %s (%s)", path, error)
                 with contextlib.suppress(OSError):
-                    path.unlink()
+                    path.rename(path.with_suffix(REFUSED))
         return rows
 
     @staticmethod

@@ -762,6 +762,8 @@ class ProgressStore:
                 if state == "synced":
                     self._known_learners.add(submission.learner_id)
                     return True
+                if state == "refused":
+                    return False  # a turn could not read it: the caller writes it alone
                 try:
                     handle = sqlitefile.try_turn(lock)
                 except sqlitefile.NoLockFile:

@@ -263,6 +263,27 @@ def test_a_writer_that_gives_up_withdraws_its_answer(
     assert len(_stored(url)) == 1
 
 
+def test_an_answer_a_turn_cannot_read_is_written_by_its_writer_not_reported_saved(
+        store_file: tuple[str, Path, Path]) -> None:
+    """A spool file the turn cannot decode is never taken as stored: its writer, told by
+    the mark, writes the answer alone (a removed file would have read as "synced")."""
+    url, lock, spool = store_file
+    answer = _submission("bea")
+    done: list[str] = []
+    with ProgressStore(url) as store:
+        with lock.open("rb") as other_kernel:
+            fcntl.flock(other_kernel, fcntl.LOCK_EX)
+            thread = threading.Thread(target=lambda: (store.record(answer),
+                                                      done.append(answer.submission_id)))
+            thread.start()
+            _wait_for(lambda: len(_spooled(spool)) == 1)
+            (spool / _spooled(spool)[0]).write_bytes(b"{not json")  # damaged in the spool
+        thread.join(30)
+        assert done == [answer.submission_id]
+        assert answer.submission_id in _stored(url)  # "saved" was true
+        assert _left_in(spool) == []
+
+
 def test_a_spool_folder_others_can_write_to_is_not_used(
         store_file: tuple[str, Path, Path]) -> None:
     """Rows another user could plant are never read in: the answer is written alone."""
