@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ketatraining.errors import KetaTrainingError
 from ketatraining.interop.yaml_writer import (
@@ -21,6 +21,9 @@ from ketatraining.interop.yaml_writer import (
     ImportResult,
 )
 from ketatraining.quiz.problems import Problem
+
+if TYPE_CHECKING:
+    from ketatraining.quiz.model import Quiz
 
 __all__ = ["Collector", "Refusal", "markdown_from", "prose", "question_tail", "refuse"]
 
@@ -183,6 +186,22 @@ EXPORT_CODES: dict[str, str] = {
              "a run of spaces as one.",
 }
 """Problem codes of the exporters."""
+
+
+def pool_losses(quiz: Quiz, path: str, target: str) -> list[Problem]:
+    """KE002 for each pool: no export format carries the course's random draw, so the
+    exported quiz asks every question (a trainer must set the draw up in the target)."""
+    losses = []
+    for pool in quiz.pools:
+        members = pool.members(list(quiz.questions))
+        losses.append(Problem(
+            "KE002", f"{target} carries no random draw: in the course each attempt asks "
+            f"{pool.draw} of the {len(members)} questions in {pool.describe()}, but the "
+            f"exported quiz asks all {len(members)}.", path,
+            hint="Set the random draw up in the system you import into (in Moodle: put "
+            "these questions in a category or tag and add a 'random question' to the "
+            "quiz), or export a copy of the quiz without 'pools'.", severity="warning"))
+    return losses
 
 
 class ExportRefused(KetaTrainingError):

@@ -34,6 +34,7 @@ from ketatraining.interop.common import (
     Collector,
     ExportRefused,
     category_tag,
+    pool_losses,
     words,
 )
 from ketatraining.interop.moodle_grades import GradeChecker, choice_fractions
@@ -1287,5 +1288,5 @@ def gift_export(quiz: Quiz, *, round_weights: bool = False,
         f"$CATEGORY: $course$/top/{category}")
     ]
     blocks += [_export_question(q, grades) for q in quiz.questions]
-    return "\n\n".join(blocks) + "\n", grades.problems
+    return "\n\n".join(blocks) + "\n", pool_losses(quiz, path, "GIFT") + grades.problems
 

@@ -19,6 +19,7 @@ import json
 import math
 from typing import Any, assert_never
 
+from ketatraining.interop.common import pool_losses
 from ketatraining.quiz.model import (
     AnyQuestion,
     Matching,
@@ -180,7 +181,8 @@ def jupyterquiz_export(quiz: Quiz, *, path: str = "<json>",
         "references: learners see each answer's feedback only.", path,
         hint="Nothing to do; they stay in each question's 'ketatraining' key, and "
         "'ketatraining import jupyterquiz' reads them back.", severity="warning"))
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n", writer.problems
+    problems = pool_losses(quiz, path, "jupyterquiz") + writer.problems
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n", problems
 
 
 def export_jupyterquiz(quiz: Quiz) -> str:

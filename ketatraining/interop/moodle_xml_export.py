@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, assert_never
 from xml.etree import ElementTree as ET
 
-from ketatraining.interop.common import ExportRefused, meta_comment_text, words
+from ketatraining.interop.common import ExportRefused, meta_comment_text, pool_losses, words
 from ketatraining.interop.moodle_grades import GradeChecker, choice_fractions
 from ketatraining.interop.moodle_rules import answer_rank, moodle_differences
 from ketatraining.interop.moodle_xml import META_COMMENT, QUIZ_META_COMMENT
@@ -311,7 +311,7 @@ def moodle_xml_export(quiz: Quiz, *, round_weights: bool = False,
     _indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=False)
     body = '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
-    return body, grades.problems + writer.problems
+    return body, pool_losses(quiz, path, "Moodle XML") + grades.problems + writer.problems
 
 
 def export_moodle_xml(quiz: Quiz, *, round_weights: bool = False) -> str:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, assert_never
 from xml.etree import ElementTree as ET
 
-from ketatraining.interop.common import check_output_folder, meta_comment_text
+from ketatraining.interop.common import check_output_folder, meta_comment_text, pool_losses
 from ketatraining.quiz.model import (
     AnyQuestion,
     Matching,
@@ -42,6 +42,7 @@ from ketatraining.quiz.model import (
     SingleChoice,
     TrueFalse,
 )
+from ketatraining.quiz.problems import Problem
 
 __all__ = ["item_xml", "manifest_xml", "test_xml", "write_qti_package"]
 
@@ -691,8 +692,9 @@ def _bytes(element: ET.Element) -> bytes:
     return data + b"\n"
 
 
-def write_qti_package(quiz: Quiz, path: str | os.PathLike[str]) -> None:
-    """Write ``quiz`` as a QTI 3.0 content package (zip) at ``path``.
+def write_qti_package(quiz: Quiz, path: str | os.PathLike[str]) -> list[Problem]:
+    """Write ``quiz`` as a QTI 3.0 content package (zip) at ``path``; what it cannot
+    carry (KE002: the quiz's random draws) is returned.
 
     The zip is reproducible (fixed timestamps, stable order) and written through a
     temporary file, so a failure never leaves half a package behind.
@@ -717,3 +719,4 @@ def write_qti_package(quiz: Quiz, path: str | os.PathLike[str]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return pool_losses(quiz, str(target), "QTI")
