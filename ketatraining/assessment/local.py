@@ -156,13 +156,16 @@ def quiz_view_of(quiz: Quiz) -> QuizView:
 
 _REFUSALS = {"option": wording.NOT_AN_OPTION, "number": wording.NOT_A_NUMBER,
              "match": wording.MATCH_EVERY_ITEM, "text": wording.TEXT_TOO_LONG}
+_BLANK = {"number": wording.NOT_A_NUMBER, "text": wording.TYPE_FIRST}
+"""What a blank answer is told: a box to type in is not a choice to make."""
 
 
 def _decode(question: Question, response: JSON) -> Any:
     """The response as the store keeps it; a blank or foreign answer is refused."""
-    if response is None or response == "" or response == [] or response == {}:
-        raise AssessmentError(wording.CHOOSE_FIRST)
     kind = get_type(question)
+    if response is None or response == [] or response == {} or (
+            isinstance(response, str) and not response.strip()):
+        raise AssessmentError(_BLANK.get(kind.refusal, wording.CHOOSE_FIRST))
     accepted = kind.accept(question, response)
     if accepted is None or not kind.valid(question, accepted):
         raise AssessmentError(_REFUSALS.get(kind.refusal, wording.NOT_AN_OPTION))

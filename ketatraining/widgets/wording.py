@@ -21,6 +21,7 @@ from ketatraining.assessment.wording import (  # noqa: F401  (re-exported for re
     REFERENCES,
     RIGHT_OPTION,
     SAVE_FAILED,
+    TYPE_FIRST,
     WRONG_OPTION,
     YOUR_CHOICE,
     points,

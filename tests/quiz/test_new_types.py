@@ -118,6 +118,29 @@ def test_the_best_matching_answer_counts_with_its_feedback() -> None:
     assert result.correct and result.feedback == (("answer", "Exact."),)
 
 
+def test_the_solution_shows_an_answer_a_learner_could_type() -> None:
+    """Not a wildcard pattern's bare literal ('dissociat' read like the course's typo)."""
+    pattern = question(SHORT)
+    assert get_type(pattern).solution(pattern) == (
+        "An accepted answer: dissociat… (where … stands for any letters).")
+    plain = question(SHORT, answers=[{"text": "dissociat*", "feedback": "Yes."},
+                                     {"text": " dissociation ", "feedback": "Yes."}])
+    assert get_type(plain).solution(plain) == "An accepted answer: dissociation."
+
+
+def test_a_blank_typed_answer_is_asked_to_be_typed_not_chosen() -> None:
+    from ketatraining.assessment.local import _decode
+    from ketatraining.assessment.protocol import AssessmentError
+
+    for blank in ("", "   ", None):
+        with pytest.raises(AssessmentError, match=r"^Please type an answer first\.$"):
+            _decode(question(SHORT), blank)
+    with pytest.raises(AssessmentError, match="at most 500 characters"):
+        _decode(question(SHORT), "x" * 501)
+    with pytest.raises(AssessmentError, match="Please choose an answer for every item"):
+        _decode(question(MATCHING), {"a": "x"})
+
+
 class CountingText(str):
     """A typed answer that counts how often the matcher reads one of its characters."""
 

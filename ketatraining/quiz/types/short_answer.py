@@ -206,7 +206,16 @@ class ShortAnswerType(QuestionType[ShortAnswer, str]):
         return bool(response.strip()) and len(response) <= MAX_LENGTH
 
     def solution(self, question: ShortAnswer) -> str:
-        return f"An accepted answer: {self.key(question)}."
+        """A full-credit answer as a learner would type it: one without wildcards if the
+        trainer gave one, else the pattern's shape (its literal alone, 'dissociat' for
+        'dissociat*', read like a typo by the course)."""
+        best = max(a.credit for a in question.answers)
+        full = [a for a in question.answers if a.credit == best]
+        plain = next((a for a in full if not has_wildcard(a.text)), None)
+        if plain is not None:
+            return f"An accepted answer: {plain.text.strip()}."
+        shape = "".join("…" if t is None else t for t in tokens(full[0].text)).strip()
+        return f"An accepted answer: {shape} (where … stands for any letters)."
 
     def public_data(self, question: ShortAnswer,
                     rng: random.Random | None = None) -> dict[str, Any]:
