@@ -275,8 +275,11 @@ def give_back(manager: Any, kernel_id: str) -> bool:
         return False
     pool = manager._pools.setdefault(name, [])
     size = manager.kernel_pools_config.get(name, {}).get("pool_size", POOL_SIZE)
+    leaves = _left_pages(manager)
     if size < 1 or any(_ready(item) for item in pool):
+        leaves["fresh_ready"] += 1
         return False  # a fresh kernel waits (or none is kept): this one is freed
+    leaves["kept"] += 1
     loop = asyncio.get_running_loop()
     kept = loop.create_future()
     kept.set_result(content)
@@ -292,6 +295,15 @@ def give_back(manager: Any, kernel_id: str) -> bool:
 
 
 _background: set[Any] = set()
+
+
+def _left_pages(manager: Any) -> dict[str, int]:
+    """How often a left page's kernel was kept for a reload, and how often a fresh one was
+    ready already (the status endpoint reports both: a reload waits in neither case)."""
+    if not hasattr(manager, "ketatraining_left"):
+        manager.ketatraining_left = {"kept": 0, "fresh_ready": 0}
+    counts: dict[str, int] = manager.ketatraining_left
+    return counts
 
 
 async def reload_beacon(manager: Any, name: str | None,
@@ -427,7 +439,8 @@ def pool_status(manager: Any) -> dict[str, Any]:
                 heating += 1
     ids = sorted(manager.list_kernel_ids())
     return {"kernels": len(ids), "kernel_ids": ids, "pooled": pooled,
-            "pool_ready": ready, "pool_heating": heating, "pool_kept": kept}
+            "pool_ready": ready, "pool_heating": heating, "pool_kept": kept,
+            "left_pages": dict(_left_pages(manager))}
 
 
 def _status_handler() -> type:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ketatraining.progress.store import ProgressStore
-from tests.browser.conftest import LEARNER, Server
+from tests.browser.conftest import LEARNER, Server, status
 from tests.browser.quizpage import (
     WELCOME,
     assert_reading_order,
@@ -109,9 +109,18 @@ def test_a_reload_gets_the_pages_own_kernel_and_shows_the_store(voila_page: Any,
     other_tab = QuizWidget(load_quiz("welcome"), store=ProgressStore(voila_server.store_url),
                            learner_id=LEARNER)
     other_tab.answer("welcome-dose", 40)
+    before = status(voila_server)["left_pages"]
     page.reload()
     wait_for_quiz(page)
-    assert page.evaluate(KERNEL_ID) == kernel, "the reload waited for another kernel"
+    # The page's own kernel comes back while its replacement heats. On a quick machine the
+    # replacement can be ready before the reload: the server then counts that and serves
+    # it. Either way the reload did not wait for a kernel to run the notebook.
+    served, after = page.evaluate(KERNEL_ID), status(voila_server)["left_pages"]
+    if after["kept"] == before["kept"] + 1:
+        assert served == kernel, "the kept kernel was not given to the reload"
+    else:
+        assert after["fresh_ready"] == before["fresh_ready"] + 1, (before, after)
+        assert served != kernel
     expect(question(page, 2).locator(".kt-feedback")).to_contain_text("✓ Correct.")
     expect(page.locator(".kt-quiz .kt-score")).to_contain_text("(1 of 4 questions answered)")
     # One beacon per page (Voila's widget manager sends a second one): a later beacon for
